@@ -1,0 +1,1 @@
+"""config layer (see DESIGN.md §2)."""

@@ -1,0 +1,32 @@
+"""The one small exception family of zn_ladder.
+
+Messages are written for a trader or a support engineer: what was wrong, where, and what to do.
+The CLI turns any `ZnLadderError` into exit code 2 and one line on stderr; the window into a banner.
+It lives in `domain` because the domain raises it and the domain may import nothing else.
+"""
+
+from __future__ import annotations
+
+
+class ZnLadderError(Exception):
+    """Base of every error the app expects and explains to its user."""
+
+
+class InputError(ZnLadderError, ValueError):
+    """Input that cannot be used: a malformed price, a broken file, an unknown product."""
+
+
+class TTError(ZnLadderError):
+    """TT (or the simulator) answered with an error, or could not be reached."""
+
+
+class StoreError(ZnLadderError):
+    """The local SQLite store cannot be opened, read or written."""
+
+
+class ConfigError(ZnLadderError):
+    """Settings or credentials are missing or invalid."""
+
+
+class SpotError(ZnLadderError):
+    """No usable spot price could be read."""

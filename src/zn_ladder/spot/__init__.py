@@ -1,0 +1,1 @@
+"""spot layer (see DESIGN.md §2)."""

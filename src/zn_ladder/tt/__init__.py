@@ -1,0 +1,1 @@
+"""tt layer (see DESIGN.md §2)."""
