@@ -17,11 +17,21 @@ from collections.abc import Sequence
 from zn_ladder import __version__
 from zn_ladder.domain.errors import ZnLadderError
 
-#: Subcommand modules in `zn_ladder.cli`, in the order `--help` lists them. Each defines
-#: `register(subparsers)`, which adds its parser and sets `run=<callable(args) -> int>`.
-COMMANDS: tuple[str, ...] = (
-    "price",
-)
+def _command_modules() -> list:
+    """Every module of this package that defines `register(subparsers)`, ordered by its `ORDER`.
+
+    Discovered rather than listed so that a new subcommand is one new file and nothing else.
+    Such a module adds its parser, sets `run=<callable(args) -> int>`, and imports heavy libraries
+    only inside `run`.
+    """
+    import pkgutil
+
+    modules = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "register"):
+            modules.append(module)
+    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zn-ladder {__version__}")
     parser.add_argument("--log-level", default="WARNING", help="logging level for stderr (default WARNING)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"zn_ladder.cli.{name.replace('-', '_')}").register(sub)
+    for module in _command_modules():
+        module.register(sub)
     return parser
 
 

@@ -6,6 +6,8 @@ import argparse
 
 from zn_ladder.cli.output import print_json, print_table
 
+ORDER = 10
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("price", help="print a price in every format (decimal, TT, CME, Pricing Monkey)")

@@ -1,1 +1,1 @@
-"""config layer (see DESIGN.md §2)."""
+"""Settings, paths and credentials (no Qt)."""

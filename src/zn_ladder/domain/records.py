@@ -1,0 +1,123 @@
+"""Immutable records that cross every boundary: working orders, fills, corrections, SOD lots.
+
+Prices are integer ticks of the record's product (`product_of_contract(contract)`); quantities are
+whole contracts, positive, with the direction in `side`. These are what importers and the TT client
+produce, what the store persists and what the ladder and lot matching consume; they are frozen so a
+snapshot handed to another thread cannot change under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, IntEnum
+
+
+class Side(IntEnum):
+    """Buy or sell; the value is the sign a quantity takes in a position."""
+
+    BUY = 1
+    SELL = -1
+
+    @classmethod
+    def parse(cls, text: str | int) -> Side:
+        """TT's "1"/"2", B/S, BUY/SELL, L/S (Actant long/short)."""
+        key = str(text).strip().upper()
+        if key in ("1", "B", "BUY", "L", "LONG"):
+            return cls.BUY
+        if key in ("2", "S", "SELL", "SHORT"):
+            return cls.SELL
+        raise ValueError(f"side {text!r} is not buy or sell (expected 1/2, B/S, BUY/SELL, L/S)")
+
+    @property
+    def letter(self) -> str:
+        return "B" if self is Side.BUY else "S"
+
+
+class OrderType(str, Enum):
+    """What decides where an order fills on the ladder: a limit fills at its price when price trades
+    there from the right side; a stop triggers at its stop price when price moves through it."""
+
+    LIMIT = "limit"
+    STOP = "stop"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingOrder:
+    order_id: str
+    account: str
+    contract: str
+    side: Side
+    order_type: OrderType
+    #: Ticks: the limit price, or for a stop the trigger (stop) price, which is where it fills on the ladder.
+    price: int
+    #: Remaining (leaves) quantity, > 0.
+    quantity: int
+    order_qty: int = 0
+    #: Limit price of a stop-limit, when it differs from the trigger.
+    limit_price: int | None = None
+    status: str = ""
+    time_ns: int = 0
+    #: A hypothetical order the trader added on the ladder; never sent anywhere.
+    what_if: bool = False
+
+    @property
+    def signed_qty(self) -> int:
+        return int(self.side) * self.quantity
+
+
+class FillSource(str, Enum):
+    TT_API = "tt_api"
+    AUDIT_TRAIL = "audit_trail"
+    FILL_MONITOR = "fill_monitor"
+    FILLS_WIDGET = "fills_widget"
+    ORDERS_JSON = "tt_json"
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """One execution. `key` is its identity: TT's exec id, or a composite that is unique per execution
+    when the source has none (see the importers and the store for how each source builds it)."""
+
+    key: str
+    account: str
+    contract: str
+    side: Side
+    qty: int
+    price: int
+    time_ns: int
+    order_id: str = ""
+    exec_id: str = ""
+    source: str = ""
+    user: str = ""
+
+    @property
+    def signed_qty(self) -> int:
+        return int(self.side) * self.qty
+
+
+class CorrectionKind(str, Enum):
+    BUST = "bust"  # FIX ExecType Trade Cancel: the referenced execution never happened
+    CORRECT = "correct"  # FIX ExecType Trade Correct: the referenced execution's qty/price change
+
+
+@dataclass(frozen=True, slots=True)
+class FillCorrection:
+    """A bust or correction of an earlier execution, identified by that execution's key."""
+
+    key: str
+    ref_key: str
+    kind: CorrectionKind
+    time_ns: int
+    qty: int | None = None
+    price: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SodLot:
+    """A start-of-day position: signed quantity at a price (ticks), per account and contract."""
+
+    account: str
+    contract: str
+    qty: int
+    price: int
+    date: str = ""
