@@ -89,6 +89,10 @@ class Fill:
     exec_id: str = ""
     source: str = ""
     user: str = ""
+    #: The order's cumulative filled quantity after this execution (Audit Trail ExeQty), 0 if unknown.
+    #: (order_id, cum_qty) names one execution in every source, so an API fill and the same fill from
+    #: an export can be recognised as one.
+    cum_qty: int = 0
 
     @property
     def signed_qty(self) -> int:
