@@ -1,0 +1,111 @@
+"""TT ledger fill records -> the domain's `Fill` and `FillCorrection`.
+
+The fill JSON convention (shared with the simulator): `execID, orderId, accountId, instrumentId,
+marketId, side ("1"/"2"), lastQty, lastPx, timeStamp (ns), transactTime, ordStatus, userId, currUserId,
+cumQty, execType` where execType is FIX tag 150: "F" trade, "G" trade correct, "H" trade cancel (bust).
+A correction or bust names the execution it changes in `execRefID` and is a later record with its own
+execID; the store applies it to that fill rather than adding a second one.
+
+Identity: `Fill.key` is TT's execID. Some older records have none; then the key is built from what
+names one execution stably across polls: `tt:<orderId>:<cumQty>` (the order's cumulative quantity after
+the execution), or, without cumQty, `tt:<orderId>:<timeStamp>:<side>:<lastQty>:<lastPx>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from zn_ladder.domain.prices import ticks_from_number
+from zn_ladder.domain.records import CorrectionKind, Fill, FillCorrection, FillSource, Side
+from zn_ladder.tt.fields import FieldError, first, optional_exact, optional_whole, required_text, text, whole
+from zn_ladder.tt.records import Instrument
+
+TRADE_TYPES = frozenset({"F", "1", "2", "TRADE"})
+KINDS = {"G": CorrectionKind.CORRECT, "TRADECORRECT": CorrectionKind.CORRECT, "TRADE CORRECT": CorrectionKind.CORRECT,
+         "H": CorrectionKind.BUST, "TRADECANCEL": CorrectionKind.BUST, "TRADE CANCEL": CorrectionKind.BUST}
+
+
+def record_time(raw: Mapping[str, Any]) -> int | None:
+    """The record's timeStamp in ns (the cursor's clock), or None if it has none usable."""
+    value = first(raw, "timeStamp", "transactTime")
+    if value is None:
+        return None
+    try:
+        return whole(value, "timeStamp")
+    except FieldError:
+        return None
+
+
+def record_key(raw: Mapping[str, Any]) -> str | None:
+    """The identity of a fill record: execID, or the stable composite (see the module docstring)."""
+    exec_id = text(raw, "execID", "execId", "uniqueExecId")
+    if exec_id:
+        return exec_id
+    order_id = text(raw, "orderId")
+    if not order_id:
+        return None
+    try:
+        cum = optional_whole(raw, "cumQty")
+        if cum:
+            return f"tt:{order_id}:{cum}"
+        qty = optional_whole(raw, "lastQty")
+        px = optional_exact(raw, "lastPx")
+    except FieldError:
+        return None
+    # Numbers are normalised so that 5, 5.0 and "5.0" give the same key on every poll.
+    parts = [str(record_time(raw)), text(raw, "side"), str(qty), str(px)]
+    return "tt:" + ":".join([order_id, *parts])
+
+
+def execution_kind(raw: Mapping[str, Any]) -> CorrectionKind | None:
+    """None for a trade; BUST or CORRECT for a record that changes an earlier execution."""
+    code = text(raw, "execType", "executionType").upper()
+    if not code or code in TRADE_TYPES:
+        return None
+    if code in KINDS:
+        return KINDS[code]
+    raise FieldError(f"execType {code!r} is not a trade, trade correct or trade cancel")
+
+
+def parse_fill(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrument]) -> Fill | FillCorrection:
+    key = record_key(raw)
+    if key is None:
+        raise FieldError("no execID and no orderId")
+    time_ns = record_time(raw)
+    if time_ns is None:
+        raise FieldError("no timeStamp")
+    kind = execution_kind(raw)
+    instrument_id = text(raw, "instrumentId")
+    if kind is not None:
+        ref_key = required_text(raw, "execRefID", "execRefId")
+        if kind is CorrectionKind.BUST:
+            return FillCorrection(key=key, ref_key=ref_key, kind=kind, time_ns=time_ns)
+        qty = optional_whole(raw, "lastQty")
+        px = first(raw, "lastPx")
+        price = None
+        if px is not None:
+            if not instrument_id:
+                raise FieldError("no instrumentId for the corrected price")
+            price = ticks_from_number(px, instrument_of(instrument_id).product, what="lastPx")
+        if qty is None and price is None:
+            raise FieldError("a trade correction without lastQty or lastPx")
+        return FillCorrection(key=key, ref_key=ref_key, kind=kind, time_ns=time_ns, qty=qty, price=price)
+    if not instrument_id:
+        raise FieldError("no instrumentId")
+    instrument = instrument_of(instrument_id)
+    px = first(raw, "lastPx", "price")
+    if px is None:
+        raise FieldError("no lastPx")
+    qty = optional_whole(raw, "lastQty", "qty")
+    if qty is None or qty <= 0:
+        raise FieldError(f"lastQty {raw.get('lastQty')!r} is not a positive quantity")
+    try:
+        side = Side.parse(required_text(raw, "side"))
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
+    return Fill(
+        key=key, account=required_text(raw, "accountId"), contract=instrument.alias, side=side, qty=qty,
+        price=ticks_from_number(px, instrument.product, what="lastPx"), time_ns=time_ns,
+        order_id=text(raw, "orderId"), exec_id=text(raw, "execID", "execId"), source=FillSource.TT_API.value,
+        user=text(raw, "userId", "currUserId"), cum_qty=optional_whole(raw, "cumQty") or 0)

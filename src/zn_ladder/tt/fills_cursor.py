@@ -1,0 +1,78 @@
+"""Where the next incremental fills poll starts, as a small value the store can persist.
+
+TT's `minTimestamp` is inclusive: the last fill of one poll comes back in the next, and two executions
+can share one timestamp. So the cursor is a timestamp plus the keys of the records already delivered at
+or after it; those are dropped when they come back, and a record not yet seen at the same timestamp is
+still delivered. Saved with `to_json` and restored with `from_json`, a restarted process resumes with
+no gap and no duplicate.
+
+When a record cannot be parsed (TT sent it with a field missing) the cursor is held at that record's
+timestamp, so the next poll fetches it again; after `MAX_HOLDS` polls in a row it is given up with a
+warning, so one broken record cannot stall the fills for ever.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from zn_ladder.domain.errors import InputError
+
+MAX_HOLDS = 3
+_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class FillCursor:
+    #: The next poll's minTimestamp (ns since the epoch).
+    min_timestamp: int = 0
+    #: (timeStamp, key) of the records already delivered with timeStamp >= min_timestamp.
+    seen: frozenset[tuple[int, str]] = frozenset()
+    #: Polls in a row that held the cursor back on an unparseable record.
+    holds: int = 0
+
+    def is_seen(self, time_ns: int, key: str) -> bool:
+        return (time_ns, key) in self.seen
+
+    def advance(self, delivered: Iterable[tuple[int, str]], *, hold_at: int | None = None) -> FillCursor:
+        """The cursor after a poll that delivered `delivered` (timeStamp, key) records.
+
+        `hold_at`: the timestamp of the earliest record that could not be parsed this poll, if any;
+        the cursor stays at or before it so the next poll asks for it again.
+        """
+        known = set(self.seen)
+        known.update(delivered)
+        newest = max((t for t, _ in known), default=self.min_timestamp)
+        target = max(newest, self.min_timestamp)
+        holds = 0
+        if hold_at is not None:
+            target = max(self.min_timestamp, min(target, hold_at))
+            holds = self.holds + 1
+        return FillCursor(target, frozenset(p for p in known if p[0] >= target), holds)
+
+    @property
+    def should_give_up(self) -> bool:
+        """True when the last polls kept failing on the same records: skip them with a warning now."""
+        return self.holds >= MAX_HOLDS
+
+    def to_json(self) -> str:
+        return json.dumps({"v": _VERSION, "min_timestamp": self.min_timestamp, "holds": self.holds,
+                           "seen": sorted([t, k] for t, k in self.seen)}, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> FillCursor:
+        try:
+            data = json.loads(text)
+            if data.get("v") != _VERSION:
+                raise ValueError(f"version {data.get('v')!r}")
+            seen = frozenset((int(t), str(k)) for t, k in data.get("seen", []))
+            return cls(int(data["min_timestamp"]), seen, int(data.get("holds", 0)))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise InputError(f"saved fills cursor {text[:80]!r} cannot be read ({exc}); "
+                             "start from a timestamp instead") from None
+
+    @classmethod
+    def starting_at(cls, time_ns: int) -> FillCursor:
+        """A cursor for "every fill at or after time_ns" (e.g. the start of the trading day)."""
+        return cls(int(time_ns))
