@@ -1,0 +1,96 @@
+"""Tooltip texts for ladder cells: why a level is flagged, what a number is made of.
+
+Kept apart from the model because these are sentences for a trader, not table mechanics. Nothing here
+computes a ladder number; it only reads the domain's row and the orders it was projected from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from zn_ladder.domain.instruments import Product
+from zn_ladder.domain.prices import Price, decimal_text, format_price, format_ticks
+from zn_ladder.domain.records import OrderType, Side, WorkingOrder
+
+
+def _kind(order: WorkingOrder) -> str:
+    side = "buy" if order.side is Side.BUY else "sell"
+    kind = "stop" if order.order_type == OrderType.STOP else "limit"
+    return f"{'what-if ' if order.what_if else ''}{side} {kind}"
+
+
+def through_reason(order: WorkingOrder, product: Product, spot: Price | None) -> str:
+    """Why an order cannot fill on its walk from spot (DESIGN §3.4), in a trader's words."""
+    where = format_ticks(order.price, product)
+    spot_text = format_price(spot, product, "pricing_monkey") if spot is not None else "spot"
+    buy = order.side is Side.BUY
+    if order.order_type == OrderType.STOP:
+        side_text = "below" if buy else "above"
+        consequence = "a buy stop triggers when price rises to it" if buy else \
+            "a sell stop triggers when price falls to it"
+    else:
+        side_text = "above" if buy else "at or below"
+        consequence = "a buy limit would already have filled at spot" if buy else \
+            "a sell limit would already have filled at spot"
+    return (f"{_kind(order)} {order.quantity} @ {where} (order {order.order_id}) is {side_text} spot "
+            f"{spot_text}: {consequence}. It is shown but not applied to the projection; check the order "
+            f"or the spot.")
+
+
+def through_sides(row: Any, orders: Mapping[str, WorkingOrder]) -> tuple[bool, bool]:
+    """(buy side flagged, sell side flagged) for a row's through-spot orders."""
+    if not row.through_spot:
+        return False, False
+    buy = sell = False
+    for order_id in row.through_spot:
+        order = orders.get(order_id)
+        if order is None:  # unknown order: flag whichever side has quantity
+            buy, sell = buy or bool(row.buy_qty), sell or bool(row.sell_qty)
+        elif order.side is Side.BUY:
+            buy = True
+        else:
+            sell = True
+    return buy, sell
+
+
+def level_tooltip(row: Any, buy: bool, orders: Mapping[str, WorkingOrder], product: Product,
+                  spot: Price | None) -> str:
+    qty = row.buy_qty if buy else row.sell_qty
+    if not qty:
+        return ""
+    what_if = row.what_if_buy if buy else row.what_if_sell
+    side = Side.BUY if buy else Side.SELL
+    lines = [f"Working {'buy' if buy else 'sell'} {qty} at {format_ticks(row.price, product)}"]
+    if what_if:
+        lines.append(f"  of which {what_if} what-if (hypothetical, never sent to TT)")
+    at_level = [o for o in orders.values() if o.price == row.price and o.side is side]
+    for order in at_level[:8]:
+        lines.append(f"  {_kind(order)} {order.quantity}  {order.account}  {order.order_id}")
+    for order_id in row.through_spot:
+        order = orders.get(order_id)
+        if order is not None and order.side is side:
+            lines.append("THROUGH SPOT: " + through_reason(order, product, spot))
+        elif order is None:
+            lines.append(f"THROUGH SPOT: order {order_id} cannot fill on its walk from spot; not applied.")
+    return "\n".join(lines)
+
+
+def price_tooltip(price: int, product: Product, spot: Price | None, avg: Price | None) -> str:
+    lines = [f"{format_ticks(price, product)}  ({format_ticks(price, product, 'cme')}, "
+             f"{format_ticks(price, product, 'decimal')})"]
+    if spot is not None and spot.tick_floor(product) == price:
+        exact = "" if spot.on_tick(product) else " (between ticks; the line shows where)"
+        lines.append(f"Spot {format_price(spot, product, 'pricing_monkey')}{exact}")
+    if avg is not None and avg.tick_floor(product) == price:
+        lines.append(f"Average open price {format_price(avg, product, 'pricing_monkey')} "
+                     f"({decimal_text(avg.value)})")
+    return "\n".join(lines)
+
+
+def pnl_tooltip(row: Any, product: Product, price_text: str) -> str:
+    pnl = Fraction(row.projected_pnl)
+    ticks = pnl / product.tick_value
+    return (f"Projected P&L at {price_text}: ${decimal_text(pnl)} = {float(ticks):,.2f} ticks "
+            f"(1 tick = ${decimal_text(product.tick_value)} per contract)")
