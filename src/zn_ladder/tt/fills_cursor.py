@@ -56,21 +56,34 @@ class FillCursor:
         """True when the last polls kept failing on the same records: skip them with a warning now."""
         return self.holds >= MAX_HOLDS
 
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-serialisable form (the store writes it with its fills, in one transaction)."""
+        return {"v": _VERSION, "min_timestamp": self.min_timestamp, "holds": self.holds,
+                "seen": sorted([t, k] for t, k in self.seen)}
+
     def to_json(self) -> str:
-        return json.dumps({"v": _VERSION, "min_timestamp": self.min_timestamp, "holds": self.holds,
-                           "seen": sorted([t, k] for t, k in self.seen)}, separators=(",", ":"))
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: object) -> FillCursor:
+        try:
+            if not isinstance(data, dict):
+                raise TypeError(f"not an object: {type(data).__name__}")
+            if data.get("v") != _VERSION:
+                raise ValueError(f"version {data.get('v')!r}")
+            seen = frozenset((int(t), str(k)) for t, k in data.get("seen", []))
+            return cls(int(data["min_timestamp"]), seen, int(data.get("holds", 0)))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise InputError(f"saved fills cursor {str(data)[:80]!r} cannot be read ({exc}); "
+                             "start from a timestamp instead") from None
 
     @classmethod
     def from_json(cls, text: str) -> FillCursor:
         try:
             data = json.loads(text)
-            if data.get("v") != _VERSION:
-                raise ValueError(f"version {data.get('v')!r}")
-            seen = frozenset((int(t), str(k)) for t, k in data.get("seen", []))
-            return cls(int(data["min_timestamp"]), seen, int(data.get("holds", 0)))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise InputError(f"saved fills cursor {text[:80]!r} cannot be read ({exc}); "
-                             "start from a timestamp instead") from None
+        except ValueError as exc:
+            raise InputError(f"saved fills cursor {text[:80]!r} is not JSON ({exc})") from None
+        return cls.from_dict(data)
 
     @classmethod
     def starting_at(cls, time_ns: int) -> FillCursor:

@@ -1,0 +1,95 @@
+import threading
+
+import pytest
+
+from zn_ladder.domain.errors import ConfigError
+from zn_ladder.tt.budget import PLANS, WINDOW_SECONDS, Plan, RequestBudget, get_plan
+from zn_ladder.tt.errors import TTBudgetError
+
+
+class FakeClock:
+    def __init__(self, wall: float = 1_790_000_000.0) -> None:
+        self.wall = wall
+        self.mono = 100.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.mono += seconds
+        self.wall += seconds
+
+
+def make(plan, clock):
+    return RequestBudget(plan, wall_clock=lambda: clock.wall, monotonic=lambda: clock.mono, sleep=clock.sleep)
+
+
+def test_plans_match_tt_usage_plans():
+    assert {n: (p.per_second, p.per_day) for n, p in PLANS.items()} == {
+        "free": (3, 10_000), "low": (5, 15_000), "medium": (10, 30_000), "high": (25, 75_000)}
+    assert get_plan("LOW") is PLANS["low"]
+    with pytest.raises(ConfigError, match="usage plan"):
+        get_plan("gold")
+
+
+def test_per_second_limit_waits_instead_of_exceeding():
+    clock = FakeClock()
+    budget = make("free", clock)
+    stamps = []
+    for _ in range(10):
+        budget.acquire()
+        stamps.append(clock.mono)
+    # never more than 3 attempts in any window of WINDOW_SECONDS
+    for i in range(len(stamps) - 3):
+        assert stamps[i + 3] - stamps[i] >= WINDOW_SECONDS - 1e-9
+    assert clock.slept, "the budget must have waited"
+    assert budget.usage().used_today == 10
+
+
+def test_daily_limit_refuses_and_counts_nothing_more():
+    clock = FakeClock()
+    budget = make(Plan("tiny", 100, 5), clock)
+    for _ in range(5):
+        budget.acquire()
+    assert not budget.fits(1)
+    with pytest.raises(TTBudgetError, match="5 of 5"):
+        budget.acquire("GET /ttledger/fills")
+    usage = budget.usage()
+    assert usage.used_today == 5 and usage.exhausted and usage.remaining_today == 0
+    assert "daily limit reached" in usage.text()
+
+
+def test_day_rolls_over_at_utc_midnight():
+    clock = FakeClock(wall=1_790_000_000.0)
+    budget = make(Plan("tiny", 100, 3), clock)
+    for _ in range(3):
+        budget.acquire()
+    day = budget.usage().day
+    clock.wall += 86_400
+    assert budget.fits(3)
+    budget.acquire()
+    usage = budget.usage()
+    assert usage.day != day and usage.used_today == 1
+    assert budget.total == 4
+
+
+def test_usage_reports_near_limit_for_the_status_bar():
+    clock = FakeClock()
+    budget = make(Plan("p", 1000, 10), clock)
+    for _ in range(7):
+        budget.acquire()
+    assert not budget.usage().near_limit
+    budget.acquire()
+    usage = budget.usage()
+    assert usage.near_limit and usage.fraction_today == pytest.approx(0.8)
+    assert "near the daily limit" in usage.text()
+    assert budget.fits(2) and not budget.fits(3)
+
+
+def test_concurrent_acquires_are_counted_exactly():
+    budget = RequestBudget(Plan("big", 100_000, 1_000_000))
+    threads = [threading.Thread(target=lambda: [budget.acquire() for _ in range(200)]) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert budget.usage().used_today == 1600
