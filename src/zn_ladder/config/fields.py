@@ -1,0 +1,340 @@
+"""The kinds of value a setting can hold, each with its own check and its own words for the user.
+
+One spec per kind (a choice, a whole number in a range, seconds, a URL...) parses a value coming from
+the TOML file, the command line or a dialog's text box, and says what it expected when the value is
+wrong. The file loader, `zn-ladder config set` and the settings dialog all go through the same spec,
+so a support engineer reads the same message wherever they typed the value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import PureWindowsPath, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class BadValue(ValueError):
+    """A value a spec refuses; the message says what was expected (the caller adds the key)."""
+
+
+_TRUE = {"true", "yes", "on", "1", "y"}
+_FALSE = {"false", "no", "off", "0", "n"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one setting is checked, converted and shown.
+
+    `restart` marks settings the running app cannot pick up (it says so after Apply);
+    `label` and `help` are the words the dialog and `config show` use.
+    """
+
+    label: str
+    help: str = ""
+    restart: bool = False
+
+    @property
+    def expected(self) -> str:  # pragma: no cover - every kind overrides it
+        raise NotImplementedError
+
+    def parse(self, value: Any) -> Any:
+        """The typed value for `value` (from TOML or typed text), or `BadValue`."""
+        raise NotImplementedError  # pragma: no cover
+
+    def to_toml(self, value: Any) -> Any:
+        return value
+
+    def to_text(self, value: Any) -> str:
+        return str(value)
+
+    def _refuse(self, value: Any) -> BadValue:
+        return BadValue(f"expected {self.expected}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Choice(Spec):
+    choices: tuple[str, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+    upper: bool = False
+
+    @property
+    def expected(self) -> str:
+        return "one of " + ", ".join(self.choices)
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self._refuse(value)
+        text = value.strip()
+        lowered = {c.lower(): c for c in self.choices}
+        text = self.aliases.get(text.lower(), text)
+        if text.lower() in lowered:
+            return lowered[text.lower()]
+        raise self._refuse(value)
+
+
+@dataclass(frozen=True)
+class Integer(Spec):
+    low: int = 0
+    high: int = 1_000_000
+
+    @property
+    def expected(self) -> str:
+        return f"a whole number from {self.low} to {self.high}"
+
+    def parse(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self._refuse(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if not re.fullmatch(r"[+-]?\d+", text):
+                raise self._refuse(value)
+            number = int(text)
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        else:
+            raise self._refuse(value)
+        if not self.low <= number <= self.high:
+            raise self._refuse(value)
+        return number
+
+
+@dataclass(frozen=True)
+class Seconds(Spec):
+    """A duration in seconds (a float: it is a timer interval, never a price)."""
+
+    low: float = 0.0
+    high: float = 86_400.0
+
+    @property
+    def expected(self) -> str:
+        return f"a number of seconds from {self.low:g} to {self.high:g}"
+
+    def parse(self, value: Any) -> float:
+        if isinstance(value, bool):
+            raise self._refuse(value)
+        try:
+            number = float(value.strip() if isinstance(value, str) else value)
+        except (TypeError, ValueError):
+            raise self._refuse(value) from None
+        if not math.isfinite(number) or not self.low <= number <= self.high:
+            raise self._refuse(value)
+        return number
+
+    def to_text(self, value: Any) -> str:
+        return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Points(Spec):
+    """A price distance in points, kept exact (a Fraction) because it is compared with prices."""
+
+    low: Fraction = Fraction(0)
+    high: Fraction = Fraction(100)
+
+    @property
+    def expected(self) -> str:
+        return f"a number of points from {self.low} to {self.high} (e.g. 2 or 0.5)"
+
+    def parse(self, value: Any) -> Fraction:
+        if isinstance(value, bool):
+            raise self._refuse(value)
+        try:
+            if isinstance(value, float):
+                number = Fraction(repr(value))
+            elif isinstance(value, (int, Fraction)):
+                number = Fraction(value)
+            elif isinstance(value, str):
+                number = Fraction(value.strip())
+            else:
+                raise ValueError
+        except (ValueError, ZeroDivisionError):
+            raise self._refuse(value) from None
+        if not self.low <= number <= self.high:
+            raise self._refuse(value)
+        return number
+
+    def to_toml(self, value: Fraction) -> Any:
+        """A TOML number when it reads back exactly, else the exact text (e.g. "1/3")."""
+        if value.denominator == 1:
+            return int(value)
+        as_float = float(value)
+        return as_float if Fraction(repr(as_float)) == value else str(value)
+
+    def to_text(self, value: Fraction) -> str:
+        return str(self.to_toml(value))
+
+
+@dataclass(frozen=True)
+class Flag(Spec):
+    @property
+    def expected(self) -> str:
+        return "true or false"
+
+    def parse(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise self._refuse(value)
+
+    def to_text(self, value: Any) -> str:
+        return "true" if value else "false"
+
+
+@dataclass(frozen=True)
+class Text(Spec):
+    pattern: str = r".*"
+    described: str = "text"
+    max_length: int = 200
+
+    @property
+    def expected(self) -> str:
+        return self.described
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self._refuse(value)
+        text = value.strip()
+        if len(text) > self.max_length or not re.fullmatch(self.pattern, text) or "\n" in text:
+            raise self._refuse(value)
+        return text
+
+
+@dataclass(frozen=True)
+class Url(Spec):
+    """An http(s) URL, or empty for the built-in default. Never one that carries a password."""
+
+    allow_empty: bool = True
+
+    @property
+    def expected(self) -> str:
+        empty = " (or empty for the default)" if self.allow_empty else ""
+        return f"an http:// or https:// URL with a host name and no user name or password{empty}"
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self._refuse(value)
+        text = value.strip()
+        if not text and self.allow_empty:
+            return ""
+        try:
+            parts = urlsplit(text)
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            raise self._refuse(value) from None
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.username
+                or parts.password or not port_ok or any(c.isspace() for c in text)):
+            # A URL with user:password@ would put a secret in the settings file: refused.
+            raise BadValue(f"expected {self.expected}, got {_hide_userinfo(text)!r}")
+        return text
+
+
+def _hide_userinfo(text: str) -> str:
+    return re.sub(r"//[^/@]*@", "//***@", text)
+
+
+def is_absolute_path(text: str) -> bool:
+    """Absolute on Windows or POSIX: a desk's settings are written on Linux CI and read on Windows."""
+    return PureWindowsPath(text).is_absolute() or PurePosixPath(text).is_absolute()
+
+
+@dataclass(frozen=True)
+class PathText(Spec):
+    """A file or folder path: absolute, or empty for the default. Existence is checked at use."""
+
+    what: str = "path"
+
+    @property
+    def expected(self) -> str:
+        return f"an absolute {self.what} (or empty for the default)"
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self._refuse(value)
+        text = value.strip().strip('"')
+        if text and (not is_absolute_path(text) or "\n" in text or "\x00" in text):
+            raise self._refuse(value)
+        return text
+
+
+@dataclass(frozen=True)
+class Browser(Spec):
+    """`auto`, a browser channel (`msedge`, `chrome`, `chromium`) or an absolute executable path."""
+
+    channels: tuple[str, ...] = ("auto", "msedge", "chrome", "chromium")
+
+    @property
+    def expected(self) -> str:
+        return " or ".join(self.channels) + ", or the absolute path of a Chromium-based browser"
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self._refuse(value)
+        text = value.strip().strip('"')
+        if text.lower() in self.channels:
+            return text.lower()
+        if text and is_absolute_path(text) and "\n" not in text:
+            return text
+        raise self._refuse(value)
+
+
+@dataclass(frozen=True)
+class Colour(Spec):
+    """#RRGGBB, or empty for the theme's own colour (so a theme switch still recolours everything)."""
+
+    @property
+    def expected(self) -> str:
+        return "a colour as #RRGGBB, e.g. #1f77b4 (or empty for the theme's colour)"
+
+    def parse(self, value: Any) -> str:
+        if isinstance(value, str) and re.fullmatch(r"(#[0-9A-Fa-f]{6})?", value.strip()):
+            return value.strip().lower()
+        raise self._refuse(value)
+
+
+@dataclass(frozen=True)
+class TextList(Spec):
+    """A list of names (accounts, contracts). Typed as comma-separated text; a TOML array in the file.
+
+    `item` checks each entry (e.g. that a contract names a known product) and returns its clean form.
+    """
+
+    item: Callable[[str], str] | None = None
+    described: str = "a comma-separated list (or empty for all)"
+
+    @property
+    def expected(self) -> str:
+        return self.described
+
+    def parse(self, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            parts = value.split(",")
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            parts = list(value)
+        else:
+            raise self._refuse(value)
+        out: list[str] = []
+        for part in (p.strip() for p in parts):
+            if not part:
+                continue
+            if self.item is not None:
+                try:
+                    part = self.item(part)
+                except ValueError as exc:
+                    raise BadValue(f"expected {self.expected}; {part!r}: {exc}") from None
+            if part not in out:
+                out.append(part)
+        return tuple(out)
+
+    def to_toml(self, value: tuple[str, ...]) -> list[str]:
+        return list(value)
+
+    def to_text(self, value: tuple[str, ...]) -> str:
+        return ", ".join(value)

@@ -1,0 +1,147 @@
+"""The settings model: every key typed and checked, messages that name the key and what was expected."""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+import pytest
+
+from tests.unit.config.examples import OTHER_VALUES, all_changed
+from zn_ladder.config.settings import SCHEMA_VERSION, Settings, default_of, restart_keys, spec_of
+from zn_ladder.config.settings_file import parse_settings, to_toml_text
+from zn_ladder.domain.errors import ConfigError
+
+
+def test_every_key_has_an_example_and_no_example_is_stale():
+    assert set(OTHER_VALUES) == set(Settings.keys())
+    assert len(Settings.keys()) == 36
+
+
+def test_defaults_run_the_demo():
+    s = Settings()
+    assert s.schema_version == SCHEMA_VERSION
+    assert s.tt.environment == "SIM"
+    assert s.tt.simulator == "auto"  # no credentials -> the built-in simulator
+    assert s.tt.base_url == ""
+    assert s.spot.source == "manual"  # no Pricing Monkey login needed for the demo
+    assert s.tt.product == "ZN"
+
+
+@pytest.mark.parametrize("key", sorted(OTHER_VALUES))
+def test_each_key_takes_a_non_default_value_and_prints_it_back(key):
+    text, expected = OTHER_VALUES[key]
+    s = Settings().replace_value(key, text)
+    assert s.get_value(key) == expected
+    assert expected != default_of(key)
+    # Only that key changed, and its text form parses back to the same value.
+    assert Settings().changed_keys(s) == [key]
+    assert Settings().replace_value(key, s.text_value(key)).get_value(key) == expected
+
+
+def test_settings_are_frozen():
+    s = Settings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.ladder.font_size = 3  # type: ignore[misc]
+
+
+def test_all_fields_round_trip_through_toml_exactly():
+    s = all_changed()
+    back, problems, version = parse_settings(to_toml_text(s))
+    assert problems == [] and version == SCHEMA_VERSION
+    assert back == s
+    assert back.spot.max_jump_points == Fraction(3, 10)
+
+
+def test_points_that_are_not_decimal_round_trip_as_text():
+    s = Settings().replace_value("spot.max_jump_points", "1/3")
+    text = to_toml_text(s)
+    assert 'max_jump_points = "1/3"' in text
+    assert parse_settings(text)[0].spot.max_jump_points == Fraction(1, 3)
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("ladder.font_size", "huge", "expected a whole number from 6 to 40, got 'huge'"),
+    ("ladder.font_size", "41", "expected a whole number from 6 to 40, got '41'"),
+    ("tt.environment", "PROD-ish", "expected one of SIM, UAT, LIVE"),
+    ("polling.fills_s", "0", "expected a number of seconds from 1 to 3600"),
+    ("polling.fills_s", "nan", "expected a number of seconds"),
+    ("tt.app_name", "zn ladder", "letters and digits only"),
+    ("tt.base_url", "ftp://example.com", "an http:// or https:// URL"),
+    ("tt.contracts", "ZN Dec26, QQ Mar27", "'QQ Mar27': unknown product 'QQ'"),
+    ("storage.database_path", "relative/zn.db", "expected an absolute file path"),
+    ("spot.browser", "firefox", "expected auto or msedge or chrome or chromium"),
+    ("ladder.buy_colour", "blue", "expected a colour as #RRGGBB"),
+    ("notifications.sound", "maybe", "expected true or false, got 'maybe'"),
+    ("spot.max_jump_points", "-1", "expected a number of points from 1/1000 to 50"),
+])
+def test_bad_values_are_refused_with_the_key_and_what_was_expected(key, value, expected):
+    with pytest.raises(ConfigError) as info:
+        Settings().replace_value(key, value)
+    message = str(info.value)
+    assert message.startswith(f"{key}: ")
+    assert expected in message
+
+
+def test_url_with_a_password_is_refused_without_repeating_the_password():
+    with pytest.raises(ConfigError) as info:
+        Settings().replace_value("tt.base_url", "https://user:hunter2@proxy.desk:8443/")
+    assert "hunter2" not in str(info.value)
+    assert "no user name or password" in str(info.value)
+
+
+def test_unknown_key_lists_the_known_ones():
+    with pytest.raises(ConfigError, match=r"unknown setting 'ladder.fontsize': expected one of tt.environment"):
+        Settings().get_value("ladder.fontsize")
+
+
+def test_environment_aliases_are_normalised():
+    assert Settings().replace_value("tt.environment", "ext_uat_cert").tt.environment == "UAT"
+    assert Settings().replace_value("tt.environment", "live").tt.environment == "LIVE"
+    assert Settings().replace_value("tt.product", "ty").tt.product == "ZN"
+
+
+def test_recenter_band_must_fit_inside_the_ladder():
+    with pytest.raises(ConfigError, match=r"ladder.recenter_band_ticks: expected fewer than half of "
+                                          r"ladder.ticks_shown \(60\), got 30"):
+        Settings().replace_value("ladder.recenter_band_ticks", "30")
+
+
+def test_from_mapping_keeps_good_values_and_defaults_each_bad_key():
+    raw = {"schema_version": 2,
+           "ladder": {"font_size": "enormous", "ticks_shown": 80, "colour_scheme": "x"},
+           "tt": {"environment": "UAT", "usage_plan": 7},
+           "polling": "every second",
+           "extras": {"a": 1}}
+    s, problems = Settings.from_mapping(raw)
+    assert s.ladder.ticks_shown == 80 and s.tt.environment == "UAT"
+    assert s.ladder.font_size == 11 and s.tt.usage_plan == "low"
+    assert s.polling == Settings().polling
+    text = [str(p) for p in problems]
+    assert "ladder.font_size: expected a whole number from 6 to 40, got 'enormous'; using the default '11'" in text
+    assert "tt.usage_plan: expected one of free, low, medium, high, got 7; using the default 'low'" in text
+    assert "ladder.colour_scheme: unknown setting, ignored" in text
+    assert "extras: unknown section, ignored" in text
+    assert any(t.startswith("polling: expected a [polling] section") for t in text)
+
+
+def test_from_mapping_repairs_a_band_that_does_not_fit():
+    s, problems = Settings.from_mapping({"ladder": {"ticks_shown": 12, "recenter_band_ticks": 11}})
+    assert s.ladder.recenter_band_ticks == 3  # the default (10) does not fit either: a quarter of 12
+    assert [p.key for p in problems] == ["ladder.recenter_band_ticks"]
+
+
+def test_restart_keys_are_the_ones_the_running_app_cannot_pick_up():
+    keys = restart_keys()
+    assert {"tt.environment", "tt.base_url", "storage.database_path"} <= set(keys)
+    assert "ladder.font_size" not in keys and "polling.fills_s" not in keys
+    assert spec_of("tt.environment").restart
+
+
+def test_resolved_paths_default_under_zn_ladder_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("ZN_LADDER_HOME", str(tmp_path))
+    s = Settings()
+    assert s.storage.resolved_database_path() == tmp_path / "data" / "zn_ladder.sqlite3"
+    assert s.storage.resolved_export_dir() == tmp_path / "data" / "exports"
+    other = s.replace_value("storage.database_path", str(tmp_path / "x.db"))
+    assert other.storage.resolved_database_path() == tmp_path / "x.db"
