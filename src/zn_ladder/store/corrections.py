@@ -1,0 +1,89 @@
+"""Trade busts and corrections, applied to the fill they refer to; the original is kept.
+
+A correction is stored once (by its own key) and marks the fill it names (`ref_key`): a bust sets
+`busted`, a correction sets `corr_qty`/`corr_price`. The fill row's original qty and price are never
+rewritten, so the audit shows what TT first reported and what it became. A fill's state is always
+rebuilt from *all* its corrections in time order, so corrections arriving out of order, twice, or
+before the fill itself (they stay pending until it arrives) give the same result.
+
+Limitation: a correction names the execution by TT's exec id. A fill that reached the store only
+from a file without exec ids (Audit Trail) cannot be named that way; its correction stays pending
+and is listed by `pending_corrections`, and the Audit Trail's own later rows carry the corrected
+figures.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from zn_ladder.domain.records import CorrectionKind, FillCorrection
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedCorrection:
+    """A fill whose state changed: for the audit log and to recompute its book."""
+
+    fill_key: str
+    account: str
+    contract: str
+    corrections: tuple[str, ...]
+    before: tuple[int, int | None, int | None]  # busted, qty, price (None = as reported)
+    after: tuple[int, int | None, int | None]
+
+
+def insert_corrections(conn: sqlite3.Connection, corrections: Sequence[FillCorrection], stored_ns: int,
+                       source: str = "") -> tuple[list[FillCorrection], int]:
+    """Store new corrections; returns (the new ones, duplicates)."""
+    new: list[FillCorrection] = []
+    for c in corrections:
+        kind = c.kind.value if isinstance(c.kind, CorrectionKind) else str(c.kind)
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO corrections (key, ref_key, kind, time_ns, qty, price, source, stored_ns) "
+            "VALUES (?,?,?,?,?,?,?,?)", (c.key, c.ref_key, kind, c.time_ns, c.qty, c.price, source, stored_ns))
+        if cur.rowcount == 1:
+            new.append(c)
+    return new, len(corrections) - len(new)
+
+
+def pending_refs(conn: sqlite3.Connection) -> set[str]:
+    """Fill keys named by corrections not applied yet (their fill has not arrived)."""
+    return {r[0] for r in conn.execute("SELECT ref_key FROM corrections WHERE applied = 0")}
+
+
+def apply_for(conn: sqlite3.Connection, ref_keys: Iterable[str]) -> list[AppliedCorrection]:
+    """Rebuild the corrected state of each named fill that is stored; the rest stay pending."""
+    applied: list[AppliedCorrection] = []
+    for ref in sorted(set(ref_keys)):
+        row = conn.execute("SELECT id, account, contract, busted, corr_qty, corr_price FROM fills WHERE key=?",
+                           (ref,)).fetchone()
+        if row is None:
+            continue
+        fill_id, account, contract, *before = row
+        busted, qty, price = 0, None, None
+        keys = []
+        for key, kind, c_qty, c_price in conn.execute(
+                "SELECT key, kind, qty, price FROM corrections WHERE ref_key=? ORDER BY time_ns, key", (ref,)):
+            keys.append(key)
+            if kind == CorrectionKind.BUST.value:
+                busted = 1
+            elif not busted:
+                qty = c_qty if c_qty is not None else qty
+                price = c_price if c_price is not None else price
+        conn.execute("UPDATE fills SET busted=?, corr_qty=?, corr_price=? WHERE id=?", (busted, qty, price, fill_id))
+        conn.execute("UPDATE corrections SET applied=1 WHERE ref_key=? AND applied=0", (ref,))
+        after = (busted, qty, price)
+        if tuple(before) != after:
+            applied.append(AppliedCorrection(ref, account, contract, tuple(keys), tuple(before), after))
+    return applied
+
+
+def pending_corrections(conn: sqlite3.Connection) -> list[FillCorrection]:
+    return [FillCorrection(k, r, CorrectionKind(kind), t, q, p) for k, r, kind, t, q, p in conn.execute(
+        "SELECT key, ref_key, kind, time_ns, qty, price FROM corrections WHERE applied=0 ORDER BY time_ns, key")]
+
+
+def all_corrections(conn: sqlite3.Connection) -> list[FillCorrection]:
+    return [FillCorrection(k, r, CorrectionKind(kind), t, q, p) for k, r, kind, t, q, p in conn.execute(
+        "SELECT key, ref_key, kind, time_ns, qty, price FROM corrections ORDER BY time_ns, key")]

@@ -1,0 +1,30 @@
+"""Poll cursors per source, stored as JSON text.
+
+A cursor says where the next poll of a source resumes (for TT fills: the inclusive minTimestamp and
+the exec ids seen at that boundary). It is written in the same transaction as the fills it covers, so
+after a crash the store never holds a cursor ahead of its fills (a gap) and the fills TT sends again
+from an older cursor are recognised as duplicates (no double count).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from typing import Any
+
+
+def get_cursor(conn: sqlite3.Connection, source: str) -> Any | None:
+    row = conn.execute("SELECT value FROM cursors WHERE source=?", (source,)).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def put_cursor(conn: sqlite3.Connection, source: str, value: Any) -> None:
+    """The caller owns the transaction; `value` must be JSON-serialisable."""
+    conn.execute("INSERT INTO cursors (source, value, updated_ns) VALUES (?,?,?) "
+                 "ON CONFLICT(source) DO UPDATE SET value=excluded.value, updated_ns=excluded.updated_ns",
+                 (source, json.dumps(value, sort_keys=True), time.time_ns()))
+
+
+def all_cursors(conn: sqlite3.Connection) -> dict[str, Any]:
+    return {s: json.loads(v) for s, v in conn.execute("SELECT source, value FROM cursors ORDER BY source")}

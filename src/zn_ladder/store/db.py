@@ -1,0 +1,190 @@
+"""Opening the SQLite file safely: pragmas, schema migrations, and errors a trader can act on.
+
+Why each choice:
+- WAL with `synchronous=FULL`: a commit is on disk (fsynced) before `commit()` returns, so a fill is
+  durable before anything else is told about it; readers never block the writer.
+- `BEGIN IMMEDIATE` for every write: the write lock is taken up front, so a second process waits up
+  to `busy_timeout` and then gets a clear "busy" error instead of failing halfway through a batch.
+- A file that is not ours, is corrupt, was written by a newer app, or sits in a read-only folder
+  is refused with a message and never touched: we open existing files with `mode=rw` (never
+  `rwc`), so SQLite cannot replace them, and we only create a file that does not exist yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from zn_ladder.domain.errors import StoreError
+from zn_ladder.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_BUSY_TIMEOUT_S = 10.0
+#: Page cache per connection: index inserts of a 200k-fill batch stay in memory (SQLite's default is 2 MiB).
+CACHE_KIB = 65536
+
+
+def describe_error(exc: sqlite3.Error, path: Path | str, action: str) -> StoreError:
+    """A `StoreError` that says what happened to which file and what to do about it."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    where = f"the store {path}"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        why = ("is busy: another zn-ladder process (the app, a monitor or an import) is writing to it; "
+               "wait for it to finish or close it, then try again")
+    elif name.startswith("SQLITE_FULL") or "full" in text:
+        why = "could not be written: the disk (or the store's size limit) is full; free space and try again"
+    elif name.startswith(("SQLITE_READONLY", "SQLITE_PERM")) or "readonly" in text:
+        why = "is read-only (the file or its folder cannot be written); fix the permissions or choose another path"
+    elif name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        why = ("is damaged or is not a zn_ladder database; it was left untouched: move it aside (or restore "
+               "a backup) and start again")
+    elif name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        why = "cannot be opened (missing folder, no permission, or a read-only folder); check the path"
+    elif name.startswith("SQLITE_IOERR") or "I/O" in text:
+        why = "hit a disk I/O error; check the disk and try again"
+    else:
+        why = "failed"
+    return StoreError(f"{where} {why} ({action}: {text})")
+
+
+@contextlib.contextmanager
+def translated(path: Path | str, action: str) -> Iterator[None]:
+    """Turn any sqlite3 error raised inside into a `StoreError` naming the file and the action."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except sqlite3.Error as exc:
+        raise describe_error(exc, path, action) from exc
+    except OSError as exc:
+        raise StoreError(f"the store {path} cannot be used ({action}: {exc})") from exc
+
+
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection, path: Path | str, action: str) -> Iterator[sqlite3.Connection]:
+    """`BEGIN IMMEDIATE` ... `COMMIT` (durable), or `ROLLBACK` on any error: all or nothing."""
+    with translated(path, action):
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        with translated(path, action):
+            conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:  # the connection may be unusable (disk gone); the txn is void anyway
+                log.exception("rollback failed on %s", path)
+        raise
+
+
+def _check_file(path: Path) -> bool:
+    """True if the file exists. Refuses a file that is plainly not SQLite before SQLite touches it."""
+    if not path.exists():
+        return False
+    if path.is_dir():
+        raise StoreError(f"the store path {path} is a folder, not a file; give the path of a .sqlite3 file")
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise StoreError(f"the store {path} cannot be read ({exc}); check its permissions") from exc
+    if head and (len(head) < 100 or not head.startswith(SQLITE_HEADER)):
+        raise StoreError(f"the store {path} is damaged or is not a zn_ladder database (bad header); it was left "
+                         f"untouched: move it aside (or restore a backup) and start again")
+    return True
+
+
+def connect(path: Path | str, *, readonly: bool = False,
+            busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open (creating only if absent and writable) and migrate the store; return an autocommit connection.
+
+    Transactions are explicit (`write_transaction`), so `isolation_level=None`.
+    """
+    path = Path(path)
+    exists = _check_file(path)
+    if readonly and not exists:
+        raise StoreError(f"no store at {path}: import fills first (zn-ladder import FILE --db {path})")
+    if not exists:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for the store {path} ({exc}); choose another path") from exc
+    mode = "ro" if readonly else ("rw" if exists else "rwc")
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    with translated(path, "open"):
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                               timeout=busy_timeout_s)
+    try:
+        with translated(path, "open"):
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            _check_identity(conn, path)
+            if not readonly:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+                _migrate(conn, path)
+            elif conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                raise StoreError(f"the store {path} uses an older schema; open it once for writing "
+                                 f"(e.g. zn-ladder import or monitor) to upgrade it")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id not in (0, APPLICATION_ID):
+        raise StoreError(f"{path} is an SQLite file of another application, not a zn_ladder store; "
+                         f"it was left untouched: choose another path")
+    if app_id == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise StoreError(f"{path} is an SQLite file that is not a zn_ladder store; it was left untouched: "
+                         f"choose another path")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"the store {path} was written by a newer zn_ladder (schema version {version}, this app "
+                         f"knows up to {SCHEMA_VERSION}); update zn_ladder. The file was not changed.")
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return
+    with write_transaction(conn, path, "upgrade schema"):
+        version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under the write lock
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the store {path} was written by a newer zn_ladder (schema version {version})")
+        for number in range(version, SCHEMA_VERSION):
+            log.info("store %s: migrating schema %d -> %d", path, number, number + 1)
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would COMMIT our open transaction)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete statement in migration: {buf[:60]!r}")
+    return out
+
+
+def integrity_problem(conn: sqlite3.Connection, path: Path | str) -> str | None:
+    """`PRAGMA quick_check`: None when the file is sound, else SQLite's first complaint."""
+    with translated(path, "check"):
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    messages = [r[0] for r in rows]
+    return None if messages == ["ok"] else "; ".join(messages)

@@ -1,0 +1,143 @@
+"""Ingesting fills: each execution stored exactly once, whatever sent it and however often.
+
+Identity, in order:
+1. `key`: TT's exec id, or for sources without one the importer's composite `"{order_id}#{cum_qty}"`
+   (the order's cumulative filled quantity after the fill is unique per execution of that order; a
+   key of time, price, qty and order would collapse real fills: one order often fills the same qty at
+   the same price within the same tenth of a second). The same key again is a duplicate.
+2. `(order_id, cum_qty)` when `cum_qty > 0`: the same execution from the TT API (key = exec id,
+   cumQty) and from an Audit Trail export (key = composite, ExeQty) or a fill-monitor CSV has the same
+   order id and cumulative quantity, so it is recognised as one (the first arrival is kept, with its
+   source). A unique partial index enforces it, so even two processes cannot store it twice.
+If a fill matches a stored one by identity but its side, qty or price differ, it is not stored: it
+is counted as skipped with a warning naming both, and audited (a partial export whose derived cum
+qty is off must not double a fill, nor silently drop a real one without saying so).
+
+A batch goes in with one `executemany(INSERT OR IGNORE)`: ids above the previous maximum are the new
+rows, so the common case (all new, or all known) costs no per-row lookups.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from zn_ladder.domain.records import Fill, Side
+
+_COLUMNS = "key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, stored_ns"
+_INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
+
+@dataclass(slots=True)
+class FillInsert:
+    """What one batch did: the new rows (id, fill) in arrival order, duplicates, skipped with reasons."""
+
+    added: list[tuple[int, Fill]] = field(default_factory=list)
+    duplicate: int = 0
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+
+
+def _invalid(fill: Fill) -> str | None:
+    if not fill.key:
+        return "no execution key"
+    if int(fill.side) not in (1, -1):
+        return f"side {fill.side!r} is not buy or sell"
+    if not isinstance(fill.qty, int) or fill.qty <= 0:
+        return f"quantity {fill.qty!r} is not a positive whole number"
+    if not isinstance(fill.price, int):
+        return f"price {fill.price!r} is not in whole ticks"
+    if not fill.account or not fill.contract:
+        return "no account or contract"
+    return None
+
+
+def _describe(fill: Fill) -> str:
+    side = "B" if int(fill.side) > 0 else "S"
+    return f"{fill.key} ({side} {fill.qty} @ {fill.price} ticks, order {fill.order_id or '-'} cum {fill.cum_qty})"
+
+
+def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int, source: str = "") -> FillInsert:
+    """Insert new fills (the caller holds the write transaction); classify the rest."""
+    out = FillInsert()
+    valid: list[Fill] = []
+    for fill in fills:
+        reason = _invalid(fill)
+        if reason:
+            out.skipped += 1
+            out.warnings.append(f"fill {fill.key or '?'} skipped: {reason}")
+        else:
+            valid.append(fill)
+    if not valid:
+        return out
+    before = conn.execute("SELECT coalesce(max(id), 0) FROM fills").fetchone()[0]
+    conn.executemany(_INSERT, [
+        (f.key, f.account, f.contract, int(f.side), f.qty, f.price, f.time_ns, f.order_id, f.exec_id,
+         f.source or source, f.user, f.cum_qty, stored_ns) for f in valid])
+    new_ids = dict((k, i) for i, k in conn.execute("SELECT id, key FROM fills WHERE id > ?", (before,)))
+    if len(new_ids) == len(valid):
+        out.added = [(new_ids[f.key], f) for f in valid]
+        return out
+    first: dict[str, Fill] = {}
+    for fill in valid:
+        row_id = new_ids.get(fill.key)
+        if row_id is not None and fill.key not in first:
+            first[fill.key] = fill
+            out.added.append((row_id, fill))
+        else:
+            _classify(conn, fill, out)
+    return out
+
+
+def _classify(conn: sqlite3.Connection, fill: Fill, out: FillInsert) -> None:
+    """A fill the database refused: the same execution (duplicate) or a conflicting one (skipped)."""
+    row = conn.execute("SELECT key, side, qty, price, corr_qty, corr_price FROM fills WHERE key=?",
+                       (fill.key,)).fetchone()
+    how = "exec key"
+    if row is None and fill.cum_qty > 0 and fill.order_id:
+        row = conn.execute("SELECT key, side, qty, price, corr_qty, corr_price FROM fills "
+                           "WHERE order_id=? AND cum_qty=?", (fill.order_id, fill.cum_qty)).fetchone()
+        how = "order id and cumulative qty"
+    if row is None:  # cannot happen: the insert was refused by a uniqueness rule
+        out.skipped += 1
+        out.warnings.append(f"fill {_describe(fill)} skipped: refused by the store")
+        return
+    key, side, qty, price, corr_qty, corr_price = row
+    as_stored = {(qty, price), (qty if corr_qty is None else corr_qty, price if corr_price is None else corr_price)}
+    if side == int(fill.side) and (fill.qty, fill.price) in as_stored:
+        out.duplicate += 1
+        return
+    out.skipped += 1
+    out.warnings.append(f"fill {_describe(fill)} not stored: same execution ({how}) as stored fill {key} "
+                        f"({'B' if side > 0 else 'S'} {qty} @ {price} ticks) but different side, qty or price")
+    out.conflicts.append({"fill": fill.key, "stored": key, "matched_by": how, "side": int(fill.side),
+                          "qty": fill.qty, "price": fill.price})
+
+
+_SELECT = ("SELECT id, key, account, contract, side, coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns, "
+           "order_id, exec_id, source, user, cum_qty FROM fills")
+
+
+def _fill(row: tuple) -> Fill:
+    _, key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty = row
+    return Fill(key, account, contract, Side(side), qty, price, time_ns, order_id, exec_id, source, user, cum_qty)
+
+
+def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: str | None = None,
+               since_ns: int = 0) -> list[Fill]:
+    """Fills as they stand (busts removed, corrections applied), in (time, arrival) order."""
+    where, args = ["busted = 0", "time_ns >= ?"], [since_ns]
+    if contract is not None:
+        where.append("contract = ?")
+        args.append(contract)
+    if account is not None:
+        where.append("account = ?")
+        args.append(account)
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY time_ns, id"
+    return [_fill(r) for r in conn.execute(sql, args)]
+
+
+def fill_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM fills").fetchone()[0]

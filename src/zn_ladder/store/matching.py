@@ -1,0 +1,281 @@
+"""Persisted LIFO/FIFO matching state, updated per new fill and checked against a recompute.
+
+Why persisted: the window and `zn-ladder pnl --db` read position, realized P&L and open lots without
+replaying the day's fills. Why incremental: a poll that brings 3 fills must cost the same with 1k or
+1M fills stored, so each new fill changes O(1) amortized rows (lots are rows of `book_lots`, each
+pushed and popped once; no pickle, no blob).
+
+What a book holds (per account, contract, method): the SOD lots of the latest SOD date stored for that
+account/contract, then every live fill (busts removed, corrections applied) from that session's start
+on, in (time, arrival) order. The session of SOD date D starts at 22:00 UTC on D-1: CME's Globex day for
+D opens at 17:00 Chicago time on D-1 (22:00 or 23:00 UTC) and the market is shut from 16:00 Chicago
+time, so no fill lies between; this needs no time-zone database. With no SOD, every fill counts.
+
+The recompute (`recompute_book`) is the definition; the incremental path is an optimisation of it.
+A fill that arrives out of time order, a bust, a correction or a new SOD marks the account/contract
+for recompute instead of being applied incrementally. On open the store recomputes every book and
+compares; a difference is logged and audited, and the recompute wins.
+
+Realized P&L is kept in integer tick-contracts (`realized_units`); dollars = units x tick value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+METHODS: tuple[str, ...] = ("lifo", "fifo")
+
+_BOOK_COLUMNS = ("id, account, contract, method, position, realized_units, fills_applied, last_time_ns, "
+                 "session_start_ns, sod_date, next_seq")
+
+
+def session_start_ns(sod_date: str) -> int:
+    """Start (ns since epoch, UTC) of the trading session whose start-of-day is `sod_date` (ISO)."""
+    if not sod_date:
+        return 0
+    day = dt.date.fromisoformat(sod_date)
+    start = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(22, 0), tzinfo=dt.timezone.utc)
+    return int(start.timestamp()) * 1_000_000_000
+
+
+class PersistedBook:
+    """One account/contract/method: open lots as `[seq, signed qty, price ticks]`, oldest first.
+
+    `_changes` records what the last flush has not written yet (seq -> lot, or None = closed), so a
+    flush writes only the lots a fill touched.
+    """
+
+    __slots__ = ("id", "account", "contract", "method", "lifo", "lots", "position", "realized_units",
+                 "fills_applied", "last_time_ns", "session_start_ns", "sod_date", "next_seq",
+                 "_changes", "_persisted_seq", "_rewrite", "_dirty")
+
+    def __init__(self, account: str, contract: str, method: str, *, book_id: int | None = None,
+                 sod_date: str = "") -> None:
+        self.id = book_id
+        self.account = account
+        self.contract = contract
+        self.method = method
+        self.lifo = method == "lifo"
+        self.lots: deque[list[int]] = deque()
+        self.position = 0
+        self.realized_units = 0
+        self.fills_applied = 0
+        self.last_time_ns = 0
+        self.sod_date = sod_date
+        self.session_start_ns = session_start_ns(sod_date)
+        self.next_seq = 0
+        self._changes: dict[int, list[int] | None] = {}
+        self._persisted_seq = 0
+        self._rewrite = book_id is None
+        self._dirty = book_id is None
+
+    # --- matching (same arithmetic as domain.lots.LotBook, plus change tracking) -------------
+
+    def open_lot(self, qty: int, price: int) -> None:
+        """An SOD lot: opens a position, is not a fill."""
+        if qty:
+            self._trade(qty, price)
+
+    def apply(self, signed_qty: int, price: int, time_ns: int) -> None:
+        self.fills_applied += 1
+        if time_ns > self.last_time_ns:
+            self.last_time_ns = time_ns
+        self._trade(signed_qty, price)
+
+    def _trade(self, qty: int, price: int) -> None:
+        self._dirty = True
+        pos = self.position
+        self.position = pos + qty
+        lots = self.lots
+        changes = self._changes
+        if pos == 0 or (pos > 0) == (qty > 0):
+            self._add(qty, price)
+            return
+        realized = 0
+        lifo = self.lifo
+        while qty and lots:
+            lot = lots[-1] if lifo else lots[0]
+            lot_qty = lot[1]
+            if abs(lot_qty) <= abs(qty):
+                matched = lot_qty
+                if lifo:
+                    lots.pop()
+                else:
+                    lots.popleft()
+                changes[lot[0]] = None
+            else:
+                matched = -qty
+                lot[1] = lot_qty + qty
+                changes[lot[0]] = lot
+            realized += matched * (price - lot[2])
+            qty += matched
+        self.realized_units += realized
+        if qty:
+            self._add(qty, price)
+
+    def _add(self, qty: int, price: int) -> None:
+        seq = self.next_seq
+        self.next_seq = seq + 1
+        lot = [seq, qty, price]
+        self.lots.append(lot)
+        self._changes[seq] = lot
+
+    def in_session(self, time_ns: int) -> bool:
+        return time_ns >= self.session_start_ns
+
+    def state(self) -> tuple:
+        """What must agree between the stored and the recomputed book."""
+        return (self.position, self.realized_units, self.fills_applied,
+                tuple((q, p) for _, q, p in self.lots))
+
+    # --- persistence -------------------------------------------------------------------------
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        """Write the changes since the last flush (the caller holds the write transaction)."""
+        if not self._dirty:
+            return
+        values = (self.position, self.realized_units, self.fills_applied, self.last_time_ns,
+                  self.session_start_ns, self.sod_date, self.next_seq)
+        if self.id is None:
+            cur = conn.execute(
+                "INSERT INTO books (account, contract, method, position, realized_units, fills_applied, "
+                "last_time_ns, session_start_ns, sod_date, next_seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (self.account, self.contract, self.method, *values))
+            self.id = cur.lastrowid
+        else:
+            conn.execute("UPDATE books SET position=?, realized_units=?, fills_applied=?, last_time_ns=?, "
+                         "session_start_ns=?, sod_date=?, next_seq=? WHERE id=?", (*values, self.id))
+        book_id = self.id
+        if self._rewrite:
+            conn.execute("DELETE FROM book_lots WHERE book_id=?", (book_id,))
+            conn.executemany("INSERT INTO book_lots (book_id, seq, qty, price) VALUES (?,?,?,?)",
+                             [(book_id, s, q, p) for s, q, p in self.lots])
+        else:
+            persisted = self._persisted_seq
+            gone = [(book_id, s) for s, lot in self._changes.items() if lot is None and s < persisted]
+            kept = [(book_id, lot[0], lot[1], lot[2]) for lot in self._changes.values() if lot is not None]
+            if gone:
+                conn.executemany("DELETE FROM book_lots WHERE book_id=? AND seq=?", gone)
+            if kept:
+                conn.executemany("INSERT OR REPLACE INTO book_lots (book_id, seq, qty, price) VALUES (?,?,?,?)",
+                                 kept)
+        self._changes.clear()
+        self._persisted_seq = self.next_seq
+        self._rewrite = False
+        self._dirty = False
+
+    def mark_rewrite(self) -> None:
+        self._rewrite = True
+        self._dirty = True
+        self._changes.clear()
+
+
+def load_book(conn: sqlite3.Connection, account: str, contract: str, method: str) -> PersistedBook | None:
+    row = conn.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE account=? AND contract=? AND method=?",
+                       (account, contract, method)).fetchone()
+    if row is None:
+        return None
+    return _from_row(conn, row)
+
+
+def _from_row(conn: sqlite3.Connection, row: tuple) -> PersistedBook:
+    (book_id, account, contract, method, position, realized, applied, last_ns, start_ns, sod_date,
+     next_seq) = row
+    book = PersistedBook(account, contract, method, book_id=book_id, sod_date=sod_date)
+    book.position, book.realized_units, book.fills_applied = position, realized, applied
+    book.last_time_ns, book.session_start_ns, book.next_seq = last_ns, start_ns, next_seq
+    book._persisted_seq = next_seq
+    book.lots.extend([s, q, p] for s, q, p in conn.execute(
+        "SELECT seq, qty, price FROM book_lots WHERE book_id=? ORDER BY seq", (book_id,)))
+    return book
+
+
+def stored_books(conn: sqlite3.Connection) -> Iterator[PersistedBook]:
+    for row in conn.execute(f"SELECT {_BOOK_COLUMNS} FROM books ORDER BY account, contract, method").fetchall():
+        yield _from_row(conn, row)
+
+
+def latest_sod(conn: sqlite3.Connection, account: str, contract: str) -> tuple[str, list[tuple[int, int]]]:
+    """(date, [(qty, price)...]) of the latest SOD stored for the account/contract, or ("", [])."""
+    row = conn.execute("SELECT max(date) FROM sod_lots WHERE account=? AND contract=?",
+                       (account, contract)).fetchone()
+    if row is None or row[0] is None:
+        return "", []
+    lots = conn.execute("SELECT qty, price FROM sod_lots WHERE account=? AND contract=? AND date=? ORDER BY seq",
+                        (account, contract, row[0])).fetchall()
+    return row[0], lots
+
+
+def live_fills(conn: sqlite3.Connection, account: str, contract: str, since_ns: int) -> Iterable[tuple]:
+    """(signed qty, price, time_ns) of the live fills of a book, busts removed, corrections applied."""
+    return conn.execute(
+        "SELECT side * coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns FROM fills "
+        "WHERE account=? AND contract=? AND time_ns >= ? AND busted=0 ORDER BY time_ns, id",
+        (account, contract, since_ns))
+
+
+def recompute_book(conn: sqlite3.Connection, account: str, contract: str, method: str,
+                   book_id: int | None = None) -> PersistedBook:
+    """The definition of a book: latest SOD, then every live fill of its session in order."""
+    sod_date, sod = latest_sod(conn, account, contract)
+    book = PersistedBook(account, contract, method, sod_date=sod_date)
+    book.id = book_id
+    for qty, price in sod:
+        book.open_lot(qty, price)
+    for qty, price, time_ns in live_fills(conn, account, contract, book.session_start_ns):
+        book.apply(qty, price, time_ns)
+    book.mark_rewrite()
+    return book
+
+
+@dataclass(frozen=True, slots=True)
+class BookDifference:
+    account: str
+    contract: str
+    method: str
+    stored: str
+    recomputed: str
+
+
+def book_keys(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every account/contract that has fills, SOD lots or a stored book."""
+    rows = conn.execute("SELECT account, contract FROM fills UNION SELECT account, contract FROM sod_lots "
+                        "UNION SELECT account, contract FROM books ORDER BY 1, 2").fetchall()
+    return [(a, c) for a, c in rows]
+
+
+def _summary(book: PersistedBook | None) -> str:
+    if book is None:
+        return "missing"
+    position, realized, applied, lots = book.state()
+    return f"position {position}, realized {realized} tick-contracts, {applied} fills, {len(lots)} open lots"
+
+
+def verify_books(conn: sqlite3.Connection) -> tuple[dict[tuple[str, str, str], PersistedBook],
+                                                     list[BookDifference]]:
+    """Recompute every book from the fills and compare with what is stored.
+
+    Returns the books to keep in memory (the recompute where they differ, marked for rewrite) and the
+    differences found. The caller writes the repaired books and audits the differences.
+    """
+    stored = {(b.account, b.contract, b.method): b for b in stored_books(conn)}
+    books: dict[tuple[str, str, str], PersistedBook] = {}
+    differences: list[BookDifference] = []
+    for account, contract in book_keys(conn):
+        for method in METHODS:
+            key = (account, contract, method)
+            old = stored.get(key)
+            fresh = recompute_book(conn, account, contract, method, old.id if old else None)
+            if old is not None and old.state() == fresh.state() and old.sod_date == fresh.sod_date:
+                books[key] = old
+                continue
+            differences.append(BookDifference(account, contract, method, _summary(old), _summary(fresh)))
+            books[key] = fresh
+    return books, differences

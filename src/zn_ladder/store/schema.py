@@ -1,0 +1,125 @@
+"""The store's tables, as an ordered list of migrations.
+
+`PRAGMA user_version` holds the number of migrations applied. A migration is appended, never edited:
+a desk's file written by version N of the app is upgraded step by step by any later version, and a
+file whose version is higher than `SCHEMA_VERSION` was written by a newer app and is refused (an
+older app could silently misread columns it does not know).
+
+Fills are stored as they arrived (the original qty/price is never rewritten); a correction or bust
+is its own row in `corrections` and marks the fill (`busted`, `corr_qty`, `corr_price`), so the
+audit keeps both the original and what it became.
+
+Fill identity (see `fills.py`): `key` is unique (TT's exec id, or the importer's composite), and the
+partial unique index `fills_execution` makes `(order_id, cum_qty)` unique too whenever the source
+knows the order's cumulative filled quantity: the same execution arriving from the TT API (exec id)
+and from an Audit Trail export (no exec id, ExeQty) is then recognised as one.
+
+Matching state: one `books` row per account/contract/method with the totals, and the open lots as
+rows of `book_lots` (no pickle, no blobs): a new fill changes O(1) rows amortized.
+"""
+
+from __future__ import annotations
+
+#: sqlite `application_id` of a zn_ladder store ("ZNLD"), so another app's SQLite file is recognised.
+APPLICATION_ID = 0x5A4E4C44
+
+_V1 = """
+CREATE TABLE fills (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT    NOT NULL UNIQUE,
+    account     TEXT    NOT NULL,
+    contract    TEXT    NOT NULL,
+    side        INTEGER NOT NULL CHECK (side IN (1, -1)),
+    qty         INTEGER NOT NULL CHECK (qty > 0),
+    price       INTEGER NOT NULL,
+    time_ns     INTEGER NOT NULL,
+    order_id    TEXT    NOT NULL DEFAULT '',
+    exec_id     TEXT    NOT NULL DEFAULT '',
+    source      TEXT    NOT NULL DEFAULT '',
+    user        TEXT    NOT NULL DEFAULT '',
+    cum_qty     INTEGER NOT NULL DEFAULT 0,
+    stored_ns   INTEGER NOT NULL,
+    busted      INTEGER NOT NULL DEFAULT 0,
+    corr_qty    INTEGER,
+    corr_price  INTEGER
+);
+CREATE UNIQUE INDEX fills_execution ON fills (order_id, cum_qty) WHERE cum_qty > 0 AND order_id <> '';
+CREATE INDEX fills_book ON fills (contract, account, time_ns);
+
+CREATE TABLE corrections (
+    key        TEXT    PRIMARY KEY,
+    ref_key    TEXT    NOT NULL,
+    kind       TEXT    NOT NULL CHECK (kind IN ('bust', 'correct')),
+    time_ns    INTEGER NOT NULL,
+    qty        INTEGER,
+    price      INTEGER,
+    source     TEXT    NOT NULL DEFAULT '',
+    stored_ns  INTEGER NOT NULL,
+    applied    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX corrections_ref ON corrections (ref_key);
+CREATE INDEX corrections_pending ON corrections (ref_key) WHERE applied = 0;
+
+CREATE TABLE sod_lots (
+    date       TEXT    NOT NULL,
+    account    TEXT    NOT NULL,
+    contract   TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    qty        INTEGER NOT NULL,
+    price      INTEGER NOT NULL,
+    source     TEXT    NOT NULL DEFAULT '',
+    stored_ns  INTEGER NOT NULL,
+    PRIMARY KEY (account, contract, date, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE cursors (
+    source      TEXT    PRIMARY KEY,
+    value       TEXT    NOT NULL,
+    updated_ns  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE refdata (
+    kind        TEXT    NOT NULL,
+    id          TEXT    NOT NULL,
+    value       TEXT    NOT NULL,
+    fetched_ns  INTEGER NOT NULL,
+    PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+
+CREATE TABLE books (
+    id                INTEGER PRIMARY KEY,
+    account           TEXT    NOT NULL,
+    contract          TEXT    NOT NULL,
+    method            TEXT    NOT NULL CHECK (method IN ('lifo', 'fifo')),
+    position          INTEGER NOT NULL,
+    realized_units    INTEGER NOT NULL,
+    fills_applied     INTEGER NOT NULL,
+    last_time_ns      INTEGER NOT NULL,
+    session_start_ns  INTEGER NOT NULL,
+    sod_date          TEXT    NOT NULL,
+    next_seq          INTEGER NOT NULL,
+    UNIQUE (account, contract, method)
+);
+
+CREATE TABLE book_lots (
+    book_id  INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,
+    qty      INTEGER NOT NULL,
+    price    INTEGER NOT NULL,
+    PRIMARY KEY (book_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE audit (
+    id       INTEGER PRIMARY KEY,
+    time_ns  INTEGER NOT NULL,
+    who      TEXT    NOT NULL,
+    event    TEXT    NOT NULL,
+    detail   TEXT    NOT NULL
+);
+CREATE INDEX audit_event ON audit (event, time_ns);
+"""
+
+#: Ordered migrations; entry i takes a file from user_version i to i + 1. Append only.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,76 @@
+"""Start-of-day lots per account, contract and date (from Actant or TT's SOD).
+
+Importing the same SOD again changes nothing; importing a different SOD for the same account,
+contract and date replaces it (audited), because the desk re-runs Actant when a position was wrong.
+The latest date stored decides where a book starts (see `matching.session_start_ns`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.records import SodLot
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%d-%b-%y", "%d-%b-%Y")
+
+
+def normalise_date(text: str) -> str:
+    """ISO `YYYY-MM-DD` from the forms Actant and TT use (`08/11/2022` is Actant's month/day/year)."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise InputError(f"SOD date {text!r} is not a date (expected YYYY-MM-DD or MM/DD/YYYY)")
+
+
+@dataclass(slots=True)
+class SodWrite:
+    added: int = 0
+    duplicate: int = 0
+    replaced: int = 0
+    affected: set[tuple[str, str]] = field(default_factory=set)
+    groups: list[dict] = field(default_factory=list)
+
+
+def put_sod(conn: sqlite3.Connection, lots: Sequence[SodLot], stored_ns: int, source: str = "") -> SodWrite:
+    """Store SOD lots grouped by (date, account, contract); the caller holds the write transaction."""
+    out = SodWrite()
+    groups: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
+    for lot in lots:
+        groups[(normalise_date(lot.date), lot.account, lot.contract)].append((int(lot.qty), int(lot.price)))
+    for (date, account, contract), new in groups.items():
+        old = conn.execute("SELECT qty, price FROM sod_lots WHERE account=? AND contract=? AND date=? ORDER BY seq",
+                           (account, contract, date)).fetchall()
+        if [tuple(r) for r in old] == new:
+            out.duplicate += len(new)
+            continue
+        if old:
+            conn.execute("DELETE FROM sod_lots WHERE account=? AND contract=? AND date=?", (account, contract, date))
+            out.replaced += len(old)
+        conn.executemany("INSERT INTO sod_lots (date, account, contract, seq, qty, price, source, stored_ns) "
+                         "VALUES (?,?,?,?,?,?,?,?)",
+                         [(date, account, contract, i, q, p, source, stored_ns) for i, (q, p) in enumerate(new)])
+        out.added += len(new)
+        out.affected.add((account, contract))
+        out.groups.append({"date": date, "account": account, "contract": contract, "lots": len(new),
+                           "replaced": len(old)})
+    return out
+
+
+def sod_lots(conn: sqlite3.Connection, account: str | None = None, contract: str | None = None) -> list[SodLot]:
+    """The latest SOD of each account/contract (what the books start from)."""
+    rows = conn.execute(
+        "SELECT s.account, s.contract, s.qty, s.price, s.date FROM sod_lots s JOIN "
+        "(SELECT account, contract, max(date) AS d FROM sod_lots GROUP BY account, contract) m "
+        "ON s.account = m.account AND s.contract = m.contract AND s.date = m.d ORDER BY s.account, s.contract, s.seq")
+    return [SodLot(a, c, q, p, d) for a, c, q, p, d in rows
+            if (account is None or a == account) and (contract is None or c == contract)]

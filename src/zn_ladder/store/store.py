@@ -1,0 +1,285 @@
+"""`Store`: the one object that writes the SQLite file, and the reads the commands need.
+
+Every write is one `BEGIN IMMEDIATE` transaction holding the fills, the corrections, the matching
+state they change, the poll cursor and the audit entry together: after a crash (kill -9, power loss)
+the file holds all of a batch or none of it, never fills without their cursor or P&L without its fills.
+
+The matching books are cached in memory between writes (that is what makes a poll's cost flat). Another
+process may write the same file (an `import` while the app runs); `PRAGMA data_version` tells us, and
+the cache is dropped and reloaded from the file. A failed write also drops it: memory never runs ahead
+of the file. In the app a `StoreWriter` thread owns the `Store`; the GUI thread never touches it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zn_ladder.domain.errors import StoreError
+from zn_ladder.domain.records import Fill, FillCorrection, SodLot
+from zn_ladder.store import audit, corrections, cursors, db, fills, matching, refdata, sod
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one batch did. `added + duplicate + skipped` == fills offered."""
+
+    added: int = 0
+    duplicate: int = 0
+    skipped: int = 0
+    warnings: tuple[str, ...] = ()
+    corrections_added: int = 0
+    corrections_duplicate: int = 0
+    corrections_applied: int = 0
+    books_recomputed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SodResult:
+    added: int = 0
+    duplicate: int = 0
+    replaced: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Batch:
+    recompute: set[tuple[str, str]] = field(default_factory=set)
+
+
+class Store:
+    """Open with `Store.open(path)`; use from one thread at a time (the writer thread in the app)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self._books: dict[tuple[str, str, str], matching.PersistedBook] = {}
+        self._data_version: int | None = None
+
+    # --- life cycle --------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, readonly: bool = False, verify: bool = True,
+             busy_timeout_s: float = db.DEFAULT_BUSY_TIMEOUT_S) -> Store:
+        """Open (create if absent), migrate and, for writing, check the file and the matching state.
+
+        `verify` runs SQLite's quick_check and recomputes every book from the fills (DESIGN §3.5:
+        the persisted state must equal a recompute); a difference is logged and audited and the
+        recompute is written.
+        """
+        if path is None:
+            from zn_ladder.config.paths import default_db_path
+
+            path = default_db_path()
+        path = Path(path)
+        conn = db.connect(path, readonly=readonly, busy_timeout_s=busy_timeout_s)
+        store = cls(conn, path, readonly)
+        try:
+            if verify and not readonly:
+                problem = db.integrity_problem(conn, path)
+                if problem:
+                    raise StoreError(f"the store {path} is damaged ({problem}); it was left untouched: move it "
+                                     f"aside (or restore a backup) and start again")
+                store.verify_matching()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._books.clear()
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
+        if self.readonly:
+            raise StoreError(f"the store {self.path} was opened read-only ({action})")
+        try:
+            with db.write_transaction(self.conn, self.path, action) as conn:
+                with db.translated(self.path, action):
+                    version = conn.execute("PRAGMA data_version").fetchone()[0]
+                    if version != self._data_version:
+                        self._books.clear()  # another process wrote: reload books from the file
+                    self._data_version = version
+                    yield conn
+        except BaseException:
+            self._books.clear()  # the transaction rolled back: memory must not run ahead of the file
+            raise
+
+    # --- matching ----------------------------------------------------------------------------
+
+    def verify_matching(self) -> list[matching.BookDifference]:
+        with self._write("verify matching state") as conn:
+            books, differences = matching.verify_books(conn)
+            for book in books.values():
+                book.flush(conn)
+            for d in differences:
+                log.warning("store %s: matching state of %s %s %s differed from a recompute (stored: %s; "
+                            "recomputed: %s); the recompute was kept", self.path, d.account, d.contract,
+                            d.method, d.stored, d.recomputed)
+                audit.record(conn, audit.MATCHING_REPAIRED,
+                             {"account": d.account, "contract": d.contract, "method": d.method,
+                              "stored": d.stored, "recomputed": d.recomputed})
+            self._books = books
+        return differences
+
+    def _book(self, conn: sqlite3.Connection, account: str, contract: str, method: str
+              ) -> matching.PersistedBook | None:
+        key = (account, contract, method)
+        book = self._books.get(key)
+        if book is None:
+            book = matching.load_book(conn, account, contract, method)
+            if book is not None:
+                self._books[key] = book
+        return book
+
+    def _match(self, conn: sqlite3.Connection, added: Sequence[tuple[int, Fill]], batch: _Batch) -> None:
+        """Apply new fills to their books incrementally, or mark the account/contract for recompute."""
+        recompute = batch.recompute
+        methods = matching.METHODS
+        cache: dict[tuple[str, str], list[matching.PersistedBook] | None] = {}
+        for _, fill in added:
+            ac = (fill.account, fill.contract)
+            if ac in recompute:
+                continue
+            books = cache.get(ac, False)
+            if books is False:
+                found = [self._book(conn, fill.account, fill.contract, m) for m in methods]
+                books = cache[ac] = None if any(b is None for b in found) else found
+            if books is None:  # a new account/contract: build its books from the file
+                recompute.add(ac)
+                continue
+            time_ns = fill.time_ns
+            if time_ns < books[0].session_start_ns:
+                continue  # an earlier session's fill: stored, not in today's books
+            if time_ns < books[0].last_time_ns or time_ns < books[1].last_time_ns:
+                recompute.add(ac)  # out of time order: LIFO/FIFO depend on order, so replay
+                continue
+            qty = fill.qty if fill.side > 0 else -fill.qty
+            for book in books:
+                book.apply(qty, fill.price, time_ns)
+
+    def _finish(self, conn: sqlite3.Connection, batch: _Batch) -> int:
+        for account, contract in batch.recompute:
+            for method in matching.METHODS:
+                old = self._book(conn, account, contract, method)
+                book = matching.recompute_book(conn, account, contract, method, old.id if old else None)
+                self._books[(account, contract, method)] = book
+        for book in self._books.values():
+            book.flush(conn)
+        return len(batch.recompute)
+
+    # --- writes ------------------------------------------------------------------------------
+
+    def ingest(self, new_fills: Sequence[Fill] = (), new_corrections: Sequence[FillCorrection] = (), *,
+               source: str = "", cursor: tuple[str, Any] | None = None,
+               audit_detail: Mapping[str, Any] | None = None, who: str | None = None) -> IngestResult:
+        """Store a batch of fills and corrections (and a poll cursor) in one durable transaction.
+
+        `audit_detail`, when given, writes an `import` audit entry (files); polls pass none, since
+        every fill row records its source and arrival time already.
+        """
+        now = time.time_ns()
+        batch = _Batch()
+        with self._write("store fills") as conn:
+            ins = fills.insert_fills(conn, new_fills, now, source)
+            new_corr, corr_dup = corrections.insert_corrections(conn, new_corrections, now, source)
+            refs = {c.ref_key for c in new_corr}
+            if ins.added:
+                pending = corrections.pending_refs(conn)
+                if pending:
+                    refs.update(f.key for _, f in ins.added if f.key in pending)
+            applied = corrections.apply_for(conn, refs) if refs else []
+            for a in applied:
+                batch.recompute.add((a.account, a.contract))
+                audit.record(conn, audit.CORRECTION_APPLIED,
+                             {"fill": a.fill_key, "account": a.account, "contract": a.contract,
+                              "corrections": list(a.corrections), "before": _state(a.before),
+                              "after": _state(a.after)}, who)
+            for conflict in ins.conflicts:
+                audit.record(conn, audit.FILL_CONFLICT, {**conflict, "source": source}, who)
+            self._match(conn, ins.added, batch)
+            recomputed = self._finish(conn, batch)
+            if cursor is not None:
+                cursors.put_cursor(conn, cursor[0], cursor[1])
+            if audit_detail is not None:
+                audit.record(conn, audit.IMPORT, {**audit_detail, "added": len(ins.added),
+                                                  "duplicate": ins.duplicate, "skipped": ins.skipped,
+                                                  "corrections_added": len(new_corr)}, who)
+        return IngestResult(len(ins.added), ins.duplicate, ins.skipped, tuple(ins.warnings), len(new_corr),
+                            corr_dup, len(applied), recomputed)
+
+    def put_sod(self, lots: Sequence[SodLot], *, source: str = "",
+                audit_detail: Mapping[str, Any] | None = None, who: str | None = None) -> SodResult:
+        batch = _Batch()
+        with self._write("store SOD") as conn:
+            out = sod.put_sod(conn, lots, time.time_ns(), source)
+            batch.recompute |= out.affected
+            self._finish(conn, batch)
+            if out.groups or audit_detail is not None:
+                audit.record(conn, audit.SOD_IMPORT, {**(audit_detail or {}), "groups": out.groups,
+                                                      "added": out.added, "duplicate": out.duplicate}, who)
+        return SodResult(out.added, out.duplicate, out.replaced)
+
+    def put_cursor(self, source: str, value: Any) -> None:
+        with self._write("store cursor") as conn:
+            cursors.put_cursor(conn, source, value)
+
+    def audit(self, event: str, detail: Mapping[str, Any] | None = None, who: str | None = None) -> None:
+        """Record a settings/environment change or any other event in the audit log."""
+        with self._write("write audit log") as conn:
+            audit.record(conn, event, detail, who)
+
+    def put_refdata(self, kind: str, ident: str, value: Any) -> None:
+        with self._write("cache reference data") as conn:
+            refdata.put_refdata(conn, kind, ident, value)
+
+    # --- reads -------------------------------------------------------------------------------
+
+    def get_cursor(self, source: str) -> Any | None:
+        with db.translated(self.path, "read cursor"):
+            return cursors.get_cursor(self.conn, source)
+
+    def get_refdata(self, kind: str, ident: str, *, max_age_s: float | None = None) -> Any | None:
+        with db.translated(self.path, "read reference data"):
+            return refdata.get_refdata(self.conn, kind, ident, max_age_s=max_age_s)
+
+    def fills(self, contract: str | None = None, account: str | None = None) -> list[Fill]:
+        with db.translated(self.path, "read fills"):
+            return fills.live_fills(self.conn, contract, account)
+
+    def fill_count(self) -> int:
+        with db.translated(self.path, "count fills"):
+            return fills.fill_count(self.conn)
+
+    def corrections(self) -> list[FillCorrection]:
+        with db.translated(self.path, "read corrections"):
+            return corrections.all_corrections(self.conn)
+
+    def sod_lots(self, account: str | None = None, contract: str | None = None) -> list[SodLot]:
+        with db.translated(self.path, "read SOD"):
+            return sod.sod_lots(self.conn, account, contract)
+
+    def audit_entries(self, event: str | None = None, limit: int = 1000) -> list[audit.AuditEntry]:
+        with db.translated(self.path, "read audit log"):
+            return audit.entries(self.conn, event, limit)
+
+
+def _state(state: tuple[int, int | None, int | None]) -> dict[str, Any]:
+    busted, qty, price = state
+    return {"busted": bool(busted), "qty": qty, "price": price}
