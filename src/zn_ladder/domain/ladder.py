@@ -188,10 +188,16 @@ class LadderRows(Sequence[LadderRow]):
         if row is not None:
             return row
         position, units = self.position_and_units(price)
-        tick_value = self._product.tick_value
-        pnl = self._base_pnl + Fraction(units * tick_value.numerator, tick_value.denominator * self._d)
-        risk = position * tick_value
-        breakeven = pnl / risk if pnl and risk else _ZERO
+        # Integer numerators over fixed denominators: one normalising Fraction() per field (~0.5 us)
+        # instead of Fraction arithmetic (~1-3 us per operation).
+        tv = self._product.tick_value
+        base = self._base_pnl
+        pnl_den = base.denominator * tv.denominator * self._d
+        pnl_num = base.numerator * tv.denominator * self._d + units * tv.numerator * base.denominator
+        risk_num = position * tv.numerator
+        pnl = Fraction(pnl_num, pnl_den)
+        risk = Fraction(risk_num, tv.denominator)
+        breakeven = Fraction(pnl_num * tv.denominator, pnl_den * risk_num) if pnl_num and risk_num else _ZERO
         level = self._levels.get(price, _EMPTY_LEVEL)
         row = LadderRow(price, level.buy, level.sell, position, pnl, risk, breakeven, price == self.spot_tick,
                         tuple(level.through), level.wi_buy, level.wi_sell)

@@ -73,12 +73,23 @@ class LotBook:
     def apply(self, fill: Fill) -> bool:
         """Apply one fill; False (and nothing changes) when its key was applied before."""
         key = fill.key
-        if key in self._keys:
+        keys = self._keys
+        if key in keys:
             self.duplicates += 1
             return False
-        self._keys.add(key)
+        keys.add(key)
         self.fills_applied += 1
-        self._trade(fill.qty if fill.side > 0 else -fill.qty, fill.price)
+        qty = fill.qty if fill.side > 0 else -fill.qty
+        price = fill.price
+        # The common case inline (this is the per-fill hot path): a fill that only opens a lot.
+        pos = self._position
+        if pos == 0 or (pos > 0) == (qty > 0):
+            if qty:
+                self._cash_units -= qty * price
+                self._position = pos + qty
+                self._lots.append([qty, price])
+        else:
+            self._trade(qty, price)
         return True
 
     def apply_all(self, fills: Iterable[Fill]) -> int:
@@ -204,14 +215,24 @@ def match_fills(fills: Iterable[Fill], product: Product, method: Method | str = 
         if is_ours(lot.contract):
             sod_by_key.setdefault((lot.account, lot.contract), []).append(lot)
     books: dict[BookKey, LotBook] = {key: LotBook(product, method, lots) for key, lots in sod_by_key.items()}
+    # Fills come in runs of one account + contract: keep the last book's bound `apply` at hand.
+    last_account: str | None = None
+    last_contract: str | None = None
+    apply = None
     for fill in fills:
-        key = (fill.account, fill.contract)
-        book = books.get(key)
-        if book is None:
-            if not is_ours(fill.contract):
-                continue
-            book = books[key] = LotBook(product, method)
-        book.apply(fill)
+        account, contract = fill.account, fill.contract
+        if account != last_account or contract != last_contract:
+            last_account, last_contract = account, contract
+            key = (account, contract)
+            book = books.get(key)
+            if book is None:
+                if not is_ours(contract):
+                    apply = None
+                    continue
+                book = books[key] = LotBook(product, method)
+            apply = book.apply
+        if apply is not None:
+            apply(fill)
     return books
 
 

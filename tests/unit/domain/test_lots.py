@@ -121,6 +121,11 @@ def test_match_fills_groups_by_account_and_contract_and_keeps_to_the_product():
     assert books[("A1", "ZN Sep25")].realized_ticks == 2 and books[("A1", "ZN Sep25")].position == 0
     assert books[("A2", "ZN Sep25")].position == 2
     assert books[("A3", "ZN Sep25")].open_lots == (Lot(-4, P + 1),)
+    # Runs of other products between our fills: skipped without losing ours.
+    mixed = [B(1, 3000, contract="ZB Sep25"), B(1, 3000, contract="ZB Sep25"), B(1, P), B(1, P, contract="???"),
+             B(2, P), S(1, P, account="A2"), B(5, P)]
+    books = match_fills(mixed, ZN, "fifo")
+    assert {k: b.position for k, b in books.items()} == {("A1", "ZN Sep25"): 8, ("A2", "ZN Sep25"): -1}
 
 
 def read_fill_monitor(path) -> list[Fill]:
