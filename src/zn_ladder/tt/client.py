@@ -26,7 +26,7 @@ from zn_ladder.tt.orders import parse_orders
 from zn_ladder.tt.records import (Instrument, Market, Position, User, parse_instrument, parse_many, parse_market,
                                   parse_position, parse_sod, parse_user, record_name)
 from zn_ladder.tt.refdata import RefCache
-from zn_ladder.tt.token import TokenManager
+from zn_ladder.tt.access_token import TokenManager
 from zn_ladder.tt.transport import Answer, Transport
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@ import threading
 import pytest
 
 from zn_ladder.domain.errors import TTError
-from zn_ladder.tt.token import TokenManager
+from zn_ladder.tt.access_token import TokenManager
 
 
 class Clock:
