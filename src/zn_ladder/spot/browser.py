@@ -84,8 +84,8 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _find_unix(names: tuple[str, ...] = UNIX_CANDIDATES) -> Path | None:
-    for candidate in names:
+def _find_unix(names: tuple[str, ...] | None = None) -> Path | None:
+    for candidate in UNIX_CANDIDATES if names is None else names:
         if Path(candidate).is_file():
             return Path(candidate)
     for name in ("chromium", "chromium-browser", "google-chrome", "microsoft-edge"):

@@ -7,8 +7,8 @@ not loaded, cell not there yet, browser crashed) are retried with backoff, resta
 it died; failures that will not pass (no browser installed, a locked profile, a cell showing garbage)
 are reported at once with what was read.
 
-A reader belongs to the thread that first uses it: Playwright's sync API is bound to that thread. Use
-`SpotReaderThread` (service.py) to read from anywhere else.
+A reader belongs to the thread that first uses it, and a thread can run only one (Playwright's sync API
+is bound to its thread). Use `SpotReaderThread` (service.py) to read from anywhere else.
 """
 
 from __future__ import annotations
