@@ -90,6 +90,7 @@ def style_sheet(t: Theme) -> str:
     """Application-wide style: flat, dense, low-glare, like a vendor's trading front end."""
     return f"""
     QMainWindow, QWidget {{ background: {t.window}; color: {t.text}; }}
+    QLabel {{ background: transparent; }}
     QMenuBar, QMenu, QToolBar, QStatusBar {{ background: {t.panel}; color: {t.text}; }}
     QMenu::item:selected, QMenuBar::item:selected {{ background: {t.selection}; }}
     QToolBar {{ border: none; border-bottom: 1px solid {t.grid}; spacing: 6px; padding: 2px 4px; }}

@@ -97,6 +97,7 @@ class LadderModel(QAbstractTableModel):
         self._pnl_units = "dollars"
         self._cells: list[RowCells] = []
         self._price_text: dict[int, str] = {}
+        self._price_style = "tt"
 
     # -- state ----------------------------------------------------------------------------------------
     @property
@@ -165,6 +166,15 @@ class LadderModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, Col.PNL, Col.PNL)
             self._refresh()
 
+    def set_price_style(self, style: str) -> None:
+        """Price column format: tt (default), cme, decimal or pricing_monkey."""
+        if style not in ("tt", "cme", "decimal", "pricing_monkey"):
+            raise ValueError(f"unknown price style {style!r}")
+        if style != self._price_style:
+            self._price_style = style
+            self._price_text.clear()
+            self._refresh()
+
     def _refresh(self) -> None:
         """Rebuild the window's cells and emit dataChanged for the cells that differ."""
         snap = self._snapshot
@@ -202,7 +212,7 @@ class LadderModel(QAbstractTableModel):
     def _price(self, price: int) -> str:
         text = self._price_text.get(price)
         if text is None:
-            text = self._price_text[price] = format_ticks(price, self._product, "tt")
+            text = self._price_text[price] = format_ticks(price, self._product, self._price_style)
         return text
 
     def _build(self, price: int, row: Any, context: tuple[Any, ...] | None = None) -> RowCells:

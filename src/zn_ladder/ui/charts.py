@@ -1,0 +1,101 @@
+"""Two pyqtgraph charts: intraday P&L over time and projected P&L against price (the ladder's curve).
+
+The curves are created once and fed with `setData`, so a new snapshot costs a buffer copy, not a new
+plot item. The projected curve reads the domain ladder's rows (at most `MAX_POINTS`, evenly strided) —
+the chart draws the domain's numbers, it never projects anything itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from zn_ladder.domain.instruments import Product
+from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui.theme import DARK, Theme
+from zn_ladder.workers.snapshots import LadderSnapshot, PnlSnapshot
+
+MAX_POINTS = 600
+
+
+class PriceAxis(pg.AxisItem):
+    """An x axis in ticks that labels itself in the product's TT price format."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.product: Product | None = None
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if self.product is None:
+            return super().tickStrings(values, scale, spacing)
+        return [format_ticks(round(v), self.product) for v in values]
+
+
+class Charts(QWidget):
+    def __init__(self, theme: Theme = DARK, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        pg.setConfigOptions(antialias=True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.intraday = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.intraday.setObjectName("intradayChart")
+        self.intraday.setTitle("Intraday P&L ($)")
+        self.price_axis = PriceAxis(orientation="bottom")
+        self.projected = pg.PlotWidget(axisItems={"bottom": self.price_axis})
+        self.projected.setObjectName("projectedChart")
+        self.projected.setTitle("Projected P&L vs price ($)")
+        for plot in (self.intraday, self.projected):
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setMenuEnabled(False)
+            plot.setMinimumHeight(150)
+            layout.addWidget(plot, 1)
+        self.intraday_curve = self.intraday.plot([], [])
+        self.projected_curve = self.projected.plot([], [])
+        self.zero_line = pg.InfiniteLine(pos=0, angle=0, movable=False)
+        self.projected.addItem(self.zero_line)
+        self.spot_line = pg.InfiniteLine(angle=90, movable=False)
+        self.projected.addItem(self.spot_line)
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
+        for plot in (self.intraday, self.projected):
+            plot.setBackground(theme.panel)
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(pg.mkPen(theme.grid))
+                axis.setTextPen(pg.mkPen(theme.muted))
+            plot.getPlotItem().titleLabel.setAttr("color", theme.header_text)
+            plot.setTitle(plot.getPlotItem().titleLabel.text, color=theme.header_text, size="9pt")
+        self.intraday_curve.setPen(pg.mkPen(theme.spot_line, width=2))
+        self.intraday_curve.setFillLevel(0)
+        self.intraday_curve.setBrush(pg.mkBrush(*theme.pnl_pos_rgb, 40))
+        self.projected_curve.setPen(pg.mkPen("#4a90e2", width=2))
+        self.zero_line.setPen(pg.mkPen(theme.muted, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.spot_line.setPen(pg.mkPen(theme.spot_line, width=1))
+
+    def apply_pnl(self, snap: PnlSnapshot) -> None:
+        if not snap.history:
+            self.intraday_curve.setData([], [])
+            return
+        xs = np.fromiter((t.timestamp() for t, _ in snap.history), float, len(snap.history))
+        ys = np.fromiter((float(v) for _, v in snap.history), float, len(snap.history))
+        self.intraday_curve.setData(xs, ys)
+
+    def apply_ladder(self, snap: LadderSnapshot) -> None:
+        ladder = snap.ladder
+        self.price_axis.product = snap.product
+        n = ladder.high - ladder.low + 1
+        step = max(1, -(-n // MAX_POINTS))
+        prices = range(ladder.low, ladder.high + 1, step)
+        rows = [ladder.row_at(p) for p in prices]
+        xs = np.fromiter(prices, float, len(rows))
+        ys = np.fromiter((float(r.projected_pnl) for r in rows), float, len(rows))
+        self.projected_curve.setData(xs, ys)
+        self.spot_line.setValue(float(snap.spot.ticks(snap.product)))
+
+    def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.projected_curve.getData()

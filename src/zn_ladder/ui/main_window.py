@@ -1,0 +1,372 @@
+"""The main window: the ladder in the centre, orders, fills, summary, charts and status around it.
+
+The window is a pure renderer driven through slots with immutable snapshots (`apply_ladder`,
+`apply_orders`, `apply_fills`, `apply_pnl`, `apply_status`); it never opens a socket, a file (other
+than its own QSettings ini) or a browser, and never computes a ladder number. What the trader asks for
+goes out as signals: what-if orders to project, a manual spot, a recenter, the settings dialog. The
+owner (app.py) wires those to the workers. It is read-only: nothing here can send an order to TT.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from zn_ladder import __version__
+from zn_ladder.ui import persist
+from zn_ladder.ui.charts import Charts
+from zn_ladder.ui.ladder.model import LadderModel
+from zn_ladder.ui.ladder.view import LadderView
+from zn_ladder.ui.ladder.whatif import WhatIfPanel
+from zn_ladder.ui.notify import FillNotifier
+from zn_ladder.ui.spot_entry import SpotEntry
+from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
+from zn_ladder.ui.summary import SummaryStrip
+from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
+from zn_ladder.ui.theme import Theme, get_theme, style_sheet
+from zn_ladder.workers.snapshots import FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot, StatusSnapshot
+
+log = logging.getLogger(__name__)
+
+READ_ONLY = "READ-ONLY · zn_ladder never sends, changes or cancels orders in TT"
+#: Which panes show data from which source, for STALE marking.
+_PANES_OF = {"orders": ("ladder", "orders"), "fills": ("fills", "summary"), "positions": ("summary",),
+             "spot": ("ladder", "summary")}
+
+
+class MainWindow(QMainWindow):
+    whatIfChanged = Signal(object)  # tuple[WorkingOrder(what_if=True), ...]
+    manualSpotEntered = Signal(object)  # Price
+    settingsRequested = Signal()
+    recenterRequested = Signal()
+    #: The ladder's visible price window moved: (high tick, low tick). Project at least this range.
+    ladderWindowChanged = Signal(int, int)
+
+    def __init__(self, settings: Any = None, *, ui_state: QSettings | Path | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("zn_ladder — scenario ladder (read-only)")
+        self._state = ui_state if isinstance(ui_state, QSettings) else persist.window_settings(ui_state)
+        self._theme_name = "dark"
+        self._colours: dict[str, str] = {}
+        self.notifier = FillNotifier(self)
+        self._seen_fills: set[str] | None = None
+        self._build()
+        self._build_actions()
+        if settings is not None:
+            self.apply_settings(settings)
+        self._restore()
+        self.ladder_view.setFocus()
+
+    # -- construction ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.ladder_model = LadderModel(parent=self)
+        self.ladder_view = LadderView(self.ladder_model)
+        self.what_if = WhatIfPanel()
+        self.orders = RecordTable("Working orders", ORDER_COLUMNS, order_key, sort_column=0)
+        self.orders.setObjectName("ordersTable")
+        self.fills = RecordTable("Today's fills", FILL_COLUMNS, fill_key, sort_column=0)
+        self.fills.setObjectName("fillsTable")
+        self.summary = SummaryStrip()
+        self.charts = Charts()
+        self.banner = StatusBanner()
+        self.status_strip = StatusStrip()
+        self.statusBar().addWidget(self.status_strip, 1)
+        self.statusBar().setSizeGripEnabled(False)
+
+        ladder_pane = QWidget()
+        ladder_pane.setObjectName("ladderPane")
+        lp = QVBoxLayout(ladder_pane)
+        lp.setContentsMargins(0, 0, 0, 0)
+        lp.setSpacing(3)
+        head = QHBoxLayout()
+        self.ladder_title = QLabel("Scenario ladder")
+        self.ladder_title.setObjectName("paneTitle")
+        head.addWidget(self.ladder_title)
+        self.ladder_stale = QLabel("STALE")
+        self.ladder_stale.setObjectName("staleTag")
+        self.ladder_stale.hide()
+        head.addWidget(self.ladder_stale)
+        self.paused_label = QLabel("auto-recenter paused · Space")
+        self.paused_label.setObjectName("readOnly")
+        self.paused_label.hide()
+        head.addWidget(self.paused_label)
+        head.addStretch(1)
+        self.recenter_button = QPushButton("Recenter")
+        self.recenter_button.setObjectName("recenterButton")
+        self.recenter_button.setToolTip("Put spot in the middle of the ladder (Space)")
+        self.recenter_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.units_button = QPushButton("P&&L in $")
+        self.units_button.setObjectName("unitsButton")
+        self.units_button.setCheckable(True)
+        self.units_button.setToolTip("Show projected P&L in dollars or in ticks")
+        self.units_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        head.addWidget(self.units_button)
+        head.addWidget(self.recenter_button)
+        lp.addLayout(head)
+        lp.addWidget(self.ladder_view, 1)
+        lp.addWidget(self.what_if)
+
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.setObjectName("rightSplit")
+        self.right_split.addWidget(self.orders)
+        self.right_split.addWidget(self.fills)
+        self.right_split.addWidget(self.charts)
+        self.right_split.setSizes([300, 260, 220])
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("mainSplit")
+        self.main_split.addWidget(ladder_pane)
+        self.main_split.addWidget(self.right_split)
+        self.main_split.setStretchFactor(0, 0)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([self.ladder_view.sizeHint().width() + 8, 1000])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
+        self.resize(1560, 980)
+
+        self.ladder_view.whatIfRequested.connect(self.what_if.add_request)
+        self.ladder_view.whatIfRemoveRequested.connect(self.what_if.remove_at)
+        self.what_if.changed.connect(self.whatIfChanged)
+        self.ladder_view.recenterRequested.connect(self.recenterRequested)
+        self.ladder_view.autoRecenterPausedChanged.connect(self.paused_label.setVisible)
+        self.ladder_model.windowChanged.connect(self.ladderWindowChanged)
+        self.recenter_button.clicked.connect(self.recenter)
+        self.units_button.toggled.connect(lambda on: self.set_pnl_units("ticks" if on else "dollars"))
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.settings_action = file_menu.addAction("&Settings...")
+        self.settings_action.setObjectName("settingsAction")
+        self.settings_action.triggered.connect(self.settingsRequested)
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", self.close)
+        view = bar.addMenu("&View")
+        self.recenter_action = view.addAction("&Recenter on spot\tSpace", self.recenter)
+        view.addAction("Zoom &in\tCtrl++", lambda: self.ladder_view.zoom(+1))
+        view.addAction("Zoom &out\tCtrl+-", lambda: self.ladder_view.zoom(-1))
+        self.auto_recenter_action = view.addAction("&Auto-recenter")
+        self.auto_recenter_action.setCheckable(True)
+        self.auto_recenter_action.setChecked(True)
+        self.auto_recenter_action.toggled.connect(lambda on: setattr(self.ladder_view, "auto_recenter", on))
+        units = view.addMenu("&P&&L units")
+        group = QActionGroup(self)
+        self.units_actions: dict[str, QAction] = {}
+        for key, label in (("dollars", "&Dollars"), ("ticks", "&Ticks")):
+            action = units.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(key == "dollars")
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, k=key: self.set_pnl_units(k))
+            self.units_actions[key] = action
+        themes = view.addMenu("T&heme")
+        for name in ("dark", "light"):
+            themes.addAction(name.capitalize(), lambda n=name: self.set_theme(n))
+        alerts = bar.addMenu("&Alerts")
+        self.sound_action = alerts.addAction("&Sound on new fill")
+        self.desktop_action = alerts.addAction("&Desktop notification on new fill")
+        for action, attr in ((self.sound_action, "sound"), (self.desktop_action, "desktop")):
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(lambda on, a=attr: setattr(self.notifier, a, on))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("&About zn_ladder", self.show_about)
+
+        tools = self.addToolBar("Main")
+        tools.setObjectName("mainToolbar")
+        tools.setMovable(False)
+        self.spot_entry = SpotEntry()
+        self.spot_entry.spotEntered.connect(self.manualSpotEntered)
+        tools.addWidget(self.spot_entry)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        spacer.setStyleSheet("background: transparent;")
+        tools.addWidget(spacer)
+        note = QLabel(READ_ONLY)
+        note.setObjectName("readOnly")
+        tools.addWidget(note)
+        tools.addAction(self.settings_action)
+
+    # -- preferences ----------------------------------------------------------------------------------
+    def theme(self) -> Theme:
+        theme = get_theme(self._theme_name)
+        c = self._colours
+        changes: dict[str, Any] = {}
+        if c.get("buy"):
+            changes["buy_cell"] = c["buy"]
+        if c.get("sell"):
+            changes["sell_cell"] = c["sell"]
+        if c.get("spot"):
+            changes["spot_price_bg"] = c["spot"]
+        if c.get("profit"):
+            changes["positive"] = c["profit"]
+        if c.get("loss"):
+            changes["negative"] = c["loss"]
+        return replace(theme, **changes) if changes else theme
+
+    def set_theme(self, name: str) -> None:
+        self._theme_name = name if name in ("dark", "light") else "dark"
+        theme = self.theme()
+        self.setStyleSheet(style_sheet(theme))
+        self.ladder_view.set_theme(theme)
+        for pane in (self.summary, self.charts, self.status_strip, self.banner):
+            pane.set_theme(theme)
+        for table in (self.orders, self.fills):
+            table.set_side_colors(theme.buy_cell, theme.sell_cell)
+
+    def set_pnl_units(self, units: str) -> None:
+        self.ladder_model.set_pnl_units(units)
+        self.units_button.blockSignals(True)
+        self.units_button.setChecked(units == "ticks")
+        self.units_button.setText("P&&L in ticks" if units == "ticks" else "P&&L in $")
+        self.units_button.blockSignals(False)
+        if units in self.units_actions:
+            self.units_actions[units].setChecked(True)
+
+    def apply_settings(self, settings: Any) -> None:
+        """Take the ladder and notification preferences from the app's typed settings (`config.settings`)."""
+        ladder = getattr(settings, "ladder", None)
+        if ladder is not None:
+            self._colours = {k: getattr(ladder, f"{k}_colour", "") for k in ("buy", "sell", "spot", "profit", "loss")}
+            self.set_theme(getattr(ladder, "theme", self._theme_name))
+            self.ladder_view.set_font_size(getattr(ladder, "font_size", self.ladder_view.font_size))
+            self.ladder_view.recenter_band = getattr(ladder, "recenter_band_ticks", self.ladder_view.recenter_band)
+            self.set_pnl_units(getattr(ladder, "pnl_units", self.ladder_model.pnl_units))
+            self.ladder_model.set_price_style(getattr(ladder, "price_format", "tt"))
+        notes = getattr(settings, "notifications", None)
+        if notes is not None:
+            self.sound_action.setChecked(bool(getattr(notes, "sound", True)))
+            self.desktop_action.setChecked(bool(getattr(notes, "desktop", True)))
+
+    def _restore(self) -> None:
+        s = self._state
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for key, splitter in (("window/main_split", self.main_split), ("window/right_split", self.right_split)):
+            state = s.value(key)
+            if state is not None:
+                splitter.restoreState(state)
+        for key, table in (("orders/header", self.orders), ("fills/header", self.fills)):
+            state = s.value(key)
+            if state is not None:
+                table.view.horizontalHeader().restoreState(state)
+        self.set_theme(str(s.value("ladder/theme", self._theme_name)))
+        self.ladder_view.set_font_size(persist.read_int(s, "ladder/font_size", self.ladder_view.font_size, 6, 40))
+        self.ladder_view.recenter_band = persist.read_int(s, "ladder/recenter_band", self.ladder_view.recenter_band,
+                                                          0, 500)
+        self.auto_recenter_action.setChecked(persist.read_bool(s, "ladder/auto_recenter", True))
+        units = str(s.value("ladder/pnl_units", self.ladder_model.pnl_units))
+        self.set_pnl_units(units if units in ("dollars", "ticks") else "dollars")
+        self.sound_action.setChecked(persist.read_bool(s, "alerts/sound", self.notifier.sound))
+        self.desktop_action.setChecked(persist.read_bool(s, "alerts/desktop", self.notifier.desktop))
+
+    def save_state(self) -> None:
+        s = self._state
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/main_split", self.main_split.saveState())
+        s.setValue("window/right_split", self.right_split.saveState())
+        s.setValue("orders/header", self.orders.view.horizontalHeader().saveState())
+        s.setValue("fills/header", self.fills.view.horizontalHeader().saveState())
+        s.setValue("ladder/theme", self._theme_name)
+        s.setValue("ladder/font_size", self.ladder_view.font_size)
+        s.setValue("ladder/recenter_band", self.ladder_view.recenter_band)
+        s.setValue("ladder/auto_recenter", self.ladder_view.auto_recenter)
+        s.setValue("ladder/pnl_units", self.ladder_model.pnl_units)
+        s.setValue("alerts/sound", self.notifier.sound)
+        s.setValue("alerts/desktop", self.notifier.desktop)
+        s.sync()
+
+    # -- slots: snapshots in --------------------------------------------------------------------------
+    @Slot(object)
+    def apply_ladder(self, snap: LadderSnapshot) -> None:
+        self.ladder_view.apply_snapshot(snap)
+        self.spot_entry.product = snap.product
+        if snap.contract:
+            self.what_if.contract = snap.contract
+            self.ladder_title.setText(f"{snap.contract} scenario ladder")
+        self.charts.apply_ladder(snap)
+
+    @Slot(object)
+    def apply_orders(self, snap: OrdersSnapshot) -> None:
+        self.orders.set_records(snap.orders)
+
+    @Slot(object)
+    def apply_fills(self, snap: FillsSnapshot) -> None:
+        self.fills.set_records(snap.fills)
+        keys = {f.key for f in snap.fills}
+        if snap.new_keys:
+            new = set(snap.new_keys)
+        elif self._seen_fills is None:
+            new = set()  # the first snapshot is history, not news
+        else:
+            new = keys - self._seen_fills
+        self._seen_fills = keys if self._seen_fills is None else self._seen_fills | keys
+        if new:
+            self.notifier.notify([f for f in snap.fills if f.key in new])
+
+    @Slot(object)
+    def apply_pnl(self, snap: PnlSnapshot) -> None:
+        self.summary.apply(snap)
+        self.charts.apply_pnl(snap)
+
+    @Slot(object)
+    def apply_status(self, snap: StatusSnapshot) -> None:
+        self.status_strip.apply(snap)
+        now = snap.at or datetime.now(timezone.utc)
+        problems = self.banner.apply(snap, now)
+        marks: dict[str, list[str]] = {"ladder": [], "orders": [], "fills": [], "summary": []}
+        for health in problems:
+            for pane in _PANES_OF.get(health.name, ()):
+                marks[pane].append(problem_line(health, now))
+        self.ladder_view.set_stale("\n".join(marks["ladder"]))
+        self.ladder_stale.setVisible(bool(marks["ladder"]))
+        self.ladder_stale.setToolTip("\n".join(marks["ladder"]))
+        self.orders.set_stale("\n".join(marks["orders"]))
+        self.fills.set_stale("\n".join(marks["fills"]))
+        self.summary.set_stale("\n".join(marks["summary"]))
+        live = snap.env == "LIVE"
+        self.setWindowTitle(f"zn_ladder — {snap.env}{' DEMO' if snap.demo else ''} — scenario ladder (read-only)"
+                            + ("  ⚠ LIVE" if live else ""))
+
+    # -- actions --------------------------------------------------------------------------------------
+    def recenter(self) -> None:
+        self.ladder_view.recenter()
+        self.recenterRequested.emit()
+
+    @staticmethod
+    def about_text() -> str:
+        return (f"zn_ladder {__version__}\n\nA scenario ladder for Treasury futures traded through Trading "
+                f"Technologies.\n\nRead-only: zn_ladder reads orders, fills and positions from TT. It never "
+                f"sends, changes or cancels an order. What-if orders exist only on this screen.")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About zn_ladder", self.about_text())
+
+    def timers(self) -> list[QTimer]:
+        return self.findChildren(QTimer)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        try:
+            self.save_state()
+        except Exception:  # a read-only config dir must not stop the window closing
+            log.exception("could not save the window layout")
+        self.status_strip.stop()
+        self.notifier.close()
+        super().closeEvent(event)

@@ -1,0 +1,184 @@
+"""The status strip (environment, connection, data ages, budget, spot) and the problem banner.
+
+Why ages and not timestamps: "orders 2s" tells a trader at a glance that the grid is live; "orders 3m"
+in amber tells them not to trust it. The ages tick once a second from a timer owned here (stopped with
+the window). When a source is stale or failing the banner says what, since when, and the last error;
+the data on screen stays, marked, because a slightly old ladder is more useful than an empty one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from zn_ladder.ui.theme import DARK, Theme
+from zn_ladder.workers.snapshots import SourceHealth, StatusSnapshot
+
+SOURCES = ("orders", "fills", "positions", "spot")
+
+
+def age_text(seconds: float) -> str:
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m {s % 60:02d}s"
+    return f"{s // 3600}h {(s % 3600) // 60:02d}m"
+
+
+def local_time(at: datetime | None) -> str:
+    return at.astimezone().strftime("%H:%M:%S") if at is not None else "never"
+
+
+def problem_line(health: SourceHealth, now: datetime) -> str:
+    """One banner line: what, since when, last good read, last error."""
+    since = f" since {local_time(health.since)}" if health.since else ""
+    ago = f" ({age_text((now - health.since).total_seconds())})" if health.since else ""
+    good = f"; last good data {local_time(health.last_ok_at)}" if health.last_ok_at else "; no good data yet"
+    error = f" — {health.last_error}" if health.last_error else ""
+    return f"{health.name.upper()} {health.state.upper()}{since}{ago}{good}{error}"
+
+
+class StatusStrip(QWidget):
+    """Environment badge, DEMO badge, connection, ages per source, request budget, spot source and age."""
+
+    def __init__(self, theme: Theme = DARK, clock: Callable[[], datetime] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusStrip")
+        self._theme = theme
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._snap: StatusSnapshot | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.setSpacing(10)
+        self.env_badge = QLabel("—")
+        self.env_badge.setObjectName("envBadge")
+        self.demo_badge = QLabel("DEMO")
+        self.demo_badge.setObjectName("demoBadge")
+        self.demo_badge.setToolTip("Running against the built-in TT simulator: no credentials are configured")
+        self.demo_badge.hide()
+        self.connection = QLabel("TT: —")
+        self.connection.setObjectName("connection")
+        layout.addWidget(self.env_badge)
+        layout.addWidget(self.demo_badge)
+        layout.addWidget(self.connection)
+        self.ages: dict[str, QLabel] = {}
+        for name in SOURCES[:3]:
+            label = QLabel(f"{name.capitalize()} —")
+            label.setObjectName(f"age_{name}")
+            self.ages[name] = label
+            layout.addWidget(label)
+        self.budget = QLabel("Budget —")
+        self.budget.setObjectName("budget")
+        self.budget.setToolTip("TT requests used in the current rate window / the usage plan's limit")
+        self.spot = QLabel("Spot —")
+        self.spot.setObjectName("spotAge")
+        layout.addWidget(self.budget)
+        layout.addWidget(self.spot)
+        layout.addStretch(1)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.refresh)
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self.demo_badge.setStyleSheet(f"background: {theme.demo}; color: white; font-weight: 700; "
+                                      f"padding: 1px 8px; border-radius: 3px;")
+        self.refresh()
+
+    def apply(self, snap: StatusSnapshot) -> None:
+        self._snap = snap
+        if not self.timer.isActive():
+            self.timer.start()
+        self.refresh()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def refresh(self) -> None:
+        snap, t = self._snap, self._theme
+        if snap is None:
+            return
+        color = {"SIM": t.env_sim, "UAT": t.env_uat, "LIVE": t.env_live}.get(snap.env, t.muted)
+        self.env_badge.setText(snap.env)
+        self.env_badge.setStyleSheet(f"background: {color}; color: white; font-weight: 800; padding: 1px 10px; "
+                                     f"border-radius: 3px; letter-spacing: 1px;")
+        self.env_badge.setToolTip(f"TT environment {snap.env}" + (" — real orders and money" if snap.env == "LIVE"
+                                                                   else ""))
+        self.demo_badge.setVisible(snap.demo)
+        self.connection.setText(f"TT: {snap.connection}")
+        now = self._clock()
+        for name, label in self.ages.items():
+            health = snap.source(name)
+            self._age(label, name.capitalize(), health, now)
+        self._age(self.spot, f"Spot {snap.spot_source or '—'}", snap.source("spot"), now, snap.spot_at)
+        if snap.budget_limit:
+            share = snap.budget_used / snap.budget_limit
+            color = t.failing if share >= 0.95 else t.stale if share >= 0.8 else t.text
+            self.budget.setText(f"Budget {snap.budget_used}/{snap.budget_limit}")
+            self.budget.setStyleSheet(f"color: {color};")
+        else:
+            self.budget.setText(f"Budget {snap.budget_used}")
+
+    def _age(self, label: QLabel, title: str, health: SourceHealth | None, now: datetime,
+             at: datetime | None = None) -> None:
+        t = self._theme
+        at = at or (health.last_ok_at if health is not None else None)
+        state = health.state if health is not None else "ok"
+        age = age_text((now - at).total_seconds()) if at is not None else "—"
+        label.setText(f"{title} {age}")
+        color = {"ok": t.ok, "stale": t.stale, "failing": t.failing}.get(state, t.muted)
+        label.setStyleSheet(f"color: {color if state != 'ok' else t.text}; border-left: 3px solid {color}; "
+                            f"padding-left: 4px;")
+        label.setToolTip(problem_line(health, now) if health is not None and state != "ok"
+                         else f"last good read {local_time(at)}")
+
+
+class StatusBanner(QFrame):
+    """A full-width banner listing each stale or failing source; hidden when all is well."""
+
+    def __init__(self, theme: Theme = DARK, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBanner")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.setSpacing(1)
+        self.label = QLabel()
+        self.label.setObjectName("bannerText")
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label)
+        self._theme = theme
+        self._failing = False
+        self.hide()
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self._restyle()
+
+    def _restyle(self) -> None:
+        t = self._theme
+        color = t.failing if self._failing else t.stale
+        self.setStyleSheet(f"QFrame#statusBanner {{ background: {color}; border-radius: 3px; }}"
+                           f"QLabel#bannerText {{ color: white; font-weight: 600; background: transparent; }}")
+
+    def apply(self, snap: StatusSnapshot, now: datetime) -> list[SourceHealth]:
+        problems = [h for h in snap.health if h.state != "ok"]
+        if not problems:
+            self.hide()
+            self.label.clear()
+            return problems
+        self._failing = any(h.state == "failing" for h in problems)
+        lines = [problem_line(h, now) for h in problems]
+        lines.append("Data on screen is kept and marked STALE until the source recovers.")
+        self.label.setText("\n".join(lines))
+        self._restyle()
+        self.show()
+        return problems
+
+    def text(self) -> str:
+        return self.label.text()

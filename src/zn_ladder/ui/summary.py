@@ -1,0 +1,100 @@
+"""The summary strip: position and P&L at the current spot, one glance above the ladder.
+
+Realized P&L is shown by LIFO (the desk's method) and FIFO (the clearing house's) side by side because
+they differ intraday and a trader reconciling against a statement needs both; total does not depend on
+the method. Dollars print to the cent, exact values from the domain.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from zn_ladder.domain.prices import format_price
+from zn_ladder.ui.theme import DARK, Theme
+from zn_ladder.workers.snapshots import PnlSnapshot
+
+FIELDS = (
+    ("position", "Position"), ("sod", "SOD"), ("realized_lifo", "Realized LIFO"),
+    ("realized_fifo", "Realized FIFO"), ("unrealized", "Unrealized @ spot"), ("total", "Total P&L"),
+    ("average", "Avg open"), ("risk", "Risk / tick"),
+)
+
+
+def dollars(value: Fraction) -> str:
+    text = f"{float(value):,.2f}"
+    if text in ("-0.00", "0.00"):
+        return "$0.00"
+    return f"-${text[1:]}" if text.startswith("-") else f"${text}"
+
+
+class SummaryStrip(QFrame):
+    def __init__(self, theme: Theme = DARK, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("summaryStrip")
+        self._theme = theme
+        self.values: dict[str, QLabel] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        for key, title in FIELDS:
+            box = QFrame()
+            box.setObjectName("summaryBox")
+            col = QVBoxLayout(box)
+            col.setContentsMargins(10, 3, 10, 3)
+            col.setSpacing(0)
+            caption = QLabel(title.upper())
+            caption.setObjectName("summaryCaption")
+            value = QLabel("—")
+            value.setObjectName(f"summary_{key}")
+            col.addWidget(caption)
+            col.addWidget(value)
+            layout.addWidget(box, 1)
+            self.values[key] = value
+        self.stale_tag = QLabel("STALE")
+        self.stale_tag.setObjectName("staleTag")
+        self.stale_tag.hide()
+        layout.addWidget(self.stale_tag)
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        t = theme
+        self.setStyleSheet(
+            f"QFrame#summaryBox {{ background: {t.panel}; border: 1px solid {t.grid}; border-radius: 3px; }}"
+            f"QLabel#summaryCaption {{ color: {t.muted}; font-size: 8pt; font-weight: 600; }}"
+            f"QLabel[sign='pos'] {{ color: {t.positive}; }} QLabel[sign='neg'] {{ color: {t.negative}; }}"
+            f"QFrame#summaryBox QLabel {{ font-size: 12pt; font-weight: 600; }}"
+            f"QFrame#summaryBox QLabel#summaryCaption {{ font-size: 8pt; }}")
+
+    def text(self, key: str) -> str:
+        return self.values[key].text()
+
+    def _set(self, key: str, text: str, sign: int = 0) -> None:
+        label = self.values[key]
+        label.setText(text)
+        wanted = "pos" if sign > 0 else "neg" if sign < 0 else ""
+        if label.property("sign") != wanted:
+            label.setProperty("sign", wanted)
+            label.style().unpolish(label)
+            label.style().polish(label)
+
+    def apply(self, snap: PnlSnapshot) -> None:
+        self._set("position", f"{snap.position:+d}" if snap.position else "0", snap.position)
+        self._set("sod", f"{snap.sod_position:+d}" if snap.sod_position else "0", snap.sod_position)
+        for key in ("realized_lifo", "realized_fifo", "unrealized", "total"):
+            value = getattr(snap, key)
+            self._set(key, dollars(value), (value > 0) - (value < 0))
+        avg = snap.average_open_price
+        if avg is None or snap.product is None:
+            self._set("average", "—")
+        else:
+            self._set("average", f"{format_price(avg, snap.product, 'pricing_monkey')}")
+            self.values["average"].setToolTip(f"TT {format_price(avg, snap.product, 'tt')}, "
+                                              f"decimal {format_price(avg, snap.product, 'decimal')}")
+        self._set("risk", dollars(snap.risk), (snap.risk > 0) - (snap.risk < 0))
+
+    def set_stale(self, text: str) -> None:
+        self.stale_tag.setVisible(bool(text))
+        self.stale_tag.setToolTip(text)
