@@ -102,7 +102,8 @@ class LadderRows(Sequence[LadderRow]):
     """The rows of a ladder from `high` down to `low`, built on access (see the module docstring).
 
     Indexing, slicing and `row_at` cost one bisect plus a few Fraction operations per row; rows already
-    built are cached, so the UI re-reading its ~200 visible rows is a dict lookup.
+    built are cached, so the UI re-reading its ~200 visible rows is a dict lookup. The cache is the
+    only mutable state and holds pure values: two threads reading at once at worst build a row twice.
     """
 
     __slots__ = ("high", "low", "spot_tick", "_product", "_d", "_spot_scaled", "_base_position", "_base_pnl",
