@@ -1,0 +1,78 @@
+"""Actant's start-of-day position file: the lots the day starts with, per account and underlying.
+
+Quirks handled: LONG_SHORT is L/S (quantities are unsigned); QUANTITY is a float (``1.0``);
+PRICE_TODAY is in TT format (``111'280``); blank lines at the end; zero-quantity rows (a position
+closed out) are skipped with a warning; option rows (PUT_CALL set) are skipped with a warning, the
+ladder holds futures only.
+
+The contract is the UNDERLYING as Actant writes it ("ZN"): Actant names the product, not the contract
+month (its EXPIRE_DATE is not reliable: the sample's lies before its RUN_DATE). Consumers that work
+per contract treat a bare product symbol as "this product's SOD" (see `cli/pnl.py`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.records import SodLot
+from zn_ladder.importers.cells import PriceBook, parse_side
+from zn_ladder.importers.contracts import ContractTable
+from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
+from zn_ladder.importers.sniff import require
+from zn_ladder.importers.text import csv_rows, first_line, read_text, split_row
+
+
+def read_actant_sod(path: Path | str, *, text: str | None = None) -> ImportResult:
+    """SOD lots of an Actant file, with a warning for every skipped row."""
+    path = Path(path)
+    text = read_text(path) if text is None else text
+    require(path, FileKind.ACTANT_SOD, text)
+    header = [h.strip().upper() for h in split_row(first_line(text))]
+    col = {name: i for i, name in enumerate(header) if name}
+    contracts = ContractTable(allow_bare_product=True)
+    prices = PriceBook("text")
+    lots: list[SodLot] = []
+    warnings: list[ImportWarning] = []
+    rows = 0
+
+    def cell(f: list[str], name: str) -> str:
+        i = col.get(name, -1)
+        return f[i].strip() if 0 <= i < len(f) else ""
+
+    for line, f in csv_rows(text, skip_header=True):
+        rows += 1
+        underlying = cell(f, "UNDERLYING") or cell(f, "ASSET")
+        if cell(f, "PUT_CALL"):
+            warnings.append(ImportWarning(line, f"option on {underlying} ({cell(f, 'PUT_CALL')} "
+                                                f"{cell(f, 'STRIKE_PRICE')}): the ladder holds futures only: skipped"))
+            continue
+        product = contracts.product(underlying)
+        if isinstance(product, str):
+            warnings.append(ImportWarning(line, f"{product}: skipped"))
+            continue
+        try:
+            qty = _signed_qty(cell(f, "QUANTITY"), cell(f, "LONG_SHORT"))
+            price = prices.for_product(product)(cell(f, "PRICE_TODAY"))
+        except InputError as exc:
+            warnings.append(ImportWarning(line, f"{exc}: skipped"))
+            continue
+        if qty == 0:
+            warnings.append(ImportWarning(line, f"zero quantity for {underlying} in account "
+                                                f"{cell(f, 'ACCOUNT')!r}: skipped"))
+            continue
+        lots.append(SodLot(cell(f, "ACCOUNT"), underlying, qty, price, cell(f, "RUN_DATE")))
+    return ImportResult(path, FileKind.ACTANT_SOD, sod=tuple(lots), warnings=tuple(warnings), rows=rows)
+
+
+def _signed_qty(quantity: str, long_short: str) -> int:
+    try:
+        value = float(quantity)
+    except ValueError:
+        raise InputError(f"QUANTITY {quantity!r} is not a number") from None
+    if not value.is_integer():
+        raise InputError(f"QUANTITY {quantity!r} is not a whole number of contracts")
+    side = parse_side(long_short)
+    if value < 0 and side > 0:
+        raise InputError(f"QUANTITY {quantity!r} is negative but LONG_SHORT says long")
+    return int(side) * abs(int(value))

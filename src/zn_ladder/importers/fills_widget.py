@@ -1,0 +1,79 @@
+"""Rows copied out of TT's Fills widget and pasted into a file.
+
+Quirks handled: no header (a header row, if the copy included one, is skipped); a UTF-8 BOM; newest
+first (returned oldest first, the file's order reversed); `Time` mangled to mm:ss.s, so `time_ns` comes
+from the date and the row's place in execution order (`timestamps`); prices in TT format; the last
+columns are the TT order id and, for an algo's child, the parent's id. There is no exec id and no
+cumulative quantity: the key is the order id with the running sum of that order's fills in execution
+order (`identity`), which matches the Audit Trail's ExeQty when the copy holds all of the order's fills.
+
+Columns: Date, Time, Exch, Contract, B/S, Qty, Price, fill type (F full / P partial), Route, Account,
+Originator, CurrentUser, TT order id[, parent id].
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.records import Fill, FillSource
+from zn_ladder.importers.cells import PriceBook, Quantities, parse_side
+from zn_ladder.importers.contracts import ContractTable
+from zn_ladder.importers.gc_pause import gc_paused
+from zn_ladder.importers.identity import RunningCum, fill_key
+from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
+from zn_ladder.importers.sniff import WIDGET_MIN_FIELDS, require
+from zn_ladder.importers.text import csv_rows, read_text
+from zn_ladder.importers.timestamps import Dates
+
+_SOURCE = FillSource.FILLS_WIDGET.value
+DATE, TIME, EXCH, CONTRACT, SIDE, QTY, PRICE, FILL_TYPE, ROUTE, ACCOUNT, ORIGINATOR, USER, ORDER_ID = range(13)
+
+
+def read_fills_widget(path: Path | str, *, text: str | None = None) -> ImportResult:
+    """Fills of a Fills-widget copy, oldest first, with a warning for every skipped row."""
+    path = Path(path)
+    text = read_text(path) if text is None else text
+    require(path, FileKind.FILLS_WIDGET, text)
+    rows = list(csv_rows(text, skip_header=False))
+    if rows and rows[0][1][0].strip().lower() == "date":
+        rows = rows[1:]  # the copy included the widget's column titles
+    with gc_paused():
+        return _read(path, rows)
+
+
+def _read(path: Path, rows: list[tuple[int, list[str]]]) -> ImportResult:
+    contracts = ContractTable()
+    prices = PriceBook("text")
+    qty_of = Quantities()
+    dates = Dates()
+    cum = RunningCum()
+    warnings: list[ImportWarning] = []
+    fills: list[Fill] = []
+    for seq, (line, f) in enumerate(reversed(rows)):
+        if len(f) < WIDGET_MIN_FIELDS:
+            warnings.append(ImportWarning(line, f"{len(f)} fields where a Fills-widget row has "
+                                                f"{WIDGET_MIN_FIELDS}: a broken or cut-off row: skipped"))
+            continue
+        f = [c.strip() for c in f]
+        contract = f[CONTRACT]
+        product = contracts.product(contract)
+        if isinstance(product, str):
+            warnings.append(ImportWarning(line, f"{product}: skipped"))
+            continue
+        try:
+            side = parse_side(f[SIDE])
+            qty = qty_of(f[QTY])
+            price = prices.for_product(product)(f[PRICE])
+            time_ns = dates(f[DATE]) + seq
+        except InputError as exc:
+            warnings.append(ImportWarning(line, f"{exc}: skipped"))
+            continue
+        order_id = f[ORDER_ID]
+        cum_qty = cum.add(order_id, qty) if order_id else 0
+        key = fill_key("", order_id, cum_qty, fallback=f"{path.name}:{line}")
+        fills.append(Fill(key, f[ACCOUNT], contract, side, qty, price, time_ns, order_id, "", _SOURCE,
+                          f[USER] or f[ORIGINATOR], cum_qty))
+    warnings.sort(key=lambda w: w.row)
+    return ImportResult(path, FileKind.FILLS_WIDGET, fills=tuple(fills), warnings=tuple(warnings),
+                        rows=len(rows))
