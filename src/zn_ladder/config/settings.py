@@ -203,7 +203,7 @@ class Settings:
         except f.BadValue as exc:
             raise ConfigError(f"{key}: {exc}") from None
         updated = dataclasses.replace(self, **{group: dataclasses.replace(getattr(self, group), **{name: parsed})})
-        problem = _cross_check(updated)
+        problem = cross_check(updated)
         if problem is not None:
             raise ConfigError(str(problem))
         return updated
@@ -249,7 +249,7 @@ class Settings:
                     problems.append(Problem(key, f"{exc}; using the default {default!r}"))
             groups[group] = group_cls(**values)
         settings = cls(**groups)
-        problem = _cross_check(settings)
+        problem = cross_check(settings)
         if problem is not None:
             problems.append(problem)
             ladder = settings.ladder
@@ -260,7 +260,7 @@ class Settings:
         return settings, problems
 
 
-def _cross_check(settings: Settings) -> Problem | None:
+def cross_check(settings: Settings) -> Problem | None:
     """Rules between keys. The one today: the recenter band must fit inside the ladder."""
     ladder = settings.ladder
     if ladder.recenter_band_ticks * 2 >= ladder.ticks_shown:

@@ -53,7 +53,8 @@ class FieldEditor(QWidget):
         elif isinstance(spec, f.Flag):
             self.check = QCheckBox(self)
             self.check.toggled.connect(self._changed)
-            row.addWidget(self.check, 1)
+            row.addWidget(self.check)
+            row.addStretch(1)
         else:
             self.line = QLineEdit(self)
             self.line.setPlaceholderText(self._placeholder())

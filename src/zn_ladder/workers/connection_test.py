@@ -1,0 +1,108 @@
+""""Test connection" off the GUI thread: the doctor's checks against the settings being edited.
+
+The checks talk HTTP (token, endpoints, clock skew, budget) and can take seconds against a slow TT, so
+they run on a pool thread and report back with a signal; the dialog only renders the result. The
+checks callable is a parameter so the dialog can be tested with any function (and so a main window can
+hand in one that shares its live client's token and budget).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from zn_ladder.config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: settings -> checks, each with `name`, `ok` and `detail` (the doctor's `Check`).
+ChecksFn = Callable[[Settings], Sequence[Any]]
+
+
+def doctor_checks(settings: Settings) -> list[Any]:
+    """The doctor's checks for the TT environment these settings point at (credentials from the keyring)."""
+    from zn_ladder.config.credentials import load_credentials
+    from zn_ladder.domain.errors import ConfigError
+    from zn_ladder.tt.connection import TTConnection
+    from zn_ladder.tt.doctor import Check, run_checks
+    from zn_ladder.tt.environments import DEFAULT_BASE_URL
+
+    tt = settings.tt
+    try:
+        creds = load_credentials(tt.environment)
+    except ConfigError as exc:
+        return [Check("credentials", False, str(exc))]
+    conn = TTConnection(base_url=tt.base_url or DEFAULT_BASE_URL, env=tt.environment,
+                        app_key=creds.app_key if creds else "", app_secret=creds.app_secret if creds else "",
+                        app_name=tt.app_name, company=tt.company, plan=tt.usage_plan)
+    return run_checks(conn)
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: ChecksFn, settings: Settings, signals: _Signals) -> None:
+        super().__init__()
+        self._fn, self._settings, self._signals = fn, settings, signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # pool thread
+        try:
+            result = tuple(self._fn(self._settings))
+        except Exception as exc:  # reported in the dialog, never lost in a thread
+            log.exception("connection test failed")
+            self._signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self._signals.done.emit(result)
+
+
+class ConnectionTester(QObject):
+    """Runs one connection test at a time; `finished(tuple_of_checks)` or `failed(message)`."""
+
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, checks: ChecksFn | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._checks = checks or doctor_checks
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals: _Signals | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._signals is not None
+
+    def start(self, settings: Settings) -> bool:
+        """Start a test; False (and nothing started) while one is still running."""
+        if self._signals is not None:
+            return False
+        signals = _Signals(self)  # lives on this (GUI) thread: emissions from the pool arrive queued
+        signals.done.connect(self._on_done)
+        signals.failed.connect(self._on_failed)
+        self._signals = signals
+        self._pool.start(_Job(self._checks, settings, signals))
+        return True
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until the running test ends (closing the dialog must not leave a thread behind)."""
+        return self._pool.waitForDone(msecs)
+
+    def _finish(self) -> None:
+        if self._signals is not None:
+            self._signals.deleteLater()
+            self._signals = None
+
+    def _on_done(self, checks: tuple) -> None:
+        self._finish()
+        self.finished.emit(checks)
+
+    def _on_failed(self, message: str) -> None:
+        self._finish()
+        self.failed.emit(message)

@@ -1,0 +1,271 @@
+"""The settings dialog, offscreen with pytest-qt: every field typed in and applied, inline messages,
+the LIVE word, the audit hook, export/import, and "Test connection" on a worker thread."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import keyring
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.unit.config.examples import OTHER_VALUES, all_changed
+from zn_ladder.config.settings import Settings
+from zn_ladder.config.settings_file import load_settings, save_settings
+from zn_ladder.tt.doctor import Check
+from zn_ladder.ui.live_confirm import LiveConfirmDialog
+from zn_ladder.ui.settings_dialog import SettingsDialog
+
+
+@pytest.fixture
+def path(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("ZN_LADDER_HOME", str(tmp_path / "home"))
+    return tmp_path / "home" / "config" / "settings.toml"
+
+
+@pytest.fixture
+def audits() -> list[tuple[str, dict]]:
+    return []
+
+
+@pytest.fixture
+def make_dialog(qtbot, path, audits):
+    def make(settings: Settings | None = None, **kw) -> SettingsDialog:
+        kw.setdefault("on_audit", lambda event, detail: audits.append((event, detail)))
+        dialog = SettingsDialog(settings or Settings(), path=path, **kw)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+    return make
+
+
+def type_into(qtbot, dialog: SettingsDialog, key: str, text: str) -> None:
+    """Enter a value the way a person would: type it, pick it, or tick it."""
+    from zn_ladder.config.settings import GROUPS
+
+    dialog.tabs.setCurrentIndex(list(GROUPS).index(key.split(".")[0]))  # as a person would: open the tab
+    editor = dialog.editors[key]
+    if editor.line is not None:
+        editor.line.selectAll()
+        qtbot.keyClick(editor.line, Qt.Key.Key_Delete)
+        qtbot.keyClicks(editor.line, text)
+    elif editor.combo is not None:
+        editor.combo.setCurrentIndex(editor.combo.findText(text))
+    else:
+        assert editor.check is not None
+        want = text.lower() in ("true", "yes")
+        if editor.check.isChecked() != want:
+            qtbot.mouseClick(editor.check, Qt.MouseButton.LeftButton)
+    assert editor.text() == text or editor.spec.parse(editor.text()) == editor.spec.parse(text)
+
+
+def test_every_field_round_trips_through_the_dialog(qtbot, make_dialog, path, audits):
+    dialog = make_dialog()
+    assert dialog.form_settings() == Settings()
+    for key, (text, _) in OTHER_VALUES.items():
+        type_into(qtbot, dialog, key, text)
+    assert dialog.problems() == {}
+    with qtbot.waitSignal(dialog.settingsApplied, timeout=2000) as applied:
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    expected = all_changed()
+    assert applied.args[0] == expected and dialog.applied == expected
+    assert load_settings(path).settings == expected
+    # Shown again in a new dialog, every value reads back to the same settings.
+    again = make_dialog(expected)
+    for key in OTHER_VALUES:
+        assert again.editors[key].text() == expected.text_value(key), key
+    assert again.form_settings() == expected
+    # One settings_changed entry listing every key, old and new (environment SIM -> UAT as well).
+    assert [e for e, _ in audits] == ["environment_changed", "settings_changed"]
+    assert audits[0][1] == {"from": "SIM", "to": "UAT", "confirmed_live": False, "via": "settings dialog"}
+    assert set(audits[1][1]["changes"]) == set(OTHER_VALUES)
+    assert "Takes effect after a restart of the app: tt.environment" in dialog.banner.text()
+
+
+def test_inline_validation_messages(qtbot, make_dialog, path):
+    dialog = make_dialog()
+    type_into(qtbot, dialog, "ladder.font_size", "huge")
+    error = dialog.editors["ladder.font_size"].error
+    assert error.isVisible() and error.text() == "expected a whole number from 6 to 40, got 'huge'"
+    assert not dialog.apply_button.isEnabled() and not dialog.ok_button.isEnabled()
+    assert dialog.tabs.tabText(4) == "Ladder (!)"
+    assert dialog.apply() is False and not path.exists()
+    type_into(qtbot, dialog, "ladder.font_size", "12")
+    assert not error.isVisible() and dialog.apply_button.isEnabled()
+    assert dialog.tabs.tabText(4) == "Ladder"
+    # A rule between keys is shown on the key it concerns.
+    type_into(qtbot, dialog, "ladder.recenter_band_ticks", "30")
+    band = dialog.editors["ladder.recenter_band_ticks"].error
+    assert band.isVisible() and "fewer than half of ladder.ticks_shown (60), got 30" in band.text()
+    type_into(qtbot, dialog, "ladder.ticks_shown", "100")
+    assert not band.isVisible() and dialog.problems() == {}
+    type_into(qtbot, dialog, "tt.base_url", "https://me:pw@proxy")
+    assert "no user name or password" in dialog.editors["tt.base_url"].error.text()
+    assert "pw" not in dialog.editors["tt.base_url"].error.text().split("got")[1]
+
+
+@pytest.mark.parametrize("typed", [None, "", "live", "Live", " LIVE", "LIVE ", "yes", "LIVE LIVE"])
+def test_live_is_refused_without_the_exact_word(qtbot, make_dialog, path, audits, typed):
+    dialog = make_dialog()
+    asked = []
+    dialog.ask_live_word = lambda old: asked.append(old) or typed
+    type_into(qtbot, dialog, "tt.environment", "LIVE")
+    with qtbot.assertNotEmitted(dialog.settingsApplied):
+        assert dialog.apply() is False
+    assert asked == ["SIM"]
+    assert dialog.editors["tt.environment"].text() == "SIM"
+    assert "Not switched to LIVE" in dialog.banner.text()
+    assert dialog.applied.tt.environment == "SIM" and audits == [] and not path.exists()
+
+
+def test_live_with_the_exact_word_is_applied_and_audited(qtbot, make_dialog, path, audits):
+    dialog = make_dialog()
+    dialog.ask_live_word = lambda old: "LIVE"
+    type_into(qtbot, dialog, "tt.environment", "LIVE")
+    with qtbot.waitSignal(dialog.settingsApplied, timeout=2000) as applied:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert applied.args[0].tt.environment == "LIVE"
+    assert load_settings(path).settings.tt.environment == "LIVE"
+    assert audits[0] == ("environment_changed", {"from": "SIM", "to": "LIVE", "confirmed_live": True,
+                                                 "via": "settings dialog"})
+    assert not dialog.isVisible()  # OK closes the dialog
+
+
+def test_live_confirmation_dialog_accepts_only_the_word(qtbot):
+    confirm = LiveConfirmDialog("UAT")
+    qtbot.addWidget(confirm)
+    confirm.show()
+    for text in ("live", "LIV", "LIVE!", " LIVE"):
+        confirm.word.setText("")
+        qtbot.keyClicks(confirm.word, text)
+        assert not confirm.ok_button.isEnabled(), text
+        qtbot.keyClick(confirm.word, Qt.Key.Key_Return)
+        assert confirm.isVisible() and confirm.result() == 0, text
+    confirm.word.setText("")
+    qtbot.keyClicks(confirm.word, "LIVE")
+    assert confirm.ok_button.isEnabled()
+    qtbot.mouseClick(confirm.ok_button, Qt.MouseButton.LeftButton)
+    assert confirm.result() == LiveConfirmDialog.DialogCode.Accepted and confirm.typed() == "LIVE"
+
+
+def test_an_unauditable_change_is_undone(qtbot, make_dialog, path):
+    save_settings(Settings().replace_value("ladder.font_size", "13"), path)
+    before = path.read_bytes()
+
+    def broken(event, detail):
+        raise OSError("disk full")
+
+    dialog = make_dialog(load_settings(path).settings, on_audit=broken)
+    type_into(qtbot, dialog, "ladder.font_size", "20")
+    with qtbot.assertNotEmitted(dialog.settingsApplied):
+        assert dialog.apply() is False
+    assert path.read_bytes() == before
+    assert "audit log could not be written (disk full)" in dialog.banner.text()
+
+
+def test_cancel_and_restore_defaults(qtbot, make_dialog, path):
+    dialog = make_dialog(all_changed())
+    qtbot.mouseClick(dialog.defaults_button, Qt.MouseButton.LeftButton)
+    assert dialog.form_settings() == Settings() and dialog.applied == all_changed()
+    with qtbot.assertNotEmitted(dialog.settingsApplied):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not path.exists() and not dialog.isVisible()
+
+
+def test_export_then_import_on_another_desk(qtbot, make_dialog, tmp_path):
+    dialog = make_dialog(all_changed())
+    out = tmp_path / "desk.toml"
+    assert dialog.export_to(out)
+    other = make_dialog()
+    assert other.import_from(out)
+    assert other.form_settings() == all_changed() and other.applied == Settings()
+    assert "Apply or OK to use these settings" in other.banner.text()
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[tt\n")
+    assert not other.import_from(broken)
+    assert "Not imported" in other.banner.text() and other.form_settings() == all_changed()
+
+
+def test_imported_live_file_still_needs_the_word(qtbot, make_dialog, tmp_path, audits):
+    live = tmp_path / "live.toml"
+    live.write_text('schema_version = 2\n[tt]\nenvironment = "LIVE"\n[ladder]\nfont_size = "big"\n')
+    dialog = make_dialog()
+    dialog.ask_live_word = lambda old: "no"
+    assert dialog.import_from(live)
+    assert "ladder.font_size: expected a whole number" in dialog.banner.text()
+    assert dialog.apply() is False and audits == []
+
+
+def test_load_problems_are_shown(make_dialog):
+    from zn_ladder.config.settings import Problem
+
+    dialog = make_dialog(problems=[Problem("ladder.font_size", "expected a whole number, got 'x'")])
+    assert dialog.banner.isVisible() and "ladder.font_size: expected a whole number" in dialog.banner.text()
+
+
+def test_connection_test_runs_on_a_worker_thread(qtbot, make_dialog):
+    ran_on = []
+
+    def checks(settings):
+        ran_on.append((threading.current_thread(), settings.tt.environment))
+        return [Check("credentials", True, "app key abcd…"), Check("token", True, "valid for 3600 s"),
+                Check("clock skew", False, "this PC's clock is 9.0 s ahead of TT's"),
+                Check("budget", False, "skipped", skipped=True)]
+
+    dialog = make_dialog(checks=checks)
+    type_into(qtbot, dialog, "tt.environment", "UAT")  # the form's values are tested, not the applied ones
+    with qtbot.waitSignal(dialog.tester.finished, timeout=5000):
+        assert dialog.test_connection()
+    assert ran_on[0][0] is not threading.main_thread() and ran_on[0][1] == "UAT"
+    table = [[dialog.results.item(r, c).text() for c in range(3)] for r in range(dialog.results.rowCount())]
+    assert table[2] == ["clock skew", "FAIL", "this PC's clock is 9.0 s ahead of TT's"]
+    assert table[3][1] == "SKIP"
+    assert dialog.test_status.text() == "1 check(s) failed: clock skew"
+    assert dialog.test_button.isEnabled()
+
+
+def test_connection_test_failure_is_reported(qtbot, make_dialog):
+    def checks(settings):
+        raise RuntimeError("no route to host")
+
+    dialog = make_dialog(checks=checks)
+    with qtbot.waitSignal(dialog.tester.failed, timeout=5000):
+        dialog.test_connection()
+    assert dialog.test_status.text() == "The test could not run: RuntimeError: no route to host"
+
+
+def test_closing_waits_for_a_running_test(qtbot, make_dialog):
+    release, started = threading.Event(), threading.Event()
+
+    def checks(settings):
+        started.set()
+        release.wait(5)
+        return [Check("credentials", True, "ok")]
+
+    dialog = make_dialog(checks=checks)
+    assert dialog.test_connection()
+    assert dialog.test_connection() is False  # one at a time
+    assert started.wait(5)
+    threading.Timer(0.05, release.set).start()
+    dialog.reject()
+    assert release.is_set() and dialog.tester.wait(0)
+
+
+def test_default_checks_are_the_doctors(qtbot, make_dialog, monkeypatch):
+    """No credentials stored: the real doctor says so at once, without touching the network."""
+    from keyring.backends import fail
+
+    monkeypatch.delenv("ZN_LADDER_TT_KEY", raising=False)
+    monkeypatch.delenv("ZN_LADDER_TT_SECRET", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        dialog = make_dialog()
+        with qtbot.waitSignal(dialog.tester.finished, timeout=5000) as done:
+            dialog.test_connection()
+    finally:
+        keyring.set_keyring(previous)
+    (check,) = done.args[0]
+    assert check.name == "credentials" and not check.ok and "no OS keyring" in check.detail
+    assert dialog.results.item(0, 1).text() == "FAIL"
