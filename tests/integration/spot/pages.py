@@ -36,9 +36,9 @@ _LATE_CELL = """<!doctype html><html><body><div id="grid">loading...</div>
 
 # Starts at 110-08.0 and adds 1/64 (half a 32nd) every `ms` milliseconds; `data-n` counts the ticks.
 _TICKING = """<!doctype html><html><body><div id="zn-mid" data-n="0">110-08.0</div>
-<script>let n = 0; setInterval(() => {{ n += 1; const t = 8 + n / 2;
+<script>let n = 0; setInterval(() => {{ n += 1; const t = 110 * 64 + 16 + n, h = t % 64;
   const cell = document.getElementById('zn-mid');
-  cell.textContent = '110-' + String(Math.floor(t)).padStart(2, '0') + '.' + (t % 1 ? '5' : '0');
+  cell.textContent = Math.floor(t / 64) + '-' + String(Math.floor(h / 2)).padStart(2, '0') + (h % 2 ? '.5' : '.0');
   cell.dataset.n = n; }}, {ms});</script></body></html>"""
 
 _LOGIN = """<!doctype html><html><body><form action="/login"><input name="user"><button>Log in</button></form>
