@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zn_ladder.config.live_guard import PROMPT, check_live_confirmation, environment_change, needs_live_confirmation
-from zn_ladder.config.settings import Settings, restart_keys
-from zn_ladder.config.settings_file import save_settings, settings_path
-from zn_ladder.domain.errors import ConfigError, StoreError
+if TYPE_CHECKING:  # imported by the CLI's command discovery: nothing heavy at import time
+    from zn_ladder.config.settings import Settings
 
 
 def write_audit(settings: Settings, event: str, detail: dict[str, Any]) -> None:
@@ -32,6 +30,8 @@ def write_audit(settings: Settings, event: str, detail: dict[str, Any]) -> None:
 
 def typed_live_word(given: str | None) -> str | None:
     """The confirmation: `--confirm-live WORD`, else a prompt when a person is at the terminal."""
+    from zn_ladder.config.live_guard import PROMPT
+
     if given is not None:
         return given
     if not sys.stdin.isatty():
@@ -48,6 +48,10 @@ def apply_change(old: Settings, new: Settings, path: Path | None, confirm_live: 
 
     If the audit cannot be written the previous file is put back and the error raised.
     """
+    from zn_ladder.config.live_guard import check_live_confirmation, environment_change, needs_live_confirmation
+    from zn_ladder.config.settings import restart_keys
+    from zn_ladder.config.settings_file import save_settings, settings_path
+    from zn_ladder.domain.errors import ConfigError, StoreError
     from zn_ladder.store.audit import ENVIRONMENT_CHANGED, SETTINGS_CHANGED
 
     changed = old.changed_keys(new)

@@ -88,7 +88,7 @@ class SettingsDialog(QDialog):
                 editor = FieldEditor(key, spec, page)
                 editor.edited.connect(self._refresh)
                 self.editors[key] = editor
-                form.addRow(spec.label + (" *" if spec.restart else ""), editor)
+                form.addRow(spec.label.replace("&", "&&") + (" *" if spec.restart else ""), editor)
             if group == "tt":
                 self._add_connection_test(form, page, checks)
             scroll = QScrollArea(self.tabs)

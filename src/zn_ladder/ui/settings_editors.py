@@ -64,7 +64,7 @@ class FieldEditor(QWidget):
                 self.swatch = QLabel(self)
                 self.swatch.setFixedSize(22, 22)
                 row.addWidget(self.swatch)
-                self._button(row, "…", self._pick_colour)
+                self._button(row, "…", self._pick_colour).setMaximumWidth(32)
             elif isinstance(spec, (f.PathText, f.Browser)):
                 self._button(row, "Browse…", self._browse)
         self.error = QLabel(self)
@@ -85,11 +85,12 @@ class FieldEditor(QWidget):
             return "(all)"
         return ""
 
-    def _button(self, row: QHBoxLayout, text: str, slot) -> None:
+    def _button(self, row: QHBoxLayout, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)
         button.setAutoDefault(False)
         button.clicked.connect(slot)
         row.addWidget(button)
+        return button
 
     # --- value as text ------------------------------------------------------------------------
     def text(self) -> str:
