@@ -195,7 +195,10 @@ def credentials_status(env: str) -> CredentialsStatus:
     name, warning = backend_name(backend), _plain_file_warning(backend)
     if from_env is not None:
         return CredentialsStatus(env, "environment", key_hint(from_env.app_key), name, warning)
-    creds = load_credentials(env)
+    try:
+        creds = load_credentials(env)
+    except ConfigError as exc:  # a damaged or unreadable entry: say so, do not fail the status
+        return CredentialsStatus(env, "keyring", "", name, str(exc))
     if creds is None:
         return CredentialsStatus(env, "none", "", name, warning)
     return CredentialsStatus(env, "keyring", key_hint(creds.app_key), name, warning)

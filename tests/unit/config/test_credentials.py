@@ -141,6 +141,8 @@ def test_damaged_entry_is_reported(memory_keyring):
     memory_keyring.entries[(service_name("SIM"), "app")] = "not json"
     with pytest.raises(ConfigError, match=r"damaged; store them again with `zn-ladder credentials set --env SIM`"):
         load_credentials("SIM")
+    status = credentials_status("SIM")
+    assert status.source == "keyring" and "damaged" in status.warning
 
 
 @pytest.mark.parametrize("key, secret, message", [
