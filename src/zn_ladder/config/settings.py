@@ -49,8 +49,8 @@ class TTSettings:
         "Environment", "TT environment; an app key belongs to one environment. LIVE needs a typed "
         "confirmation.", restart=True, choices=ENVIRONMENTS, aliases=_ENV_ALIASES))
     simulator: str = setting("auto", f.Choice(
-        "Built-in simulator", "auto: the built-in TT simulator when no credentials are stored for the "
-        "environment (the demo); always; never.", restart=True, choices=("auto", "always", "never")))
+        "Built-in simulator", "auto: the built-in TT simulator when the environment is SIM and no "
+        "credentials are stored (the demo); always; never.", restart=True, choices=("auto", "always", "never")))
     app_name: str = setting("znladder", f.Text(
         "App name", "First part of TT's requestId.", restart=True, pattern=_NAME, max_length=40,
         described="letters and digits only (part of TT's requestId), up to 40 characters"))
@@ -72,6 +72,16 @@ class TTSettings:
     product: str = setting("ZN", f.Choice(
         "Product", "The ladder's product.", choices=tuple(PRODUCTS),
         aliases={k.lower(): get_product(k).symbol for k in ("TY", "FV", "TU", "US", "WN", "UXY")}))
+
+    def uses_simulator(self, has_credentials: bool) -> bool:
+        """Whether the app talks to its built-in simulator instead of TT.
+
+        `auto` falls back to the simulator only on SIM: a UAT or LIVE desk without credentials must see
+        "no credentials", never simulated orders under a real environment's name.
+        """
+        if self.simulator == "always":
+            return True
+        return self.simulator == "auto" and self.environment == "SIM" and not has_credentials
 
 
 @dataclass(frozen=True)

@@ -145,3 +145,15 @@ def test_resolved_paths_default_under_zn_ladder_home(monkeypatch, tmp_path):
     assert s.storage.resolved_export_dir() == tmp_path / "data" / "exports"
     other = s.replace_value("storage.database_path", str(tmp_path / "x.db"))
     assert other.storage.resolved_database_path() == tmp_path / "x.db"
+
+
+def test_simulator_is_used_for_the_demo_only():
+    sim = Settings().tt
+    assert sim.uses_simulator(has_credentials=False) and not sim.uses_simulator(has_credentials=True)
+    live = Settings().replace_value("tt.environment", "LIVE").tt
+    assert not live.uses_simulator(has_credentials=False)  # never simulated data under LIVE's name
+    uat = Settings().replace_value("tt.environment", "UAT").tt
+    assert not uat.uses_simulator(has_credentials=False)
+    always = Settings().replace_value("tt.simulator", "always").replace_value("tt.environment", "UAT").tt
+    assert always.uses_simulator(has_credentials=True)
+    assert not Settings().replace_value("tt.simulator", "never").tt.uses_simulator(has_credentials=False)
