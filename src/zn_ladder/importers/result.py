@@ -29,6 +29,12 @@ class FileKind(str, Enum):
         """How the file is named to a trader in messages."""
         return _LABELS[self]
 
+    @property
+    def a_label(self) -> str:
+        """The label with its article ("an Actant SOD CSV")."""
+        label = _LABELS[self]
+        return f"{'an' if label[0] in 'AEIOU' else 'a'} {label}"
+
 
 _LABELS = {
     FileKind.FILL_MONITOR: "fill-monitor CSV",

@@ -63,12 +63,11 @@ def refuse(path: Path | str, expected: FileKind, text: str) -> InputError:
     """The error for a file that is not of the `expected` kind, saying what it looks like instead."""
     found = sniff_text(text)
     if found is not None and found is not expected:
-        article = "an" if found.label[0] in "AEIOU" else "a"
-        hint = f"it looks like {article} {found.label}"
+        hint = f"it looks like {found.a_label}"
     else:
         line = first_line(text).strip()
         hint = f"its first line is {line[:80]!r}" if line else "it has no rows"
-    return InputError(f"{path}: not a {expected.label} (expected {EXPECTED[expected]}); {hint}")
+    return InputError(f"{path}: not {expected.a_label} (expected {EXPECTED[expected]}); {hint}")
 
 
 def require(path: Path | str, expected: FileKind, text: str) -> None:

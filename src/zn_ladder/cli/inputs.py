@@ -1,0 +1,130 @@
+"""The files a headless command is given: fills (merged, de-duplicated), SOD lots and working orders.
+
+Shared by `ladder` and `pnl` so both read, merge and filter the same way:
+- Fill files are read in the order given, each in its own execution order. When every file carries a
+  real clock (fill monitor, TT fills JSON) they are merged by time; exports with a mangled clock (Audit
+  Trail, Fills widget) keep the order given, because their times only order fills within the file.
+- An execution seen twice counts once: same key, or same (order id, cumulative quantity) from another
+  source (see `zn_ladder.importers.identity`). One warning per file says how many were dropped.
+- Busts and corrections (TT fills JSON) are applied by rewriting the fill list before matching.
+- Actant names only the product ("ZN"); such SOD lots count as the SOD of every contract of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from zn_ladder.domain.instruments import Product
+from zn_ladder.domain.records import Fill, FillCorrection, SodLot, WorkingOrder
+
+#: Sources whose `time_ns` is a real execution time (comparable across files).
+_REAL_CLOCK = {"fill_monitor", "tt_fills"}
+
+
+@dataclass(frozen=True)
+class FillBatch:
+    """Fills for a command, in execution order, with everything a user should be told about them."""
+
+    fills: tuple[Fill, ...]
+    corrections: tuple[FillCorrection, ...] = ()
+    #: "file: row N: reason" lines, one per skipped row, plus per-file notes (duplicates, corrections).
+    warnings: tuple[str, ...] = field(default=())
+    #: Rows the importers skipped plus duplicate executions dropped.
+    skipped: int = 0
+
+
+def read_fills(paths: Sequence[str], *, kind: str | None = None, default_contract: str | None = None) -> FillBatch:
+    """Fills of every file in `paths`, merged and de-duplicated (see the module docstring)."""
+    from zn_ladder.domain.lots import apply_corrections
+    from zn_ladder.importers.detect import read_file
+
+    per_file: list[tuple[str, tuple[Fill, ...]]] = []
+    corrections: list[FillCorrection] = []
+    warnings: list[str] = []
+    skipped = 0
+    real_clock = True
+    for path in paths:
+        result = read_file(path, kind, default_contract=default_contract)
+        if result.orders or result.sod:
+            from zn_ladder.domain.errors import InputError
+
+            raise InputError(f"{path}: {result.kind.a_label} holds no fills")
+        name = Path(path).name
+        warnings.extend(f"{name}: {w}" for w in result.warnings)
+        skipped += result.skipped
+        per_file.append((name, result.fills))
+        corrections.extend(result.corrections)
+        real_clock = real_clock and result.kind.value in _REAL_CLOCK
+    if len(per_file) == 1:
+        fills = list(per_file[0][1])  # the books drop repeated keys within one file
+    else:
+        fills, dropped = _merge(per_file, by_time=real_clock)
+        for name, count in dropped.items():
+            warnings.append(f"{name}: {count} fills already read from an earlier file (same execution): counted once")
+            skipped += count
+    if corrections:
+        unmatched: list[FillCorrection] = []
+        fills = apply_corrections(fills, corrections, unmatched=unmatched)
+        applied = len(corrections) - len(unmatched)
+        warnings.append(f"{applied} busts/corrections applied")
+        warnings.extend(f"correction {c.key!r} refers to execution {c.ref_key!r}, which is not in the files: ignored"
+                        for c in unmatched)
+    return FillBatch(tuple(fills), tuple(corrections), tuple(warnings), skipped)
+
+
+def _merge(per_file: list[tuple[str, tuple[Fill, ...]]], *, by_time: bool) -> tuple[list[Fill], dict[str, int]]:
+    seen_keys: set[str] = set()
+    seen_exec: set[tuple[str, int]] = set()
+    dropped: dict[str, int] = {}
+    fills: list[Fill] = []
+    for name, batch in per_file:
+        for fill in batch:
+            execution = (fill.order_id, fill.cum_qty) if fill.order_id and fill.cum_qty else None
+            if fill.key in seen_keys or (execution is not None and execution in seen_exec):
+                dropped[name] = dropped.get(name, 0) + 1
+                continue
+            seen_keys.add(fill.key)
+            if execution is not None:
+                seen_exec.add(execution)
+            fills.append(fill)
+    if by_time:
+        fills.sort(key=lambda f: f.time_ns)  # stable
+    return fills, dropped
+
+
+def read_sod(path: str | None) -> tuple[tuple[SodLot, ...], tuple[str, ...]]:
+    """SOD lots of an Actant file (or none), with its warnings."""
+    if not path:
+        return (), ()
+    from zn_ladder.importers.detect import read_file
+    from zn_ladder.importers.result import FileKind
+
+    result = read_file(path, FileKind.ACTANT_SOD)
+    name = Path(path).name
+    return result.sod, tuple(f"{name}: {w}" for w in result.warnings)
+
+
+def read_orders(path: str, product: Product) -> tuple[tuple[WorkingOrder, ...], tuple[str, ...]]:
+    """Working orders of a TT orders JSON. TT's orders name only an instrument id, so orders whose
+    contract the file does not name are taken as orders of `product` (the ladder's)."""
+    from zn_ladder.importers.detect import read_file
+    from zn_ladder.importers.result import FileKind
+
+    result = read_file(path, FileKind.TT_ORDERS, default_contract=product.symbol)
+    name = Path(path).name
+    return result.orders, tuple(f"{name}: {w}" for w in result.warnings)
+
+
+def sod_for(lots: Iterable[SodLot], contract: str, product: Product, account: str | None) -> list[SodLot]:
+    """The SOD lots of `contract`: exact matches, and product-only lots (Actant's "ZN") re-labelled."""
+    chosen = []
+    for lot in lots:
+        if account is not None and lot.account != account:
+            continue
+        if lot.contract == contract:
+            chosen.append(lot)
+        elif lot.contract.strip().upper() == product.symbol:
+            chosen.append(replace(lot, contract=contract))
+    return chosen
