@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Callable
 
 from zn_ladder.domain.instruments import Product
@@ -29,6 +30,8 @@ from zn_ladder.spot.snapshot import SpotSnapshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Playwright
+
+    from zn_ladder.config.settings import SpotSettings as SpotConfig
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,20 @@ class ReaderSettings:
     attempts: int = 3
     backoff_s: float = 0.5
     max_backoff_s: float = 5.0
+    #: Reload the page when it has been open this long (0: never). Bounds a long-running page's memory
+    #: and recovers a sheet whose live updates silently stopped.
+    reload_every_s: float = 0.0
     sanity: SpotSanity = field(default_factory=SpotSanity)
+
+    @classmethod
+    def from_config(cls, spot: SpotConfig, product: Product, **overrides: Any) -> ReaderSettings:
+        """Reader settings from the app's `[spot]` settings group (`config.settings.SpotSettings`)."""
+        options: dict[str, Any] = dict(
+            url=spot.pm_url, locator=spot.locator, product=product,
+            browser=BrowserSettings(browser=spot.browser), reload_every_s=float(spot.page_refresh_s),
+            sanity=SpotSanity(max_move_points=Fraction(spot.max_jump_points)))
+        options.update(overrides)
+        return cls(**options)
 
 
 class PricingMonkeyReader:
@@ -73,6 +89,7 @@ class PricingMonkeyReader:
         self._context: BrowserContext | None = None
         self._page: Page | None = None
         self._loaded = False
+        self._loaded_at = 0.0
         self._dead = False
         self.last_good: SpotSnapshot | None = None
         #: How many times the browser was (re)started; diagnostics and tests.
@@ -175,9 +192,13 @@ class PricingMonkeyReader:
             self._page = pages[0] if pages else self._context.new_page()
             self._page.on("crash", self._on_dead)
             self._loaded = False
+        if self._loaded and s.reload_every_s > 0 and time.monotonic() - self._loaded_at > s.reload_every_s:
+            log.info("reloading %s after %.0fs", s.url, time.monotonic() - self._loaded_at)
+            self._loaded = False
         if not self._loaded:
             self._navigate(self._page, s.url)
             self._loaded = True
+            self._loaded_at = time.monotonic()
         return self._page
 
     def _navigate(self, page: Page, url: str) -> None:

@@ -157,3 +157,14 @@ def test_reader_belongs_to_its_thread(shared_reader):
     t.join(10)
     assert len(caught) == 1 and isinstance(caught[0], RuntimeError)
     assert "bound to the thread" in str(caught[0])
+
+
+def test_page_is_reloaded_when_it_has_been_open_long_enough(reader, pages):
+    r = reader("/grid?reload", reload_every_s=0.3)
+    r.read()
+    loads = pages.hits["/grid"]
+    r.read()
+    assert pages.hits["/grid"] == loads  # young page: read in place
+    time.sleep(0.4)
+    assert r.read().raw == "110-08.5"
+    assert pages.hits["/grid"] == loads + 1
