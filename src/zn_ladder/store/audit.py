@@ -63,3 +63,27 @@ def entries(conn: sqlite3.Connection, event: str | None = None, limit: int = 100
         args = (event,)
     sql += " ORDER BY id DESC LIMIT ?"
     return [AuditEntry(i, t, w, e, json.loads(d)) for i, t, w, e, d in conn.execute(sql, (*args, limit))]
+
+
+def audit(event: str, detail: Mapping[str, Any] | None = None, who: str | None = None, *,
+          db_path: Any = None) -> None:
+    """Record one event in the store at `db_path` (default: the user's store), in its own transaction.
+
+    For callers that do not own a `Store` (the settings dialog through its worker, support commands);
+    the app's writer thread uses `Store.audit` instead.
+    """
+    from pathlib import Path
+
+    from zn_ladder.store import db
+
+    if db_path is None:
+        from zn_ladder.config.paths import default_db_path
+
+        db_path = default_db_path()
+    path = Path(db_path)
+    conn = db.connect(path)
+    try:
+        with db.write_transaction(conn, path, "write the audit log"):
+            record(conn, event, detail, who)
+    finally:
+        conn.close()

@@ -49,13 +49,41 @@ def insert_corrections(conn: sqlite3.Connection, corrections: Sequence[FillCorre
 
 def pending_refs(conn: sqlite3.Connection) -> set[str]:
     """Fill keys named by corrections not applied yet (their fill has not arrived)."""
-    return {r[0] for r in conn.execute("SELECT ref_key FROM corrections WHERE applied = 0")}
+    return {root_fill_key(conn, r[0]) for r in conn.execute("SELECT ref_key FROM corrections WHERE applied = 0")}
+
+
+def root_fill_key(conn: sqlite3.Connection, ref_key: str) -> str:
+    """The fill a correction ultimately names: TT may reference an earlier correction of it."""
+    seen = {ref_key}
+    while True:
+        row = conn.execute("SELECT ref_key FROM corrections WHERE key=?", (ref_key,)).fetchone()
+        if row is None or row[0] in seen:
+            return ref_key
+        ref_key = row[0]
+        seen.add(ref_key)
+
+
+def _chain(conn: sqlite3.Connection, fill_key: str) -> list[tuple]:
+    """Every correction of a fill, directly or through earlier corrections, in time order."""
+    found: dict[str, tuple] = {}
+    frontier = [fill_key]
+    while frontier:
+        ref = frontier.pop()
+        for row in conn.execute("SELECT key, kind, qty, price, time_ns FROM corrections WHERE ref_key=?", (ref,)):
+            if row[0] not in found:
+                found[row[0]] = row
+                frontier.append(row[0])
+    return sorted(found.values(), key=lambda r: (r[4], r[0]))
 
 
 def apply_for(conn: sqlite3.Connection, ref_keys: Iterable[str]) -> list[AppliedCorrection]:
-    """Rebuild the corrected state of each named fill that is stored; the rest stay pending."""
+    """Rebuild the corrected state of each named fill that is stored; the rest stay pending.
+
+    A bust (or a correction to qty 0) removes the fill from the books; corrections after a bust are
+    ignored, as TT cannot correct a trade that no longer exists.
+    """
     applied: list[AppliedCorrection] = []
-    for ref in sorted(set(ref_keys)):
+    for ref in sorted({root_fill_key(conn, r) for r in ref_keys}):
         row = conn.execute("SELECT id, account, contract, busted, corr_qty, corr_price FROM fills WHERE key=?",
                            (ref,)).fetchone()
         if row is None:
@@ -63,16 +91,17 @@ def apply_for(conn: sqlite3.Connection, ref_keys: Iterable[str]) -> list[Applied
         fill_id, account, contract, *before = row
         busted, qty, price = 0, None, None
         keys = []
-        for key, kind, c_qty, c_price in conn.execute(
-                "SELECT key, kind, qty, price FROM corrections WHERE ref_key=? ORDER BY time_ns, key", (ref,)):
+        for key, kind, c_qty, c_price, _ in _chain(conn, ref):
             keys.append(key)
-            if kind == CorrectionKind.BUST.value:
+            if busted:
+                continue
+            if kind == CorrectionKind.BUST.value or c_qty == 0:
                 busted = 1
-            elif not busted:
-                qty = c_qty if c_qty is not None else qty
-                price = c_price if c_price is not None else price
+                continue
+            qty = c_qty if c_qty is not None else qty
+            price = c_price if c_price is not None else price
         conn.execute("UPDATE fills SET busted=?, corr_qty=?, corr_price=? WHERE id=?", (busted, qty, price, fill_id))
-        conn.execute("UPDATE corrections SET applied=1 WHERE ref_key=? AND applied=0", (ref,))
+        conn.executemany("UPDATE corrections SET applied=1 WHERE key=? AND applied=0", [(k,) for k in keys])
         after = (busted, qty, price)
         if tuple(before) != after:
             applied.append(AppliedCorrection(ref, account, contract, tuple(keys), tuple(before), after))

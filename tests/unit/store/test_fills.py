@@ -1,0 +1,92 @@
+"""Fill identity: each execution stored once, across re-imports, batches and sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zn_ladder.store.store import Store
+
+from .conftest import make_fill
+
+
+def test_same_exec_key_twice_counts_once(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        first = store.ingest([make_fill("e1"), make_fill("e2", t=1)])
+        again = store.ingest([make_fill("e1"), make_fill("e2", t=1), make_fill("e3", t=2)])
+        assert (first.added, first.duplicate) == (2, 0)
+        assert (again.added, again.duplicate, again.skipped) == (1, 2, 0)
+        assert [f.key for f in store.fills()] == ["e1", "e2", "e3"]
+
+
+def test_duplicate_inside_one_batch_counts_once(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        result = store.ingest([make_fill("e1"), make_fill("e1"), make_fill("e2", t=1)])
+        assert (result.added, result.duplicate) == (2, 1)
+        assert store.fill_count() == 2
+
+
+def test_identical_looking_fills_of_one_order_are_both_kept(db_path: Path) -> None:
+    """Same order, qty, price and time: two executions, told apart by the cumulative qty."""
+    a = make_fill("ord-1#1", order_id="ord-1", cum_qty=1, exec_id="", source="audit_trail")
+    b = make_fill("ord-1#2", order_id="ord-1", cum_qty=2, exec_id="", source="audit_trail")
+    with Store.open(db_path) as store:
+        assert store.ingest([a, b]).added == 2
+        assert store.ingest([a, b]).duplicate == 2
+        assert store.fill_count() == 2
+
+
+def test_same_execution_from_api_and_audit_trail_counts_once(db_path: Path) -> None:
+    api = make_fill("EXEC-77", qty=2, price=7010, order_id="ord-9", cum_qty=5, source="tt_api")
+    export = make_fill("ord-9#5", qty=2, price=7010, order_id="ord-9", cum_qty=5, exec_id="",
+                       source="audit_trail", t=123)
+    other = make_fill("ord-9#7", qty=2, price=7010, order_id="ord-9", cum_qty=7, exec_id="",
+                      source="audit_trail", t=124)
+    with Store.open(db_path) as store:
+        assert store.ingest([api], source="tt_api").added == 1
+        result = store.ingest([export, other], source="audit_trail")
+        assert (result.added, result.duplicate, result.skipped) == (1, 1, 0)
+        stored = store.fills()
+        assert [(f.key, f.source) for f in stored] == [("EXEC-77", "tt_api"), ("ord-9#7", "audit_trail")]
+        assert sum(f.signed_qty for f in stored) == 4
+    # the other way round: the export first, then the API
+    with Store.open(db_path.with_name("other.sqlite3")) as store:
+        assert store.ingest([export]).added == 1
+        assert store.ingest([api]).duplicate == 1
+        assert store.fill_count() == 1
+
+
+def test_conflicting_execution_is_skipped_with_a_warning_and_audited(db_path: Path) -> None:
+    api = make_fill("EXEC-1", qty=2, price=7010, order_id="ord-1", cum_qty=2)
+    wrong = make_fill("ord-1#2", qty=1, price=7012, order_id="ord-1", cum_qty=2, exec_id="", source="fill_monitor")
+    with Store.open(db_path) as store:
+        store.ingest([api])
+        result = store.ingest([wrong], source="fill_monitor")
+        assert (result.added, result.duplicate, result.skipped) == (0, 0, 1)
+        assert "EXEC-1" in result.warnings[0] and "ord-1#2" in result.warnings[0]
+        entry = store.audit_entries("fill_conflict")[0]
+        assert entry.detail["fill"] == "ord-1#2" and entry.detail["stored"] == "EXEC-1"
+        assert store.fill_count() == 1
+
+
+def test_fills_without_cum_qty_never_collide_by_order(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        result = store.ingest([make_fill("e1", order_id="o"), make_fill("e2", order_id="o")])
+        assert result.added == 2
+
+
+def test_invalid_fills_are_skipped_with_reasons(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        result = store.ingest([make_fill("ok"), make_fill("", t=1), make_fill("zero", qty=0, t=2),
+                               make_fill("noacct", account="", t=3)])
+        assert (result.added, result.skipped) == (1, 3)
+        assert any("positive whole number" in w for w in result.warnings)
+        assert store.fill_count() == 1
+
+
+def test_result_counts_add_up_on_a_mixed_batch(db_path: Path) -> None:
+    batch = [make_fill(f"e{i}", t=i) for i in range(100)]
+    with Store.open(db_path) as store:
+        store.ingest(batch[::2])
+        result = store.ingest(batch + [make_fill("", t=1000)])
+        assert (result.added, result.duplicate, result.skipped) == (50, 50, 1)
+        assert result.added + result.duplicate + result.skipped == 101

@@ -1,0 +1,191 @@
+"""Persisted LIFO/FIFO books: incremental updates equal a recompute from the fills, always."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zn_ladder.domain.instruments import get_product
+from zn_ladder.domain.lots import LotBook, apply_corrections
+from zn_ladder.domain.prices import Price
+from zn_ladder.domain.records import CorrectionKind, FillCorrection, SodLot
+from zn_ladder.store import matching
+from zn_ladder.store.snapshot import pnl_view, positions
+from zn_ladder.store.store import Store
+
+from .conftest import T0, make_fill
+
+ZN = get_product("ZN")
+CONTRACT = "ZN Sep25"
+
+
+def _expected(fills, corrections, method, account="A1", sod=()):
+    """The definition: fills in (time, arrival) order, duplicates once, corrections applied, replayed."""
+    seen, first = set(), []
+    for i, f in enumerate(fills):  # the first arrival of a key is the one kept
+        if f.key not in seen:
+            seen.add(f.key)
+            first.append((i, f))
+    ordered = [f for _, f in sorted(first, key=lambda p: (p[1].time_ns, p[0]))]
+    live = [f for f in apply_corrections(ordered, corrections) if f.account == account]
+    book = LotBook(ZN, method, [s for s in sod if s.account == account])
+    book.apply_all(live)
+    return book
+
+
+def _assert_books_match(store: Store, fills, corrections, sod=()) -> None:
+    for account in {f.account for f in fills} | {s.account for s in sod}:
+        for method in ("lifo", "fifo"):
+            want = _expected(fills, corrections, method, account, sod)
+            got = pnl_view(store.conn, CONTRACT, method, account)
+            assert got.position == want.position
+            assert got.realized == want.realized
+            assert [q for q, _ in got.open_lots] == [lot.qty for lot in want.open_lots]
+            assert [p for _, p in got.open_lots] == [lot.price for lot in want.open_lots]
+            mark = Price.from_ticks(7003, ZN)
+            assert got.unrealized(mark) == want.unrealized(mark)
+
+
+fill_streams = st.lists(
+    st.tuples(st.sampled_from([1, -1]), st.integers(1, 6), st.integers(6990, 7010), st.integers(0, 40),
+              st.sampled_from(["A1", "A2"]), st.integers(0, 99)),
+    min_size=1, max_size=60)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stream=fill_streams, cuts=st.lists(st.integers(0, 60), max_size=5),
+       busts=st.lists(st.tuples(st.integers(0, 59), st.sampled_from(["bust", "correct"]), st.integers(1, 5),
+                                st.integers(6990, 7010)), max_size=4))
+def test_incremental_books_equal_recompute(stream, cuts, busts) -> None:
+    # time steps mostly increase; some fills repeat or go back in time (a late export)
+    fills, t = [], 0
+    for i, (side, qty, price, dt, account, dup) in enumerate(stream):
+        t = t + dt if dt < 35 else max(0, t - dt)
+        key = f"e{i}" if dup >= 10 or i == 0 else f"e{i - 1}"
+        fills.append(make_fill(key, side, qty, price, t, account=account))
+    corrections = [FillCorrection(f"c{j}", fills[i % len(fills)].key,
+                                  CorrectionKind.BUST if kind == "bust" else CorrectionKind.CORRECT,
+                                  T0 + 10_000 + j, None if kind == "bust" else q, None if kind == "bust" else p)
+                   for j, (i, kind, q, p) in enumerate(busts)]
+    bounds = sorted({0, len(fills), *[c % (len(fills) + 1) for c in cuts]})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.sqlite3"
+        with Store.open(path) as store:
+            for a, b in zip(bounds, bounds[1:]):
+                store.ingest(fills[a:b])
+                _assert_books_match(store, fills[:b], [])
+            store.ingest([], corrections)
+            _assert_books_match(store, fills, corrections)
+        with Store.open(path) as store:  # reopening recomputes and finds nothing to repair
+            assert store.audit_entries("matching_repaired") == []
+            _assert_books_match(store, fills, corrections)
+
+
+def test_worked_example_lifo_and_fifo(db_path: Path) -> None:
+    # buy 1 @ 7000, buy 1 @ 7004, sell 1 @ 7010:
+    #   LIFO closes the 7004 lot: +6 ticks = 6 x 15.625 = $93.75, open 1 @ 7000
+    #   FIFO closes the 7000 lot: +10 ticks = $156.25, open 1 @ 7004
+    with Store.open(db_path) as store:
+        store.ingest([make_fill("a", 1, 1, 7000, 0), make_fill("b", 1, 1, 7004, 1)])
+        store.ingest([make_fill("c", -1, 1, 7010, 2)])
+        lifo = pnl_view(store.conn, CONTRACT, "lifo")
+        fifo = pnl_view(store.conn, CONTRACT, "fifo")
+        assert (lifo.realized, lifo.open_lots) == (93.75, ((1, 7000),))
+        assert (fifo.realized, fifo.open_lots) == (156.25, ((1, 7004),))
+        assert positions(store.conn) == {("A1", CONTRACT): 1}
+
+
+def test_a_new_fill_touches_a_constant_number_of_rows(db_path: Path) -> None:
+    """Incremental: with 2,000 open lots, one more fill writes one lot row per method, not 2,000."""
+    with Store.open(db_path) as store:
+        store.ingest([make_fill(f"b{i}", 1, 1, 7000 + i % 7, i) for i in range(2000)])
+        writes: list[str] = []
+        store.conn.set_trace_callback(writes.append)
+        store.ingest([make_fill("s1", -1, 1, 7010, 5000)])
+        store.conn.set_trace_callback(None)
+        lot_writes = [w for w in writes if "book_lots" in w]
+        assert len(lot_writes) <= 4
+        assert not any("DELETE FROM book_lots WHERE book_id=?" == w.split(" AND")[0] and "seq" not in w
+                       for w in lot_writes)
+
+
+def test_tampered_state_is_repaired_from_the_fills_and_audited(db_path: Path) -> None:
+    fills = [make_fill("a", 1, 2, 7000, 0), make_fill("b", -1, 1, 7008, 1)]
+    with Store.open(db_path) as store:
+        store.ingest(fills)
+    raw = sqlite3.connect(db_path)
+    raw.execute("UPDATE books SET realized_units = 999, position = 7 WHERE method='fifo'")
+    raw.execute("DELETE FROM book_lots WHERE book_id = (SELECT id FROM books WHERE method='lifo')")
+    raw.commit()
+    raw.close()
+    with Store.open(db_path) as store:
+        entries = store.audit_entries("matching_repaired")
+        assert {e.detail["method"] for e in entries} == {"lifo", "fifo"}
+        assert "realized 999" in next(e for e in entries if e.detail["method"] == "fifo").detail["stored"]
+        _assert_books_match(store, fills, [])
+
+
+def test_out_of_order_fill_replays_the_book(db_path: Path) -> None:
+    early = make_fill("early", -1, 1, 7020, 5)
+    with Store.open(db_path) as store:
+        store.ingest([make_fill("a", 1, 1, 7000, 0), make_fill("b", 1, 1, 7010, 10)])
+        result = store.ingest([early])
+        assert result.books_recomputed == 1
+        # LIFO at t=5 closes the only lot then open (7000): +20 ticks
+        assert pnl_view(store.conn, CONTRACT, "lifo").realized == 20 * ZN.tick_value
+        _assert_books_match(store, [make_fill("a", 1, 1, 7000, 0), make_fill("b", 1, 1, 7010, 10), early], [])
+
+
+def test_sod_starts_the_book_and_earlier_sessions_are_left_out(db_path: Path) -> None:
+    # SOD dated 2025-07-03: the session starts 2025-07-02 22:00 UTC
+    start = matching.session_start_ns("2025-07-03")
+    assert start == 1_751_493_600 * 1_000_000_000
+    before = make_fill("yesterday", 1, 5, 6900, start - T0 - 1)
+    today = make_fill("today", -1, 1, 7004, start - T0 + 10)
+    with Store.open(db_path) as store:
+        store.ingest([before, today])
+        assert pnl_view(store.conn, CONTRACT, "lifo").position == 4  # no SOD yet: every fill
+        store.put_sod([SodLot("A1", CONTRACT, 2, 7000, "07/03/2025")], source="actant")
+        view = pnl_view(store.conn, CONTRACT, "fifo")
+        assert view.position == 1 and view.realized == 4 * ZN.tick_value and view.fills == 1
+        assert store.put_sod([SodLot("A1", CONTRACT, 2, 7000, "2025-07-03")]).duplicate == 1
+        later = make_fill("later", 1, 3, 7001, start - T0 + 20)
+        store.ingest([later])
+        assert pnl_view(store.conn, CONTRACT, "lifo").position == 4
+    with Store.open(db_path) as store:
+        assert store.audit_entries("matching_repaired") == []
+        assert [e.detail["groups"][0]["date"] for e in store.audit_entries("sod_import")] == ["2025-07-03"]
+
+
+def test_correction_and_bust_change_realized_exactly_as_a_recompute(db_path: Path) -> None:
+    fills = [make_fill("a", 1, 2, 7000, 0), make_fill("b", -1, 2, 7010, 1), make_fill("c", 1, 1, 7005, 2),
+             make_fill("d", -1, 1, 7001, 3)]
+    corrections = [FillCorrection("x1", "b", CorrectionKind.CORRECT, T0 + 100, qty=1, price=7012),
+                   FillCorrection("x2", "x1", CorrectionKind.CORRECT, T0 + 101, price=7013),
+                   FillCorrection("x3", "d", CorrectionKind.BUST, T0 + 102)]
+    with Store.open(db_path) as store:
+        store.ingest(fills)
+        result = store.ingest([], corrections[:1])
+        assert result.corrections_applied == 1
+        _assert_books_match(store, fills, corrections[:1])
+        store.ingest([], corrections[1:])
+        _assert_books_match(store, fills, corrections)
+        assert store.ingest([], corrections).corrections_duplicate == 3
+        applied = store.audit_entries("correction_applied")
+        assert {e.detail["fill"] for e in applied} == {"b", "d"}
+        assert [f.key for f in store.fills()] == ["a", "b", "c"]
+        assert store.fills()[1].price == 7013  # corrected figures; the original stays in the row
+        assert store.conn.execute("SELECT qty, price FROM fills WHERE key='b'").fetchone() == (2, 7010)
+
+
+def test_correction_before_its_fill_waits_then_applies(db_path: Path) -> None:
+    bust = FillCorrection("x", "late", CorrectionKind.BUST, T0 + 50)
+    with Store.open(db_path) as store:
+        assert store.ingest([], [bust]).corrections_applied == 0
+        result = store.ingest([make_fill("late", 1, 3, 7000, 1), make_fill("kept", 1, 1, 7000, 2)])
+        assert result.corrections_applied == 1
+        assert pnl_view(store.conn, CONTRACT, "lifo").position == 1
