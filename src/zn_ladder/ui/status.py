@@ -9,7 +9,8 @@ the data on screen stays, marked, because a slightly old ladder is more useful t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+import time
+from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -52,6 +53,7 @@ class StatusStrip(QWidget):
         self._theme = theme
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._snap: StatusSnapshot | None = None
+        self._received = 0.0
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.setSpacing(10)
@@ -93,9 +95,18 @@ class StatusStrip(QWidget):
 
     def apply(self, snap: StatusSnapshot) -> None:
         self._snap = snap
+        self._received = time.monotonic()
         if not self.timer.isActive():
             self.timer.start()
         self.refresh()
+
+    def now(self) -> datetime:
+        """The snapshot's own time plus the time since it arrived: ages tick between snapshots, and a
+        snapshot built a moment ago reads exactly as its producer meant it."""
+        snap = self._snap
+        if snap is None or snap.at is None:
+            return self._clock()
+        return snap.at + timedelta(seconds=time.monotonic() - self._received)
 
     def stop(self) -> None:
         self.timer.stop()
@@ -112,7 +123,7 @@ class StatusStrip(QWidget):
                                                                    else ""))
         self.demo_badge.setVisible(snap.demo)
         self.connection.setText(f"TT: {snap.connection}")
-        now = self._clock()
+        now = self.now()
         for name, label in self.ages.items():
             health = snap.source(name)
             self._age(label, name.capitalize(), health, now)

@@ -1,0 +1,155 @@
+"""The ladder widget: recentering, scrolling, hotkeys, what-if orders, flags and the painted result."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtWidgets import QApplication, QSpinBox
+
+from tests.gui.conftest import ZN, snapshot
+from zn_ladder.domain.prices import Price, parse_price, parse_ticks
+from zn_ladder.domain.records import OrderType, Side
+from zn_ladder.ui.ladder import recenter
+from zn_ladder.ui.ladder.model import Col, DecorRole
+from zn_ladder.ui.ladder.view import LadderView
+from zn_ladder.ui.theme import DARK
+
+
+def _view(qtbot, height: int = 600) -> LadderView:
+    view = LadderView()
+    qtbot.addWidget(view)
+    view.resize(view.sizeHint().width(), height)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _centre(view: LadderView) -> int:
+    return view.model.top - view.model.rowCount() // 2
+
+
+def test_recenter_rules_are_plain_arithmetic():
+    assert recenter.centred_top(100, 41) == 120
+    assert not recenter.outside_band(120, 41, 100 + 5, 5)
+    assert recenter.outside_band(120, 41, 100 + 6, 5)
+    assert recenter.outside_band(120, 41, 100 - 6, 5)
+    # a band wider than half the window means "recenter only when spot leaves the screen"
+    assert recenter.effective_band(500, 41) == 19
+    assert not recenter.outside_band(120, 41, 100 + 19, 500)
+    assert recenter.outside_band(120, 41, 100 + 20, 500)
+
+
+def test_first_snapshot_centres_spot_and_small_moves_do_not_jump(qtbot, orders):
+    view = _view(qtbot)
+    view.recenter_band = 4
+    view.apply_snapshot(snapshot(orders, "110-08.25"))
+    spot = parse_price("110-08.25", ZN, spot=True).tick_floor(ZN)
+    assert _centre(view) == spot
+    top = view.model.top
+    view.apply_snapshot(snapshot(orders, Price.from_ticks(spot + 4, ZN)))  # inside the band
+    assert view.model.top == top
+    view.apply_snapshot(snapshot(orders, Price.from_ticks(spot - 5, ZN)))  # leaves the band: recenter
+    assert _centre(view) == spot - 5
+
+
+def test_wheel_scrolls_by_ticks_and_pauses_auto_recenter_until_space(qtbot, orders):
+    view = _view(qtbot)
+    view.recenter_band = 2
+    view.apply_snapshot(snapshot(orders))
+    top = view.model.top
+    event = QWheelEvent(QPointF(20, 100), QPointF(view.mapToGlobal(QPoint(20, 100))), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    with qtbot.waitSignal(view.autoRecenterPausedChanged) as paused:
+        QApplication.sendEvent(view, event)
+    assert paused.args == [True]
+    assert view.model.top == top + 3
+    far = Price.from_ticks(view.model.top - 3, ZN)  # far from the centre, but the trader is looking away
+    view.apply_snapshot(snapshot(orders, far))
+    assert view.model.top == top + 3
+    with qtbot.waitSignal(view.recenterRequested):
+        qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert not view.auto_recenter_paused
+    assert _centre(view) == far.tick_floor(ZN)
+
+
+def test_ctrl_plus_minus_change_font_and_row_height(qtbot, orders):
+    view = _view(qtbot)
+    view.apply_snapshot(snapshot(orders))
+    size, row_h, rows = view.font_size, view.row_height, view.model.rowCount()
+    with qtbot.waitSignal(view.zoomChanged) as zoomed:
+        qtbot.keyClick(view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert zoomed.args == [size + 1]
+    assert view.row_height > row_h
+    assert view.model.rowCount() < rows  # taller rows: fewer fit
+    qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert view.font_size == size - 1 and view.row_height < row_h
+    spot = snapshot(orders).ladder.spot_tick
+    assert abs(_centre(view) - spot) <= 1  # zoom keeps the centre
+
+
+def test_arrow_and_page_keys_scroll(qtbot, orders):
+    view = _view(qtbot)
+    view.apply_snapshot(snapshot(orders))
+    top = view.model.top
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert view.model.top == top + 1
+    qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    assert view.model.top == top + 1 - (view.model.rowCount() - 2)
+
+
+def test_context_menu_requests_a_what_if_order_of_the_chosen_quantity(qtbot, orders):
+    view = _view(qtbot)
+    view.apply_snapshot(snapshot(orders))
+    row = view.model.row_of(parse_ticks("110'070", ZN))
+    menu = view.build_context_menu(row)
+    menu.findChild(QSpinBox, "whatIfQty").setValue(7)
+    action = next(a for a in menu.actions() if a.objectName() == "whatIf_sell_stop")
+    with qtbot.waitSignal(view.whatIfRequested) as req:
+        action.trigger()
+    assert req.args == [(Side.SELL, OrderType.STOP, parse_ticks("110'070", ZN), 7)]
+    assert view.what_if_qty == 7  # remembered for the next menu
+    assert not any(a.objectName() == "whatIfRemove" for a in menu.actions())
+
+
+def test_through_spot_orders_are_flagged_with_a_reason(qtbot, orders):
+    # spot 110-06 sits below the fixture's buy limit at 110'070: that buy could never fill on the way down
+    view = _view(qtbot)
+    snap = snapshot(orders, "110-06")
+    view.apply_snapshot(snap)
+    row = view.model.row_of(parse_ticks("110'070", ZN))
+    what_if, through = view.model.index(row, Col.BUY).data(DecorRole)
+    assert through and not what_if
+    tip = view.model.tooltip(row, Col.BUY)
+    assert "THROUGH SPOT" in tip and "above spot" in tip and "not applied" in tip
+    assert snap.ladder.through_spot  # the domain said so; the widget only shows it
+    clean = view.model.row_of(parse_ticks("110'055", ZN))
+    assert view.model.index(clean, Col.BUY).data(DecorRole) == (0, False)
+
+
+def test_painted_ladder_shows_buy_cells_blue_and_the_spot_line(qtbot, orders):
+    view = _view(qtbot)
+    snap = snapshot(orders, "110-08.25")
+    view.apply_snapshot(snap)
+    image = view.grab().toImage()
+    g = view._painter.geometry
+    row = view.model.row_of(parse_ticks("110'055", ZN))  # 80 lots working to buy
+    y = g.header_h + row * g.row_h + 2
+    assert image.pixelColor(g.xs[Col.BUY] + 3, y) == QColor(DARK.buy_cell)
+    empty = view.model.row_of(parse_ticks("110'060", ZN))
+    assert image.pixelColor(g.xs[Col.BUY] + 3, g.header_h + empty * g.row_h + 2) == QColor(DARK.buy_bg)
+    # spot 110-08.25 is half way between the 110'080 and 110'085 rows: the line is on their boundary
+    spot_ticks = snap.spot.ticks(ZN)
+    line_y = round(g.header_h + float(view.model.top - spot_ticks) * g.row_h + g.row_h / 2 - 0.5)
+    x = g.xs[Col.POSITION] + 2
+    assert DARK.spot_line in {image.pixelColor(x, line_y + d).name() for d in (-1, 0, 1)}
+
+
+def test_stale_mark_is_painted_and_explained(qtbot, orders):
+    view = _view(qtbot)
+    view.apply_snapshot(snapshot(orders))
+    view.set_stale("ORDERS FAILING since 10:00:00")
+    g = view._painter.geometry
+    image = view.grab().toImage()
+    assert image.pixelColor(5, g.header_h - 1) == QColor(DARK.stale)
+    assert view.stale.startswith("ORDERS FAILING")

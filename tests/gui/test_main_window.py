@@ -1,0 +1,203 @@
+"""The main window driven only through its snapshot slots, as the workers will drive it."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from fractions import Fraction
+from types import SimpleNamespace
+
+from PySide6.QtCore import QThread, QTimer
+
+from tests.gui.conftest import ZN, snapshot
+from zn_ladder.domain.prices import parse_price, parse_ticks
+from zn_ladder.domain.records import Fill, OrderType, Side
+from zn_ladder.ui.ladder.model import Col, RawRole
+from zn_ladder.workers.snapshots import FillsSnapshot, OrdersSnapshot, PnlSnapshot, SourceHealth, StatusSnapshot
+
+NOW = datetime(2025, 5, 15, 15, 0, tzinfo=timezone.utc)
+
+
+def _fill(i: int) -> Fill:
+    return Fill(key=f"k{i}", account="DESK01", contract="ZN Sep25", side=Side.BUY, qty=2, price=7050 + i,
+                time_ns=int((NOW + timedelta(minutes=i)).timestamp() * 1e9), exec_id=f"E{i}")
+
+
+def _status(failing: str = "", env: str = "SIM", demo: bool = True) -> StatusSnapshot:
+    health = []
+    for name in ("orders", "fills", "positions", "spot"):
+        if name == failing:
+            health.append(SourceHealth(name, "failing", NOW - timedelta(minutes=5), NOW - timedelta(minutes=3),
+                                       "TT answered 503 on GET /ledger/fills"))
+        else:
+            health.append(SourceHealth(name, "ok", NOW - timedelta(seconds=2)))
+    return StatusSnapshot(env=env, demo=demo, connection="connected", health=tuple(health), budget_used=12,
+                          budget_limit=60, spot_source="manual", spot_at=NOW - timedelta(seconds=9), at=NOW)
+
+
+def test_snapshots_fill_every_pane(window, orders):
+    snap = snapshot(orders)
+    window.apply_ladder(snap)
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    window.apply_fills(FillsSnapshot((_fill(1), _fill(0)), NOW))
+    history = ((NOW - timedelta(minutes=1), Fraction(-100)), (NOW, Fraction(250)))
+    window.apply_pnl(PnlSnapshot(position=12, sod_position=-3, realized_lifo=Fraction(1250), realized_fifo=Fraction(-75, 2),
+                                 unrealized=Fraction(250), total=Fraction(1500), average_open_price=parse_price(
+                                     "110-05.5", ZN, spot=True), risk=12 * ZN.tick_value, product=ZN, history=history))
+    window.apply_status(_status())
+    assert window.orders.model.rowCount() == len(orders)
+    assert window.fills.model.rowCount() == 2
+    assert window.summary.text("position") == "+12"
+    assert window.summary.text("realized_lifo") == "$1,250.00"
+    assert window.summary.text("realized_fifo") == "-$37.50"
+    assert window.summary.text("risk") == "$187.50"
+    assert window.summary.text("average") == "110-05.5"
+    xs, ys = window.charts.curve_data()
+    rows = [snap.ladder.row_at(int(x)) for x in xs]
+    assert list(ys) == [float(r.projected_pnl) for r in rows]  # the chart draws the domain's curve
+    assert window.status_strip.env_badge.text() == "SIM" and window.status_strip.demo_badge.isVisibleTo(window)
+    assert window.status_strip.budget.text() == "Budget 12/60"
+    assert window.status_strip.ages["orders"].text() == "Orders 2s"
+    assert window.status_strip.spot.text() == "Spot manual 9s"
+    assert window.banner.isHidden()
+
+
+def test_failing_source_shows_banner_and_marks_its_panes_stale(window, orders):
+    window.apply_ladder(snapshot(orders))
+    window.apply_fills(FillsSnapshot((_fill(0),), NOW))
+    window.apply_status(_status(failing="fills"))
+    assert window.banner.isVisibleTo(window)
+    text = window.banner.text()
+    assert "FILLS FAILING since" in text and "(3m 00s)" in text and "TT answered 503" in text
+    assert "kept and marked STALE" in text
+    assert window.fills.stale_tag.isVisibleTo(window) and window.summary.stale_tag.isVisibleTo(window)
+    assert not window.orders.stale_tag.isVisibleTo(window)
+    assert window.fills.model.rowCount() == 1  # stale data stays on screen
+    assert window.status_strip.ages["fills"].text() == "Fills 5m 00s"
+    window.apply_status(_status())
+    assert window.banner.isHidden() and not window.fills.stale_tag.isVisibleTo(window)
+
+
+def test_live_badge(window):
+    window.apply_status(_status(env="LIVE", demo=False))
+    badge = window.status_strip.env_badge
+    assert badge.text() == "LIVE" and window.theme().env_live in badge.styleSheet()
+    assert not window.status_strip.demo_badge.isVisibleTo(window)
+    assert "LIVE" in window.windowTitle()
+
+
+def test_what_if_round_trip_through_the_owner(qtbot, window, orders):
+    """The window asks; the owner re-projects with the what-if orders; the ladder shows them; removable."""
+    book = list(orders)
+    window.whatIfChanged.connect(lambda what_ifs: window.apply_ladder(snapshot(book + list(what_ifs))))
+    window.apply_ladder(snapshot(book))
+    price = parse_ticks("110'030", ZN)
+    with qtbot.waitSignal(window.whatIfChanged) as sig:
+        window.ladder_view.whatIfRequested.emit((Side.BUY, OrderType.LIMIT, price, 5))
+    (order,) = sig.args[0]
+    assert (order.side, order.order_type, order.price, order.quantity, order.what_if) == \
+        (Side.BUY, OrderType.LIMIT, price, 5, True)
+    assert order.contract == "ZN Sep25"
+    model = window.ladder_model
+    row = model.row_of(price)
+    assert model.index(row, Col.BUY).data(RawRole) == 5
+    assert model.cells(row).row.what_if_buy == 5
+    assert window.what_if.list.count() == 1
+    button = window.what_if.list.itemWidget(window.what_if.list.item(0)).findChild(
+        type(window.what_if.clear_button), f"remove_{order.order_id}")
+    with qtbot.waitSignal(window.whatIfChanged) as removed:
+        button.click()
+    assert removed.args == [()]
+    assert model.index(row, Col.BUY).data(RawRole) == 0
+
+
+def test_manual_spot_entry(qtbot, window):
+    entry = window.spot_entry
+    entry.edit.setText("110-16+")
+    with qtbot.waitSignal(window.manualSpotEntered) as sig:
+        entry.button.click()
+    assert sig.args == [parse_price("110'165", ZN, spot=True)]
+    assert entry.error.isHidden()
+    entry.edit.setText("110-3x")
+    with qtbot.assertNotEmitted(window.manualSpotEntered):
+        entry.submit()
+    assert entry.error.isVisibleTo(window) and "'110-3x' is not a valid ZN price" in entry.error.text()
+
+
+def test_new_fill_beeps_and_notifies_and_each_can_be_turned_off(window):
+    window.apply_fills(FillsSnapshot((_fill(0),), NOW))
+    assert window.notifier.beeps == 0  # the first snapshot is the day so far, not news
+    window.apply_fills(FillsSnapshot((_fill(1), _fill(0)), NOW))
+    assert window.notifier.beeps == 1
+    assert window.notifier.messages[-1][0] == "New fill"
+    assert "BOUGHT 2 ZN Sep25 @ 110'" in window.notifier.messages[-1][1]
+    window.sound_action.setChecked(False)
+    window.apply_fills(FillsSnapshot((_fill(2), _fill(1), _fill(0)), NOW))
+    assert window.notifier.beeps == 1 and len(window.notifier.messages) == 2
+    window.desktop_action.setChecked(False)
+    window.apply_fills(FillsSnapshot((_fill(3),), NOW, new_keys=("k3",)))
+    assert len(window.notifier.messages) == 2
+
+
+def test_signals_for_settings_recenter_and_units(qtbot, window, orders):
+    window.apply_ladder(snapshot(orders))
+    with qtbot.waitSignal(window.settingsRequested):
+        window.settings_action.trigger()
+    with qtbot.waitSignal(window.recenterRequested):
+        window.recenter_button.click()
+    window.units_button.click()
+    assert window.ladder_model.pnl_units == "ticks" and window.units_actions["ticks"].isChecked()
+    window.units_actions["dollars"].trigger()
+    assert window.ladder_model.pnl_units == "dollars" and not window.units_button.isChecked()
+    assert "never sends" in window.about_text()
+
+
+def test_typed_settings_apply(window):
+    settings = SimpleNamespace(
+        ladder=SimpleNamespace(theme="light", font_size=13, recenter_band_ticks=6, pnl_units="ticks",
+                               price_format="cme", buy_colour="#0000ff", sell_colour="", spot_colour="",
+                               profit_colour="", loss_colour=""),
+        notifications=SimpleNamespace(sound=False, desktop=True))
+    window.apply_settings(settings)
+    assert window.ladder_view.font_size == 13 and window.ladder_view.recenter_band == 6
+    assert window.ladder_model.pnl_units == "ticks" and window.theme().name == "light"
+    assert window.theme().buy_cell == "#0000ff"
+    assert window.notifier.sound is False and window.notifier.desktop is True
+
+
+def test_layout_and_ladder_preferences_persist(qtbot, ui_home):
+    from zn_ladder.ui.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    first.ladder_view.set_font_size(14)
+    first.resize(1200, 580)
+    first.set_pnl_units("ticks")
+    first.orders.view.setColumnWidth(1, 173)
+    first.right_split.setSizes([100, 150, 200])
+    sizes = first.right_split.sizes()
+    first.close()
+    assert (ui_home / "config" / "window.ini").exists()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    # the offscreen screen is 800x600: restoreGeometry clamps the width, so compare the height only
+    assert second.height() == first.height()
+    assert second.ladder_view.font_size == 14
+    assert second.ladder_model.pnl_units == "ticks"
+    assert second.orders.view.columnWidth(1) == 173
+    assert second.right_split.sizes() == sizes
+    second.close()
+
+
+def test_close_leaves_no_running_timers_or_threads(qtbot, window, orders):
+    threads_before = threading.active_count()
+    window.apply_ladder(snapshot(orders))
+    window.apply_status(_status())
+    assert window.status_strip.timer.isActive()
+    window.close()
+    qtbot.waitUntil(lambda: not any(t.isActive() for t in window.findChildren(QTimer)))
+    assert not window.findChildren(QThread)
+    assert threading.active_count() == threads_before

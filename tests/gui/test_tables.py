@@ -1,0 +1,101 @@
+"""Order grid and fills: declarative columns, in-place updates, sorting on raw values, filtering."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+
+from tests.gui.conftest import ZN
+from zn_ladder.domain.prices import format_ticks
+from zn_ladder.domain.records import Fill, Side
+from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, RecordTableModel, fill_key, order_key
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+def _col(columns, title: str) -> int:
+    return next(i for i, c in enumerate(columns) if c.title == title)
+
+
+def _fills(n: int = 6) -> list[Fill]:
+    t0 = int(datetime(2025, 5, 15, 14, 0).timestamp() * 1e9)
+    return [Fill(key=f"k{i}", account="DESK01" if i % 2 else "DESK02", contract="ZN Sep25",
+                 side=Side.BUY if i % 3 else Side.SELL, qty=i + 1, price=7050 + i, time_ns=t0 + i * 60_000_000_000,
+                 exec_id=f"E{i}", source="tt_api") for i in range(n)]
+
+
+def test_models_pass_the_qt_model_tester(qtmodeltester, orders):
+    model = RecordTableModel(ORDER_COLUMNS, order_key)
+    model.set_records(orders)
+    qtmodeltester.check(model)
+    model.set_records(orders[1:] + [replace(orders[0], order_id="new")])
+    qtmodeltester.check(model)
+    fills = RecordTableModel(FILL_COLUMNS, fill_key)
+    fills.set_records(_fills())
+    qtmodeltester.check(fills)
+
+
+def test_order_grid_shows_tt_prices_and_leaves(orders):
+    model = RecordTableModel(ORDER_COLUMNS, order_key)
+    model.set_records(orders)
+    price, leaves, side = _col(ORDER_COLUMNS, "Price"), _col(ORDER_COLUMNS, "Leaves"), _col(ORDER_COLUMNS, "Side")
+    rows = {model.index(r, _col(ORDER_COLUMNS, "Order ID")).data(DISPLAY): r for r in range(model.rowCount())}
+    for order in orders:
+        r = rows[order.order_id]
+        assert model.index(r, price).data(DISPLAY) == format_ticks(order.price, ZN)
+        assert model.index(r, leaves).data(DISPLAY) == str(order.quantity)
+        assert model.index(r, side).data(DISPLAY) == ("BUY" if order.side is Side.BUY else "SELL")
+        assert model.index(r, _col(ORDER_COLUMNS, "Type")).data(DISPLAY) == order.order_type.value.capitalize()
+
+
+def test_updates_in_place_without_reset(orders):
+    model = RecordTableModel(ORDER_COLUMNS, order_key)
+    model.set_records(orders)
+    events = []
+    model.modelReset.connect(lambda: events.append("reset"))
+    model.dataChanged.connect(lambda tl, br, roles=None: events.append(("changed", tl.row(), tl.column(), br.column())))
+    model.rowsRemoved.connect(lambda p, a, b: events.append(("removed", a, b)))
+    model.rowsInserted.connect(lambda p, a, b: events.append(("inserted", a, b)))
+    leaves = _col(ORDER_COLUMNS, "Leaves")
+    partly = [replace(o, quantity=o.quantity - 1) if i == 2 else o for i, o in enumerate(orders)]
+    model.set_records(partly)
+    assert events == [("changed", 2, leaves, leaves)]
+    events.clear()
+    model.set_records(partly[:1] + partly[2:] + [replace(orders[1], order_id="brand-new")])
+    assert events == [("removed", 1, 1), ("inserted", len(orders) - 1, len(orders) - 1)]
+    model.set_records(partly[:1] + partly[2:] + [replace(orders[1], order_id="brand-new")])
+    assert len(events) == 2  # nothing changed, nothing emitted
+
+
+def test_sorting_uses_raw_values_and_filters_by_column(qtbot, orders):
+    table = RecordTable("Working orders", ORDER_COLUMNS, order_key)
+    qtbot.addWidget(table)
+    table.set_records(orders)
+    price = _col(ORDER_COLUMNS, "Price")
+    table.view.sortByColumn(price, Qt.SortOrder.AscendingOrder)
+    shown = [table.proxy.index(r, price).data(DISPLAY) for r in range(table.proxy.rowCount())]
+    assert shown == [format_ticks(p, ZN) for p in sorted(o.price for o in orders)]
+    table.filter.setText("side:sell")
+    assert table.proxy.rowCount() == sum(o.side is Side.SELL for o in orders) == 3
+    table.filter.setText("side:buy type:lim")
+    assert table.proxy.rowCount() == 3
+    table.filter.setText("110'055")  # a bare word matches any column
+    assert table.proxy.rowCount() == 1
+    table.filter.setText("nosuchcolumn:x")
+    assert table.proxy.rowCount() == 0
+    table.filter.clear()
+    assert table.proxy.rowCount() == len(orders)
+    assert table.title.text().endswith(f"({len(orders)})")
+
+
+def test_fills_table_is_newest_first(qtbot):
+    table = RecordTable("Today's fills", FILL_COLUMNS, fill_key, sort_column=0)
+    qtbot.addWidget(table)
+    fills = _fills()
+    table.set_records(fills)
+    keys = [table.proxy.index(r, _col(FILL_COLUMNS, "Exec ID")).data(DISPLAY) for r in range(table.proxy.rowCount())]
+    assert keys == [f.exec_id for f in sorted(fills, key=lambda f: f.time_ns, reverse=True)]
+    table.filter.setText("acc:desk01")
+    assert table.proxy.rowCount() == 3
