@@ -1,0 +1,70 @@
+"""`zn-ladder sim`: run the TT-compatible simulator on loopback until SIGINT/SIGTERM.
+
+For support staff and developers: point the app (or curl) at the printed URL to see the DEMO TT, with
+the strictness, limits and faults a test needs. The URL is the first line on stdout, flushed at once,
+so a script can start the command and read where it listens.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+ORDER = 90
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sim", help="serve the built-in TT simulator (DEMO TT) on loopback until stopped")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
+    p.add_argument("--seed", type=int, default=1, help="random seed of the market and faults (default 1)")
+    p.add_argument("--api-key", default=None, help="app key clients must send (default: the DEMO key)")
+    p.add_argument("--api-secret", default=None, help="app secret (default: the DEMO secret)")
+    p.add_argument("--env", default="ext_prod_sim", help="environment segment (default ext_prod_sim)")
+    p.add_argument("--token-lifetime", type=float, default=3600.0, help="token lifetime in seconds")
+    p.add_argument("--rate-limit", type=float, default=None, help="requests per second before 429")
+    p.add_argument("--fault-rate", type=float, default=0.0, help="probability of a fault per data request")
+    p.add_argument("--latency-ms", type=int, default=0, help="delay added to every answer")
+    p.add_argument("--page-size", type=int, default=500, help="records per page of orders and fills")
+    p.add_argument("--step-interval", type=float, default=0.5,
+                   help="seconds between market moves (0: the market stands still)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from zn_ladder.domain.errors import InputError
+    from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
+
+    if (args.api_key is None) != (args.api_secret is None):
+        raise InputError("give both --api-key and --api-secret, or neither (the DEMO credentials)")
+    try:
+        config = SimConfig(
+            seed=args.seed, api_key=args.api_key or DEMO_API_KEY, api_secret=args.api_secret or DEMO_API_SECRET,
+            env=args.env, token_lifetime=args.token_lifetime, rate_limit=args.rate_limit,
+            fault_rate=args.fault_rate, latency_ms=args.latency_ms, page_size=args.page_size,
+            step_interval=args.step_interval or None)
+    except ValueError as exc:
+        raise InputError(f"simulator settings: {exc}") from None
+    try:
+        sim = SimulatorServer(config, host=args.host, port=args.port)
+        sim.start()
+    except OSError as exc:
+        raise InputError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+
+    stopping = threading.Event()
+
+    def _on_signal(signum: int, frame: object) -> None:
+        stopping.set()
+
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        print(sim.url, flush=True)
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        sim.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    return 0

@@ -1,0 +1,75 @@
+"""Reference data the simulator serves (instrument, markets, users, orderdata code tables).
+
+Shapes imitate TT's: `instrument` and `user` answers are lists of one record, codes are strings, ids of
+instruments are long decimal strings and ids of markets and users are ints. Kept as plain data here so the
+market and the routes share one source of truth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: The instrument the simulated market trades.
+INSTRUMENT_ID = "8092262517946017060"
+INSTRUMENT_ALIAS = "ZN Dec26"
+PRODUCT_SYMBOL = "ZN"
+MARKET_ID = 7  # TT's market id of CME
+TICKS_PER_POINT = 64  # ZN trades in halves of a 32nd
+TICK_SIZE = 1 / 64
+TICK_VALUE = 15.625
+POINT_VALUE = 1000.0
+
+USER_ID = 1168910
+COMPANY_NAME = "Demo Capital LLC"
+BROKER_ID = 1055384
+
+MARKETS: tuple[dict[str, Any], ...] = (
+    {"id": 7, "name": "CME"},
+    {"id": 8, "name": "CBOT"},
+    {"id": 1001, "name": "TT Algo"},
+)
+
+#: code -> name tables, as `GET /ttledger/<env>/orderdata` returns them.
+ORDER_DATA: dict[str, dict[str, str]] = {
+    "side": {"1": "Buy", "2": "Sell"},
+    "orderType": {"1": "Market", "2": "Limit", "3": "Stop", "4": "Stop Limit", "K": "Market Limit"},
+    "orderStatus": {"0": "New", "1": "Working", "2": "Filled", "4": "Canceled", "8": "Rejected"},
+    "timeInForce": {"0": "Day", "1": "GTC", "2": "IOC", "3": "FOK", "6": "GTD"},
+    "execType": {"0": "New", "4": "Canceled", "F": "Trade", "G": "Trade Correct", "H": "Trade Cancel"},
+}
+
+
+def instrument_record(instrument_id: str) -> dict[str, Any] | None:
+    """The one instrument record for an id, or None when the simulator does not know it."""
+    if instrument_id != INSTRUMENT_ID:
+        return None
+    return {
+        "id": INSTRUMENT_ID,
+        "alias": INSTRUMENT_ALIAS,
+        "name": INSTRUMENT_ALIAS,
+        "productSymbol": PRODUCT_SYMBOL,
+        "productName": "10-Year T-Note",
+        "productTypeId": 34,
+        "marketId": MARKET_ID,
+        "securityExchangeId": "XCBT",
+        "tickSize": TICK_SIZE,
+        "tickValue": TICK_VALUE,
+        "pointValue": POINT_VALUE,
+        "expirationDate": "20261219",
+        "maturityMonthYear": "202612",
+        "isTradable": True,
+    }
+
+
+def user_record(user_id: str, accounts: tuple[int, ...]) -> dict[str, Any] | None:
+    if user_id.strip() != str(USER_ID):
+        return None
+    return {
+        "id": USER_ID,
+        "alias": "DEMO TRADER",
+        "firstName": "Demo",
+        "lastName": "Trader",
+        "email": "demo.trader@example.invalid",
+        "company": {"id": 70001, "name": COMPANY_NAME},
+        "accounts": [{"id": a, "name": f"DEMO{a}"} for a in accounts],
+    }
