@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--account", help="only this account")
     p.add_argument("--kind", help="file kind of every FILE, instead of detecting it "
                                   "(fill_monitor, audit_trail, fills_widget, tt_fills)")
+    p.add_argument("--db", metavar="PATH", help="read the local store (zn-ladder import/monitor) instead of files")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -52,6 +53,16 @@ def run(args: argparse.Namespace) -> int:
     contract = args.contract.strip()
     product = contract_product(contract, args.product)
     mark = parse_price(args.mark, product, spot=True) if args.mark else None
+    if args.db:
+        from zn_ladder.cli.pnl_store import books_from_store
+
+        books, batch = books_from_store(args, contract, product)
+        payload = pnl_payload(books, method=args.method, contract=contract, product=product, mark=mark, batch=batch)
+        if args.json:
+            print_json(payload)
+        else:
+            print_text(payload, books, product)
+        return 0
     with gc_paused():
         batch = fill_source(args)(args, contract)
         sod_lots, sod_warnings = read_sod(args.sod)

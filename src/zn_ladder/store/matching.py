@@ -202,15 +202,46 @@ def stored_books(conn: sqlite3.Connection) -> Iterator[PersistedBook]:
         yield _from_row(conn, row)
 
 
+def product_symbol(contract: str) -> str | None:
+    """The product of a contract name ("ZN Sep25" -> "ZN"), None when unknown."""
+    from zn_ladder.domain.errors import InputError
+    from zn_ladder.domain.instruments import product_of_contract
+
+    try:
+        return product_of_contract(contract).symbol
+    except InputError:
+        return None
+
+
 def latest_sod(conn: sqlite3.Connection, account: str, contract: str) -> tuple[str, list[tuple[int, int]]]:
-    """(date, [(qty, price)...]) of the latest SOD stored for the account/contract, or ("", [])."""
-    row = conn.execute("SELECT max(date) FROM sod_lots WHERE account=? AND contract=?",
-                       (account, contract)).fetchone()
+    """(date, [(qty, price)...]) of the latest SOD stored for the account/contract, or ("", []).
+
+    Actant names only the product ("ZN"), not the contract: such lots are the SOD of each contract of
+    that product (as in `zn-ladder pnl --sod`), unless an SOD names the contract itself for that date.
+    """
+    names = [contract]
+    symbol = product_symbol(contract)
+    if symbol and symbol != contract:
+        names.append(symbol)
+    marks = ",".join("?" * len(names))
+    row = conn.execute(f"SELECT max(date) FROM sod_lots WHERE account=? AND contract IN ({marks})",
+                       (account, *names)).fetchone()
     if row is None or row[0] is None:
         return "", []
-    lots = conn.execute("SELECT qty, price FROM sod_lots WHERE account=? AND contract=? AND date=? ORDER BY seq",
-                        (account, contract, row[0])).fetchall()
-    return row[0], lots
+    date = row[0]
+    for name in names:
+        lots = conn.execute("SELECT qty, price FROM sod_lots WHERE account=? AND contract=? AND date=? ORDER BY seq",
+                            (account, name, date)).fetchall()
+        if lots:
+            return date, lots
+    return date, []
+
+
+def books_of_product(conn: sqlite3.Connection, account: str, symbol: str) -> set[tuple[str, str]]:
+    """Account/contract pairs with fills or books whose product is `symbol` (for a product-wide SOD)."""
+    rows = conn.execute("SELECT DISTINCT contract FROM fills WHERE account=? UNION "
+                        "SELECT contract FROM books WHERE account=?", (account, account)).fetchall()
+    return {(account, c) for (c,) in rows if c == symbol or product_symbol(c) == symbol}
 
 
 def live_fills(conn: sqlite3.Connection, account: str, contract: str, since_ns: int) -> Iterable[tuple]:

@@ -229,7 +229,10 @@ class Store:
         batch = _Batch()
         with self._write("store SOD") as conn:
             out = sod.put_sod(conn, lots, time.time_ns(), source)
-            batch.recompute |= out.affected
+            for account, contract in out.affected:
+                batch.recompute.add((account, contract))
+                if matching.product_symbol(contract) == contract:  # Actant's product-wide SOD
+                    batch.recompute |= matching.books_of_product(conn, account, contract)
             self._finish(conn, batch)
             if out.groups or audit_detail is not None:
                 audit.record(conn, audit.SOD_IMPORT, {**(audit_detail or {}), "groups": out.groups,

@@ -1,0 +1,84 @@
+"""`zn-ladder import FILE... [--db PATH] [--kind K] [--json]`: files a desk hands us, into the store.
+
+Idempotent: every execution is stored once (see `zn_ladder.store.fills`), so importing the same file
+again adds nothing and says so. All files are read (and refused, exit 2, if one is not what it
+claims) before the store is touched, so a bad file never leaves half an import behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from zn_ladder.cli.output import print_json, print_table
+
+ORDER = 50
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import fill, Audit Trail, Fills-widget, TT JSON or Actant SOD files into the store",
+                       description="Store the fills (or SOD lots) of each FILE in the local store. Each execution "
+                                   "is stored once: importing a file again adds nothing.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
+    p.add_argument("--kind", help="file kind of every FILE instead of detecting it (fill_monitor, audit_trail, "
+                                  "fills_widget, tt_fills, tt_orders, actant_sod)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from zn_ladder.importers.detect import read_file
+    from zn_ladder.importers.gc_pause import gc_paused
+    from zn_ladder.store.store import Store
+
+    with gc_paused():
+        results = [read_file(path, args.kind) for path in args.files]
+        rows: list[dict[str, Any]] = []
+        with Store.open(args.db) as store:
+            for path, result in zip(args.files, results):
+                rows.append(_store_one(store, path, result))
+    if args.json:
+        print_json({"files": rows})
+    else:
+        _print_text(rows, store.path)
+    return 0
+
+
+def _store_one(store, path: str, result) -> dict[str, Any]:
+    kind = result.kind.value
+    warnings = [str(w) for w in result.warnings]
+    detail = {"file": str(Path(path).resolve()), "kind": kind, "rows": result.rows}
+    added = duplicate = skipped = 0
+    if result.fills or result.corrections:
+        out = store.ingest(result.fills, result.corrections, source=kind, audit_detail=detail)
+        added, duplicate, skipped = out.added, out.duplicate, out.skipped
+        warnings.extend(out.warnings)
+        if result.corrections:
+            pending = len(result.corrections) - out.corrections_duplicate - out.corrections_applied
+            warnings.append(f"{len(result.corrections)} busts/corrections: {out.corrections_added} new, "
+                            f"{out.corrections_applied} applied, {max(pending, 0)} waiting for their fill")
+    elif result.sod:
+        out = store.put_sod(result.sod, source=kind, audit_detail=detail)
+        added, duplicate = out.added, out.duplicate
+        if out.replaced:
+            warnings.append(f"{out.replaced} SOD lots of the same date replaced")
+    elif result.orders:
+        warnings.append(f"{len(result.orders)} working orders are not stored (the ladder reads them live): "
+                        "nothing imported")
+    return {"path": path, "kind": kind, "added": added, "duplicate": duplicate,
+            "skipped": skipped + result.skipped, "warnings": warnings}
+
+
+def _print_text(rows: list[dict[str, Any]], db_path: Path) -> None:
+    print_table(["file", "kind", "added", "duplicate", "skipped"],
+                [(Path(r["path"]).name, r["kind"], r["added"], r["duplicate"], r["skipped"]) for r in rows])
+    for r in rows:
+        if not r["added"] and r["duplicate"]:
+            print(f"{Path(r['path']).name}: nothing new, all {r['duplicate']} were already in the store")
+        for line in r["warnings"][:20]:
+            print(f"warning: {Path(r['path']).name}: {line}")
+        if len(r["warnings"]) > 20:
+            print(f"... and {len(r['warnings']) - 20} more warnings (--json lists them all)")
+    print(f"store: {db_path}")

@@ -1,0 +1,72 @@
+"""The `--db` branch of `zn-ladder pnl`: P&L from the store's persisted books, not a replay.
+
+The store keeps each account's LIFO and FIFO books up to date as fills arrive (and equal to a
+recompute: it checks on open), so the command reads position, realized and open lots directly: the
+cost does not grow with the number of fills stored. The JSON is `pnl`'s own (`pnl_payload`); the
+books here only quack like `domain.lots.LotBook` for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zn_ladder.cli.inputs import FillBatch
+    from zn_ladder.domain.instruments import Product
+    from zn_ladder.domain.lots import Lot
+    from zn_ladder.domain.prices import Price
+
+
+@dataclass(frozen=True)
+class StoredBook:
+    """One account's persisted book, with the reads `pnl_payload` makes of a `LotBook`."""
+
+    product: Product
+    position: int
+    realized: Fraction
+    open_lots: tuple[Lot, ...]
+    fills_applied: int
+    duplicates: int = 0
+
+    def unrealized(self, mark: Price) -> Fraction:
+        mark_ticks = mark.ticks(self.product)
+        cost = sum(lot.qty * lot.price for lot in self.open_lots)
+        return (self.position * mark_ticks - cost) * self.product.tick_value
+
+
+def books_from_store(args: argparse.Namespace, contract: str, product: Product) -> tuple[dict[str, StoredBook],
+                                                                                          FillBatch]:
+    from zn_ladder.cli.inputs import FillBatch
+    from zn_ladder.domain.errors import InputError
+    from zn_ladder.domain.lots import Lot
+    from zn_ladder.store.db import connect, translated
+    from zn_ladder.store.snapshot import read_books
+
+    if args.files:
+        raise InputError("give fill FILEs or --db, not both (import the files into the store first)")
+    if args.sod:
+        raise InputError("--sod reads a file; with --db the SOD comes from the store "
+                         "(zn-ladder import SOD_FILE --db PATH first)")
+    conn = connect(args.db, readonly=True)
+    try:
+        with translated(args.db, "read P&L"):
+            views = read_books(conn, contract, args.account, args.method)
+            if contract != product.symbol:  # Actant's product-wide SOD of accounts with no fills in it
+                have = {v.account for v in views}
+                views += [v for v in read_books(conn, product.symbol, args.account, args.method)
+                          if v.account not in have]
+            pending = conn.execute("SELECT count(*) FROM corrections WHERE applied = 0").fetchone()[0]
+    finally:
+        conn.close()
+    books = {v.account: StoredBook(product, v.position, v.realized_units * product.tick_value,
+                                   tuple(Lot(q, p) for q, p in v.open_lots), v.fills_applied) for v in views}
+    warnings = []
+    if not views:
+        warnings.append(f"no fills or SOD for {contract}{' in account ' + args.account if args.account else ''} "
+                        f"in the store {args.db}")
+    if pending:
+        warnings.append(f"{pending} busts/corrections in the store refer to fills it does not hold: not applied")
+    return dict(sorted(books.items())), FillBatch((), (), tuple(warnings), 0)
