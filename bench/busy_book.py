@@ -44,7 +44,7 @@ def orders(seed: int = 7) -> list[WorkingOrder]:
     add(Side.BUY, OrderType.STOP, spot + 32, 40)
     add(Side.BUY, OrderType.STOP, spot + 38, 15)
     add(Side.BUY, OrderType.LIMIT, spot + 4, 10)  # above spot: through the spot
-    add(Side.SELL, OrderType.LIMIT, spot - 4, 3, what_if=True)
+    add(Side.SELL, OrderType.LIMIT, spot + 6, 3, what_if=True)
     return out
 
 

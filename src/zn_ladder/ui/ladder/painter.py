@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPolygonF, QStaticText,
+                           QTransform)
 
 from zn_ladder.ui.ladder.model import NCOLS, SHADES, Col, LadderModel
 from zn_ladder.ui.theme import Theme
 
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
+#: Text codes: bit 0 = bold font, bit 1 = right-aligned (else centred).
+_C_FONT, _C_BOLD, _R_FONT = 0, 1, 2
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 #: Sample texts that size each column (widest plausible content).
 _SAMPLES = ("8888+88", "188'888", "8888+88", "+88888", "-8,888,888", "-888,888", "-8888.8")
@@ -78,6 +81,12 @@ class LadderPainter:
         self.what_if_pen = QPen(self.c["what_if"], 1.5, Qt.PenStyle.DashLine)
         self.warning_pen = QPen(self.c["warning"], 2)
         self.spot_pen = QPen(self.c["spot_line"], 2)
+        self.grid_pen = QPen(self.c["window"], 1)
+        self._bg: QPixmap | None = None
+        self._bg_key: tuple[object, ...] = ()
+        self._static: dict[tuple[str, int], tuple[QStaticText, int]] = {}
+        h = self.geometry.row_h - 1
+        self._text_offsets = tuple((h - QFontMetrics(f).height()) // 2 for f in (self.font, self.bold))
         self.col_bg = [self.c["buy_bg"], self.c["price_bg"], self.c["sell_bg"]] + [self.c["value_bg"]] * 4
 
     def _shade(self, rgb: tuple[int, int, int], level: int) -> QColor:
@@ -91,22 +100,18 @@ class LadderPainter:
         g = self.geometry
         c = self.c
         rh = g.row_h
-        p.fillRect(0, 0, width, height, c["window"])
-        self._header(p, model, g, width, stale)
         xs, ws = g.xs, g.widths
-        col_bg = self.col_bg
         n = model.rowCount()
+        bottom = min(height, g.header_h + (n - first_row) * rh)
+        p.drawPixmap(0, 0, self._background(model, width, height, bottom, stale))
         y = g.header_h
-        texts_to_draw: list[tuple[int, int, int, int, str, QColor, QFont]] = []
-        bold, font = self.bold, self.font
+        texts: list[tuple[int, int, str, QColor, int]] = []  # (x, y, text, colour, align/font code)
+        h = rh - 1
         for r in range(first_row, n):
             if y >= height:
                 break
             cells = model.cells(r)
-            texts, decor = cells.texts, cells.decor
-            h = rh - 1
-            for col in range(NCOLS):
-                p.fillRect(xs[col], y, ws[col] - 1, h, col_bg[col])
+            row_texts, decor = cells.texts, cells.decor
             # buy / sell working quantity
             for col, cell_color, text_color in ((Col.BUY, c["buy_cell"], c["buy_text"]),
                                                (Col.SELL, c["sell_cell"], c["sell_text"])):
@@ -115,7 +120,7 @@ class LadderPainter:
                     continue
                 what_if, through = d
                 x, w = xs[col], ws[col] - 1
-                pure_what_if = what_if and texts[col].isdigit()
+                pure_what_if = what_if and row_texts[col].isdigit()
                 if not pure_what_if:
                     p.fillRect(x + 1, y + 1, w - 2, h - 2, cell_color)
                 if what_if:
@@ -123,7 +128,7 @@ class LadderPainter:
                     p.drawRect(x + 2, y + 2, w - 5, h - 5)
                 if through:
                     self._through_flag(p, x, y, w, h)
-                texts_to_draw.append((x, y, w, h, texts[col], c["what_if"] if pure_what_if else text_color, bold))
+                texts.append((x + w // 2, y, row_texts[col], c["what_if"] if pure_what_if else text_color, _C_BOLD))
             # price
             is_spot, is_avg = decor[Col.PRICE]
             x, w = xs[Col.PRICE], ws[Col.PRICE] - 1
@@ -132,14 +137,14 @@ class LadderPainter:
             if is_avg:
                 p.fillRect(x, y, 4, h, c["avg_marker"])
                 p.fillRect(x + w - 4, y, 4, h, c["avg_marker"])
-            texts_to_draw.append((x, y, w, h, texts[Col.PRICE], c["price_text"], bold if is_spot else font))
+            texts.append((x + w // 2, y, row_texts[Col.PRICE], c["price_text"], _C_BOLD if is_spot else _C_FONT))
             # values
             shade = decor[Col.PNL]
             if shade:
                 p.fillRect(xs[Col.PNL], y, ws[Col.PNL] - 1, h,
                            self.shade_pos[shade] if shade > 0 else self.shade_neg[-shade])
             for col in (Col.POSITION, Col.PNL, Col.RISK, Col.BREAKEVEN):
-                text = texts[col]
+                text = row_texts[col]
                 if not text:
                     continue
                 if col == Col.PNL:
@@ -147,16 +152,61 @@ class LadderPainter:
                 else:
                     sign = decor[col]
                     color = c["positive"] if sign and sign > 0 else c["negative"] if sign and sign < 0 else c["muted"]
-                texts_to_draw.append((xs[col] + 2, y, ws[col] - 8, h, text, color, font))
+                texts.append((xs[col] + ws[col] - 7, y, text, color, _R_FONT))
             y += rh
         self._spot_line(p, model, g, first_row, width, height)
-        current_font = None
-        for x, y, w, h, text, color, f in texts_to_draw:
-            if f is not current_font:
-                p.setFont(f)
-                current_font = f
-            p.setPen(color)
-            p.drawText(x, y, w, h, _RIGHT if x > xs[Col.SELL] else _CENTER, text)
+        self._texts(p, texts, h)
+
+    def _background(self, model: LadderModel, width: int, height: int, bottom: int, stale: str) -> QPixmap:
+        """Header, column backgrounds and row separators, rendered once per size/units/stale state."""
+        title = model.headerData(Col.PNL, Qt.Orientation.Horizontal)
+        key = (width, height, bottom, title, bool(stale))
+        if self._bg_key == key and self._bg is not None:
+            return self._bg
+        g = self.geometry
+        rh = g.row_h
+        pixmap = QPixmap(max(1, width), max(1, height))
+        pixmap.fill(self.c["window"])
+        p = QPainter(pixmap)
+        try:
+            self._header(p, model, g, width, stale)
+            for col in range(NCOLS):
+                p.fillRect(g.xs[col], g.header_h, g.widths[col] - 1, bottom - g.header_h, self.col_bg[col])
+            p.setPen(self.grid_pen)
+            p.drawLines([QLineF(0, y + rh - 0.5, g.width, y + rh - 0.5) for y in range(g.header_h, bottom, rh)])
+        finally:
+            p.end()
+        self._bg, self._bg_key = pixmap, key
+        return pixmap
+
+    def _texts(self, p: QPainter, texts: list[tuple[int, int, str, QColor, int]], h: int) -> None:
+        """Draw cached static texts: no text layout per cell per frame (the expensive part of drawText)."""
+        cache = self._static
+        if len(cache) > 20000:  # P&L values churn with spot; keep the cache bounded
+            cache.clear()
+        fonts = (self.font, self.bold)
+        offsets = self._text_offsets
+        current_font = -1
+        current_color = None
+        draw = p.drawStaticText
+        for x, y, text, color, code in texts:
+            bold = code & 1
+            key = (text, bold)
+            entry = cache.get(key)
+            if entry is None:
+                st = QStaticText(text)
+                st.setTextFormat(Qt.TextFormat.PlainText)
+                st.prepare(QTransform(), fonts[bold])
+                entry = cache[key] = (st, round(st.size().width()))
+            if bold != current_font:
+                p.setFont(fonts[bold])
+                current_font = bold
+            if color is not current_color:
+                p.setPen(color)
+                current_color = color
+            st, w = entry
+            left = x - w if code & 2 else x - w // 2
+            draw(left, y + offsets[bold], st)
 
     def _header(self, p: QPainter, model: LadderModel, g: Geometry, width: int, stale: str) -> None:
         c = self.c
