@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.unit.config.examples import OTHER_VALUES, all_changed
+from tests.unit.config.keyrings import MemoryKeyring
 from zn_ladder.config.settings import Settings
 from zn_ladder.config.settings_file import load_settings, save_settings
 from zn_ladder.tt.doctor import Check
@@ -252,20 +253,72 @@ def test_closing_waits_for_a_running_test(qtbot, make_dialog):
     assert release.is_set() and dialog.tester.wait(0)
 
 
-def test_default_checks_are_the_doctors(qtbot, make_dialog, monkeypatch):
-    """No credentials stored: the real doctor says so at once, without touching the network."""
-    from keyring.backends import fail
-
+@pytest.fixture
+def memory_keyring(monkeypatch):
     monkeypatch.delenv("ZN_LADDER_TT_KEY", raising=False)
     monkeypatch.delenv("ZN_LADDER_TT_SECRET", raising=False)
     previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_default_test_connection_is_the_doctor_against_the_demo_simulator(qtbot, make_dialog, memory_keyring):
+    """Defaults and no credentials: the app runs its simulator, so the real doctor tests that, over HTTP."""
+    dialog = make_dialog()
+    with qtbot.waitSignal(dialog.tester.finished, timeout=30000) as done:
+        dialog.test_connection()
+    checks = done.args[0]
+    assert checks[0].name == "simulator" and "none stored" in checks[0].detail
+    names = [c.name for c in checks]
+    assert {"credentials", "token", "clock skew", "budget", "endpoint orders", "endpoint fills"} <= set(names)
+    assert all(c.ok for c in checks), [(c.name, c.detail) for c in checks if not c.ok]
+    assert dialog.test_status.text() == "All checks passed."
+
+
+def test_no_keyring_on_uat_is_reported_without_the_network(qtbot, make_dialog, memory_keyring):
+    from keyring.backends import fail
+
     keyring.set_keyring(fail.Keyring())
-    try:
-        dialog = make_dialog()
-        with qtbot.waitSignal(dialog.tester.finished, timeout=5000) as done:
-            dialog.test_connection()
-    finally:
-        keyring.set_keyring(previous)
+    dialog = make_dialog()
+    type_into(qtbot, dialog, "tt.environment", "UAT")
+    with qtbot.waitSignal(dialog.tester.finished, timeout=5000) as done:
+        dialog.test_connection()
     (check,) = done.args[0]
     assert check.name == "credentials" and not check.ok and "no OS keyring" in check.detail
     assert dialog.results.item(0, 1).text() == "FAIL"
+
+
+def test_secret_reaches_no_file_and_no_log_after_a_full_dialog_run(qtbot, make_dialog, memory_keyring, path,
+                                                                    tmp_path, caplog):
+    """Credentials in the keyring, a TT (the simulator) that only accepts them, Apply, Test connection,
+    export: then no file under the config, data and log folders and no log line holds the secret."""
+    import logging
+
+    from zn_ladder.config import paths
+    from zn_ladder.config.credentials import Credentials, save_credentials
+    from zn_ladder.tt.sim import SimConfig, SimulatorServer
+
+    key, secret = "desk-key-0123456789", "Zx-desk-secret-4242-never-log"
+    caplog.set_level(logging.DEBUG)
+    save_credentials("SIM", Credentials(key, secret))
+    with SimulatorServer(SimConfig(api_key=key, api_secret=secret, step_interval=None), port=0) as sim:
+        dialog = make_dialog()
+        type_into(qtbot, dialog, "tt.simulator", "never")
+        type_into(qtbot, dialog, "tt.base_url", sim.url)
+        assert dialog.apply()
+        with qtbot.waitSignal(dialog.tester.finished, timeout=30000) as done:
+            dialog.test_connection()
+        checks = done.args[0]
+        assert all(c.ok for c in checks), [(c.name, c.detail) for c in checks if not c.ok]
+        assert checks[0].name == "credentials" and "desk…" in checks[0].detail
+        assert dialog.export_to(paths.data_dir() / "desk.toml")
+    files = [p for d in (paths.config_dir(), paths.data_dir(), paths.log_dir()) if d.exists()
+             for p in d.rglob("*") if p.is_file()]
+    assert path in files and paths.data_dir() / "desk.toml" in files
+    for file in files:
+        content = file.read_bytes()
+        assert secret.encode() not in content and key.encode() not in content, file
+    assert secret not in caplog.text and key not in caplog.text
+    assert secret not in dialog.results.item(0, 2).text() + dialog.banner.text()

@@ -23,21 +23,34 @@ ChecksFn = Callable[[Settings], Sequence[Any]]
 
 
 def doctor_checks(settings: Settings) -> list[Any]:
-    """The doctor's checks for the TT environment these settings point at (credentials from the keyring)."""
+    """The doctor's checks for the TT these settings point at: TT with the keyring's credentials, or the
+    built-in simulator when the settings use it (the demo), so the test matches what the app will do."""
     from zn_ladder.config.credentials import load_credentials
     from zn_ladder.domain.errors import ConfigError
     from zn_ladder.tt.connection import TTConnection
     from zn_ladder.tt.doctor import Check, run_checks
-    from zn_ladder.tt.environments import DEFAULT_BASE_URL
+    from zn_ladder.tt.environments import DEFAULT_BASE_URL, resolve_env
 
     tt = settings.tt
+    common = {"env": resolve_env(tt.environment), "app_name": tt.app_name, "company": tt.company,
+              "plan": tt.usage_plan}
     try:
-        creds = load_credentials(tt.environment)
+        creds, why = load_credentials(tt.environment), "none stored"
     except ConfigError as exc:
-        return [Check("credentials", False, str(exc))]
-    conn = TTConnection(base_url=tt.base_url or DEFAULT_BASE_URL, env=tt.environment,
-                        app_key=creds.app_key if creds else "", app_secret=creds.app_secret if creds else "",
-                        app_name=tt.app_name, company=tt.company, plan=tt.usage_plan)
+        creds, why = None, str(exc)
+    if tt.uses_simulator(has_credentials=creds is not None):
+        from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
+
+        note = Check("simulator", True, f"testing the built-in TT simulator (tt.simulator = {tt.simulator}; "
+                                        f"TT credentials for {tt.environment}: {why if creds is None else 'stored'})")
+        with SimulatorServer(SimConfig(env=common["env"], step_interval=None), port=0) as sim:
+            conn = TTConnection(base_url=sim.url, app_key=DEMO_API_KEY, app_secret=DEMO_API_SECRET,
+                                token_min_interval=0.0, **common)
+            return [note, *run_checks(conn)]
+    if creds is None and why != "none stored":
+        return [Check("credentials", False, why)]
+    conn = TTConnection(base_url=tt.base_url or DEFAULT_BASE_URL, app_key=creds.app_key if creds else "",
+                        app_secret=creds.app_secret if creds else "", **common)
     return run_checks(conn)
 
 

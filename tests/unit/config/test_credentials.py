@@ -7,10 +7,10 @@ import logging
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
 
+from tests.unit.config.keyrings import MemoryKeyring
 from zn_ladder.config.credentials import (
     KEY_VAR,
     SECRET_VAR,
@@ -26,26 +26,6 @@ from zn_ladder.domain.errors import ConfigError
 
 SECRET = "s3cr3t-Zq9-do-not-leak"
 KEY = "a1b2c3d4-e5f6-0000-1111-222233334444"
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service, username):
-        from keyring.errors import PasswordDeleteError
-
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError(service)
 
 
 @pytest.fixture(autouse=True)
