@@ -1,0 +1,265 @@
+"""The GUI entry: `zn-ladder` with no command opens the window (`run_gui`).
+
+`AppController` is the owner the window was written for: it decides DEMO or live from the settings
+and the keyring, starts the built-in simulator (off the GUI thread) when there are no credentials,
+builds the `Session` of workers, wires the window's requests (what-if orders, manual spot, the visible
+price window, Settings...) to it and its snapshots to the window, and stops everything, within a
+bounded time, when the window closes. Nothing here waits on the network, the disk or Chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+log = logging.getLogger(__name__)
+
+LOG_FILE = "zn_ladder.log"
+
+
+def setup_file_logging(level: int = logging.INFO) -> Path:
+    """A rotating log in the app's log folder (5 x 2 MB). Messages never carry secrets (the TT modules
+    keep keys and tokens out of their reprs and messages)."""
+    from zn_ladder.config.paths import log_dir
+
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_FILE
+    root = logging.getLogger()
+    if not any(getattr(h, "_zn_ladder", False) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+        handler.setLevel(level)
+        handler._zn_ladder = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    if root.level > level or root.level == logging.NOTSET:
+        root.setLevel(level)
+    return path
+
+
+@dataclass(frozen=True)
+class LaunchPlan:
+    """What to connect to: the settings' environment with its credentials, or the DEMO simulator."""
+
+    demo: bool
+    env: str  # SIM | UAT | LIVE (the badge)
+    credentials: Any = None
+    messages: tuple[str, ...] = ()
+
+
+def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
+    from zn_ladder.config.credentials import load_credentials
+    from zn_ladder.domain.errors import ConfigError
+
+    env = settings.tt.environment
+    messages: list[str] = []
+    creds = None
+    try:
+        creds = load_credentials(env)
+    except ConfigError as exc:
+        messages.append(str(exc))
+    mode = settings.tt.simulator
+    demo = force_demo or mode == "always" or (mode == "auto" and creds is None)
+    if not demo and creds is None:
+        messages.append(f"no TT credentials for {env} and the built-in simulator is off (tt.simulator = never): "
+                        "store them with `zn-ladder credentials set`")
+    return LaunchPlan(demo, "SIM" if demo else env, None if demo else creds, tuple(messages))
+
+
+class AppController(QObject):
+    """Window + workers. `start()` once; closing the window (or `shutdown()`) stops everything."""
+
+    #: The session is running (DEMO: once the simulator listens).
+    sessionStarted = Signal(object)
+
+    def __init__(self, settings: Any, *, window: Any = None, problems: tuple[str, ...] = (),
+                 force_demo: bool = False, sim_config: Any = None, db_path: Path | None = None,
+                 ui_state: Path | None = None, intervals: dict[str, float] | None = None,
+                 session_overrides: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        from zn_ladder.ui.main_window import MainWindow
+
+        self.settings = settings
+        self.plan = plan_launch(settings, force_demo=force_demo)
+        self.problems = tuple(problems) + self.plan.messages
+        self.window = window or MainWindow(settings, ui_state=ui_state)
+        self._sim_config = sim_config
+        self._db_path = db_path
+        self._intervals = intervals
+        self._overrides = dict(session_overrides or {})
+        self.sim: Any = None
+        self.session: Any = None
+        self.dialog: Any = None
+        self.closed = False
+        self.window.installEventFilter(self)
+        self.window.settingsRequested.connect(self.open_settings)
+
+    # -- start ------------------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.plan.demo:
+            from zn_ladder.workers.demo import SimulatorHost, demo_sim_config
+
+            self.sim = SimulatorHost(self._sim_config or demo_sim_config(), parent=self)
+            self.sim.ready.connect(self._start_demo_session)
+            self.sim.failed.connect(self._sim_failed)
+            self.sim.start()
+        else:
+            self._start_live_session()
+
+    def _sim_failed(self, message: str) -> None:
+        self.problems += (message,)
+        log.error("%s", message)
+
+    def _start_demo_session(self, url: str) -> None:
+        if self.closed:
+            return
+        from zn_ladder.workers.demo import DEMO_INTERVALS, demo_connection
+
+        from zn_ladder.config.paths import data_dir
+
+        db = self._db_path or data_dir() / "demo.sqlite3"
+        _fresh_demo_store(db)
+        self._start_session(demo_connection(url), demo=True, db_path=db,
+                            intervals=self._intervals or DEMO_INTERVALS)
+
+    def _start_live_session(self) -> None:
+        from zn_ladder.tt.connection import TTConnection
+        from zn_ladder.tt.environments import DEFAULT_BASE_URL
+
+        tt = self.settings.tt
+        creds = self.plan.credentials
+        conn = TTConnection(base_url=tt.base_url or DEFAULT_BASE_URL, env=tt.environment,
+                            app_key=creds.app_key if creds else "", app_secret=creds.app_secret if creds else "",
+                            app_name=tt.app_name, company=tt.company, plan=tt.usage_plan)
+        p = self.settings.polling
+        intervals = self._intervals or {"orders_s": p.orders_s, "fills_s": p.fills_s,
+                                        "positions_s": p.positions_s, "spot_s": p.spot_s}
+        self._start_session(conn, demo=False, intervals=intervals,
+                            db_path=self._db_path or self.settings.storage.resolved_database_path())
+
+    def _start_session(self, conn: Any, *, demo: bool, db_path: Path, intervals: dict[str, float]) -> None:
+        from zn_ladder.domain.instruments import get_product
+        from zn_ladder.workers.session import Session, SessionConfig
+
+        s = self.settings
+        spot_mode = "simulator" if demo else s.spot.source
+        reader = _reader_settings(s) if spot_mode == "pricing_monkey" else None
+        config = SessionConfig(
+            conn=conn, product=get_product(s.tt.product), env=self.plan.env, demo=demo, db_path=db_path,
+            contracts=() if demo else tuple(s.tt.contracts), accounts=() if demo else tuple(s.tt.accounts),
+            spot_mode=spot_mode, reader_settings=reader, sim_price=self.sim.price if demo else None,
+            fetch_sod=demo, **intervals, **self._overrides)
+        self.session = session = Session(config, parent=self)
+        session.messages = self.problems
+        w = self.window
+        session.ladderReady.connect(w.apply_ladder)
+        session.ordersReady.connect(w.apply_orders)
+        session.fillsReady.connect(w.apply_fills)
+        session.pnlReady.connect(w.apply_pnl)
+        session.statusReady.connect(w.apply_status)
+        w.whatIfChanged.connect(session.set_what_if)
+        w.manualSpotEntered.connect(session.set_manual_spot)
+        w.ladderWindowChanged.connect(session.set_window)
+        session.start()
+        top, rows = w.ladder_model.top, w.ladder_model.rowCount()
+        if rows:
+            session.set_window(top, top - rows + 1)
+        log.info("session started: %s%s, store %s", self.plan.env, " DEMO" if demo else "", db_path)
+        self.sessionStarted.emit(session)
+
+    # -- settings ---------------------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        from zn_ladder.ui.settings_dialog import SettingsDialog
+
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            return
+        self.dialog = SettingsDialog(self.settings, self.window, on_audit=self._audit)
+        self.dialog.settingsApplied.connect(self.apply_settings)
+        self.dialog.open()
+
+    def apply_settings(self, settings: Any) -> None:
+        """Apply what can change without a restart (the dialog says which keys need one)."""
+        self.settings = settings
+        self.window.apply_settings(settings)
+        if self.session is not None:
+            self.session.apply_settings(settings)
+
+    def _audit(self, event: str, detail: dict) -> None:
+        """Settings/environment changes into the store's audit log (on the writer thread, not waited on)."""
+        log.info("audit %s %s", event, detail)
+        if self.session is not None and not self.plan.demo:
+            self.session.store.submit(lambda store: store.audit(event, detail))
+
+    # -- stop -------------------------------------------------------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self.shutdown)
+        return False
+
+    def shutdown(self, timeout_s: float = 4.0) -> bool:
+        """Stop every worker and the simulator; True when every thread ended in time."""
+        if self.closed:
+            return True
+        self.closed = True
+        ok = True
+        if self.dialog is not None:
+            self.dialog.close()
+        if self.session is not None:
+            ok = self.session.stop(timeout_s)
+        if self.sim is not None:
+            self.sim.stop()
+        log.info("stopped (%s)", "clean" if ok else "some workers were still busy")
+        return ok
+
+
+def _fresh_demo_store(path: Path) -> None:
+    """The demo's simulator starts a new day each launch, so its store starts empty too."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = path.with_name(path.name + suffix)
+        if candidate.exists():
+            candidate.unlink()
+
+
+def _reader_settings(settings: Any) -> Any:
+    from zn_ladder.domain.instruments import get_product
+    from zn_ladder.spot.browser import BrowserSettings
+    from zn_ladder.spot.pricing_monkey import ReaderSettings
+    from zn_ladder.spot.sanity import SpotSanity
+
+    s = settings.spot
+    browser = None if s.browser == "auto" else s.browser
+    return ReaderSettings(url=s.pm_url, locator=s.locator, product=get_product(settings.tt.product),
+                          browser=BrowserSettings(browser=browser),
+                          sanity=SpotSanity(max_move_points=s.max_jump_points))
+
+
+def run_gui(args: argparse.Namespace | None = None) -> int:
+    """Open the window; returns the process exit code."""
+    from PySide6.QtWidgets import QApplication
+
+    from zn_ladder.config.settings_file import load_settings
+
+    path = setup_file_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("zn_ladder")
+    loaded = load_settings()
+    problems = tuple(str(p) for p in loaded.problems)
+    if loaded.kept_aside is not None:
+        problems += (f"the settings file could not be read and was kept aside as {loaded.kept_aside}",)
+    for problem in problems:
+        log.warning("settings: %s", problem)
+    controller = AppController(loaded.settings, problems=problems)
+    controller.window.show()
+    controller.start()
+    log.info("window open; log file %s", path)
+    code = app.exec()
+    controller.shutdown()
+    return int(code)

@@ -1,0 +1,31 @@
+"""`zn-ladder selftest`: the window against the embedded simulator, checked against the domain.
+
+The check itself lives beside the GUI entry (`zn_ladder.selftest`) and is reached through importlib,
+so this package stays free of Qt (import-linter checks it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+ORDER = 90
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "selftest", help="open the window on the built-in simulator and check its numbers (CI smoke test)",
+        description="Starts the window against the embedded TT simulator, waits until the ladder shows live "
+                    "orders and a fill has arrived, checks the window's numbers against the domain's, and "
+                    "exits 0 (1 with the reason otherwise). Works offscreen (QT_QPA_PLATFORM=offscreen).")
+    p.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window here")
+    p.add_argument("--seconds", type=float, default=20.0, help="give up after this many seconds (default 20)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from zn_ladder.domain.errors import InputError
+
+    if args.seconds <= 0:
+        raise InputError(f"--seconds must be positive, got {args.seconds}")
+    return int(importlib.import_module("zn_ladder.selftest").run_selftest(args))

@@ -1,0 +1,354 @@
+"""`Session`: the live data behind the window — TT pollers, spot, store and scenario, wired together.
+
+It lives on the GUI thread but does no I/O there: every poll runs on a worker QThread, every write
+on the store's thread, every projection on the scenario thread. What it does on the GUI thread is
+routing (a few tuple filters per poll) and judging health once a second. The window is driven only
+through the snapshot signals (`ladderReady`, `ordersReady`, `fillsReady`, `pnlReady`,
+`statusReady`), so it can be swapped for a test or a headless self-test.
+
+A failing or slow TT never clears what is on screen: the last good snapshots stay, the health board
+marks the source stale or failing, and the status strip and banner say since when and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import Product, product_of_contract
+from zn_ladder.domain.prices import Price
+from zn_ladder.workers.fills_fetch import FillsFetch
+from zn_ladder.workers.health import HealthBoard, connection_text, utc_now
+from zn_ladder.workers.poller import Poller
+from zn_ladder.workers.scenario import ScenarioWorker
+from zn_ladder.workers.snapshots import FillsSnapshot, OrdersSnapshot, StatusSnapshot
+from zn_ladder.workers.spot_worker import SpotWorker
+from zn_ladder.workers.store_worker import StoreWorker
+from zn_ladder.workers.threads import WorkerThread, stop_all
+
+log = logging.getLogger(__name__)
+
+SOURCES = ("orders", "fills", "positions", "spot")
+SPOT_LABELS = {"simulator": "simulator", "pricing_monkey": "Pricing Monkey", "manual": "manual",
+               "last_good": "last good", "last fill": "last fill"}
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    conn: Any  # TTConnection
+    product: Product
+    env: str = "SIM"
+    demo: bool = False
+    db_path: Path | None = None
+    contracts: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    orders_s: float = 30.0
+    fills_s: float = 8.0
+    positions_s: float = 120.0
+    spot_s: float = 1.0
+    spot_mode: str = "manual"
+    reader_settings: Any = None
+    sim_price: Callable[[], Price] | None = None
+    #: Read the start-of-day positions from TT once (the demo; live desks import Actant's file).
+    fetch_sod: bool = False
+    status_interval_s: float = 1.0
+    stop_timeout_s: float = 4.0
+
+
+class Session(QObject):
+    ladderReady = Signal(object)
+    ordersReady = Signal(object)
+    fillsReady = Signal(object)
+    pnlReady = Signal(object)
+    statusReady = Signal(object)
+    computed = Signal(object)  # ScenarioResult, for the self-test and benchmarks
+    spotReady = Signal(object)  # SpotSnapshot
+    # to the scenario thread (queued):
+    _orders_out = Signal(object)
+    _what_if_out = Signal(object)
+    _store_out = Signal(object)
+    _spot_out = Signal(object, str)
+    _window_out = Signal(int, int)
+    _contract_out = Signal(object)
+
+    def __init__(self, config: SessionConfig, *, client: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from zn_ladder.tt.client import TTClient
+
+        self.config = config
+        self.client = client or TTClient(config.conn)
+        self.health = HealthBoard()
+        self._accounts = set(config.accounts)
+        self._contracts = tuple(config.contracts)
+        self.contract: str | None = config.contracts[0] if config.contracts else None
+        self.spot = None
+        self.messages: tuple[str, ...] = ()
+        self.last_result: Any = None
+        self.last_orders: OrdersSnapshot | None = None
+        self.last_fills: FillsSnapshot | None = None
+        self.started = self.stopped = False
+
+        self.fills_fetch = FillsFetch(self.client)
+        self.orders_poller = Poller("orders", self.client.orders, config.orders_s)
+        self.fills_poller = Poller("fills", self.fills_fetch, config.fills_s)
+        self.positions_poller = Poller("positions", self._fetch_positions, config.positions_s)
+        self._need_sod = config.fetch_sod
+        self.spot_worker = SpotWorker(config.product, config.spot_mode, config.spot_s,
+                                      read_price=config.sim_price, reader_settings=config.reader_settings)
+        self.scenario = ScenarioWorker(config.product, self.contract or "")
+        account = config.accounts[0] if len(config.accounts) == 1 else None
+        self.store = StoreWorker(config.db_path, account=account, parent=self)
+        self._threads = [WorkerThread(w) for w in (self.orders_poller, self.fills_poller, self.positions_poller,
+                                                    self.spot_worker, self.scenario)]
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(int(config.status_interval_s * 1000))
+        self._status_timer.timeout.connect(self.emit_status)
+        self._wire()
+
+    # -- wiring -----------------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        for name, poller in (("orders", self.orders_poller), ("fills", self.fills_poller),
+                             ("positions", self.positions_poller)):
+            poller.failed.connect(lambda msg, n=name: self._failed(n, msg))
+        self.orders_poller.result.connect(self._on_orders)
+        self.fills_poller.result.connect(self._on_fills_page)
+        self.positions_poller.result.connect(self._on_positions)
+        self.spot_worker.spotReady.connect(self._on_spot)
+        self.spot_worker.failed.connect(lambda msg: self._failed("spot", msg))
+        self.store.opened.connect(self._on_store_opened)
+        self.store.snapshotReady.connect(self._on_store_snapshot)
+        self.store.failed.connect(lambda msg: self._failed("store", msg))
+        self.store.stored.connect(lambda: self.health.ok("store"))
+        sc = self.scenario
+        self._orders_out.connect(sc.set_orders)
+        self._what_if_out.connect(sc.set_what_if)
+        self._store_out.connect(sc.set_store)
+        self._spot_out.connect(sc.set_spot)
+        self._window_out.connect(sc.set_window)
+        self._contract_out.connect(sc.set_contract)
+        sc.ladderReady.connect(self.ladderReady)
+        sc.pnlReady.connect(self.pnlReady)
+        sc.computed.connect(self._on_computed)
+        sc.failed.connect(lambda msg: log.warning("%s", msg))
+
+    def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        cfg = self.config
+        for name, interval in (("orders", cfg.orders_s), ("fills", cfg.fills_s), ("positions", cfg.positions_s),
+                               ("spot", cfg.spot_s if cfg.spot_mode != "manual" else 0.0)):
+            self.health.configure(name, interval)
+        self.store.start()
+        for wt in self._threads:
+            wt.start()
+        self._status_timer.start()
+        self.emit_status()
+
+    def stop(self, timeout_s: float | None = None) -> bool:
+        """Stop every worker within `timeout_s` (bounded even when a request hangs); True when all ended."""
+        if self.stopped or not self.started:
+            self.stopped = True
+            return True
+        self.stopped = True
+        import time
+
+        timeout_s = self.config.stop_timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + timeout_s
+        self._status_timer.stop()
+        ok = stop_all(self._threads, timeout_s)
+        for poller in (self.orders_poller, self.fills_poller, self.positions_poller):
+            ok = poller.calls.join(max(0.0, deadline - time.monotonic())) and ok
+        self.store.stop(max(0.5, deadline - time.monotonic()))
+        ok = ok and not self.store.alive
+        try:
+            self.client.close()
+        except Exception:  # closing a pooled session must not stop the shutdown
+            log.exception("closing the TT client")
+        return ok
+
+    @property
+    def threads(self) -> list[WorkerThread]:
+        return list(self._threads)
+
+    # -- inputs from the window -----------------------------------------------------------------------
+    @Slot(object)
+    def set_what_if(self, orders: Iterable[Any]) -> None:
+        self._what_if_out.emit(tuple(orders))
+
+    @Slot(object)
+    def set_manual_spot(self, price: Price) -> None:
+        self.spot_worker.manualRequested.emit(price)
+
+    @Slot(int, int)
+    def set_window(self, high: int, low: int) -> None:
+        self._window_out.emit(high, low)
+
+    def apply_settings(self, settings: Any) -> None:
+        """What can change without a restart: intervals (not in the demo) and the account/contract filters."""
+        if not self.config.demo:
+            polling = settings.polling
+            for name, poller, seconds in (("orders", self.orders_poller, polling.orders_s),
+                                          ("fills", self.fills_poller, polling.fills_s),
+                                          ("positions", self.positions_poller, polling.positions_s)):
+                self.health.configure(name, seconds)
+                poller.intervalRequested.emit(float(seconds))
+            self.spot_worker.intervalRequested.emit(float(polling.spot_s))
+        self._accounts = set(settings.tt.accounts)
+        contracts = tuple(settings.tt.contracts)
+        if contracts != self._contracts:
+            self._contracts = contracts
+            if contracts:
+                self._set_contract(contracts[0])
+
+    # -- results from the workers (GUI thread) ------------------------------------------------------------
+    def _failed(self, name: str, message: str) -> None:
+        if self.health.failed(name, message):
+            log.warning("%s failing: %s", name, message)
+            self.emit_status()
+
+    def _ok(self, name: str) -> None:
+        first = self.health.health(name).last_ok_at is None
+        if self.health.ok(name):
+            log.info("%s recovered", name)
+            self.emit_status()
+        elif first:
+            self.emit_status()  # the first data of a source: "connecting" becomes "connected" at once
+
+    def _account_ok(self, account: str) -> bool:
+        return not self._accounts or account in self._accounts
+
+    def _ours(self, contract: str) -> bool:
+        try:
+            return product_of_contract(contract) is self.config.product
+        except InputError:
+            return False
+
+    def _choose_contract(self, contracts: Iterable[str]) -> None:
+        if self.contract is not None:
+            return
+        counts: dict[str, int] = {}
+        for c in contracts:
+            if self._ours(c):
+                counts[c] = counts.get(c, 0) + 1
+        if counts:
+            self._set_contract(max(counts, key=lambda c: counts[c]))
+
+    def _set_contract(self, contract: str) -> None:
+        self.contract = contract
+        log.info("ladder contract: %s", contract)
+        self._contract_out.emit(contract)
+        self.store.set_contract(contract)
+
+    @Slot(object)
+    def _on_orders(self, result: Any) -> None:
+        self._ok("orders")
+        orders = tuple(o for o in result.orders if self._account_ok(o.account)
+                       and (not self._contracts or o.contract in self._contracts))
+        self._choose_contract(o.contract for o in orders)
+        snap = OrdersSnapshot(orders, datetime.fromtimestamp(result.received_ns / 1e9, tz=utc_now().tzinfo),
+                              tuple(result.warnings))
+        self.last_orders = snap
+        self.ordersReady.emit(snap)
+        self._orders_out.emit(orders)
+
+    @Slot(object)
+    def _on_fills_page(self, page: Any) -> None:
+        self._ok("fills")
+        self._choose_contract(f.contract for f in page.fills if self._account_ok(f.account))
+        if not page.fills and not page.corrections:
+            if self.last_fills is None:  # no fill today so far: say so, so the first one is news
+                self.last_fills = FillsSnapshot((), utc_now())
+                self.fillsReady.emit(self.last_fills)
+            return  # nothing to persist; a restart re-reads from the stored cursor (the store dedupes)
+        future = self.store.ingest(page)
+        fetch = self.fills_fetch
+
+        def done(f: Any) -> None:
+            if f.exception() is None:
+                fetch.persisted(page.cursor)
+            else:
+                fetch.rewind()
+
+        future.add_done_callback(done)
+
+    def _fetch_positions(self) -> tuple[Any, Any]:  # a call thread
+        positions = self.client.positions()
+        sod = None
+        if self._need_sod:
+            lots: list[Any] = []
+            for account in sorted({p.account for p in positions}):
+                lots.extend(self.client.sod(account))
+            sod = tuple(lots)
+            self._need_sod = False
+        return positions, sod
+
+    @Slot(object)
+    def _on_positions(self, result: tuple[Any, Any]) -> None:
+        self._ok("positions")
+        positions, sod = result
+        if sod:
+            self.store.put_sod(tuple(lot for lot in sod if self._account_ok(lot.account)))
+        self.tt_positions = positions
+
+    @Slot(object)
+    def _on_store_opened(self, cursor: Any) -> None:
+        self.fills_fetch.set_start(cursor)
+
+    @Slot(object)
+    def _on_store_snapshot(self, snap: Any) -> None:
+        self._ok("store")
+        fills = tuple(sorted(snap.fills, key=lambda f: f.time_ns, reverse=True))
+        if not fills and self.last_fills is None:
+            # Nothing stored yet (the contract was chosen before the first fills page was written): an
+            # empty first snapshot would make the window announce every fill of the day as new.
+            self._store_out.emit(snap)
+            return
+        self.last_fills = FillsSnapshot(fills, utc_now())
+        self.fillsReady.emit(self.last_fills)
+        self._store_out.emit(snap)
+
+    @Slot(object)
+    def _on_spot(self, snap: Any) -> None:
+        if snap.source == "last_good":
+            self._failed("spot", snap.error or "the live spot source failed")
+        else:
+            self._ok("spot")
+        self.spot = snap
+        self.spotReady.emit(snap)
+        self._spot_out.emit(snap.price, snap.source)
+
+    @Slot(object)
+    def _on_computed(self, result: Any) -> None:
+        self.last_result = result
+        self.computed.emit(result)
+
+    # -- status -----------------------------------------------------------------------------------------
+    def status(self) -> StatusSnapshot:
+        now = utc_now()
+        names = list(SOURCES) + (["store"] if self.health.health("store").state != "ok" else [])
+        health = self.health.snapshot(names, now)
+        try:
+            usage = self.client.budget.usage()
+            used, limit = usage.used_today, usage.per_day
+        except Exception:  # a client without a budget (tests) shows none
+            used, limit = 0, 0
+        result = self.last_result
+        source = result.spot_source if result is not None else (self.spot.source if self.spot else "")
+        spot_at = self.spot.read_at if self.spot is not None else None
+        return StatusSnapshot(env=self.config.env, demo=self.config.demo,  # type: ignore[arg-type]
+                              connection=connection_text(health, has_credentials=self.config.conn.has_credentials),
+                              health=health, budget_used=used, budget_limit=limit,
+                              spot_source=SPOT_LABELS.get(source, source), spot_at=spot_at, at=now,
+                              messages=self.messages)
+
+    @Slot()
+    def emit_status(self) -> None:
+        self.statusReady.emit(self.status())
