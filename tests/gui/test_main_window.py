@@ -201,3 +201,23 @@ def test_close_leaves_no_running_timers_or_threads(qtbot, window, orders):
     qtbot.waitUntil(lambda: not any(t.isActive() for t in window.findChildren(QTimer)))
     assert not window.findChildren(QThread)
     assert threading.active_count() == threads_before
+
+
+def test_owner_reprojecting_on_window_change_is_not_overwritten(window, orders):
+    """An owner wired directly to ladderWindowChanged re-projects for the new range inside the recenter;
+    its newer snapshot must be the one left on screen, covering every visible row."""
+    current = {"spot": "110-08.25"}
+    latest = []
+
+    def reproject(high: int, low: int) -> None:
+        latest.append(snapshot(orders, current["spot"], high=high, low=low))
+        window.apply_ladder(latest[-1])
+
+    window.ladderWindowChanged.connect(reproject)
+    window.apply_ladder(snapshot(orders, padding=2))
+    current["spot"] = "110-30"  # far away: the ladder recenters
+    window.apply_ladder(snapshot(orders, "110-30", padding=2))
+    model = window.ladder_model
+    assert latest and model.snapshot is latest[-1]
+    assert all(model.cells(r).row is not None for r in range(model.rowCount()))
+    assert model.top - model.rowCount() // 2 == parse_price("110-30", ZN).tick_floor(ZN)

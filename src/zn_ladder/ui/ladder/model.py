@@ -128,10 +128,19 @@ class LadderModel(QAbstractTableModel):
         return self._cells[row]
 
     # -- updates --------------------------------------------------------------------------------------
-    def set_window(self, top: int, rows: int) -> None:
-        """Show `rows` prices from `top` down. Rows are added/removed at the bottom; values shift."""
+    def set_window(self, top: int, rows: int, snapshot: LadderSnapshot | None = None) -> None:
+        """Show `rows` prices from `top` down. Rows are added/removed at the bottom; values shift.
+
+        With `snapshot`, the new values and the new window are applied in one refresh, and
+        `windowChanged` is emitted only after it: an owner that re-projects synchronously in reply then
+        lands its newer snapshot last, instead of being overwritten by this one.
+        """
         rows = max(0, int(rows))
+        if snapshot is not None:
+            self._take(snapshot)
         if top == self._top and rows == self._rows:
+            if snapshot is not None:
+                self._refresh()
             return
         if rows < self._rows:
             self.beginRemoveRows(QModelIndex(), rows, self._rows - 1)
@@ -152,11 +161,14 @@ class LadderModel(QAbstractTableModel):
         self.windowChanged.emit(self._top, self._top - max(self._rows, 1) + 1)
 
     def set_snapshot(self, snapshot: LadderSnapshot) -> None:
+        self._take(snapshot)
+        self._refresh()
+
+    def _take(self, snapshot: LadderSnapshot) -> None:
         if snapshot.product != self._product:
             self._product = snapshot.product
             self._price_text.clear()
         self._snapshot = snapshot
-        self._refresh()
 
     def set_pnl_units(self, units: str) -> None:
         if units not in ("dollars", "ticks"):

@@ -178,8 +178,9 @@ class LadderView(QWidget):
                                       and recenter.outside_band(self.model.top, rows, spot_tick,
                                                                 self.recenter_band)):
             self._centred_once = True
-            self.model.set_window(recenter.centred_top(spot_tick, rows), rows)
-        self.model.set_snapshot(snapshot)
+            self.model.set_window(recenter.centred_top(spot_tick, rows), rows, snapshot)
+        else:
+            self.model.set_snapshot(snapshot)
 
     # -- events ---------------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
