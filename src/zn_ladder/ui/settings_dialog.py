@@ -311,7 +311,3 @@ class SettingsDialog(QDialog):
     def _test_failed(self, message: str) -> None:
         self.test_button.setEnabled(True)
         self.test_status.setText(f"The test could not run: {message}")
-
-    def done(self, result: int) -> None:
-        self.tester.wait()  # never leave a check running behind a closed dialog
-        super().done(result)

@@ -76,7 +76,12 @@ class _Job(QRunnable):
 
 
 class ConnectionTester(QObject):
-    """Runs one connection test at a time; `finished(tuple_of_checks)` or `failed(message)`."""
+    """Runs one connection test at a time; `finished(tuple_of_checks)` or `failed(message)`.
+
+    Closing the dialog does not wait for a running test (against a dead TT the doctor can take tens of
+    seconds of timeouts and retries): the test ends on its own thread and its result is dropped. The
+    pool is this object's child, so destroying the tester waits for that thread: none is left behind.
+    """
 
     finished = Signal(object)
     failed = Signal(str)
