@@ -153,3 +153,16 @@ def test_stale_mark_is_painted_and_explained(qtbot, orders):
     image = view.grab().toImage()
     assert image.pixelColor(5, g.header_h - 1) == QColor(DARK.stale)
     assert view.stale.startswith("ORDERS FAILING")
+
+
+def test_spot_on_a_tick_frames_its_row_instead_of_striking_it_out(qtbot, orders):
+    view = _view(qtbot)
+    snap = snapshot(orders, "110-08")
+    view.apply_snapshot(snap)
+    image = view.grab().toImage()
+    g = view._painter.geometry
+    row = view.model.row_of(parse_ticks("110'080", ZN))
+    top = g.header_h + row * g.row_h
+    x = g.xs[Col.RISK] + 3
+    assert DARK.spot_line in {image.pixelColor(x, top + d).name() for d in (0, 1)}  # the frame's top edge
+    assert image.pixelColor(x, top + g.row_h // 2).name() != DARK.spot_line  # nothing through the middle

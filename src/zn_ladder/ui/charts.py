@@ -28,6 +28,19 @@ class PriceAxis(pg.AxisItem):
         super().__init__(*args, **kwargs)
         self.product: Product | None = None
 
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        """Ticks on round price steps (1/32, 1/8, 1/4, 1/2, 1 point...), not on round tick counts."""
+        if self.product is None or not self.product.is_32nds:
+            return super().tickSpacing(minVal, maxVal, size)
+        per_point = self.product.ticks_per_point
+        span = max(maxVal - minVal, 1.0)
+        wanted = max(2.0, size / 90)  # about one label per 90 px
+        for points in (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 5, 10, 20):
+            step = points * per_point
+            if step >= 1 and span / step <= wanted:
+                return [(step, 0.0), (max(1.0, step / 4), 0.0)]
+        return super().tickSpacing(minVal, maxVal, size)
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.product is None:
             return super().tickStrings(values, scale, spacing)

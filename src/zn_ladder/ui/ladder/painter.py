@@ -8,9 +8,10 @@ theme or zoom change, never per cell.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPolygonF, QStaticText,
                            QTransform)
 
@@ -237,15 +238,28 @@ class LadderPainter:
 
     def _spot_line(self, p: QPainter, model: LadderModel, g: Geometry, first_row: int, width: int,
                    height: int) -> None:
-        """A line where spot is: through the middle of a row on a tick, between rows between ticks."""
+        """Where spot is. On a tick: the spot row is framed (a line through it would strike out its
+        numbers). Between ticks: a line at the exact fraction between the two rows, with arrows in the
+        price column, drawn under the texts."""
         spot = model.spot_ticks()
         if spot is None:
+            return
+        row_top = g.header_h + (model.top - first_row - math.floor(spot)) * g.row_h
+        if spot.denominator == 1:
+            if g.header_h <= row_top < height:
+                p.setPen(self.spot_pen)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(QRectF(1, row_top, g.width - 3, g.row_h - 1))
+                self._arrows(p, g, row_top + (g.row_h - 1) / 2)
             return
         y = g.header_h + float(model.top - first_row - spot) * g.row_h + g.row_h / 2 - 0.5
         if y < g.header_h or y > height:
             return
         p.setPen(self.spot_pen)
         p.drawLine(QPointF(0, y), QPointF(g.width - 1, y))
+        self._arrows(p, g, y)
+
+    def _arrows(self, p: QPainter, g: Geometry, y: float) -> None:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QBrush(self.c["spot_line"]))
         x = g.xs[Col.PRICE]

@@ -26,7 +26,7 @@ from zn_ladder.workers.snapshots import LadderSnapshot
 
 log = logging.getLogger(__name__)
 
-MIN_FONT, MAX_FONT = 7, 20
+MIN_FONT, MAX_FONT = 6, 40
 WHEEL_TICKS = 3
 
 
