@@ -221,3 +221,20 @@ def test_owner_reprojecting_on_window_change_is_not_overwritten(window, orders):
     assert latest and model.snapshot is latest[-1]
     assert all(model.cells(r).row is not None for r in range(model.rowCount()))
     assert model.top - model.rowCount() // 2 == parse_price("110-30", ZN).tick_floor(ZN)
+
+
+def test_zoom_keys_work_from_anywhere_in_the_window_and_once_on_the_ladder(qtbot, window, orders):
+    from PySide6.QtCore import Qt
+
+    window.apply_ladder(snapshot(orders))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    size = window.ladder_view.font_size
+    window.orders.view.setFocus()
+    qtbot.keyClick(window.orders.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.ladder_view.font_size == size + 1
+    window.ladder_view.setFocus()
+    qtbot.keyClick(window.ladder_view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert window.ladder_view.font_size == size
+    with qtbot.waitSignal(window.recenterRequested):
+        qtbot.keyClick(window.ladder_view, Qt.Key.Key_Space)

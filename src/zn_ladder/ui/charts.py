@@ -72,6 +72,7 @@ class Charts(QWidget):
         self.projected.addItem(self.zero_line)
         self.spot_line = pg.InfiniteLine(angle=90, movable=False)
         self.projected.addItem(self.spot_line)
+        self.spot_line.hide()  # until the first ladder says where spot is
         self.set_theme(theme)
 
     def set_theme(self, theme: Theme) -> None:
@@ -109,6 +110,7 @@ class Charts(QWidget):
         ys = np.fromiter((float(r.projected_pnl) for r in rows), float, len(rows))
         self.projected_curve.setData(xs, ys)
         self.spot_line.setValue(float(snap.spot.ticks(snap.product)))
+        self.spot_line.show()
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         return self.projected_curve.getData()

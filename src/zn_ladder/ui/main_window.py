@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QSplitter,
                                QVBoxLayout, QWidget)
 
@@ -185,6 +185,12 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(True)
             action.toggled.connect(lambda on, a=attr: setattr(self.notifier, a, on))
+        # Zoom works wherever the focus is in the window (Space stays the ladder's: tables use it).
+        self.zoom_shortcuts = []
+        for keys, step in (("Ctrl++", 1), ("Ctrl+=", 1), ("Ctrl+-", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda s=step: self.ladder_view.zoom(s))
+            self.zoom_shortcuts.append(shortcut)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About zn_ladder", self.show_about)
 

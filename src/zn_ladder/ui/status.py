@@ -57,7 +57,7 @@ class StatusStrip(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.setSpacing(10)
-        self.env_badge = QLabel("—")
+        self.env_badge = QLabel("connecting…")
         self.env_badge.setObjectName("envBadge")
         self.demo_badge = QLabel("DEMO")
         self.demo_badge.setObjectName("demoBadge")

@@ -104,6 +104,13 @@ class LadderPainter:
         xs, ws = g.xs, g.widths
         n = model.rowCount()
         bottom = min(height, g.header_h + (n - first_row) * rh)
+        if model.snapshot is None:  # no ladder yet: prices around nothing would only mislead
+            p.drawPixmap(0, 0, self._background(model, width, height, g.header_h, stale))
+            p.setPen(c["muted"])
+            p.setFont(self.font)
+            p.drawText(0, g.header_h, g.width, max(0, min(height, 400) - g.header_h), _CENTER,
+                       "Waiting for spot and working orders…")
+            return
         p.drawPixmap(0, 0, self._background(model, width, height, bottom, stale))
         y = g.header_h
         texts: list[tuple[int, int, str, QColor, int]] = []  # (x, y, text, colour, align/font code)
