@@ -33,15 +33,25 @@ def reader_settings(pages: PagesServer, profile: Path, path: str = "/grid", loca
                           browser=BrowserSettings(browser=CHROMIUM, profile_dir=profile), **options)
 
 
-def browser_processes() -> list[psutil.Process]:
-    """Chromium processes started by this test process (through Playwright's driver)."""
-    return [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name()]
+def browser_processes(profile: Path | None = None) -> list[psutil.Process]:
+    """Main Chromium processes started by this test process (through Playwright's driver), optionally
+    only the one running on `profile` (its `--user-data-dir`), so other tests' browsers never count."""
+    found = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" not in p.name() or any(a.startswith("--type=") for a in p.cmdline()):
+                continue
+            if profile is None or f"--user-data-dir={profile}" in p.cmdline():
+                found.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return found
 
 
-def kill_browser() -> int:
-    """SIGKILL the main Chromium process (the one whose parent is not Chromium), as a crash would."""
-    mains = [p for p in browser_processes() if "chrom" not in psutil.Process(p.ppid()).name()]
-    assert len(mains) == 1, f"expected one running browser, found {mains}"
+def kill_browser(profile: Path) -> int:
+    """SIGKILL the main Chromium process running on `profile`, as a crash would."""
+    mains = browser_processes(profile)
+    assert len(mains) == 1, f"expected one browser on {profile}, found {mains}"
     mains[0].kill()
     mains[0].wait(10)
     return mains[0].pid

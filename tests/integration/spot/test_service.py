@@ -17,7 +17,7 @@ from zn_ladder.spot.snapshot import SpotSnapshot
 def test_reads_from_many_threads_through_one_browser(pages, tmp_path):
     with SpotReaderThread(reader_settings(pages, tmp_path)) as service:
         service.open().result(30)  # warm: browser up and page loaded before the first read
-        assert len([p for p in browser_processes() if "--type=" not in " ".join(p.cmdline())]) == 1
+        assert len(browser_processes(tmp_path)) == 1
         results: list[SpotSnapshot] = []
         lock = threading.Lock()
 
@@ -35,7 +35,7 @@ def test_reads_from_many_threads_through_one_browser(pages, tmp_path):
         assert len(results) == 12 and {s.raw for s in results} == {"110-08.5"}
         assert 1 <= service.reads_done <= 12  # reads queued together are answered together
     assert not service.is_alive()
-    assert browser_processes() == []
+    assert browser_processes(tmp_path) == []
 
 
 def test_callback_feeds_the_board_and_failures_keep_the_last_good(pages, tmp_path):
@@ -65,9 +65,9 @@ def test_callback_feeds_the_board_and_failures_keep_the_last_good(pages, tmp_pat
 def test_browser_killed_while_the_service_runs(pages, tmp_path):
     with SpotReaderThread(reader_settings(pages, tmp_path)) as service:
         assert service.read(timeout=30).raw == "110-08.5"
-        kill_browser()
+        kill_browser(tmp_path)
         assert service.read(timeout=30).raw == "110-08.5"
-    assert browser_processes() == []
+    assert browser_processes(tmp_path) == []
 
 
 def test_stopped_service_refuses_reads(pages, tmp_path):
