@@ -212,10 +212,11 @@ class AppController(QObject):
         ok = True
         if self.dialog is not None:
             self.dialog.close()
+        stop_sim = self.sim.stop if self.sim is not None else None
         if self.session is not None:
-            ok = self.session.stop(timeout_s)
-        if self.sim is not None:
-            self.sim.stop()
+            ok = self.session.stop(timeout_s, then=stop_sim)
+        elif stop_sim is not None:
+            stop_sim()
         log.info("stopped (%s)", "clean" if ok else "some workers were still busy")
         return ok
 

@@ -35,6 +35,8 @@ from zn_ladder.workers.threads import WorkerThread, stop_all
 
 log = logging.getLogger(__name__)
 
+#: How long closing waits for TT requests still in flight before leaving them to finish alone.
+CALL_JOIN_S = 1.0
 SOURCES = ("orders", "fills", "positions", "spot")
 SPOT_LABELS = {"simulator": "simulator", "pricing_monkey": "Pricing Monkey", "manual": "manual",
                "last_good": "last good", "last fill": "last fill"}
@@ -152,8 +154,12 @@ class Session(QObject):
         self._status_timer.start()
         self.emit_status()
 
-    def stop(self, timeout_s: float | None = None) -> bool:
-        """Stop every worker within `timeout_s` (bounded even when a request hangs); True when all ended."""
+    def stop(self, timeout_s: float | None = None, *, then: Callable[[], None] | None = None) -> bool:
+        """Stop every worker within `timeout_s` (bounded even when a request hangs); True when all ended.
+
+        `then` runs once the worker threads have ended, before waiting for requests still in flight
+        (the demo stops its simulator there, which ends those requests at once).
+        """
         if self.stopped or not self.started:
             self.stopped = True
             return True
@@ -164,8 +170,11 @@ class Session(QObject):
         deadline = time.monotonic() + timeout_s
         self._status_timer.stop()
         ok = stop_all(self._threads, timeout_s)
+        if then is not None:
+            then()
         for poller in (self.orders_poller, self.fills_poller, self.positions_poller):
-            ok = poller.calls.join(max(0.0, deadline - time.monotonic())) and ok
+            # An abandoned call is a daemon thread that ends with its request; not worth a long wait.
+            poller.calls.join(min(CALL_JOIN_S, max(0.0, deadline - time.monotonic())))
         self.store.stop(max(0.5, deadline - time.monotonic()))
         ok = ok and not self.store.alive
         try:

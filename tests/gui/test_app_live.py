@@ -1,0 +1,168 @@
+"""The live window on the built-in simulator: demo data, failures, what-if and manual spot, clean close."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from zn_ladder.domain.prices import parse_price
+from zn_ladder.domain.records import OrderType, Side, WorkingOrder
+from zn_ladder.workers import threads as worker_threads
+
+from .live_app import app_threads, ladder_has_orders, make_controller
+
+
+@pytest.fixture
+def before_threads() -> set[threading.Thread]:
+    return set(threading.enumerate())
+
+
+@pytest.fixture
+def live(qtbot, tmp_path: Path, ui_home: Path, before_threads):
+    controllers = []
+
+    def start(**kw):
+        controller = make_controller(tmp_path, **kw)
+        qtbot.addWidget(controller.window)
+        controller.window.resize(1400, 900)
+        controller.window.show()
+        controller.start()
+        controllers.append(controller)
+        return controller
+
+    yield start
+    for controller in controllers:
+        controller.window.close()
+        controller.shutdown()
+
+
+def wait_for_data(qtbot, controller, timeout: int = 15_000) -> None:
+    w = controller.window
+    qtbot.waitUntil(lambda: ladder_has_orders(w) and w.orders.model.rowCount() > 0
+                    and w.fills.model.rowCount() > 0, timeout=timeout)
+
+
+def test_demo_shows_a_moving_ladder_orders_and_fills_badged_demo(qtbot, live):
+    controller = live()
+    wait_for_data(qtbot, controller)
+    w = controller.window
+    qtbot.waitUntil(lambda: w.status_strip.connection.text() == "TT: connected", timeout=5000)
+    assert w.status_strip.env_badge.text() == "SIM"
+    assert w.status_strip.demo_badge.isVisibleTo(w)
+    assert "DEMO" in w.windowTitle()
+    assert w.ladder_title.text() == "ZN Dec26 scenario ladder"
+    # The ladder follows the simulated market: its spot changes as the simulator steps.
+    first = controller.session.last_result.spot
+    market = controller.sim.server.market
+    start_price = market.price_ticks
+    qtbot.waitUntil(lambda: market.price_ticks != start_price, timeout=10_000)
+    qtbot.waitUntil(lambda: w.ladder_model.snapshot.spot != first, timeout=10_000)
+    # The orders grid holds what TT (the simulator) has working.
+    sim_ids = {o["orderId"] for o in market.working_orders()}
+    shown = {o.order_id for o in w.orders.model.records()}
+    assert shown and len(shown & sim_ids) >= len(shown) // 2
+
+
+def test_window_numbers_equal_the_domain(qtbot, live):
+    from zn_ladder.selftest import check_window
+
+    controller = live()
+    wait_for_data(qtbot, controller)
+    results = {}
+    controller.session.computed.connect(lambda r: results.__setitem__(id(r.ladder), r))
+    qtbot.waitUntil(lambda: id(controller.window.ladder_model.snapshot) in results, timeout=10_000)
+    problems = check_window(controller.window, results[id(controller.window.ladder_model.snapshot)])
+    assert problems == [] or len(problems) < 2 and "summary" in problems[0]  # the summary may lag one frame
+
+
+def test_close_stops_every_worker_and_leaves_no_thread(qtbot, live, before_threads):
+    controller = live()
+    wait_for_data(qtbot, controller)
+    session = controller.session
+    assert all(wt.running for wt in session.threads)
+    started = time.monotonic()
+    controller.window.close()
+    qtbot.waitUntil(lambda: controller.closed, timeout=2000)
+    took = time.monotonic() - started
+    assert not any(wt.running for wt in session.threads)
+    assert not session.store.alive
+    assert worker_threads.orphans() == 0
+    qtbot.waitUntil(lambda: set(app_threads()) <= before_threads, timeout=5000)
+    assert took < 5.0
+
+
+def test_slow_tt_never_stalls_the_event_loop_and_close_is_bounded(qtbot, live, before_threads):
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    controller = live(sim={"latency_ms": 2000})
+    w = controller.window
+    clock = QElapsedTimer()
+    clock.start()
+    gaps = {"last": 0, "max": 0, "beats": 0}
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps["max"] = max(gaps["max"], now - gaps["last"])
+        gaps["last"] = now
+        gaps["beats"] += 1
+
+    heart = QTimer()
+    heart.setInterval(5)
+    heart.timeout.connect(beat)
+    heart.start()
+    wait_for_data(qtbot, controller, timeout=30_000)  # every answer takes 2 s; the window keeps painting
+    heart.stop()
+    print(f"\nlongest event-loop stall with a 2 s TT: {gaps['max']} ms over {gaps['beats']} beats")
+    assert gaps["beats"] > 100
+    assert gaps["max"] < 250
+    # Requests are in flight (2 s each) when the window closes: it still closes promptly.
+    started = time.monotonic()
+    w.close()
+    qtbot.waitUntil(lambda: controller.closed, timeout=2000)
+    assert time.monotonic() - started < 3.0
+    assert not any(wt.running for wt in controller.session.threads)
+    qtbot.waitUntil(lambda: set(app_threads()) <= before_threads, timeout=8000)
+
+
+def test_failing_tt_shows_the_banner_and_keeps_the_last_data(qtbot, live):
+    controller = live(session={"stop_timeout_s": 3.0})
+    wait_for_data(qtbot, controller)
+    w = controller.window
+    orders_before = w.orders.model.rowCount()
+    ladder_before = w.ladder_model.snapshot
+    controller.sim.server.stop()  # TT goes away
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "ORDERS FAILING" in w.banner.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: "unreachable since" in w.status_strip.connection.text(), timeout=15_000)
+    assert "FILLS FAILING" in w.banner.text()
+    assert w.orders.model.rowCount() == orders_before  # the last good data stays, marked
+    assert w.orders.stale_tag.isVisibleTo(w)
+    assert w.ladder_model.snapshot is not None
+    assert w.ladder_stale.isVisibleTo(w)
+    assert ladder_before.ladder.rows.spot_tick - 100 < w.ladder_model.snapshot.ladder.spot_tick
+
+
+def test_tt_failing_from_the_start_is_reported(qtbot, live):
+    controller = live(sim={"fault_rate": 1.0, "fault_kinds": ("503",)})
+    w = controller.window
+    qtbot.waitUntil(lambda: w.banner.isVisible() and "ORDERS FAILING" in w.banner.text(), timeout=15_000)
+    assert "503" in w.banner.text()
+    assert w.orders.model.rowCount() == 0
+
+
+def test_what_if_orders_and_a_manual_spot_reach_the_ladder(qtbot, live):
+    controller = live(sim={"step_interval": None})  # a still market: the typed spot stays
+    wait_for_data(qtbot, controller)
+    w = controller.window
+    product = controller.session.config.product
+    spot = w.ladder_model.snapshot.ladder.spot_tick
+    what_if = WorkingOrder("wi-1", "", "", Side.SELL, OrderType.LIMIT, spot + 3, 7, what_if=True)
+    w.whatIfChanged.emit((what_if,))
+    qtbot.waitUntil(lambda: w.ladder_model.snapshot.ladder.row_at(spot + 3) is not None
+                    and w.ladder_model.snapshot.ladder.row_at(spot + 3).what_if_sell == 7, timeout=5000)
+    typed = parse_price("110-02+", product, spot=True)
+    w.manualSpotEntered.emit(typed)
+    qtbot.waitUntil(lambda: w.ladder_model.snapshot.spot == typed, timeout=5000)
+    qtbot.waitUntil(lambda: "manual" in w.status_strip.spot.text(), timeout=5000)
