@@ -1,0 +1,128 @@
+"""`zn-ladder monitor [--db PATH] [--base-url URL] [--interval S]`: headless capture of TT fills into the store.
+
+Each poll's fills, corrections and the cursor that follows them are written in one durable
+transaction, so the process can be killed at any instant (kill -9, power cut) and restarted: it
+resumes from the stored cursor, TT sends the boundary fills again, and the store recognises them
+(0 lost, 0 doubled). SIGINT/SIGTERM finish the poll in hand, then exit 0. The SOD TT holds for each
+account is stored at start (so `reconcile` compares like with like).
+
+This command composes `tt` (the client) and `store`, which are sibling layers; that is why it lives
+in the CLI package and not in either of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import time
+
+from zn_ladder.cli.tt_connection import add_connection_args
+
+ORDER = 60
+log = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("monitor", help="capture TT fills into the local store until stopped (Ctrl+C)",
+                       description="Poll TT (or the simulator) for fills and store each exactly once, with the "
+                                   "poll cursor, so a restart resumes where it stopped.")
+    p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
+    p.add_argument("--interval", type=float, default=5.0, metavar="S", help="seconds between polls (default 5)")
+    p.add_argument("--once", action="store_true", help="poll once and exit")
+    p.add_argument("--no-sod", action="store_true", help="do not fetch and store TT's SOD at start")
+    add_connection_args(p)
+    p.set_defaults(run=run)
+
+
+def cursor_source(conn) -> str:
+    """The cursor's name: one per TT environment and address, so SIM and LIVE never share one."""
+    return f"tt_fills:{conn.env}:{conn.base_url.rstrip('/')}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from zn_ladder.cli.tt_connection import open_connection, require_credentials
+    from zn_ladder.domain.errors import InputError
+    from zn_ladder.store.store import Store
+
+    if args.interval <= 0:
+        raise InputError(f"--interval {args.interval} must be a positive number of seconds")
+    stop = threading.Event()
+    _on_signals(stop)
+    with Store.open(args.db) as store, open_connection(args) as conn:
+        require_credentials(conn)
+        return _capture(store, conn, args, stop)
+
+
+def _on_signals(stop: threading.Event) -> None:
+    def handler(signum, _frame) -> None:
+        log.info("signal %s: stopping after the poll in hand", signum)
+        stop.set()
+
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
+
+
+def _capture(store, conn, args: argparse.Namespace, stop: threading.Event) -> int:
+    from zn_ladder.domain.errors import InputError, TTError
+    from zn_ladder.tt.client import TTClient
+    from zn_ladder.tt.fills_cursor import FillCursor
+
+    source = cursor_source(conn)
+    saved = store.get_cursor(source)
+    try:
+        cursor = FillCursor.from_dict(saved) if saved is not None else None
+    except InputError as exc:
+        log.warning("stored cursor for %s unusable (%s): starting from the beginning; duplicates are ignored",
+                    source, exc)
+        cursor = None
+    print(f"monitoring {conn.base_url} ({conn.env}) into {store.path}; "
+          f"{'resuming from the stored cursor' if cursor else 'from the start of the day'}", flush=True)
+    added = polls = 0
+    with TTClient(conn) as client:
+        if not args.no_sod:
+            _store_sod(store, client)
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                page = client.fills_since(cursor)
+            except TTError as exc:
+                if args.once:
+                    raise
+                log.warning("poll failed: %s", exc)
+                print(f"{time.strftime('%H:%M:%S')} TT unreachable: {exc}", flush=True)
+            else:
+                result = store.ingest(page.fills, page.corrections, source="tt_api",
+                                      cursor=(source, page.cursor.to_dict()))
+                cursor = page.cursor
+                polls += 1
+                added += result.added
+                for warning in (*page.warnings, *result.warnings):
+                    print(f"warning: {warning}", flush=True)
+                if result.added or result.corrections_added:
+                    print(f"{time.strftime('%H:%M:%S')} +{result.added} fills ({result.duplicate} repeated), "
+                          f"{result.corrections_added} corrections", flush=True)
+            if args.once:
+                break
+            stop.wait(max(0.0, args.interval - (time.monotonic() - started)))
+    print(f"stopped: {polls} polls, {added} new fills stored", flush=True)
+    return 0
+
+
+def _store_sod(store, client) -> None:
+    """TT's SOD for each account it reports a position for (one request per account, once)."""
+    from zn_ladder.domain.errors import TTError
+
+    try:
+        accounts = sorted({p.account for p in client.positions()})
+        lots = [lot for account in accounts for lot in client.sod(account)]
+    except TTError as exc:
+        log.warning("SOD not fetched: %s", exc)
+        print(f"warning: TT's SOD could not be read ({exc}); positions start from the fills", flush=True)
+        return
+    if lots:
+        result = store.put_sod(lots, source="tt_sod")
+        if result.added:
+            print(f"stored TT's SOD: {result.added} lots", flush=True)
