@@ -141,7 +141,7 @@ class PricingMonkeyReader:
         attempts = max(1, s.attempts)
         for attempt in range(1, attempts + 1):
             try:
-                return action()
+                return self._guarded(action)
             except RETRYABLE as exc:
                 if attempt == attempts:
                     raise
@@ -152,6 +152,18 @@ class PricingMonkeyReader:
                 self._loaded = False
                 self._sleep(delay)
         raise AssertionError("unreachable")
+
+    def _guarded(self, action: Callable[[], Any]) -> Any:
+        """Run `action`; a Playwright error not classified where it happened becomes a SpotError here
+        (a browser that died between two calls, a driver that went away)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            return action()
+        except PlaywrightError as exc:
+            if self._is_closed(exc):
+                raise BrowserCrashedError(f"the browser closed: {first_line(exc)}") from None
+            raise SpotError(f"the browser failed reading {self.settings.url}: {first_line(exc)}") from None
 
     def _read_once(self) -> tuple[str, Price]:
         page = self._ensure_loaded()

@@ -43,6 +43,21 @@ def test_browser_killed_mid_run_is_restarted_and_read_again(pages, tmp_path):
     assert browser_processes(tmp_path) == []  # close() leaves no browser behind
 
 
+def test_crashed_page_renderer_is_recovered(pages, tmp_path):
+    reader = PricingMonkeyReader(reader_settings(pages, tmp_path))
+    try:
+        assert reader.read().raw == "110-08.5"
+        (browser,) = browser_processes(tmp_path)
+        renderers = [p for p in browser.children(recursive=True)
+                     if "--type=renderer" in p.cmdline() and "--top-chrome-webui" not in p.cmdline()]
+        assert renderers
+        for renderer in renderers:
+            renderer.kill()
+        assert reader.read().raw == "110-08.5"
+    finally:
+        reader.close()
+
+
 def test_login_cookie_survives_a_browser_restart_in_the_persistent_profile(pages, tmp_path):
     profile = tmp_path / "profile"
     # Without the login the page redirects to the login form: the error says so.
