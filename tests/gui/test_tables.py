@@ -99,3 +99,28 @@ def test_fills_table_is_newest_first(qtbot):
     assert keys == [f.exec_id for f in sorted(fills, key=lambda f: f.time_ns, reverse=True)]
     table.filter.setText("acc:desk01")
     assert table.proxy.rowCount() == 3
+
+
+def test_sorted_table_inserts_new_rows_in_place_and_keeps_selection(qtbot, qtmodeltester):
+    table = RecordTable("Today's fills", FILL_COLUMNS, fill_key, sort_column=0)
+    qtbot.addWidget(table)
+    fills = _fills(6)
+    table.set_records(fills)
+    qtmodeltester.check(table.proxy)
+    table.view.selectRow(2)
+    selected = table.proxy.index(2, _col(FILL_COLUMNS, "Exec ID")).data(DISPLAY)
+    newest = replace(fills[-1], key="k9", exec_id="E9", time_ns=fills[-1].time_ns + 10**9)
+    middle = replace(fills[2], key="k7", exec_id="E7", time_ns=fills[2].time_ns + 1)
+    inserted = []
+    table.model.rowsInserted.connect(lambda p, a, b: inserted.append((a, b)))
+    table.set_records(fills + [newest, middle])
+    assert sorted(inserted) == [(0, 0), (4, 4)]  # each at its sorted place, not appended and re-sorted
+    keys = [table.proxy.index(r, _col(FILL_COLUMNS, "Exec ID")).data(DISPLAY) for r in range(table.proxy.rowCount())]
+    assert keys == ["E9", "E5", "E4", "E3", "E7", "E2", "E1", "E0"]
+    rows = table.view.selectionModel().selectedRows()
+    assert [r.sibling(r.row(), _col(FILL_COLUMNS, "Exec ID")).data(DISPLAY) for r in rows] == [selected]
+    table.view.sortByColumn(_col(FILL_COLUMNS, "Qty"), Qt.SortOrder.AscendingOrder)
+    qtys = [table.proxy.index(r, _col(FILL_COLUMNS, "Qty")).data(DISPLAY) for r in range(table.proxy.rowCount())]
+    assert [int(q) for q in qtys] == sorted(int(q) for q in qtys)
+    rows = table.view.selectionModel().selectedRows()
+    assert [r.sibling(r.row(), _col(FILL_COLUMNS, "Exec ID")).data(DISPLAY) for r in rows] == [selected]

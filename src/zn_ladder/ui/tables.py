@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt,
-                            Signal)
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex,
+                            QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
                                QWidget)
@@ -106,65 +107,145 @@ FILL_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def order_key(order: WorkingOrder) -> str:
-    return order.order_id
-
-
-def fill_key(fill: Fill) -> str:
-    return fill.key
+#: Row identities: attrgetters, so keying a snapshot of thousands of records runs at C speed.
+order_key: Callable[[WorkingOrder], str] = attrgetter("order_id")
+fill_key: Callable[[Fill], str] = attrgetter("key")
 
 
 class RecordTableModel(QAbstractTableModel):
-    """Rows of frozen records, one per key, updated in place."""
+    """Rows of frozen records, one per key, updated in place.
+
+    Built for a busy day (tens of thousands of fills): cell texts are formatted lazily when a row is
+    shown, and sorting happens here in Python's sort (one key per row) rather than in a proxy calling
+    back into Python for every comparison. New rows are inserted at their sorted place.
+    """
 
     def __init__(self, columns: Sequence[Column], key: Callable[[Any], str], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
         self._key = key
         self._records: list[Any] = []
-        self._texts: list[tuple[str, ...]] = []
-        self._values: list[tuple[Any, ...]] = []
-        self._row_of: dict[str, int] = {}
+        self._keys: list[str] = []
+        self._present: set[str] = set()
+        self._texts: dict[str, tuple[str, ...]] = {}
+        self._sort: tuple[int, bool] | None = None  # (column, descending)
         self.side_colors = (QColor("#4a90e2"), QColor("#ff5a5f"))
 
     def records(self) -> tuple[Any, ...]:
         return tuple(self._records)
 
-    def _cells(self, record: Any) -> tuple[tuple[Any, ...], tuple[str, ...]]:
-        values = tuple(c.value(record) for c in self.columns)
-        return values, tuple(c.text(v, record) for c, v in zip(self.columns, values))
+    def _row_texts(self, row: int) -> tuple[str, ...]:
+        key = self._keys[row]
+        texts = self._texts.get(key)
+        if texts is None:
+            record = self._records[row]
+            texts = self._texts[key] = tuple(c.text(c.value(record), record) for c in self.columns)
+        return texts
+
+    def _sort_value(self, record: Any, column: int) -> Any:
+        value = self.columns[column].value(record)
+        return (0, "") if value is None else (1, int(value) if isinstance(value, Side) else value)
 
     def set_records(self, records: Sequence[Any]) -> None:
-        """Replace the content: rows whose key vanished are removed, new keys appended, others updated."""
-        new_by_key = {self._key(r): r for r in records}
-        gone = [i for i, r in enumerate(self._records) if self._key(r) not in new_by_key]
-        for i in reversed(gone):  # contiguous runs would be nicer; removals are rare and few
-            self.beginRemoveRows(QModelIndex(), i, i)
-            del self._records[i], self._texts[i], self._values[i]
-            self.endRemoveRows()
-        if gone:
-            self._row_of = {self._key(r): i for i, r in enumerate(self._records)}
+        """Replace the content: rows whose key vanished are removed, new keys inserted, others updated.
+
+        O(n) per call, but in C-level steps (map, dict, set) except for the records that are not the
+        very same objects as before: a producer that reuses unchanged records keeps this cheap.
+        """
+        keys = list(map(self._key, records))
+        new_by_key = dict(zip(keys, records))
+        if len(new_by_key) < len(self._keys) or not self._present.issubset(new_by_key):
+            self._remove_gone(new_by_key)
+        news = list(map(new_by_key.__getitem__, self._keys))
         ncols = len(self.columns)
-        for i, old in enumerate(self._records):
-            new = new_by_key[self._key(old)]
-            if new is old or new == old:
+        recs = self._records
+        for i in [i for i, (a, b) in enumerate(zip(recs, news)) if a is not b]:
+            new = news[i]
+            if new == recs[i]:
+                recs[i] = new  # equal: adopt the new object so the next identity check is free
                 continue
-            values, texts = self._cells(new)
-            changed = [c for c in range(ncols) if texts[c] != self._texts[i][c] or values[c] != self._values[i][c]]
-            self._records[i], self._values[i], self._texts[i] = new, values, texts
-            if changed:
-                self.dataChanged.emit(self.index(i, min(changed)), self.index(i, max(changed)), [])
-        added = [r for k, r in new_by_key.items() if k not in self._row_of]
-        if added:
+            k = self._keys[i]
+            before = self._row_texts(i)
+            recs[i] = new
+            self._texts.pop(k, None)
+            after = self._row_texts(i)
+            changed = [c for c in range(ncols) if before[c] != after[c]] or list(range(ncols))
+            self.dataChanged.emit(self.index(i, min(changed)), self.index(i, max(changed)), [])
+        if len(new_by_key) > len(self._present):
+            present = self._present
+            self._insert([r for k, r in new_by_key.items() if k not in present])
+
+    def _remove_gone(self, new_by_key: dict[str, Any]) -> None:
+        gone = [i for i, k in enumerate(self._keys) if k not in new_by_key]
+        # contiguous runs, from the bottom up so earlier row numbers stay valid
+        runs: list[list[int]] = []
+        for i in gone:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i])
+        for first, last in reversed(runs):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for k in self._keys[first:last + 1]:
+                self._present.discard(k)
+                self._texts.pop(k, None)
+            del self._records[first:last + 1], self._keys[first:last + 1]
+            self.endRemoveRows()
+
+    def _insert(self, added: list[Any]) -> None:
+        if self._sort is None or len(added) > 32:
+            # many at once (the first snapshot of the day): append in one go, then one sort
             start = len(self._records)
             self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
-            for r in added:
-                values, texts = self._cells(r)
-                self._row_of[self._key(r)] = len(self._records)
-                self._records.append(r)
-                self._values.append(values)
-                self._texts.append(texts)
+            self._records.extend(added)
+            self._keys.extend(map(self._key, added))
+            self._present.update(self._keys[start:])
             self.endInsertRows()
+            if self._sort is not None:
+                column, descending = self._sort
+                self.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+            return
+        column, descending = self._sort
+        if len(added) > 1:
+            added = sorted(added, key=lambda r: self._sort_value(r, column), reverse=descending)
+        for record in added:  # each at its place: a binary search on the sorted rows
+            value = self._sort_value(record, column)
+            lo, hi = 0, len(self._records)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                other = self._sort_value(self._records[mid], column)
+                if (other > value) if descending else (other < value):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if descending:  # after equal values, so arrival order is kept among equals
+                while lo < len(self._records) and self._sort_value(self._records[lo], column) == value:
+                    lo += 1
+            self.beginInsertRows(QModelIndex(), lo, lo)
+            self._records.insert(lo, record)
+            k = self._key(record)
+            self._keys.insert(lo, k)
+            self._present.add(k)
+            self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            self._sort = None
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self._sort = (column, descending)
+        self.layoutAboutToBeChanged.emit()
+        old_keys = self._keys
+        pairs = sorted(zip(self._records, self._keys), key=lambda p: self._sort_value(p[0], column),
+                       reverse=descending)
+        self._records = [p[0] for p in pairs]
+        self._keys = [p[1] for p in pairs]
+        new_rows = {k: i for i, k in enumerate(self._keys)}
+        persistent = self.persistentIndexList()
+        if persistent:
+            moved = [self.index(new_rows[old_keys[p.row()]], p.column()) for p in persistent]
+            self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
 
     # -- Qt model interface ---------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -183,14 +264,14 @@ class RecordTableModel(QAbstractTableModel):
             return None
         r, c = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[r][c]
+            return self._row_texts(r)[c]
         if role == SortRole:
-            value = self._values[r][c]
+            value = self.columns[c].value(self._records[r])
             return int(value) if isinstance(value, Side) else value
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.columns[c].align
         if role == Qt.ItemDataRole.ForegroundRole and self.columns[c].color == "side":
-            return self.side_colors[0] if self._values[r][c] is Side.BUY else self.side_colors[1]
+            return self.side_colors[0] if self.columns[c].value(self._records[r]) is Side.BUY else self.side_colors[1]
         if role == Qt.ItemDataRole.ToolTipRole and getattr(self._records[r], "what_if", False):
             return "What-if order: hypothetical, never sent to TT"
         return None
@@ -210,7 +291,6 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SortRole)
         self._terms: list[tuple[int | None, str]] = []
 
     def set_filter_text(self, text: str) -> None:
@@ -246,12 +326,12 @@ class RecordFilterProxy(QSortFilterProxyModel):
                 return False
         return True
 
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
-        a, b = left.data(SortRole), right.data(SortRole)
-        try:
-            return a < b
-        except TypeError:
-            return str(a) < str(b)
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the source model's (one Python sort, not a C++ sort calling back per comparison);
+        this proxy only filters and keeps the source's order."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
 
 class RecordTable(QWidget):
