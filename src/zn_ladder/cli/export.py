@@ -3,7 +3,7 @@
 The fills CSV has the old fill monitor's exact columns (Date, Time, InstrumentId, ... CurrentUser) so
 the desk's spreadsheets keep working: fills as they stand (busts left out, corrections applied), oldest
 first, Date and Time in this computer's local time as the old monitor wrote them, Price in decimal
-points, Quantity as `1.0`. Fields the store does not keep (InstrumentId, MarketId, OrderStatus,
+points as Python printed TT's float (`111.0`, `111.28125`; exact for 1/64ths), Quantity as `1.0`. Fields the store does not keep (InstrumentId, MarketId, OrderStatus,
 Exchange) are empty. `--out` is written to a temporary file and renamed, so an open copy is never
 left half-written.
 """
@@ -80,7 +80,7 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None) -> int:
 
     from zn_ladder.domain.errors import InputError
     from zn_ladder.domain.instruments import product_of_contract
-    from zn_ladder.domain.prices import Price, format_price
+    from zn_ladder.domain.prices import Price
     from zn_ladder.store.fills import live_fills
 
     writer = csv.writer(out, lineterminator="\n")
@@ -95,7 +95,7 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None) -> int:
             except InputError:
                 continue  # the store only holds known products; be safe with old rows
         local = dt.datetime.fromtimestamp(f.time_ns / 1e9)
-        price = format_price(Price.from_ticks(f.price, product), product, "decimal")
+        price = repr(float(Price.from_ticks(f.price, product).value))  # as the old monitor wrote it: 111.0
         buy = int(f.side) > 0
         writer.writerow((local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S.") + f"{local.microsecond // 1000:03d}",
                          "", "", "1" if buy else "2", "BUY" if buy else "SELL", f"{f.qty}.0", price, f.order_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zn_ladder.cli.inputs import FillBatch
@@ -37,8 +37,7 @@ class StoredBook:
         return (self.position * mark_ticks - cost) * self.product.tick_value
 
 
-def books_from_store(args: argparse.Namespace, contract: str, product: Product) -> tuple[dict[str, StoredBook],
-                                                                                          FillBatch]:
+def books_from_store(args: argparse.Namespace, contract: str, product: Product) -> tuple[Any, FillBatch]:
     from zn_ladder.cli.inputs import FillBatch
     from zn_ladder.domain.errors import InputError
     from zn_ladder.domain.lots import Lot

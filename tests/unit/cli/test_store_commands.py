@@ -1,0 +1,127 @@
+"""`zn-ladder import`, `pnl --db` and `export`, run as real processes against real store files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from pathlib import Path
+
+IMPORT_KEYS = {"path", "kind", "added", "duplicate", "skipped", "warnings"}
+
+
+def _json(result) -> dict:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_import_every_fixture_then_again_adds_nothing(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    files = [str(fixtures_dir / n) for n in ("fill_monitor_sample.csv", "tt_audit_trail_sample.csv",
+                                             "tt_fills_widget_copy_sample.csv", "actant_sod_sample.csv")]
+    first = _json(run_cli("import", *files, "--db", str(db), "--json"))
+    rows = first["files"]
+    assert [set(r) for r in rows] == [IMPORT_KEYS] * 4
+    assert [r["kind"] for r in rows] == ["fill_monitor", "audit_trail", "fills_widget", "actant_sod"]
+    monitor, audit_trail, widget, sod = rows
+    # 300 rows, 3 ES Jun25 rows skipped with a warning naming the contract
+    assert (monitor["added"], monitor["duplicate"], monitor["skipped"]) == (297, 0, 3)
+    assert all("ES Jun25" in w for w in monitor["warnings"])
+    # the Audit Trail and the Fills widget hold the same executions as the fill monitor (same order
+    # ids and cumulative quantities): recognised, not added twice
+    assert (audit_trail["added"], audit_trail["duplicate"]) == (0, 56)
+    assert (widget["added"], widget["duplicate"]) == (0, 60)
+    assert (sod["added"], sod["skipped"]) == (1, 1)
+    assert all(isinstance(r["warnings"], list) for r in rows)
+
+    again = _json(run_cli("import", *files, "--db", str(db), "--json"))["files"]
+    assert [r["added"] for r in again] == [0, 0, 0, 0]
+    assert [r["duplicate"] for r in again] == [297, 56, 60, 1]
+    text = run_cli("import", files[0], "--db", str(db))
+    assert text.returncode == 0
+    assert "nothing new, all 297 were already in the store" in text.stdout
+
+
+def test_import_of_a_bad_file_exits_2_and_leaves_the_store_unchanged(run_cli, fixtures_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    _json(run_cli("import", str(fixtures_dir / "fill_monitor_sample.csv"), "--db", str(db), "--json"))
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello\nthis is not a fill file\n")
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    result = run_cli("import", str(fixtures_dir / "tt_audit_trail_sample.csv"), str(bad), "--db", str(db))
+    assert result.returncode == 2
+    assert "notes.txt" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+
+
+def test_corrupt_store_exits_2_with_a_clear_message(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    db.write_bytes(b"\x00garbage" * 500)
+    result = run_cli("import", str(fixtures_dir / "fill_monitor_sample.csv"), "--db", str(db))
+    assert result.returncode == 2
+    assert "damaged or is not a zn_ladder database" in result.stderr
+    assert db.read_bytes() == b"\x00garbage" * 500
+
+
+def test_pnl_from_the_store_equals_pnl_from_the_file(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    fills = str(fixtures_dir / "fill_monitor_sample.csv")
+    _json(run_cli("import", fills, "--db", str(db), "--json"))
+    for method in ("lifo", "fifo"):
+        args = ("--contract", "ZN Sep25", "--product", "ZN", "--method", method, "--mark", "111'08", "--json")
+        from_file = _json(run_cli("pnl", fills, *args))
+        from_db = _json(run_cli("pnl", "--db", str(db), *args))
+        assert set(from_db) == set(from_file)
+        for key in ("method", "contract", "position", "realized", "unrealized", "mark", "average_open_price",
+                    "open_lots", "fills"):
+            assert from_db[key] == from_file[key], key
+        assert from_db["position"] == 58 and isinstance(from_db["realized"], (int, float))
+
+
+def test_pnl_db_refuses_files_and_a_missing_store(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    missing = run_cli("pnl", "--db", str(tmp_path / "none.sqlite3"), "--contract", "ZN Sep25")
+    assert missing.returncode == 2 and "no store at" in missing.stderr
+    db = tmp_path / "s.sqlite3"
+    _json(run_cli("import", str(fixtures_dir / "fill_monitor_sample.csv"), "--db", str(db), "--json"))
+    both = run_cli("pnl", str(fixtures_dir / "fill_monitor_sample.csv"), "--db", str(db), "--contract", "ZN Sep25")
+    assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_export_fills_keeps_the_fill_monitor_layout(run_cli, cli_env, fixtures_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    sample = fixtures_dir / "fill_monitor_sample.csv"
+    _json(run_cli("import", str(sample), "--db", str(db), "--json"))
+    out = tmp_path / "fills.csv"
+    cli_env["TZ"] = "America/New_York"  # the old monitor wrote the desk's local time
+    result = run_cli("export", "--db", str(db), "--what", "fills", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    with sample.open(newline="") as f:
+        original = list(csv.DictReader(f))
+    with out.open(newline="") as f:
+        reader = csv.DictReader(f)
+        exported = list(reader)
+    assert reader.fieldnames == list(original[0].keys())
+    assert len(exported) == 297
+    by_stamp = {(r["TimeStamp"], r["OrderId"]): r for r in original}
+    for row in exported:
+        src = by_stamp[(row["TimeStamp"], row["OrderId"])]
+        for column in ("Date", "Time", "Side", "SideName", "Quantity", "Price", "OrderId", "AccountId",
+                       "TransactTime", "ExecId", "Contract", "CurrentUser"):
+            assert row[column] == src[column], (column, row, src)
+    # and what was exported imports back as the same executions
+    again = _json(run_cli("import", str(out), "--db", str(db), "--json"))["files"][0]
+    assert (again["added"], again["duplicate"]) == (0, 297)
+
+
+def test_export_pnl_csv_to_stdout(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    _json(run_cli("import", str(fixtures_dir / "fill_monitor_sample.csv"), "--db", str(db), "--json"))
+    result = run_cli("export", "--db", str(db), "--what", "pnl", "--contract", "ZN Sep25")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert [(r["method"], r["position"]) for r in rows] == [("fifo", "58"), ("lifo", "58")]
+    lifo = _json(run_cli("pnl", "--db", str(db), "--contract", "ZN Sep25", "--method", "lifo", "--json"))
+    assert float(rows[1]["realized"]) == lifo["realized"]
+    assert os.path.getsize(db) > 0
