@@ -323,7 +323,10 @@ class MainWindow(QMainWindow):
             new = set()  # the first snapshot is history, not news
         else:
             new = keys - self._seen_fills
-        self._seen_fills = keys if self._seen_fills is None else self._seen_fills | keys
+        if self._seen_fills is None:
+            self._seen_fills = keys
+        else:
+            self._seen_fills.update(keys)
         if new:
             self.notifier.notify([f for f in snap.fills if f.key in new])
 

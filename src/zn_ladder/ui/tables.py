@@ -134,7 +134,7 @@ class RecordTableModel(QAbstractTableModel):
     def records(self) -> tuple[Any, ...]:
         return tuple(self._records)
 
-    def _row_texts(self, row: int) -> tuple[str, ...]:
+    def row_texts(self, row: int) -> tuple[str, ...]:
         key = self._keys[row]
         texts = self._texts.get(key)
         if texts is None:
@@ -165,10 +165,10 @@ class RecordTableModel(QAbstractTableModel):
                 recs[i] = new  # equal: adopt the new object so the next identity check is free
                 continue
             k = self._keys[i]
-            before = self._row_texts(i)
+            before = self.row_texts(i)
             recs[i] = new
             self._texts.pop(k, None)
-            after = self._row_texts(i)
+            after = self.row_texts(i)
             changed = [c for c in range(ncols) if before[c] != after[c]] or list(range(ncols))
             self.dataChanged.emit(self.index(i, min(changed)), self.index(i, max(changed)), [])
         if len(new_by_key) > len(self._present):
@@ -264,7 +264,7 @@ class RecordTableModel(QAbstractTableModel):
             return None
         r, c = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._row_texts(r)[c]
+            return self.row_texts(r)[c]
         if role == SortRole:
             value = self.columns[c].value(self._records[r])
             return int(value) if isinstance(value, Side) else value
@@ -317,7 +317,11 @@ class RecordFilterProxy(QSortFilterProxyModel):
         if not self._terms:
             return True
         model = self.sourceModel()
-        cells = [str(model.index(source_row, c, source_parent).data()).lower() for c in range(model.columnCount())]
+        if isinstance(model, RecordTableModel):  # fast path: the cached texts, no QVariant round trips
+            cells = [text.lower() for text in model.row_texts(source_row)]
+        else:
+            cells = [str(model.index(source_row, c, source_parent).data()).lower()
+                     for c in range(model.columnCount())]
         for column, needle in self._terms:
             if column is None:
                 if not any(needle in cell for cell in cells):
