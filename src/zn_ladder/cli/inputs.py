@@ -13,33 +13,58 @@ Shared by `ladder` and `pnl` so both read, merge and filter the same way:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from zn_ladder.domain.instruments import Product
-from zn_ladder.domain.records import Fill, FillCorrection, SodLot, WorkingOrder
+if TYPE_CHECKING:  # imported where used: `zn-ladder --help` imports this module and must stay fast
+    from zn_ladder.domain.instruments import Product
+    from zn_ladder.domain.records import Fill, FillCorrection, SodLot, WorkingOrder
+    from zn_ladder.importers.fill_monitor import RawFill
+    from zn_ladder.importers.result import FileKind
 
 #: Sources whose `time_ns` is a real execution time (comparable across files).
 _REAL_CLOCK = {"fill_monitor", "tt_fills"}
 
 
-@dataclass(frozen=True)
-class FillBatch:
-    """Fills for a command, in execution order, with everything a user should be told about them."""
+class FillBatch(NamedTuple):
+    """Fills for a command, in execution order, with everything a user should be told about them.
 
-    fills: tuple[Fill, ...]
+    `rows` is what lot matching reads: one `RawFill`-shaped tuple per fill (see
+    `zn_ladder.importers.fill_monitor.RawFill`) whose exec-id slot holds the de-duplication key, empty
+    when the fill is unique by construction. The fast path for one big fill-monitor file fills `rows`
+    straight from the CSV scan and leaves `fills` empty: building 200,000 `Fill` records would cost more
+    than the whole matching.
+    """
+
+    fills: tuple[Fill, ...] = ()
     corrections: tuple[FillCorrection, ...] = ()
     #: "file: row N: reason" lines, one per skipped row, plus per-file notes (duplicates, corrections).
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
     #: Rows the importers skipped plus duplicate executions dropped.
     skipped: int = 0
+    rows: Sequence[RawFill] = ()
+
+    @classmethod
+    def of_fills(cls, fills: Sequence[Fill], *, corrections: Sequence[FillCorrection] = (),
+                 warnings: Sequence[str] = (), skipped: int = 0) -> FillBatch:
+        rows = [(f.time_ns, 0, f.account, f.contract, f.side, f.qty, f.price, f.order_id, f.key, f.user)
+                for f in fills]
+        return cls(tuple(fills), tuple(corrections), tuple(warnings), skipped, rows)
 
 
-def read_fills(paths: Sequence[str], *, kind: str | None = None, default_contract: str | None = None) -> FillBatch:
-    """Fills of every file in `paths`, merged and de-duplicated (see the module docstring)."""
+def read_fills(paths: Sequence[str], *, kind: str | None = None, default_contract: str | None = None,
+               records: bool = True) -> FillBatch:
+    """Fills of every file in `paths`, merged and de-duplicated (see the module docstring).
+
+    With `records=False` a single fill-monitor file skips building `Fill` records (`rows` only).
+    """
+    from zn_ladder.domain.errors import InputError
     from zn_ladder.domain.lots import apply_corrections
-    from zn_ladder.importers.detect import read_file
+    from zn_ladder.importers.detect import parse_kind, read_file
 
+    if not records and len(paths) == 1:
+        fast = _fast_fill_monitor(paths[0], parse_kind(kind) if kind else None)
+        if fast is not None:
+            return fast
     per_file: list[tuple[str, tuple[Fill, ...]]] = []
     corrections: list[FillCorrection] = []
     warnings: list[str] = []
@@ -48,10 +73,8 @@ def read_fills(paths: Sequence[str], *, kind: str | None = None, default_contrac
     for path in paths:
         result = read_file(path, kind, default_contract=default_contract)
         if result.orders or result.sod:
-            from zn_ladder.domain.errors import InputError
-
             raise InputError(f"{path}: {result.kind.a_label} holds no fills")
-        name = Path(path).name
+        name = _name(path)
         warnings.extend(f"{name}: {w}" for w in result.warnings)
         skipped += result.skipped
         per_file.append((name, result.fills))
@@ -67,11 +90,34 @@ def read_fills(paths: Sequence[str], *, kind: str | None = None, default_contrac
     if corrections:
         unmatched: list[FillCorrection] = []
         fills = apply_corrections(fills, corrections, unmatched=unmatched)
-        applied = len(corrections) - len(unmatched)
-        warnings.append(f"{applied} busts/corrections applied")
         warnings.extend(f"correction {c.key!r} refers to execution {c.ref_key!r}, which is not in the files: ignored"
                         for c in unmatched)
-    return FillBatch(tuple(fills), tuple(corrections), tuple(warnings), skipped)
+    return FillBatch.of_fills(fills, corrections=corrections, warnings=warnings, skipped=skipped)
+
+
+def _fast_fill_monitor(path: str, kind: FileKind | None) -> FillBatch | None:
+    """The rows of one fill-monitor file straight from its scan, or None for any other kind of file."""
+    from zn_ladder.importers import fill_monitor
+    from zn_ladder.importers.detect import detect_kind
+    from zn_ladder.importers.result import FileKind
+    from zn_ladder.importers.text import read_text
+
+    text = read_text(path)
+    if (kind or detect_kind(path, text)) is not FileKind.FILL_MONITOR:
+        return None
+    from pathlib import Path
+
+    rows, warnings, _ = fill_monitor.scan(Path(path), text)
+    name = _name(path)
+    # Within one file a fill without exec id is unique by construction (its key is the order id and
+    # the order's running quantity), so only exec ids need de-duplicating: they stay in their slot.
+    return FillBatch(warnings=tuple(f"{name}: {w}" for w in warnings), skipped=len(warnings), rows=rows)
+
+
+def _name(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).name
 
 
 def _merge(per_file: list[tuple[str, tuple[Fill, ...]]], *, by_time: bool) -> tuple[list[Fill], dict[str, int]]:
@@ -102,7 +148,7 @@ def read_sod(path: str | None) -> tuple[tuple[SodLot, ...], tuple[str, ...]]:
     from zn_ladder.importers.result import FileKind
 
     result = read_file(path, FileKind.ACTANT_SOD)
-    name = Path(path).name
+    name = _name(path)
     return result.sod, tuple(f"{name}: {w}" for w in result.warnings)
 
 
@@ -113,12 +159,14 @@ def read_orders(path: str, product: Product) -> tuple[tuple[WorkingOrder, ...], 
     from zn_ladder.importers.result import FileKind
 
     result = read_file(path, FileKind.TT_ORDERS, default_contract=product.symbol)
-    name = Path(path).name
+    name = _name(path)
     return result.orders, tuple(f"{name}: {w}" for w in result.warnings)
 
 
 def sod_for(lots: Iterable[SodLot], contract: str, product: Product, account: str | None) -> list[SodLot]:
     """The SOD lots of `contract`: exact matches, and product-only lots (Actant's "ZN") re-labelled."""
+    from dataclasses import replace
+
     chosen = []
     for lot in lots:
         if account is not None and lot.account != account:

@@ -31,7 +31,7 @@ def read_text(path: Path | str) -> str:
         raise InputError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError(f"{path}: the file is empty")
     if b"\x00" in data[:4096]:
         raise InputError(f"{path}: a binary file, not a CSV or JSON export")

@@ -1,0 +1,64 @@
+"""`zn-ladder --help` start-up: median wall time of 20 whole processes (target <= 150 ms).
+
+Also prints the CPU time of the process (less disturbed by other jobs on a shared machine) and the
+slowest imports of one run (`python -X importtime`), which is where start-up time goes.
+
+    /work/venv/bin/python bench/bench_cli_startup.py [--runs 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def command() -> list[str]:
+    script = Path(sys.executable).with_name("zn-ladder")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "zn_ladder"]
+
+
+def run_once(args: list[str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def slowest_imports(top: int = 8) -> list[tuple[int, str]]:
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "zn_ladder", "--help"], capture_output=True,
+                         text=True, check=True)
+    rows = []
+    for line in out.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            rows.append((int(parts[1]), parts[2].rstrip()))
+    return sorted(rows, reverse=True)[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    opts = parser.parse_args()
+    args = [*command(), "--help"]
+    run_once(args)  # warm the page cache and .pyc files
+    samples = [run_once(args) for _ in range(opts.runs)]
+    baseline = [run_once([sys.executable, "-c", "pass"]) for _ in range(5)]
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
+    print(f"zn-ladder --help: median wall {statistics.median(s[0] for s in samples) * 1000:.0f} ms, "
+          f"cpu {statistics.median(s[1] for s in samples) * 1000:.0f} ms over {opts.runs} runs (target <= 150 ms); "
+          f"bare python: {statistics.median(s[0] for s in baseline) * 1000:.0f} ms")
+    print("slowest imports (cumulative us):")
+    for micros, name in slowest_imports():
+        print(f"  {micros:>8}  {name}")
+
+
+if __name__ == "__main__":
+    main()
