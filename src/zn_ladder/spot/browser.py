@@ -170,8 +170,9 @@ def launch_context(playwright: Playwright, settings: BrowserSettings) -> Browser
                 "to the path of an installed Chromium-family browser") from None
         if "Executable doesn't exist" in message or "ENOENT" in message:
             raise BrowserMissingError(f"browser executable {choice.describe()} cannot be started") from None
-        if "ProcessSingleton" in message or "profile" in message.lower() and "in use" in message.lower() \
-                or "SingletonLock" in message:
+        lowered = message.lower()
+        in_use = "profile" in lowered and "in use" in lowered
+        if in_use or "processsingleton" in lowered or "singletonlock" in lowered:
             raise ProfileInUseError(
                 f"the browser profile {profile} is in use by another browser (another zn-ladder?); close it "
                 "or use a different profile folder") from None
