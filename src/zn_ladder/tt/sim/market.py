@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 ANCHOR_TICKS = 110 * 64 + 32
 _QTYS = (1, 1, 2, 2, 3, 5, 5, 5, 10, 10, 15, 20, 25, 40, 50)
 _EXEC_ALPHABET = string.ascii_letters + string.digits
-#: An order further than this from the market is cancelled (traders pull stale orders).
-_STALE_TICKS = 48
+#: A stop further than this from the market is cancelled (traders pull stale orders); limits are
+#: pulled a little beyond the band where new ones are placed, so the book follows the market.
+_STALE_STOP_TICKS = 40
 
 
 class Market:
@@ -46,9 +47,6 @@ class Market:
         self._rng = random.Random(config.seed)
         self._wall = config.start_time_ns is None
         start = time.time_ns() if self._wall else int(config.start_time_ns)  # type: ignore[arg-type]
-        if config.history_fills:
-            # History lies in the past of the start, about one step per expected fill.
-            start -= config.history_fills * config.step_ns * 2
         self._clock = start
         self._trade_date = datetime.fromtimestamp(start / 1e9, tz=timezone.utc).strftime("%Y%m%d")
         self._price = ANCHOR_TICKS + self._rng.randint(-16, 16)
@@ -59,16 +57,31 @@ class Market:
         self._recent: deque[dict[str, Any]] = deque(maxlen=20)
         self._seq = 0
         self._steps = 0
+        #: Whether an order left the book since the last replenish (skips needless work per step).
+        self._book_changed = True
         self.ledger = Ledger()
         for account in config.accounts:
             sod_qty = self._rng.choice((-40, -25, -10, 0, 10, 20, 30, 50))
             self.ledger.set_sod(account, sod_qty, self._price + self._rng.randint(-24, 24))
         self._replenish()
         if config.history_fills:
-            wall, self._wall = self._wall, False
-            while len(self.ledger.records) < config.history_fills:
-                self._step_once()
-            self._wall = wall
+            self._build_history(config.history_fills, start)
+
+    def _build_history(self, count: int, end_ns: int) -> None:
+        """Publish `count` fills that happened before `end_ns` (then the market goes on from there)."""
+        wall, self._wall = self._wall, False
+        while len(self.ledger.records) < count:
+            self._step_once()
+        self._wall = wall
+        # Slide the history so that it ends at the start: it happened earlier today, not in the future.
+        offset = end_ns - self._clock
+        for record in self.ledger.records:
+            record["timeStamp"] += offset
+            record["transactTime"] += offset
+        self.ledger.stamps = [s + offset for s in self.ledger.stamps]
+        for order in (*self._working.values(), *self._done.values()):
+            order.time_ns += offset
+        self._clock = end_ns
 
     # ----------------------------------------------------------------- public, thread-safe
     def step(self, n: int = 1) -> None:
@@ -182,12 +195,15 @@ class Market:
         self._fill_reached(old, self._price)
         if self.ledger.effective and self._rng.random() < self._cfg.correction_rate:
             self._amend_a_trade()
-        self._cancel_stale()
-        self._replenish()
+        if delta:
+            self._cancel_stale()
+        if self._book_changed:
+            self._replenish()
 
     def _fill_reached(self, old: int, new: int) -> None:
         # Orders nearest the old price fill first; the order of iteration is the creation order.
-        reached = [(o, o.fills_when(old, new)) for o in self._working.values()]
+        lo, hi = min(old, new), max(old, new)
+        reached = [(o, o.fills_when(old, new)) for o in self._working.values() if lo <= o.price <= hi]
         reached = [(o, how) for o, how in reached if how]
         reached.sort(key=lambda pair: (abs(pair[0].price - old), pair[0].seq))
         for order, how in reached:
@@ -265,17 +281,22 @@ class Market:
         """Move a filled or cancelled order out of the working book; keep the latest few for lookups."""
         self._working.pop(order.order_id, None)
         self._done[order.order_id] = order
+        self._book_changed = True
         while len(self._done) > 2_000:
             self._done.popitem(last=False)
 
     # ----------------------------------------------------------------- the book
     def _cancel_stale(self) -> None:
-        for order in [o for o in self._working.values() if abs(o.price - self._price) > _STALE_TICKS]:
+        limit_band = 3 * self._cfg.orders_per_side + 6
+        stale = [o for o in self._working.values()
+                 if abs(o.price - self._price) > (limit_band if o.kind == "limit" else _STALE_STOP_TICKS)]
+        for order in stale:
             order.status = CANCELED
             self._retire(order)
 
     def _replenish(self) -> None:
         """Keep each account's book full: limits on both sides, and one protective stop each way."""
+        self._book_changed = False
         per_side = self._cfg.orders_per_side
         for account in self._cfg.accounts:
             mine = [o for o in self._working.values() if o.account == account]

@@ -143,12 +143,27 @@ def test_price_walk_stays_around_110():
     assert ANCHOR_TICKS - 3 * 64 < lowest and highest < ANCHOR_TICKS + 3 * 64
 
 
-def test_history_is_published_before_the_first_request():
+def test_history_is_published_before_the_first_request_and_ends_at_the_start():
     m = _market(history_fills=300)
-    assert len(m.published_records()) >= 300
-    count = len(m.published_records())
+    history = m.published_records()
+    assert len(history) >= 300
+    assert history[-1]["timeStamp"] <= START and history[0]["timeStamp"] < START - 60 * 10**9
+    assert [r["timeStamp"] for r in history] == sorted(r["timeStamp"] for r in history)
+    assert all(o["dateTime"] <= START for o in m.working_orders())
+    count = len(history)
     m.step_until_fills(5)
     assert len(m.published_records()) >= count + 5
+    assert m.published_records()[count]["timeStamp"] > START
+
+
+def test_history_with_the_wall_clock_lies_in_the_past():
+    import time
+
+    m = Market(SimConfig(history_fills=50))
+    now = time.time_ns()
+    assert m.published_records()[-1]["timeStamp"] <= now
+    m.step_until_fills(3)
+    assert abs(m.published_records()[-1]["timeStamp"] - time.time_ns()) < 10 * 10**9
 
 
 def test_ground_truth_is_a_copy():
