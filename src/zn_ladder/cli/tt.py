@@ -79,7 +79,7 @@ def _fills(client: Any, args: argparse.Namespace) -> int:
     page = client.fills_since(cursor)
     _warn(page.warnings)
     fills = []
-    for f in sorted(page.fills, key=lambda f: (f.time_ns, f.key)):
+    for f in sorted(page.fills, key=lambda f: f.time_ns):  # stable: TT order within a timestamp
         tt, dec = _price(f.price, f.contract)
         fills.append({"key": f.key, "exec_id": f.exec_id, "order_id": f.order_id, "account": f.account,
                       "contract": f.contract, "side": f.side.name, "qty": f.qty, "price": tt, "price_decimal": dec,
