@@ -123,3 +123,47 @@ def test_faults_are_deterministic_for_a_seed(start_sim):
     assert first == again
     assert first != other
     assert 5 <= sum(drawn.values()) <= 30  # about 40 % of 40
+
+
+def test_504_on_request(start_sim):
+    sim, tt = _faulty(start_sim, "504")
+    assert tt.get("ttpds/markets").status_code == 504
+
+
+def test_redirect_is_a_303_that_a_client_follows(start_sim):
+    sim, tt = _faulty(start_sim, "redirect")
+    answer = tt.get("ttpds/markets")
+    assert answer.status_code == 200 and answer.json()["markets"]
+    assert [r.status_code for r in answer.history] == [303]
+    assert [r.status for r in sim.request_log][-2:] == [303, 200]
+    no_follow = tt.session.get(answer.history[0].url, allow_redirects=False, timeout=5,
+                               headers={"x-api-key": tt.key, "Authorization": f"Bearer {tt.token}"})
+    assert no_follow.status_code == 303 and "ttsimRedirected=1" in no_follow.headers["Location"]
+
+
+def test_status_not_ok_in_a_200(start_sim):
+    sim, tt = _faulty(start_sim, "not_ok")
+    answer = tt.get("ttledger/orders")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "Failed" and answer.json()["status_message"]
+
+
+def test_null_field(start_sim):
+    sim, tt = _faulty(start_sim, "null_field")
+    sim.market.step_until_fills(3)
+    fills = tt.get("ttledger/fills", minTimestamp=0).json()["fills"]
+    assert fills[0]["lastPx"] is None and fills[1]["lastPx"] is not None
+    instrument = tt.get(f"ttpds/instrument/{fills[1]['instrumentId']}").json()["instrument"][0]
+    assert instrument["tickSize"] is None
+
+
+def test_broken_content_length_is_400(sim):
+    import socket
+    from urllib.parse import urlsplit
+
+    host, port = urlsplit(sim.url).hostname, urlsplit(sim.url).port
+    with socket.create_connection((host, port), timeout=5) as conn:
+        conn.sendall(b"POST /ttid/ext_prod_sim/token?requestId=a-b--0b5c0a8e-3b8e-4e0f-9a3c-2f1d6f1d2e3a "
+                     b"HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\n\r\n")
+        reply = conn.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 400")

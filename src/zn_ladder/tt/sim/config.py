@@ -13,8 +13,10 @@ from dataclasses import dataclass
 DEMO_API_KEY = "00000000-demo-4000-8000-zn0ladder000"
 DEMO_API_SECRET = "11111111-demo-4111-8111-zn0ladder111"
 
-#: Every kind of failure the simulator can inject (see `faults.py`).
+#: The failures injected by default when `fault_rate` > 0 (see `faults.py`).
 FAULT_KINDS: tuple[str, ...] = ("500", "502", "503", "hang", "non_json", "missing_field", "string_numbers")
+#: Further failures a test may ask for by name in `fault_kinds` (not drawn unless listed).
+EXTRA_FAULT_KINDS: tuple[str, ...] = ("504", "redirect", "not_ok", "null_field")
 
 ENVIRONMENTS: tuple[str, ...] = ("ext_prod_sim", "ext_uat_cert", "ext_prod_live")
 
@@ -40,7 +42,7 @@ class SimConfig:
     token_post_interval: float | None = None
     #: Probability that a data GET gets a fault instead of its answer (0 = never).
     fault_rate: float = 0.0
-    #: Which faults may be drawn (subset of FAULT_KINDS).
+    #: Which faults may be drawn (from FAULT_KINDS and EXTRA_FAULT_KINDS).
     fault_kinds: tuple[str, ...] = FAULT_KINDS
     #: Whether the token POST may also be hit by a fault.
     fault_token: bool = False
@@ -69,9 +71,10 @@ class SimConfig:
     def __post_init__(self) -> None:
         if not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError(f"fault_rate {self.fault_rate} must lie between 0 and 1")
-        unknown = set(self.fault_kinds) - set(FAULT_KINDS)
+        unknown = set(self.fault_kinds) - set(FAULT_KINDS) - set(EXTRA_FAULT_KINDS)
         if unknown or not self.fault_kinds:
-            raise ValueError(f"fault_kinds {self.fault_kinds} must be a non-empty subset of {FAULT_KINDS}")
+            raise ValueError(f"fault_kinds {self.fault_kinds} must be a non-empty subset of "
+                             f"{FAULT_KINDS + EXTRA_FAULT_KINDS}")
         if self.page_size < 1:
             raise ValueError("page_size must be at least 1")
         if self.rate_limit is not None and self.rate_limit <= 0:

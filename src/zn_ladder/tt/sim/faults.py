@@ -5,6 +5,10 @@ client's timeout, then 504; ends at once when the server stops); "non_json" (a 2
 proxy page); "missing_field" (a 200 whose body lacks `lastPage`, or `status` when it has none);
 "string_numbers" (a 200 whose numbers all come as strings, which TT does in places). Only the last is
 harmless to a tolerant client; the others must make it retry or report, never lose a fill.
+
+Drawn only when a test lists them (config.EXTRA_FAULT_KINDS): "504"; "redirect" (a 303 to the same
+resource, which a client must follow); "not_ok" (a 200 whose JSON says status "Failed"); "null_field"
+(a 200 whose first record has a key field set to null, as real TT answers sometimes do).
 """
 
 from __future__ import annotations
@@ -39,6 +43,30 @@ class FaultPlan:
 def drop_a_field(body: dict[str, Any]) -> dict[str, Any]:
     out = dict(body)
     out.pop("lastPage" if "lastPage" in out else "status", None)
+    return out
+
+
+#: Fields set to null by "null_field", the first one a record has.
+_NULLABLE = ("lastPx", "price", "netPosition", "tickSize", "alias", "name")
+
+
+def null_a_field(body: dict[str, Any]) -> dict[str, Any]:
+    """A copy whose first record (of the first list of records) has one key field set to None."""
+    out = dict(body)
+    for key, value in out.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            first = dict(value[0])
+            name = next((n for n in _NULLABLE if n in first), next(iter(first)))
+            first[name] = None
+            out[key] = [first, *value[1:]]
+            return out
+        if isinstance(value, dict) and key not in ("headers",):
+            record = dict(value)
+            name = next((n for n in _NULLABLE if n in record), next(iter(record), None))
+            if name is not None:
+                record[name] = None
+                out[key] = record
+                return out
     return out
 
 

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 SERVICES = ("ttid", "ttledger", "ttmonitor", "ttpds", "ttuser")
 GATEWAY_MESSAGE = "Invalid key=value pair (missing equal-sign) in Authorization header"
 _UUID4 = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+#: Marks a request that followed a "redirect" fault, so that it is not faulted again.
+_REDIRECTED = "ttsimRedirected"
 REQUEST_ID = re.compile(rf"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+--{_UUID4}$")
 
 
@@ -222,11 +224,19 @@ class SimulatorServer:
         split = urlsplit(handler.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         headers = {k.lower(): v for k, v in handler.headers.items()}
-        body = b""
-        length = int(headers.get("content-length") or 0)
-        if length:
-            body = handler.rfile.read(length)
-        answer, fault = self._decide(method, split.path, query, headers, body)
+        try:
+            length = int(headers.get("content-length") or 0)
+            body = handler.rfile.read(length) if length > 0 else b""
+            answer, fault = self._decide(method, split.path, query, headers, body)
+        except ValueError:
+            answer, fault = error(400, "Failed", "Content-Length is not a number"), None
+            handler.close_connection = True
+        except Exception:  # a bug here must answer 500, not drop the connection
+            log.exception("simulator failed on %s %s", method, split.path)
+            answer, fault = error(500, "Error", "the simulator failed on this request"), None
+        if fault == "redirect" and method == "GET":
+            answer = Answer(303, {"status": "See Other", "status_message": "moved"},
+                            {"Location": f"{split.path}?{split.query}&{_REDIRECTED}=1"})
         if fault == "hang":
             if self._stop.wait(self.config.hang_seconds):
                 handler.close_connection = True
@@ -259,7 +269,11 @@ class SimulatorServer:
         if answer.status == 200 and fault == "non_json":
             return faults.NON_JSON_BODY, "text/html"
         body = answer.body
-        if answer.status == 200 and fault == "missing_field":
+        if answer.status == 200 and fault == "not_ok":
+            body = {"status": "Failed", "status_message": "simulated: the service could not answer now"}
+        elif answer.status == 200 and fault == "null_field":
+            body = faults.null_a_field(body)
+        elif answer.status == 200 and fault == "missing_field":
             body = faults.drop_a_field(body)
         elif answer.status == 200 and fault == "string_numbers":
             body = faults.numbers_as_strings(body)
@@ -297,8 +311,9 @@ class SimulatorServer:
             if self.config.retry_after:
                 answer.headers["Retry-After"] = self._limits.retry_after_header(wait)
             return answer, None
-        fault = self._faults.draw() if (not is_token or self.config.fault_token) else None
-        if fault in ("500", "502", "503"):
+        eligible = (not is_token or self.config.fault_token) and _REDIRECTED not in query
+        fault = self._faults.draw() if eligible else None
+        if fault in ("500", "502", "503", "504"):
             return error(int(fault), "Error", f"simulated server error {fault}"), fault
         if is_token:
             return self._token(headers, body), fault
