@@ -75,6 +75,7 @@ def scan(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning], int
     by_contract: dict[str, tuple[dict[str, int], Prices] | str] = {}
     qty_of = Quantities()
     qty_seen: dict[str, int] = {}
+    qty_get, side_get = qty_seen.get, SIDES.get
     dates = Dates()
     warnings: list[ImportWarning] = []
     warn = warnings.append
@@ -82,42 +83,56 @@ def scan(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning], int
     add = raw.append
     rows = 0
     sorted_so_far, last_ns = True, -1
+    last_contract: str | None = None
+    price_seen: dict[str, int] = {}
+    price_get = price_seen.get
+    parse_price: Prices | None = None
     for line, f in _rows(text, pad):
+        rows += 1
         if len(f) < width:
             if len(f) == 1 and not f[0].strip(" \t\r"):
-                continue  # a blank line
-            rows += 1
+                rows -= 1  # a blank line is not a row
+                continue
             warn(ImportWarning(line, f"{len(f)} fields where the header has {width}: a broken or cut-off row: "
                                      "skipped"))
             continue
-        rows += 1
         contract, side_text, qty_text, price_text, stamp, account, order_id, exec_id, user = pick(f)
-        per = by_contract.get(contract)
-        if per is None:
-            product = contracts.product(contract)
-            per = by_contract[contract] = product if isinstance(product, str) else ({}, prices.for_product(product))
-        if per.__class__ is str:
-            warn(ImportWarning(line, f"{per}: skipped"))
-            continue
-        price = per[0].get(price_text)
-        qty = qty_seen.get(qty_text)
-        side = SIDES.get(side_text)
-        try:
-            if price is None:
-                price = per[0][price_text] = per[1](price_text)
-            if qty is None:
-                qty = qty_seen[qty_text] = qty_of(qty_text)
-            if side is None:
-                side = parse_side(side_text or (f[i_side_name] if i_side_name >= 0 else ""))
-            if stamp:
+        if contract != last_contract:  # files run in long stretches of one contract
+            per = by_contract.get(contract)
+            if per is None:
+                product = contracts.product(contract)
+                per = by_contract[contract] = product if isinstance(product, str) else ({}, prices.for_product(product))
+            if per.__class__ is str:
+                warn(ImportWarning(line, f"{per}: skipped"))
+                continue
+            last_contract, price_seen, parse_price = contract, per[0], per[1]
+            price_get = price_seen.get
+        price = price_get(price_text)
+        qty = qty_get(qty_text)
+        side = side_get(side_text)
+        if price is None or qty is None or side is None or not stamp:  # first sight of a text, or a bad row
+            try:
+                if price is None:
+                    price = price_seen[price_text] = parse_price(price_text)
+                if qty is None:
+                    qty = qty_seen[qty_text] = qty_of(qty_text)
+                if side is None:
+                    side = parse_side(side_text or (f[i_side_name] if i_side_name >= 0 else ""))
+                if stamp:
+                    time_ns = int(stamp)
+                elif i_date >= 0 and f[i_date]:
+                    time_ns = dates(f[i_date]) + _time_of_day_ns(f[i_time] if i_time >= 0 else "")
+                else:
+                    raise InputError("no TimeStamp and no Date")
+            except (InputError, ValueError) as exc:
+                warn(ImportWarning(line, f"{exc}: skipped"))
+                continue
+        else:
+            try:
                 time_ns = int(stamp)
-            elif i_date >= 0 and f[i_date]:
-                time_ns = dates(f[i_date]) + _time_of_day_ns(f[i_time] if i_time >= 0 else "")
-            else:
-                raise InputError("no TimeStamp and no Date")
-        except (InputError, ValueError) as exc:
-            warn(ImportWarning(line, f"{exc}: skipped"))
-            continue
+            except ValueError:
+                warn(ImportWarning(line, f"TimeStamp {stamp!r} is not a number: skipped"))
+                continue
         if time_ns < last_ns:
             sorted_so_far = False
         last_ns = time_ns
