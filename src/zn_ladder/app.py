@@ -33,6 +33,9 @@ def setup_file_logging(level: int = logging.INFO) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE
     root = logging.getLogger()
+    for existing in root.handlers:  # the console keeps the level the command line asked for
+        if existing.level == logging.NOTSET:
+            existing.setLevel(root.level or logging.WARNING)
     if not any(getattr(h, "_zn_ladder", False) for h in root.handlers):
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
@@ -100,6 +103,7 @@ class AppController(QObject):
         self.closed = False
         self.window.installEventFilter(self)
         self.window.settingsRequested.connect(self.open_settings)
+        _preload(self.plan.demo)
 
     # -- start ------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -221,6 +225,20 @@ class AppController(QObject):
         return ok
 
 
+def _preload(demo: bool) -> None:
+    """Import what the session needs now, before the window is shown: importing it later, when the
+    simulator answers, would freeze a visible window for a good half second (PySide inspects each
+    module as it is imported)."""
+    import importlib
+
+    names = ["zn_ladder.workers.session", "zn_ladder.tt.client", "zn_ladder.store.writer", "zn_ladder.tt.connection",
+             "zn_ladder.ui.settings_dialog"]
+    if demo:
+        names += ["zn_ladder.workers.demo", "zn_ladder.tt.sim"]
+    for name in names:
+        importlib.import_module(name)
+
+
 def _fresh_demo_store(path: Path) -> None:
     """The demo's simulator starts a new day each launch, so its store starts empty too."""
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -244,6 +262,7 @@ def _reader_settings(settings: Any) -> Any:
 
 def run_gui(args: argparse.Namespace | None = None) -> int:
     """Open the window; returns the process exit code."""
+    stop = _StopOnSignals()
     from PySide6.QtWidgets import QApplication
 
     from zn_ladder.config.settings_file import load_settings
@@ -261,6 +280,43 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     controller.window.show()
     controller.start()
     log.info("window open; log file %s", path)
-    code = app.exec()
+    stop.attach(app, controller)
+    code = 0 if stop.requested else app.exec()
     controller.shutdown()
     return int(code)
+
+
+class _StopOnSignals:
+    """Ctrl+C / SIGTERM close the window like the user would (layout saved, workers stopped).
+
+    Installed first thing, so a signal during start-up is not lost either. Python only runs signal
+    handlers between bytecodes, so a cheap timer wakes the interpreter while Qt's loop is idle."""
+
+    def __init__(self) -> None:
+        import signal
+
+        self.requested = False
+        self._app: Any = None
+        self._controller: Any = None
+        for name in ("SIGINT", "SIGTERM"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), self._handle)
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        log.info("signal %d: closing", signum)
+        self.requested = True
+        if self._controller is not None:
+            self._controller.window.close()
+        if self._app is not None:
+            self._app.quit()
+
+    def attach(self, app: Any, controller: AppController) -> None:
+        self._app, self._controller = app, controller
+        self._timer = QTimer(app)
+        self._timer.timeout.connect(self._wake)
+        self._timer.start(250)
+        if self.requested:
+            controller.window.close()
+
+    def _wake(self) -> None:
+        """Nothing to do: running Python code is what lets a pending signal handler run."""

@@ -110,13 +110,13 @@ def test_slow_tt_never_stalls_the_event_loop_and_close_is_bounded(qtbot, live, b
         gaps["beats"] += 1
 
     heart = QTimer()
-    heart.setInterval(5)
+    heart.setInterval(10)
     heart.timeout.connect(beat)
     heart.start()
     wait_for_data(qtbot, controller, timeout=30_000)  # every answer takes 2 s; the window keeps painting
     heart.stop()
     print(f"\nlongest event-loop stall with a 2 s TT: {gaps['max']} ms over {gaps['beats']} beats")
-    assert gaps["beats"] > 100
+    assert gaps["beats"] > 50
     assert gaps["max"] < 250
     # Requests are in flight (2 s each) when the window closes: it still closes promptly.
     started = time.monotonic()

@@ -179,13 +179,16 @@ class StatusBanner(QFrame):
 
     def apply(self, snap: StatusSnapshot, now: datetime) -> list[SourceHealth]:
         problems = [h for h in snap.health if h.state != "ok"]
-        if not problems:
+        notes = list(snap.messages)  # e.g. settings the app could not use (it runs on their defaults)
+        if not problems and not notes:
             self.hide()
             self.label.clear()
             return problems
         self._failing = any(h.state == "failing" for h in problems)
         lines = [problem_line(h, now) for h in problems]
-        lines.append("Data on screen is kept and marked STALE until the source recovers.")
+        if problems:
+            lines.append("Data on screen is kept and marked STALE until the source recovers.")
+        lines.extend(notes)
         self.label.setText("\n".join(lines))
         self._restyle()
         self.show()

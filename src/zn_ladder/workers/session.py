@@ -116,18 +116,19 @@ class Session(QObject):
 
     # -- wiring -----------------------------------------------------------------------------------------
     def _wire(self) -> None:
-        for name, poller in (("orders", self.orders_poller), ("fills", self.fills_poller),
-                             ("positions", self.positions_poller)):
-            poller.failed.connect(lambda msg, n=name: self._failed(n, msg))
+        # Bound methods of this (GUI-thread) object only: PySide runs a lambda on the emitting thread.
+        self.orders_poller.failed.connect(self._orders_failed)
+        self.fills_poller.failed.connect(self._fills_failed)
+        self.positions_poller.failed.connect(self._positions_failed)
         self.orders_poller.result.connect(self._on_orders)
         self.fills_poller.result.connect(self._on_fills_page)
         self.positions_poller.result.connect(self._on_positions)
         self.spot_worker.spotReady.connect(self._on_spot)
-        self.spot_worker.failed.connect(lambda msg: self._failed("spot", msg))
+        self.spot_worker.failed.connect(self._spot_failed)
         self.store.opened.connect(self._on_store_opened)
         self.store.snapshotReady.connect(self._on_store_snapshot)
-        self.store.failed.connect(lambda msg: self._failed("store", msg))
-        self.store.stored.connect(lambda: self.health.ok("store"))
+        self.store.failed.connect(self._store_failed)
+        self.store.stored.connect(self._store_ok)
         sc = self.scenario
         self._orders_out.connect(sc.set_orders)
         self._what_if_out.connect(sc.set_what_if)
@@ -138,7 +139,7 @@ class Session(QObject):
         sc.ladderReady.connect(self.ladderReady)
         sc.pnlReady.connect(self.pnlReady)
         sc.computed.connect(self._on_computed)
-        sc.failed.connect(lambda msg: log.warning("%s", msg))
+        sc.failed.connect(self._scenario_failed)
 
     def start(self) -> None:
         if self.started:
@@ -222,6 +223,34 @@ class Session(QObject):
         if self.health.failed(name, message):
             log.warning("%s failing: %s", name, message)
             self.emit_status()
+
+    @Slot(str)
+    def _orders_failed(self, message: str) -> None:
+        self._failed("orders", message)
+
+    @Slot(str)
+    def _fills_failed(self, message: str) -> None:
+        self._failed("fills", message)
+
+    @Slot(str)
+    def _positions_failed(self, message: str) -> None:
+        self._failed("positions", message)
+
+    @Slot(str)
+    def _spot_failed(self, message: str) -> None:
+        self._failed("spot", message)
+
+    @Slot(str)
+    def _store_failed(self, message: str) -> None:
+        self._failed("store", message)
+
+    @Slot()
+    def _store_ok(self) -> None:
+        self._ok("store")
+
+    @Slot(str)
+    def _scenario_failed(self, message: str) -> None:
+        log.warning("%s", message)
 
     def _ok(self, name: str) -> None:
         first = self.health.health(name).last_ok_at is None
