@@ -27,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--page-size", type=int, default=500, help="records per page of orders and fills")
     p.add_argument("--step-interval", type=float, default=0.5,
                    help="seconds between market moves (0: the market stands still)")
+    p.add_argument("--history-fills", type=int, default=0, help="fills already published at start")
+    p.add_argument("--hang-seconds", type=float, default=30.0, help="how long a 'hang' fault holds a request")
+    p.add_argument("--no-retry-after", action="store_true", help="answer 429 without a Retry-After header")
+    p.add_argument("--tt-post-rule", action="store_true", help="enforce TT's one token POST per 10 seconds")
     p.set_defaults(run=run)
 
 
@@ -44,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed, api_key=args.api_key or DEMO_API_KEY, api_secret=args.api_secret or DEMO_API_SECRET,
             env=args.env, token_lifetime=args.token_lifetime, rate_limit=args.rate_limit,
             fault_rate=args.fault_rate, latency_ms=args.latency_ms, page_size=args.page_size,
-            step_interval=args.step_interval or None)
+            step_interval=args.step_interval or None, history_fills=max(0, args.history_fills),
+            hang_seconds=args.hang_seconds, retry_after=not args.no_retry_after,
+            token_post_interval=10.0 if args.tt_post_rule else None)
     except ValueError as exc:
         raise InputError(f"simulator settings: {exc}") from None
     try:

@@ -81,7 +81,8 @@ def test_sim_command_prints_url_serves_and_stops_on_sigterm(cli_env):
 
 
 def test_sim_command_stops_on_sigint(cli_env):
-    proc = subprocess.Popen([sys.executable, "-m", "zn_ladder", "sim", "--api-key", "k1", "--api-secret", "s1"],
+    proc = subprocess.Popen([sys.executable, "-m", "zn_ladder", "sim", "--api-key", "k1", "--api-secret", "s1",
+                             "--tt-post-rule", "--no-retry-after", "--history-fills", "20"],
                             env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = proc.stdout.readline().strip()
@@ -90,6 +91,11 @@ def test_sim_command_stops_on_sigint(cli_env):
                                headers={"x-api-key": "k1"}, data={"grant_type": "user_app", "app_key": "k1:s1"},
                                timeout=10)
         assert answer.status_code == 200
+        again = requests.post(f"{url}/ttid/ext_prod_sim/token",
+                              params={"requestId": "znladder-tests--0b5c0a8e-3b8e-4e0f-9a3c-2f1d6f1d2e3b"},
+                              headers={"x-api-key": "k1"}, data={"grant_type": "user_app", "app_key": "k1:s1"},
+                              timeout=10)
+        assert again.status_code == 429 and "Retry-After" not in again.headers
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
     finally:

@@ -15,6 +15,7 @@ import re
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
@@ -126,7 +127,8 @@ class SimulatorServer:
         self._threads: list[threading.Thread] = []
         self._conns: set[socket.socket] = set()
         self._lock = threading.Lock()
-        self.requests: list[RequestRecord] = []
+        #: Every request seen (the latest 100,000: a demo left running all day must not grow without bound).
+        self.requests: deque[RequestRecord] = deque(maxlen=100_000)
 
     # ------------------------------------------------------------------ lifecycle
     @property
