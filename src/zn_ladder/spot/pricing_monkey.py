@@ -80,9 +80,11 @@ class ReaderSettings:
 class PricingMonkeyReader:
     """Reads the spot from the configured page. Not thread-safe: one owner thread (see module doc)."""
 
-    def __init__(self, settings: ReaderSettings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, settings: ReaderSettings, *, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self._sleep = sleep
+        self._clock = clock  # for the page's age (periodic reload)
         self._owner: int | None = None
         self._pw_manager: Any = None
         self._playwright: Playwright | None = None
@@ -204,13 +206,13 @@ class PricingMonkeyReader:
             self._page = pages[0] if pages else self._context.new_page()
             self._page.on("crash", self._on_dead)
             self._loaded = False
-        if self._loaded and s.reload_every_s > 0 and time.monotonic() - self._loaded_at > s.reload_every_s:
-            log.info("reloading %s after %.0fs", s.url, time.monotonic() - self._loaded_at)
+        if self._loaded and s.reload_every_s > 0 and self._clock() - self._loaded_at > s.reload_every_s:
+            log.info("reloading %s after %.0fs", s.url, self._clock() - self._loaded_at)
             self._loaded = False
         if not self._loaded:
             self._navigate(self._page, s.url)
             self._loaded = True
-            self._loaded_at = time.monotonic()
+            self._loaded_at = self._clock()
         return self._page
 
     def _navigate(self, page: Page, url: str) -> None:

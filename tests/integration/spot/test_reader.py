@@ -88,8 +88,8 @@ def test_follows_a_value_that_changes_every_second(reader):
     r = reader("/ticking?ms=1000", read_timeout_s=2.0)
     start = r.read().price
     seen = [start]
-    # Each read without reloading sees the page's current value; give the page ~3 ticks (capped).
-    deadline = time.monotonic() + 4.5
+    # Each read without reloading sees the page's current value; give the page ~3 ticks (capped at 6 s).
+    deadline = time.monotonic() + 6.0
     while len(set(seen)) < 3 and time.monotonic() < deadline:
         r.reset_reference()
         seen.append(r.read().price)
@@ -157,14 +157,3 @@ def test_reader_belongs_to_its_thread(shared_reader):
     t.join(10)
     assert len(caught) == 1 and isinstance(caught[0], RuntimeError)
     assert "bound to the thread" in str(caught[0])
-
-
-def test_page_is_reloaded_when_it_has_been_open_long_enough(reader, pages):
-    r = reader("/grid?reload", reload_every_s=0.3)
-    r.read()
-    loads = pages.hits["/grid"]
-    r.read()
-    assert pages.hits["/grid"] == loads  # young page: read in place
-    time.sleep(0.4)
-    assert r.read().raw == "110-08.5"
-    assert pages.hits["/grid"] == loads + 1

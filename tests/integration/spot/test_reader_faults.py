@@ -1,4 +1,5 @@
-"""The reader when things go wrong: a page that never loads, a killed browser, a login, no browser."""
+"""The reader when things go wrong (a page that never loads, a killed browser, a login, no browser), and
+its own page recycling. Each test has its own browser: one Playwright per thread, so no shared reader."""
 
 from __future__ import annotations
 
@@ -107,3 +108,22 @@ def test_profile_locked_by_another_browser_is_a_clear_error(pages, tmp_path):
         assert owner.read().raw == "110-08.5"  # the owner is unaffected
     finally:
         owner.close()
+
+
+def test_page_is_reloaded_when_it_has_been_open_long_enough(pages, tmp_path):
+    now = [1000.0]
+    reader = PricingMonkeyReader(reader_settings(pages, tmp_path, "/grid?reload", reload_every_s=1800),
+                                 clock=lambda: now[0])
+    try:
+        reader.read()
+        loads = pages.hits["/grid"]
+        now[0] += 1800
+        reader.read()
+        assert pages.hits["/grid"] == loads  # not older than the limit: read in place
+        now[0] += 1
+        assert reader.read().raw == "110-08.5"
+        assert pages.hits["/grid"] == loads + 1  # reloaded once
+        reader.read()
+        assert pages.hits["/grid"] == loads + 1
+    finally:
+        reader.close()
