@@ -54,6 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    # An unexpected exception (a bug, not bad input) writes a crash report to the log folder; stderr
+    # lines are redacted like the log files.
+    from zn_ladder import crash
+    from zn_ladder.config.logging_setup import redact_handlers
+
+    crash.install()
+    redact_handlers()
     try:
         if args.command is None:
             return importlib.import_module("zn_ladder.app").run_gui(args)
