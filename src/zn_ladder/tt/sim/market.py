@@ -171,9 +171,6 @@ class Market:
         with self._lock:
             return [self.ledger.sod(account, self._trade_date)]
 
-    def knows_account(self, account: int) -> bool:
-        return account in self._cfg.accounts
-
     # ----------------------------------------------------------------- the walk
     def _tick(self) -> None:
         if self._wall:
