@@ -1,0 +1,96 @@
+"""A fill record TT sends without a usable field: the cursor holds on it (asked again next poll); if it
+stays unreadable it is skipped with a warning naming it, and the fills after it still arrive."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from zn_ladder.tt.client import TTClient
+from zn_ladder.tt.connection import TTConnection
+from zn_ladder.tt.fills_cursor import MAX_HOLDS
+
+from .conftest import UNLIMITED
+
+INSTRUMENT = {"id": "77", "alias": "ZN Dec26", "productSymbol": "ZN", "marketId": 7}
+
+
+def fill(exec_id, ts, px=110.5):
+    return {"execID": exec_id, "orderId": "o", "accountId": 1, "instrumentId": "77", "side": "1", "lastQty": 1.0,
+            "lastPx": px, "timeStamp": ts, "execType": "F", "cumQty": 0}
+
+
+class ScriptedTT:
+    """A loopback TT whose fills list the test edits between polls."""
+
+    def __init__(self) -> None:
+        self.fills: list[dict] = []
+        self.min_timestamps: list[int] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _send(self, body):
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self):  # noqa: N802
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self._send({"status": "Ok", "access_token": "t", "token_type": "bearer",
+                            "seconds_until_expiry": 3600})
+
+            def do_GET(self):  # noqa: N802
+                url = urlsplit(self.path)
+                if "/instrument/" in url.path:
+                    return self._send({"status": "Ok", "instrument": [INSTRUMENT]})
+                since = int(parse_qs(url.query)["minTimestamp"][0])
+                owner.min_timestamps.append(since)
+                self._send({"status": "Ok", "lastPage": "true",
+                            "fills": [f for f in owner.fills if f["timeStamp"] >= since]})
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_unreadable_fill_is_asked_again_then_skipped_with_a_warning():
+    tt = ScriptedTT()
+    client = TTClient(TTConnection(base_url=tt.url, app_key="k", app_secret="s", plan=UNLIMITED,
+                                   token_min_interval=0))
+    try:
+        broken = fill("B", 200, px=None)
+        tt.fills = [fill("A", 100), broken, fill("C", 300)]
+        page = client.fills_since(None)
+        assert [f.key for f in page.fills] == ["A", "C"] and page.warnings == ()
+        assert page.cursor.min_timestamp == 200  # held on the broken record
+        # TT sends it whole on the next poll: it arrives, C is not repeated
+        broken["lastPx"] = 110.25
+        page = client.fills_since(page.cursor)
+        assert [f.key for f in page.fills] == ["B"] and page.cursor.min_timestamp == 300
+
+        # a record that never becomes readable: held MAX_HOLDS polls, then skipped with a warning
+        tt.fills.append(fill("D", 400, px="garbage"))
+        tt.fills.append(fill("E", 500))
+        cursor, delivered, warnings = page.cursor, [], []
+        for _ in range(MAX_HOLDS + 1):
+            page = client.fills_since(cursor)
+            delivered += [f.key for f in page.fills]
+            warnings += page.warnings
+            cursor = page.cursor
+        assert delivered == ["E"]
+        assert len(warnings) == 1 and "execID D" in warnings[0] and "lastPx" in warnings[0]
+        assert cursor.min_timestamp == 500 and not cursor.should_give_up
+        assert tt.min_timestamps[-MAX_HOLDS - 1:] == [300] + [400] * MAX_HOLDS  # held, asked again, given up
+    finally:
+        client.close()
+        tt.close()
