@@ -7,10 +7,12 @@ the chart draws the domain's numbers, it never projects anything itself.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from zn_ladder.domain.instruments import Product
@@ -19,6 +21,7 @@ from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import LadderSnapshot, PnlSnapshot
 
 MAX_POINTS = 600
+MIN_INTERVAL_S = 0.5
 
 
 class PriceAxis(pg.AxisItem):
@@ -50,7 +53,7 @@ class PriceAxis(pg.AxisItem):
 class Charts(QWidget):
     def __init__(self, theme: Theme = DARK, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        pg.setConfigOptions(antialias=True)
+        pg.setConfigOptions(antialias=False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -62,17 +65,26 @@ class Charts(QWidget):
         self.projected.setObjectName("projectedChart")
         self.projected.setTitle("Projected P&L vs price ($)")
         for plot in (self.intraday, self.projected):
-            plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMenuEnabled(False)
             plot.setMinimumHeight(150)
             layout.addWidget(plot, 1)
-        self.intraday_curve = self.intraday.plot([], [])
-        self.projected_curve = self.projected.plot([], [])
+        # Antialias the curves only: antialiased grid and axes are what makes pyqtgraph slow to paint.
+        self.intraday_curve = self.intraday.plot([], [], antialias=True)
+        self.projected_curve = self.projected.plot([], [], antialias=True)
+        # Zero lines instead of a grid: pyqtgraph's translucent grid more than doubles the paint time.
         self.zero_line = pg.InfiniteLine(pos=0, angle=0, movable=False)
         self.projected.addItem(self.zero_line)
+        self.intraday_zero = pg.InfiniteLine(pos=0, angle=0, movable=False)
+        self.intraday.addItem(self.intraday_zero)
         self.spot_line = pg.InfiniteLine(angle=90, movable=False)
         self.projected.addItem(self.spot_line)
         self.spot_line.hide()  # until the first ladder says where spot is
+        self._pending_pnl: PnlSnapshot | None = None
+        self._pending_ladder: LadderSnapshot | None = None
+        self._last_render = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.flush)
         self.set_theme(theme)
 
     def set_theme(self, theme: Theme) -> None:
@@ -88,10 +100,45 @@ class Charts(QWidget):
         self.intraday_curve.setFillLevel(0)
         self.intraday_curve.setBrush(pg.mkBrush(*theme.pnl_pos_rgb, 40))
         self.projected_curve.setPen(pg.mkPen("#4a90e2", width=2))
-        self.zero_line.setPen(pg.mkPen(theme.muted, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
+        for line in (self.zero_line, self.intraday_zero):
+            line.setPen(pg.mkPen(theme.muted, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.spot_line.setPen(pg.mkPen(theme.spot_line, width=1))
 
+    # -- throttled updates ------------------------------------------------------------------------------
     def apply_pnl(self, snap: PnlSnapshot) -> None:
+        self._pending_pnl = snap
+        self._schedule()
+
+    def apply_ladder(self, snap: LadderSnapshot) -> None:
+        self._pending_ladder = snap
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """At most one redraw per `MIN_INTERVAL_S`: a chart repaint (axes, auto-range) costs tens of ms,
+        and spot can tick several times a second; the ladder, not the charts, must keep up with it."""
+        if self._timer.isActive():
+            return
+        wait = self._last_render + MIN_INTERVAL_S - time.monotonic()
+        if wait <= 0:
+            self.flush()
+        else:
+            self._timer.start(int(wait * 1000) + 1)
+
+    def flush(self) -> None:
+        """Draw the latest snapshots now."""
+        self._timer.stop()
+        self._last_render = time.monotonic()
+        pnl, ladder = self._pending_pnl, self._pending_ladder
+        self._pending_pnl = self._pending_ladder = None
+        if pnl is not None:
+            self._draw_pnl(pnl)
+        if ladder is not None:
+            self._draw_ladder(ladder)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _draw_pnl(self, snap: PnlSnapshot) -> None:
         if not snap.history:
             self.intraday_curve.setData([], [])
             return
@@ -99,7 +146,7 @@ class Charts(QWidget):
         ys = np.fromiter((float(v) for _, v in snap.history), float, len(snap.history))
         self.intraday_curve.setData(xs, ys)
 
-    def apply_ladder(self, snap: LadderSnapshot) -> None:
+    def _draw_ladder(self, snap: LadderSnapshot) -> None:
         ladder = snap.ladder
         self.price_axis.product = snap.product
         n = ladder.high - ladder.low + 1
@@ -113,4 +160,5 @@ class Charts(QWidget):
         self.spot_line.show()
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
+        self.flush()
         return self.projected_curve.getData()

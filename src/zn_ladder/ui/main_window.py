@@ -377,5 +377,6 @@ class MainWindow(QMainWindow):
         except Exception:  # a read-only config dir must not stop the window closing
             log.exception("could not save the window layout")
         self.status_strip.stop()
+        self.charts.stop()
         self.notifier.close()
         super().closeEvent(event)
