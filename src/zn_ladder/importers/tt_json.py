@@ -127,13 +127,23 @@ class _Names:
     def __init__(self, instruments: Mapping[str, str] | None, default_contract: str | None) -> None:
         self._instruments = {str(k): v for k, v in (instruments or {}).items()}
         self._default = default_contract
+        #: The one instrument id the default contract has been given to: never two.
+        self._defaulted: str | None = None
         self._contracts = ContractTable(allow_bare_product=True)
 
     def of(self, record: dict[str, Any]) -> tuple[str, Product]:
         name = next((str(record[f]) for f in _NAME_FIELDS if record.get(f)), None)
         instrument = str(record.get("instrumentId") or "")
         if name is None:
-            name = self._instruments.get(instrument) or self._default
+            name = self._instruments.get(instrument)
+        if name is None and self._default:
+            if self._defaulted is None:
+                self._defaulted = instrument
+            elif instrument != self._defaulted:
+                raise InputError(f"instrument {instrument or '(none)'} has no contract name and the file's other "
+                                 f"unnamed instrument {self._defaulted} was taken as {self._default!r}; "
+                                 "give an instrument map")
+            name = self._default
         if not name:
             raise InputError(f"instrument {instrument or '(none)'} has no contract name "
                              "(give an instrument map or a default contract)")

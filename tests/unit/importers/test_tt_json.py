@@ -122,3 +122,11 @@ def test_wrong_kinds_and_broken_json_are_refused(write):
         read_tt_orders(write("b.json", '{"orders": [ {"orderId": '))
     with pytest.raises(InputError, match="not a TT orders JSON"):
         read_tt_orders(FIXTURES / "actant_sod_sample.csv")
+
+
+def test_default_contract_goes_to_one_unnamed_instrument_only(write):
+    records = [_fill("E1"), _fill("E2", instrumentId="999", ts=2), _fill("E3", ts=3)]
+    result = read_tt_fills(write("f.json", json.dumps({"fills": records})), default_contract="ZN Sep25")
+    assert [(f.key, f.contract) for f in result.fills] == [("E1", "ZN Sep25"), ("E3", "ZN Sep25")]
+    assert [w.row for w in result.warnings] == [2]
+    assert "999" in result.warnings[0].reason and INSTRUMENT in result.warnings[0].reason
