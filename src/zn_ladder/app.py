@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,26 +24,10 @@ LOG_FILE = "zn_ladder.log"
 
 
 def setup_file_logging(level: int = logging.INFO) -> Path:
-    """A rotating log in the app's log folder (5 x 2 MB). Messages never carry secrets (the TT modules
-    keep keys and tokens out of their reprs and messages)."""
-    from zn_ladder.config.paths import log_dir
+    """The rotating, redacted log in the app's log folder (see `zn_ladder.config.logging_setup`)."""
+    from zn_ladder.config.logging_setup import setup_file_logging as setup
 
-    folder = log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOG_FILE
-    root = logging.getLogger()
-    for existing in root.handlers:  # the console keeps the level the command line asked for
-        if existing.level == logging.NOTSET:
-            existing.setLevel(root.level or logging.WARNING)
-    if not any(getattr(h, "_zn_ladder", False) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
-        handler.setLevel(level)
-        handler._zn_ladder = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
-    if root.level > level or root.level == logging.NOTSET:
-        root.setLevel(level)
-    return path
+    return setup(level)
 
 
 @dataclass(frozen=True)
@@ -268,8 +251,13 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     from zn_ladder.config.settings_file import load_settings
 
     path = setup_file_logging()
+    from zn_ladder.ui.app_icon import app_icon
+    from zn_ladder.ui.crash_dialog import install_crash_dialog
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("zn_ladder")
+    app.setWindowIcon(app_icon())
+    install_crash_dialog(app)  # an unhandled exception shows where its crash report is
     loaded = load_settings()
     problems = tuple(str(p) for p in loaded.problems)
     if loaded.kept_aside is not None:
@@ -277,6 +265,11 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     for problem in problems:
         log.warning("settings: %s", problem)
     controller = AppController(loaded.settings, problems=problems)
+    if controller.plan.credentials is not None:
+        from zn_ladder.config.redaction import register_secret
+
+        register_secret(controller.plan.credentials.app_key)
+        register_secret(controller.plan.credentials.app_secret)
     controller.window.show()
     controller.start()
     log.info("window open; log file %s", path)
