@@ -113,3 +113,30 @@ def test_sim_command_refuses_bad_settings(run_cli, args, words):
     done = run_cli("sim", *args, timeout=60)
     assert done.returncode == 2
     assert words in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_concurrent_callers_while_the_market_runs(start_sim):
+    sim = start_sim(step_interval=0.001, page_size=50)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            caller = TTCaller(sim)
+            caller.login()
+            for _ in range(20):
+                results.append(caller.get("ttledger/orders").status_code)
+                fills = caller.all_fills()
+                stamps = [f["timeStamp"] for f in fills]
+                assert stamps == sorted(stamps)
+                assert len({f["execID"] for f in fills}) == len(fills)
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert not errors, errors
+    assert results == [200] * 80
