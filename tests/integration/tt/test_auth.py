@@ -65,3 +65,29 @@ def test_no_secret_or_token_in_error_messages(sim_server, make_client):
         assert "sekret-value-123" not in str(info.value)
         assert "sekret-value-123" not in repr(client.conn)
 
+
+
+def test_workers_sharing_a_client_refresh_an_expired_token_once(sim_server, make_client):
+    import threading
+
+    with sim_server() as sim:
+        client = make_client(sim)
+        client.orders()
+        sim.expire_tokens()
+        errors, results = [], []
+
+        def work():
+            try:
+                for _ in range(3):
+                    results.append(len(client.orders().orders))
+            except Exception as exc:  # collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert errors == [] and len(results) == 12
+        assert sim.tokens_issued == 2 and client.tokens.refreshes == 2
+        assert len(requests_to(sim, "/ttid/")) == 2
