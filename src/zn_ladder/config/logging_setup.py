@@ -37,6 +37,9 @@ def setup_file_logging(level: int = logging.INFO, *, path: Path | None = None, m
     path = path or log_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
+    for other in root.handlers:  # the console keeps the level the command line asked for
+        if other.level == logging.NOTSET and not getattr(other, _MARK, False):
+            other.setLevel(root.level or logging.WARNING)
     existing = [h for h in root.handlers if getattr(h, _MARK, False)]
     if not existing:
         handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups,

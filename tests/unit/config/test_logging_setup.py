@@ -76,3 +76,22 @@ def test_other_root_handlers_are_redacted_too(tmp_path: Path, clean_root) -> Non
     setup_file_logging(path=tmp_path / "app.log")
     logging.getLogger("zn_ladder.x").error("secret=%s", SECRET)
     assert records and SECRET not in records[-1] and "secret=" in records[-1]
+
+
+def test_the_console_keeps_its_level_when_the_file_wants_info(tmp_path: Path, clean_root) -> None:
+    records: list[str] = []
+
+    class Console(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    clean_root.setLevel(logging.WARNING)
+    clean_root.addHandler(Console())
+    path = setup_file_logging(path=tmp_path / "app.log")
+    log = logging.getLogger("zn_ladder.y")
+    log.info("file only")
+    log.warning("both")
+    for handler in clean_root.handlers:
+        handler.flush()
+    assert records == ["both"]
+    assert "file only" in path.read_text(encoding="utf-8")
