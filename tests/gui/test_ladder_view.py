@@ -166,3 +166,15 @@ def test_spot_on_a_tick_frames_its_row_instead_of_striking_it_out(qtbot, orders)
     x = g.xs[Col.RISK] + 3
     assert DARK.spot_line in {image.pixelColor(x, top + d).name() for d in (0, 1)}  # the frame's top edge
     assert image.pixelColor(x, top + g.row_h // 2).name() != DARK.spot_line  # nothing through the middle
+
+
+def test_context_menu_warns_which_what_ifs_would_be_through_spot(qtbot, orders):
+    view = _view(qtbot)
+    view.apply_snapshot(snapshot(orders, "110-08.25"))
+    above = view.build_context_menu(view.model.row_of(parse_ticks("110'120", ZN)))
+    texts = {a.objectName(): a.text() for a in above.actions() if a.objectName().startswith("whatIf_")}
+    assert "through spot" in texts["whatIf_buy_limit"] and "through spot" in texts["whatIf_sell_stop"]
+    assert "through spot" not in texts["whatIf_sell_limit"] and "through spot" not in texts["whatIf_buy_stop"]
+    below = view.build_context_menu(view.model.row_of(parse_ticks("110'040", ZN)))
+    texts = {a.objectName(): a.text() for a in below.actions() if a.objectName().startswith("whatIf_")}
+    assert "through spot" in texts["whatIf_sell_limit"] and "through spot" not in texts["whatIf_buy_limit"]

@@ -286,7 +286,10 @@ class LadderView(QWidget):
                                          (Side.SELL, OrderType.LIMIT, "Sell limit"),
                                          (Side.BUY, OrderType.STOP, "Buy stop"),
                                          (Side.SELL, OrderType.STOP, "Sell stop")):
-            action = menu.addAction(f"What-if {label.lower()} at {format_ticks(price, product)}")
+            text = f"What-if {label.lower()} at {format_ticks(price, product)}"
+            if self._through(side, order_type, price):
+                text += "  (through spot: shown, not applied)"
+            action = menu.addAction(text)
             action.setObjectName(f"whatIf_{side.name.lower()}_{order_type.value}")
             action.triggered.connect(
                 lambda _=False, s=side, t=order_type: self._request_what_if(s, t, price, qty.value()))
@@ -300,6 +303,16 @@ class LadderView(QWidget):
         centre = menu.addAction("Recenter on spot\tSpace")
         centre.triggered.connect(lambda _=False: (self.recenter(), self.recenterRequested.emit()))
         return menu
+
+    def _through(self, side: Side, order_type: OrderType, price: int) -> bool:
+        """Whether such an order could not fill walking from spot (the domain's rule, DESIGN §3.4),
+        to warn in the menu before the trader adds it; the projection itself stays the domain's."""
+        snap = self.model.snapshot
+        if snap is None:
+            return False
+        down = price <= snap.ladder.spot_tick
+        fills = (side is Side.BUY) != down if order_type == OrderType.STOP else (side is Side.BUY) == down
+        return not fills
 
     def _request_what_if(self, side: Side, order_type: OrderType, price: int, qty: int) -> None:
         self.what_if_qty = qty
