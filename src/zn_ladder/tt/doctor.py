@@ -39,7 +39,7 @@ class Check:
         return "SKIP" if self.skipped else ("OK" if self.ok else "FAIL")
 
     def line(self) -> str:
-        return f"{self.label:<4}  {self.name:<16} {self.detail}"
+        return f"{self.label:<4}  {self.name:<19} {self.detail}"
 
 
 def _key_hint(key: str) -> str:
