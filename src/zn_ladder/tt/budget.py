@@ -98,7 +98,9 @@ class RequestBudget:
 
     def __init__(self, plan: str | Plan = "low", *, wall_clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, restore: BudgetUsage | None = None) -> None:
+        """`restore`: a usage saved by an earlier process; counted on if it is from today (UTC), so a
+        restart does not hand the app a fresh day's allowance that TT would not."""
         self.plan = get_plan(plan)
         self._wall = wall_clock
         self._mono = monotonic
@@ -106,7 +108,7 @@ class RequestBudget:
         self._lock = threading.Lock()
         self._recent: collections.deque[float] = collections.deque()
         self._day = self._day_key()
-        self._used = 0
+        self._used = restore.used_today if restore is not None and restore.day == self._day else 0
         self._total = 0
 
     def _day_key(self) -> str:
@@ -151,6 +153,14 @@ class RequestBudget:
         with self._lock:
             self._roll_day()
             return self._used + requests <= self.plan.per_day
+
+    def ahead_of_pace(self, slack: float = 0.05) -> bool:
+        """True when more of today's allowance is spent than of the UTC day has passed (plus `slack`):
+        a poller can stretch its interval until it is back on pace."""
+        with self._lock:
+            self._roll_day()
+            elapsed = (self._wall() % 86_400) / 86_400
+            return self._used / self.plan.per_day > elapsed + slack
 
     @property
     def total(self) -> int:

@@ -93,3 +93,28 @@ def test_concurrent_acquires_are_counted_exactly():
     for t in threads:
         t.join()
     assert budget.usage().used_today == 1600
+
+
+def test_usage_saved_today_is_restored_and_yesterdays_is_not():
+    clock = FakeClock(wall=1_790_000_000.0)
+    first = make(Plan("p", 100, 1000), clock)
+    for _ in range(7):
+        first.acquire()
+    saved = first.usage()
+    again = RequestBudget(Plan("p", 100, 1000), wall_clock=lambda: clock.wall, restore=saved)
+    assert again.usage().used_today == 7
+    clock.wall += 86_400
+    tomorrow = RequestBudget(Plan("p", 100, 1000), wall_clock=lambda: clock.wall, restore=saved)
+    assert tomorrow.usage().used_today == 0
+
+
+def test_ahead_of_pace_compares_spend_with_the_share_of_the_day_gone():
+    clock = FakeClock(wall=1_789_992_000.0)  # 12:00 UTC
+    assert clock.wall % 86_400 == 43_200
+    budget = make(Plan("p", 1000, 100), clock)
+    for _ in range(50):
+        budget.acquire()
+    assert not budget.ahead_of_pace()
+    for _ in range(10):
+        budget.acquire()
+    assert budget.ahead_of_pace()
