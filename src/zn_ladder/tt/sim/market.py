@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 #: 110'16 (110.5) in ZN ticks of 1/64: where the walk is anchored.
 ANCHOR_TICKS = 110 * 64 + 32
 _QTYS = (1, 1, 2, 2, 3, 5, 5, 5, 10, 10, 15, 20, 25, 40, 50)
+#: Position (lots) at which an account's orders that would add to it shrink to one lot.
+_INVENTORY_LIMIT = 150
 _EXEC_ALPHABET = string.ascii_letters + string.digits
 #: A stop further than this from the market is cancelled (traders pull stale orders); limits are
 #: pulled a little beyond the band where new ones are placed, so the book follows the market.
@@ -313,8 +315,18 @@ class Market:
         order_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
         self._working[order_id] = SimOrder(
             seq=self._seq, order_id=order_id, account=account, side=side, kind=kind, price=price,
-            order_qty=self._rng.choice(_QTYS), time_ns=self._clock, exec_id=self._exec_id(),
-            trade_date=self._trade_date)
+            order_qty=self._sized(account, side, self._rng.choice(_QTYS)), time_ns=self._clock,
+            exec_id=self._exec_id(), trade_date=self._trade_date)
+
+    def _sized(self, account: int, side: int, qty: int) -> int:
+        """A trader leans against their inventory: smaller orders that would add to a big position,
+        bigger ones that would reduce it. Keeps demo positions in a believable range (tens of lots)."""
+        net = self.ledger.books[account].net if account in self.ledger.books else 0
+        if side * net > 0:
+            return max(1, round(qty * max(0.0, 1 - abs(net) / _INVENTORY_LIMIT)))
+        if side * net < 0:
+            return qty + min(abs(net) // 4, 50)
+        return qty
 
     def _exec_id(self) -> str:
         return "".join(self._rng.choices(_EXEC_ALPHABET, k=22))

@@ -171,3 +171,13 @@ def test_ground_truth_is_a_copy():
     m.step_until_fills(3)
     m.published_fills()[0]["lastQty"] = -1.0
     assert m.published_fills()[0]["lastQty"] > 0
+
+
+def test_positions_stay_believable_over_an_hour_of_demo():
+    for seed in (1, 2):
+        m = _market(seed=seed)
+        worst = 0
+        for _ in range(12):
+            m.step(600)  # 12 x 5 minutes at the default 0.5 s step
+            worst = max(worst, *(abs(n) for n in m.net_positions().values()))
+        assert worst < 300, f"seed {seed}: a position of {worst} lots is not a believable demo"
