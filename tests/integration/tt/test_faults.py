@@ -82,3 +82,18 @@ def test_daily_budget_stops_requests_before_tt_would_refuse_them(sim_server, mak
             client.orders()
         assert len(log_entries(sim)) == 4
         assert client.budget.usage().exhausted
+
+
+def test_connection_refused_is_retried_then_reported_without_an_http_status(sim_server, make_client):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again when the block ends: nothing listens there
+    with sim_server() as sim:
+        client = make_client(sim, base_url=f"http://127.0.0.1:{port}", retries=2)
+        with pytest.raises(TTRequestError, match=rf"could not be reached at http://127.0.0.1:{port} for ttid/token"
+                           ) as info:
+            client.orders()
+        assert info.value.status is None and info.value.endpoint == "ttid/token"
+        assert client.budget.usage().used_today == 3
