@@ -16,6 +16,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # imported where used: `zn-ladder --help` imports this module and must stay fast
+    from pathlib import Path
+
+    from zn_ladder.importers.fill_monitor import Sink
     from zn_ladder.domain.instruments import Product
     from zn_ladder.domain.records import Fill, FillCorrection, SodLot, WorkingOrder
     from zn_ladder.importers.fill_monitor import RawFill
@@ -98,6 +101,43 @@ def read_fills(paths: Sequence[str], *, kind: str | None = None, default_contrac
 def _fast_fill_monitor(path: str, kind: FileKind | None) -> FillBatch | None:
     """The rows of one fill-monitor file straight from its scan, or None for any other kind of file."""
     from zn_ladder.importers import fill_monitor
+
+    found = _fill_monitor_text(path, kind)
+    if found is None:
+        return None
+    rows, warnings, _ = fill_monitor.scan(*found)
+    name = _name(path)
+    # Within one file a fill without exec id is unique by construction (its key is the order id and
+    # the order's running quantity), so only exec ids need de-duplicating: they stay in their slot.
+    return FillBatch(warnings=tuple(f"{name}: {w}" for w in warnings), skipped=len(warnings), rows=rows)
+
+
+def stream_fills(paths: Sequence[str], kind: str | None, sink: Sink) -> FillBatch | None:
+    """Stream one fill-monitor file's fills into `sink` (account, contract, signed qty, price, exec id).
+
+    The fastest way through the biggest file: no record or row outlives its line. Returns the batch's
+    warnings (no rows), or None when this does not apply (several files, another kind) or did not work
+    (the file is not in time order): the caller then discards what `sink` received and reads the
+    fills with `read_fills`. An exec id is the only key to check within one file (see `_fast_fill_monitor`).
+    """
+    from zn_ladder.importers import fill_monitor
+    from zn_ladder.importers.detect import parse_kind
+
+    if len(paths) != 1:
+        return None
+    found = _fill_monitor_text(paths[0], parse_kind(kind) if kind else None)
+    if found is None:
+        return None
+    warnings, _, in_order = fill_monitor.stream(*found, sink)
+    if not in_order:
+        return None
+    name = _name(paths[0])
+    return FillBatch(warnings=tuple(f"{name}: {w}" for w in warnings), skipped=len(warnings))
+
+
+def _fill_monitor_text(path: str, kind: FileKind | None) -> tuple[Path, str] | None:
+    from pathlib import Path
+
     from zn_ladder.importers.detect import detect_kind
     from zn_ladder.importers.result import FileKind
     from zn_ladder.importers.text import read_text
@@ -105,13 +145,7 @@ def _fast_fill_monitor(path: str, kind: FileKind | None) -> FillBatch | None:
     text = read_text(path)
     if (kind or detect_kind(path, text)) is not FileKind.FILL_MONITOR:
         return None
-    from pathlib import Path
-
-    rows, warnings, _ = fill_monitor.scan(Path(path), text)
-    name = _name(path)
-    # Within one file a fill without exec id is unique by construction (its key is the order id and
-    # the order's running quantity), so only exec ids need de-duplicating: they stay in their slot.
-    return FillBatch(warnings=tuple(f"{name}: {w}" for w in warnings), skipped=len(warnings), rows=rows)
+    return Path(path), text
 
 
 def _name(path: str) -> str:

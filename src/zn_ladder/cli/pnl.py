@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import gc
 
-    from zn_ladder.cli.inputs import read_sod, sod_for
+    from zn_ladder.cli.inputs import read_sod, sod_for, stream_fills
     from zn_ladder.domain.prices import parse_price
 
     contract = args.contract.strip()
@@ -69,10 +69,15 @@ def run(args: argparse.Namespace) -> int:
     # A short-lived command building hundreds of thousands of acyclic rows: the cyclic collector has
     # nothing to find, and re-enabling it would make it walk every row once just before the exit.
     gc.disable()
-    batch = fill_source(args)(args, contract)
     sod_lots, sod_warnings = read_sod(args.sod)
-    books = match(batch.rows, product, args.method, contract, args.account,
-                  sod_for(sod_lots, contract, product, args.account))
+    sod = sod_for(sod_lots, contract, product, args.account)
+    matcher = Matcher(product, args.method, contract, args.account, sod)
+    batch = stream_fills(args.files, args.kind, matcher.add) if args.files else None
+    if batch is None:  # not one fill-monitor file in time order: read the fills, then match them
+        batch = fill_source(args)(args, contract)
+        books = match(batch.rows, product, args.method, contract, args.account, sod)
+    else:
+        books = matcher.books()
     payload = pnl_payload(books.by_account, method=args.method, contract=contract, product=product, mark=mark,
                           batch=batch, extra_warnings=sod_warnings, fills=books.fills, duplicates=books.duplicates)
     if args.json:
@@ -109,8 +114,57 @@ def contract_product(contract: str, product_symbol: str | None) -> Product:
     return of_contract
 
 
+class Matcher:
+    """Lot matching for one contract (and optionally one account), fed one fill at a time.
+
+    One `LotBook` per account (lots never match across accounts), created with the account's SOD lots.
+    `add` is the per-fill hot path of `pnl` (200,000 fills in well under half a second): it takes the
+    few numbers a fill contributes, not a `Fill`, and goes straight to the book's integer matching
+    (`LotBook._trade`, the step `LotBook.apply` takes after its key check, which `add` does itself:
+    a non-empty key already seen for the account counts once).
+    """
+
+    __slots__ = ("_product", "_method", "_contract", "_account", "_books", "_trade_of", "_seen", "fills",
+                 "duplicates")
+
+    def __init__(self, product: Product, method: str, contract: str, account: str | None,
+                 sod: Sequence[SodLot]) -> None:
+        from zn_ladder.domain.lots import LotBook
+
+        self._product, self._method, self._contract, self._account = product, method, contract, account
+        by_account: dict[str, list[SodLot]] = {}
+        for lot in sod:
+            by_account.setdefault(lot.account, []).append(lot)
+        self._books = {acct: LotBook(product, method, lots) for acct, lots in by_account.items()}
+        self._trade_of = {acct: book._trade for acct, book in self._books.items()}
+        self._seen: set[tuple[str, str]] = set()
+        self.fills = 0
+        self.duplicates = 0
+
+    def add(self, account: str, contract: str, signed_qty: int, price: int, key: str) -> None:
+        if contract != self._contract or (self._account is not None and account != self._account):
+            return
+        if key:
+            seen = (account, key)
+            if seen in self._seen:
+                self.duplicates += 1
+                return
+            self._seen.add(seen)
+        trade = self._trade_of.get(account)
+        if trade is None:
+            from zn_ladder.domain.lots import LotBook
+
+            book = self._books[account] = LotBook(self._product, self._method)
+            trade = self._trade_of[account] = book._trade
+        trade(signed_qty, price)
+        self.fills += 1
+
+    def books(self) -> Books:
+        return Books(dict(sorted(self._books.items())), self.fills, self.duplicates)
+
+
 class Books(NamedTuple):
-    """One `LotBook` per account for the contract (lots never match across accounts) and the counts."""
+    """The books of one contract by account, and the fill counts."""
 
     by_account: dict[str, LotBook]
     fills: int
@@ -119,36 +173,12 @@ class Books(NamedTuple):
 
 def match(rows: Iterable[RawFill], product: Product, method: str, contract: str, account: str | None,
           sod: Sequence[SodLot]) -> Books:
-    """Apply the rows of `contract` (and `account`) in order, SOD lots first; a key seen before counts once.
-
-    This is the per-fill hot path of `pnl` (200,000 fills well under half a second): rows are the
-    importers' compact tuples rather than `Fill` records, and each goes straight to the book's integer
-    matching (`LotBook._trade`, the same step `LotBook.apply` takes after its own key check).
-    """
-    from zn_ladder.domain.lots import LotBook
-
-    sod_by_account: dict[str, list[SodLot]] = {}
-    for lot in sod:
-        sod_by_account.setdefault(lot.account, []).append(lot)
-    books = {acct: LotBook(product, method, lots) for acct, lots in sod_by_account.items()}
-    trade_of = {acct: book._trade for acct, book in books.items()}
-    seen: set[tuple[str, str]] = set()
-    applied = duplicates = 0
+    """Match `RawFill`-shaped rows (in execution order, key in the exec-id slot), SOD lots first."""
+    matcher = Matcher(product, method, contract, account, sod)
+    add = matcher.add
     for _, _, acct, fill_contract, side, qty, price, _, key, _ in rows:
-        if fill_contract != contract or (account is not None and acct != account):
-            continue
-        if key:
-            if (acct, key) in seen:
-                duplicates += 1
-                continue
-            seen.add((acct, key))
-        trade = trade_of.get(acct)
-        if trade is None:
-            books[acct] = LotBook(product, method)
-            trade = trade_of[acct] = books[acct]._trade
-        trade(qty if side > 0 else -qty, price)
-        applied += 1
-    return Books(dict(sorted(books.items())), applied, duplicates)
+        add(acct, fill_contract, qty if side > 0 else -qty, price, key)
+    return matcher.books()
 
 
 def pnl_payload(books: Mapping[str, Any], *, method: str, contract: str, product: Product, mark: Price | None,

@@ -1,5 +1,6 @@
-"""The fast path of `pnl` (one fill-monitor file matched from its CSV scan, no `Fill` records) must give
-exactly what the general path (Fill records, as for every other source) gives."""
+"""The fast paths of `pnl` (one fill-monitor file streamed from its CSV scan into the matcher, or its scanned
+rows; no `Fill` records) must give exactly what the general path (Fill records, as for every other source)
+gives."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from zn_ladder.cli.inputs import read_fills
-from zn_ladder.cli.pnl import match, pnl_payload
+from zn_ladder.cli.inputs import read_fills, stream_fills
+from zn_ladder.cli.pnl import Matcher, match, pnl_payload
 from zn_ladder.domain.instruments import get_product
 from zn_ladder.domain.prices import parse_price
 
@@ -19,23 +20,28 @@ HEADER = ("Date,Time,InstrumentId,InstrumentName,Side,SideName,Quantity,Price,Or
           "TransactTime,TimeStamp,ExecId,OrderStatus,Exchange,Contract,Originator,CurrentUser")
 
 
+def payload(books, batch, contract, method):
+    return pnl_payload(books.by_account, method=method, contract=contract, product=ZN,
+                       mark=parse_price("111'000", ZN), batch=batch, fills=books.fills, duplicates=books.duplicates)
+
+
 def payloads(path: Path, contract: str, method: str):
-    out = []
+    """(streamed, scanned rows, Fill records) payloads; streamed is None for a file not in time order."""
+    matcher = Matcher(ZN, method, contract, None, ())
+    batch = stream_fills([str(path)], None, matcher.add)
+    out = [payload(matcher.books(), batch, contract, method) if batch is not None else None]
     for records in (False, True):
         batch = read_fills([str(path)], default_contract=contract, records=records)
         assert (len(batch.fills) == 0) is (not records)
-        books = match(batch.rows, ZN, method, contract, None, ())
-        out.append(pnl_payload(books.by_account, method=method, contract=contract, product=ZN,
-                               mark=parse_price("111'000", ZN), batch=batch, fills=books.fills,
-                               duplicates=books.duplicates))
+        out.append(payload(match(batch.rows, ZN, method, contract, None, ()), batch, contract, method))
     return out
 
 
 @pytest.mark.parametrize("method", ["lifo", "fifo"])
 @pytest.mark.parametrize("contract", ["ZN Sep25", "ZN Jun25"])
 def test_fixture_fast_equals_general(method, contract):
-    fast, general = payloads(FIXTURES / "fill_monitor_sample.csv", contract, method)
-    assert fast == general
+    streamed, fast, general = payloads(FIXTURES / "fill_monitor_sample.csv", contract, method)
+    assert streamed == fast == general
     assert fast["fills"] == {"ZN Sep25": 122, "ZN Jun25": 175}[contract]
 
 
@@ -54,7 +60,24 @@ def test_messy_generated_file_fast_equals_general(tmp_path, method):
     lines.insert(100, "2025-07-07,10:00:00.000,1,x,1,BUY,1.0")
     path = tmp_path / "messy.csv"
     path.write_text("\n".join(lines) + "\n")
-    fast, general = payloads(path, "ZN Sep25", method)
+    streamed, fast, general = payloads(path, "ZN Sep25", method)
+    assert streamed is None  # out of time order: streaming refuses, the command scans and sorts instead
     assert fast == general
     assert fast["fills"] + fast["skipped"] == 401
     assert any("counted once" in w for w in fast["warnings"])
+
+
+def test_streamed_file_in_time_order_equals_general(tmp_path):
+    lines = [HEADER]
+    for i in range(200):
+        side = 1 + i % 2
+        exec_id = f"E{i % 40}" if i % 3 == 0 else ""
+        lines.append(f"2025-07-07,10:00:00.000,1,x,{side},{'BUY' if side == 1 else 'SELL'},{1 + i % 4}.0,"
+                     f"{110 + (i * 7 % 30) / 64!r},ord{i % 25},{'AB'[i % 2]},7,{1000 + i},{1000 + i},{exec_id},2,CME,"
+                     f"ZN Sep25,,Eric")
+    path = tmp_path / "ordered.csv"
+    path.write_text("\n".join(lines) + "\n")
+    for method in ("lifo", "fifo"):
+        streamed, fast, general = payloads(path, "ZN Sep25", method)
+        assert streamed == fast == general
+        assert streamed["fills"] + streamed["skipped"] == 200
