@@ -38,3 +38,44 @@ def test_retry_after_is_honoured_up_to_the_cap():
     retry = retry_of(retry_after_max=30)
     assert retry.parse_retry_after("5") == 5
     assert retry.parse_retry_after("600") == 30
+
+
+def answer(status: int, body: bytes, kind: str = "application/json"):
+    import requests
+
+    response = requests.Response()
+    response.status_code = status
+    response._content = body
+    response.headers["Content-Type"] = kind
+    response.headers["Date"] = "Thu, 26 Nov 2026 14:00:00 GMT"
+    return response
+
+
+def decode(response):
+    conn = TTConnection(base_url="http://127.0.0.1:9")
+    transport = Transport(conn, RequestBudget(Plan("t", 1000, 100_000)))
+    try:
+        return transport._decode("ttledger/fills", response, 0.01)
+    finally:
+        transport.close()
+
+
+def test_status_not_ok_in_a_200_is_an_error_naming_endpoint_and_message():
+    import pytest
+
+    from zn_ladder.tt.errors import TTBodyError, TTRequestError
+
+    with pytest.raises(TTRequestError, match=r"ttledger/fills with status 'Failed': bad minTimestamp \(HTTP 200\)"
+                       ) as info:
+        decode(answer(200, b'{"status": "Failed", "status_message": "bad minTimestamp"}'))
+    assert (info.value.endpoint, info.value.status) == ("ttledger/fills", 200)
+    with pytest.raises(TTBodyError, match="not a JSON object"):
+        decode(answer(200, b"[1, 2]"))
+    with pytest.raises(TTRequestError, match="HTTP 403.*another environment"):
+        decode(answer(403, b'{"message": "Forbidden"}'))
+
+
+def test_ok_answer_carries_the_server_clock():
+    ok = decode(answer(200, b'{"status": "Ok", "fills": []}'))
+    assert ok.body == {"status": "Ok", "fills": []} and ok.status == 200
+    assert ok.server_time == 1_795_701_600.0
