@@ -228,14 +228,18 @@ class SimulatorServer:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         try:
             length = int(headers.get("content-length") or 0)
-            body = handler.rfile.read(length) if length > 0 else b""
-            answer, fault = self._decide(method, split.path, query, headers, body)
         except ValueError:
+            length = -1
+        if length < 0:
             answer, fault = error(400, "Failed", "Content-Length is not a number"), None
-            handler.close_connection = True
-        except Exception:  # a bug here must answer 500, not drop the connection
-            log.exception("simulator failed on %s %s", method, split.path)
-            answer, fault = error(500, "Error", "the simulator failed on this request"), None
+            handler.close_connection = True  # the rest of the stream cannot be framed
+        else:
+            try:
+                body = handler.rfile.read(length) if length else b""
+                answer, fault = self._decide(method, split.path, query, headers, body)
+            except Exception:  # a bug here must answer 500, not drop the connection
+                log.exception("simulator failed on %s %s", method, split.path)
+                answer, fault = error(500, "Error", "the simulator failed on this request"), None
         if fault == "redirect" and method == "GET":
             answer = Answer(303, {"status": "See Other", "status_message": "moved"},
                             {"Location": f"{split.path}?{split.query}&{_REDIRECTED}=1"})
