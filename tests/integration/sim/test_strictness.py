@@ -84,3 +84,14 @@ def test_request_log_and_records_see_every_request(tt, sim):
     assert record.headers["x-api-key"] == tt.key
     assert "content-type" not in record.headers
     assert record.query["requestId"].startswith("znladder-tests--")
+
+
+def test_a_simulator_bug_answers_500_and_keeps_serving(tt, sim, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(sim._routes, "answer", broken)
+    answer = tt.get("ttledger/orders")
+    assert answer.status_code == 500 and answer.json()["status"] != "Ok"
+    monkeypatch.undo()
+    assert tt.get("ttledger/orders").status_code == 200
