@@ -124,43 +124,43 @@ class Matcher:
     a non-empty key already seen for the account counts once).
     """
 
-    __slots__ = ("_product", "_method", "_contract", "_account", "_books", "_trade_of", "_seen", "fills",
-                 "duplicates")
+    __slots__ = ("add", "_books", "_counts")
 
     def __init__(self, product: Product, method: str, contract: str, account: str | None,
                  sod: Sequence[SodLot]) -> None:
         from zn_ladder.domain.lots import LotBook
 
-        self._product, self._method, self._contract, self._account = product, method, contract, account
         by_account: dict[str, list[SodLot]] = {}
         for lot in sod:
             by_account.setdefault(lot.account, []).append(lot)
-        self._books = {acct: LotBook(product, method, lots) for acct, lots in by_account.items()}
-        self._trade_of = {acct: book._trade for acct, book in self._books.items()}
-        self._seen: set[tuple[str, str]] = set()
-        self.fills = 0
-        self.duplicates = 0
+        books = self._books = {acct: LotBook(product, method, lots) for acct, lots in by_account.items()}
+        trade_of = {acct: book._trade for acct, book in books.items()}
+        get_trade = trade_of.get
+        seen: set[tuple[str, str]] = set()
+        counts = self._counts = [0, 0]  # fills applied, duplicates dropped
 
-    def add(self, account: str, contract: str, signed_qty: int, price: int, key: str) -> None:
-        if contract != self._contract or (self._account is not None and account != self._account):
-            return
-        if key:
-            seen = (account, key)
-            if seen in self._seen:
-                self.duplicates += 1
+        # A closure rather than a method: its names are cell loads, not attribute lookups (hot path).
+        def add(fill_account: str, fill_contract: str, signed_qty: int, price: int, key: str) -> None:
+            if fill_contract != contract or (account is not None and fill_account != account):
                 return
-            self._seen.add(seen)
-        trade = self._trade_of.get(account)
-        if trade is None:
-            from zn_ladder.domain.lots import LotBook
+            if key:
+                seen_key = (fill_account, key)
+                if seen_key in seen:
+                    counts[1] += 1
+                    return
+                seen.add(seen_key)
+            trade = get_trade(fill_account)
+            if trade is None:
+                book = books[fill_account] = LotBook(product, method)
+                trade = trade_of[fill_account] = book._trade
+            trade(signed_qty, price)
+            counts[0] += 1
 
-            book = self._books[account] = LotBook(self._product, self._method)
-            trade = self._trade_of[account] = book._trade
-        trade(signed_qty, price)
-        self.fills += 1
+        #: add(account, contract, signed qty, price ticks, key): one fill, in execution order.
+        self.add = add
 
     def books(self) -> Books:
-        return Books(dict(sorted(self._books.items())), self.fills, self.duplicates)
+        return Books(dict(sorted(self._books.items())), self._counts[0], self._counts[1])
 
 
 class Books(NamedTuple):
