@@ -55,25 +55,24 @@ def _read(path: Path, rows: list[tuple[int, list[str]]]) -> ImportResult:
             warnings.append(ImportWarning(line, f"{len(f)} fields where a Fills-widget row has "
                                                 f"{WIDGET_MIN_FIELDS}: a broken or cut-off row: skipped"))
             continue
-        f = [c.strip() for c in f]
-        contract = f[CONTRACT]
+        contract = f[CONTRACT].strip()
         product = contracts.product(contract)
         if isinstance(product, str):
             warnings.append(ImportWarning(line, f"{product}: skipped"))
             continue
         try:
             side = parse_side(f[SIDE])
-            qty = qty_of(f[QTY])
-            price = prices.for_product(product)(f[PRICE])
-            time_ns = dates(f[DATE]) + seq
+            qty = qty_of(f[QTY].strip())
+            price = prices.for_product(product)(f[PRICE].strip())
+            time_ns = dates(f[DATE].strip()) + seq
         except InputError as exc:
             warnings.append(ImportWarning(line, f"{exc}: skipped"))
             continue
-        order_id = f[ORDER_ID]
+        order_id = f[ORDER_ID].strip()
         cum_qty = cum.add(order_id, qty) if order_id else 0
         key = fill_key("", order_id, cum_qty, fallback=f"{path.name}:{line}")
-        fills.append(Fill(key, f[ACCOUNT], contract, side, qty, price, time_ns, order_id, "", _SOURCE,
-                          f[USER] or f[ORIGINATOR], cum_qty))
+        fills.append(Fill(key, f[ACCOUNT].strip(), contract, side, qty, price, time_ns, order_id, "", _SOURCE,
+                          f[USER].strip() or f[ORIGINATOR].strip(), cum_qty))
     warnings.sort(key=lambda w: w.row)
     return ImportResult(path, FileKind.FILLS_WIDGET, fills=tuple(fills), warnings=tuple(warnings),
                         rows=len(rows))
