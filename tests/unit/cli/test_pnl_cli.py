@@ -121,3 +121,23 @@ def test_bad_input_exits_2_with_one_line(run_cli, small, args, needle):
     assert out.stdout == ""
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0]
+
+
+def test_tt_fills_json_busts_and_corrections_are_applied(run_cli, tmp_path):
+    def fill(exec_id, side, qty, px, ts, **extra):
+        return {"execID": exec_id, "orderId": f"o-{exec_id}", "accountId": 1334000, "instrumentId": "1", "side": side,
+                "lastQty": qty, "lastPx": px, "timeStamp": ts, "execType": "F", **extra}
+
+    records = [
+        fill("E1", "1", 2.0, 110.0, 1),                                    # buy 2 @ 110'000
+        fill("E2", "2", 2.0, 110.0625, 2),                                 # sell 2 @ 110'020 ...
+        fill("C1", "2", 2.0, 110.09375, 3, execType="G", execRefID="E2"),  # ... corrected to 110'030
+        fill("E3", "1", 1.0, 110.03125, 4),                                # buy 1 @ 110'010 ...
+        fill("B1", "1", 1.0, 110.03125, 5, execType="H", execRefID="E3"),  # ... busted
+    ]
+    path = tmp_path / "fills.json"
+    path.write_text(json.dumps({"status": "Ok", "fills": records}))
+    data = pnl(run_cli, path, "--contract", "ZN Dec26")
+    # The file names no contract: its one instrument is taken as --contract.
+    assert (data["position"], data["fills"], data["open_lots"]) == (0, 2, [])
+    assert data["realized"] == 2 * 6 * 15.625  # 110'030 - 110'000 = 3/32 = 6 ticks, on 2 lots
