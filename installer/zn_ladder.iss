@@ -68,7 +68,6 @@ Source: "README.md"; DestDir: "{app}"; DestName: "INSTALL-README.md"; Flags: ign
 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Comment: "Scenario ladder for Treasury futures on TT"
-Name: "{autoprograms}\{#AppName} self-test"; Filename: "{app}\{#ConsoleExe}"; Parameters: "selftest"; WorkingDir: "{app}"; Comment: "Checks the installed app against its built-in simulator"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
 
 [Run]
