@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from zn_ladder.cli.one_line_errors import one_line_errors
 from zn_ladder.cli.output import json_number, print_json, print_table
 
 if TYPE_CHECKING:
@@ -21,9 +22,10 @@ ORDER = 20
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ladder", help="the scenario ladder for working orders from a TT orders JSON",
-                       description="Project position, P&L, risk and breakeven at every tick if price walked "
-                                   "there from spot and the working orders on the way filled.")
+    p = one_line_errors(sub.add_parser(
+        "ladder", help="the scenario ladder for working orders from a TT orders JSON",
+        description="Project position, P&L, risk and breakeven at every tick if price walked there from spot and "
+                    "the working orders on the way filled."))
     p.add_argument("--orders", required=True, metavar="FILE", help="TT orders JSON (GET /ttledger/orders answer)")
     p.add_argument("--spot", required=True, help="spot price (any form; may lie between ticks)")
     p.add_argument("--product", default="ZN", help="product symbol (default ZN)")

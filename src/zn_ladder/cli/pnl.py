@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from zn_ladder.cli.one_line_errors import one_line_errors
 from zn_ladder.cli.output import json_number, print_json, print_table
 
 if TYPE_CHECKING:
@@ -27,10 +28,11 @@ ORDER = 30
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("pnl", help="realized/unrealized P&L of one contract by LIFO or FIFO from fill files",
-                       description="Match the fills of one contract into lots (LIFO or FIFO) and print position, "
-                                   "realized and unrealized P&L and the open lots. Several files are merged; "
-                                   "an execution present in two of them counts once.")
+    p = one_line_errors(sub.add_parser(
+        "pnl", help="realized/unrealized P&L of one contract by LIFO or FIFO from fill files",
+        description="Match the fills of one contract into lots (LIFO or FIFO) and print position, realized and "
+                    "unrealized P&L and the open lots. Several files are merged; an execution present in two of "
+                    "them counts once."))
     p.add_argument("files", nargs="*", metavar="FILE",
                    help="fill files: fill-monitor CSV, TT Audit Trail, Fills-widget copy or TT fills JSON")
     p.add_argument("--contract", required=True, help='the contract, as TT names it (e.g. "ZN Sep25")')

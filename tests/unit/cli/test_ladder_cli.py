@@ -119,6 +119,7 @@ def test_account_filter_and_text_table(run_cli):
     (["--orders", "{orders}", "--spot", "110'090", "--product", "QQ"], "unknown product 'QQ'"),
     (["--orders", "{sod}", "--spot", "110'090"], "not a TT orders JSON"),
     (["--orders", "{orders}", "--spot", "110'090", "--sod", "{orders}"], "not an Actant SOD CSV"),
+    (["--spot", "110'090"], "required: --orders"),
 ])
 def test_bad_input_exits_2_with_one_line(run_cli, args, needle):
     args = [a.format(orders=ORDERS, sod=FIXTURES / "actant_sod_sample.csv") for a in args]

@@ -113,6 +113,8 @@ def test_table_output_uses_tt_prices(run_cli, small):
     (["{small}", "--contract", "ZN Sep25", "--mark", "110'04x"], "110'04x"),
     (["{sod}", "--contract", "ZN Sep25"], "holds no fills"),
     (["{sod}", "--contract", "ZN Sep25", "--kind", "audit_trail"], "not a TT Audit Trail export"),
+    (["{small}", "--contract", "ZN Sep25", "--method", "avg"], "invalid choice: 'avg'"),
+    (["{small}"], "required: --contract"),
 ])
 def test_bad_input_exits_2_with_one_line(run_cli, small, args, needle):
     args = [a.format(small=small, sod=FIXTURES / "actant_sod_sample.csv") for a in args]
