@@ -41,7 +41,7 @@ def test_a_report_that_could_not_be_written_says_so(qtbot) -> None:
 
 SCRIPT = textwrap.dedent("""
     import sys, threading
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
     from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
     from zn_ladder.config.logging_setup import setup_file_logging
     from zn_ladder.ui.crash_dialog import install_crash_dialog
@@ -58,15 +58,31 @@ SCRIPT = textwrap.dedent("""
     def thread_bug():
         raise LookupError("in a worker thread")
 
+    class Worker(QObject):  # the app's workers: a QObject moved to a QThread, driven by signals
+        poke = Signal()
+
+        @Slot()
+        def work(self):
+            raise KeyError("in a QThread worker's slot")
+
+    worker_thread = QThread()
+    worker_thread.setObjectName("fills-qthread")
+    worker = Worker()
+    worker.moveToThread(worker_thread)
+    worker.poke.connect(worker.work)
+    worker_thread.start()
+
     def check():
         boxes = [w for w in app.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
-        if boxes and dialogs.count == 2:
+        if boxes and dialogs.count == 3:
             print("DIALOG", boxes[0].text().replace("\\n", " | "), flush=True)
             print("WINDOW", window.isVisible(), flush=True)
             app.quit()
 
     QTimer.singleShot(0, slot_bug)
     QTimer.singleShot(50, lambda: threading.Thread(target=thread_bug, name="store-writer").start())
+    QTimer.singleShot(100, worker.poke.emit)
+    app.aboutToQuit.connect(lambda: (worker_thread.quit(), worker_thread.wait()))
     poll = QTimer()
     poll.timeout.connect(check)
     poll.start(20)
@@ -75,18 +91,19 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_exceptions_in_a_slot_and_a_thread_show_the_dialog_and_keep_the_window(cli_env) -> None:
+def test_exceptions_in_a_slot_a_thread_and_a_qthread_worker_show_the_dialog_and_keep_the_window(cli_env) -> None:
     home = Path(cli_env["ZN_LADDER_HOME"])
     cli_env["QT_QPA_PLATFORM"] = "offscreen"
     done = subprocess.run([sys.executable, "-c", SCRIPT], env=cli_env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     reports = sorted((home / "logs").glob("crash-*.txt"))
-    assert len(reports) == 2
+    assert len(reports) == 3
     texts = "\n".join(p.read_text(encoding="utf-8") for p in reports)
     assert "ZeroDivisionError" in texts and "LookupError" in texts and "thread: store-writer" in texts
+    assert "KeyError" in texts and "in a QThread worker's slot" in texts
     assert "hunter2-not-logged" not in texts
     dialog = next(line for line in done.stdout.splitlines() if line.startswith("DIALOG"))
-    assert "2 errors so far" in dialog
+    assert "3 errors so far" in dialog
     assert any(str(p) in dialog for p in reports)
     assert "WINDOW True" in done.stdout
     assert (home / "logs" / "faults.log").exists()  # faulthandler armed for native crashes
