@@ -9,8 +9,8 @@ Identity, in order:
    cumQty) and from an Audit Trail export (key = composite, ExeQty) or a fill-monitor CSV has the same
    order id and cumulative quantity, so it is recognised as one (the first arrival is kept, with its
    source). A unique partial index enforces it, so even two processes cannot store it twice.
-If a fill matches a stored one by identity but its side, qty or price differ, it is not stored: it
-is counted as skipped with a warning naming both, and audited (a partial export whose derived cum
+If a fill matches a stored one by (order id, cum qty) but its side, qty or price differ, it is not
+stored: it is counted as skipped with a warning naming both, and audited (a partial export whose derived cum
 qty is off must not double a fill, nor silently drop a real one without saying so).
 
 A batch goes in with one `executemany(INSERT OR IGNORE)`: ids above the previous maximum are the new
@@ -81,25 +81,50 @@ def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int
         out.added = [(new_ids[f.key], f) for f in valid]
         return out
     first: dict[str, Fill] = {}
+    refused: list[Fill] = []
     for fill in valid:
         row_id = new_ids.get(fill.key)
         if row_id is not None and fill.key not in first:
             first[fill.key] = fill
             out.added.append((row_id, fill))
         else:
-            _classify(conn, fill, out)
+            refused.append(fill)
+    _classify(conn, refused, out)
     return out
 
 
-def _classify(conn: sqlite3.Connection, fill: Fill, out: FillInsert) -> None:
-    """A fill the database refused: the same execution (duplicate) or a conflicting one (skipped)."""
-    row = conn.execute("SELECT key, side, qty, price, corr_qty, corr_price FROM fills WHERE key=?",
-                       (fill.key,)).fetchone()
-    how = "exec key"
-    if row is None and fill.cum_qty > 0 and fill.order_id:
-        row = conn.execute("SELECT key, side, qty, price, corr_qty, corr_price FROM fills "
-                           "WHERE order_id=? AND cum_qty=?", (fill.order_id, fill.cum_qty)).fetchone()
-        how = "order id and cumulative qty"
+_CHUNK = 400  # bound parameters per lookup (SQLite allows 999 on old builds)
+_STORED = "key, side, qty, price, corr_qty, corr_price"
+
+
+def _classify(conn: sqlite3.Connection, refused: list[Fill], out: FillInsert) -> None:
+    """Fills the database refused: the same execution (duplicate) or a conflicting one (skipped).
+
+    Looked up in chunks (a re-imported file is all duplicates: 200k single-row queries would dominate).
+    """
+    by_key: set[str] = set()
+    keys = list({f.key for f in refused})
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i:i + _CHUNK]  # answered from the key index alone (covering): no table reads
+        by_key.update(r[0] for r in conn.execute(
+            f"SELECT key FROM fills WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+    by_execution: dict[tuple[str, int], tuple] = {}
+    # The partial index's own terms must be in the query for SQLite to use it (else a table scan).
+    sql = (f"SELECT {_STORED} FROM fills WHERE order_id = ? AND cum_qty = ? AND cum_qty > 0 AND order_id <> ''")
+    for pair in {(f.order_id, f.cum_qty) for f in refused if f.key not in by_key and f.cum_qty > 0 and f.order_id}:
+        row = conn.execute(sql, pair).fetchone()
+        if row is not None:
+            by_execution[pair] = row
+    for fill in refused:
+        if fill.key in by_key:
+            out.duplicate += 1  # the same exec key is the same execution (a change comes as a correction)
+        else:
+            _judge(fill, by_execution.get((fill.order_id, fill.cum_qty)), out)
+
+
+def _judge(fill: Fill, row: tuple | None, out: FillInsert) -> None:
+    """The same execution from another source: a duplicate if its figures agree, else a conflict."""
+    how = "order id and cumulative qty"
     if row is None:  # cannot happen: the insert was refused by a uniqueness rule
         out.skipped += 1
         out.warnings.append(f"fill {_describe(fill)} skipped: refused by the store")

@@ -157,13 +157,15 @@ class Store:
             ac = (fill.account, fill.contract)
             if ac in recompute:
                 continue
-            books = cache.get(ac, False)
-            if books is False:
+            books = cache.get(ac)
+            if books is None:
                 found = [self._book(conn, fill.account, fill.contract, m) for m in methods]
-                books = cache[ac] = None if any(b is None for b in found) else found
-            if books is None:  # a new account/contract: build its books from the file
-                recompute.add(ac)
-                continue
+                if any(b is None for b in found):
+                    # A new account/contract: no fill of it is stored but this batch's (every stored
+                    # fill has a book: ingest creates them, and open verifies), so its books start
+                    # from its SOD and take the batch's fills like any other book.
+                    found = self._new_books(conn, fill.account, fill.contract)
+                books = cache[ac] = found
             time_ns = fill.time_ns
             if time_ns < books[0].session_start_ns:
                 continue  # an earlier session's fill: stored, not in today's books
@@ -173,6 +175,17 @@ class Store:
             qty = fill.qty if fill.side > 0 else -fill.qty
             for book in books:
                 book.apply(qty, fill.price, time_ns)
+
+    def _new_books(self, conn: sqlite3.Connection, account: str, contract: str) -> list[matching.PersistedBook]:
+        sod_date, lots = matching.latest_sod(conn, account, contract)
+        books = []
+        for method in matching.METHODS:
+            book = matching.PersistedBook(account, contract, method, sod_date=sod_date)
+            for qty, price in lots:
+                book.open_lot(qty, price)
+            self._books[(account, contract, method)] = book
+            books.append(book)
+        return books
 
     def _finish(self, conn: sqlite3.Connection, batch: _Batch) -> int:
         for account, contract in batch.recompute:
