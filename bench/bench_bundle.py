@@ -134,8 +134,10 @@ def main() -> int:
     total = folder_size(opts.bundle)
     print(f"bundle: {opts.bundle}")
     print(f"size on disk: {total / 1e6:.1f} MB (target <= 150 MB), {sum(1 for _ in opts.bundle.rglob('*'))} entries")
-    for name, size in parts(opts.bundle):
+    sizes = parts(opts.bundle)
+    for name, size in sizes:
         print(f"  {name:<38} {size / 1e6:7.1f} MB")
+    print(f"without the Playwright driver: {(total - sizes[0][1]) / 1e6:.1f} MB")
     if not opts.no_compress:
         print(f"zip-deflated (download/installer size, approx.): {deflated_size(opts.bundle) / 1e6:.1f} MB")
 
