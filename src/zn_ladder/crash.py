@@ -17,11 +17,9 @@ from __future__ import annotations
 import faulthandler
 import logging
 import os
-import platform
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +108,9 @@ def report_folder() -> Path:
 def write_report(exc_type: type[BaseException], exc: BaseException | None, tb: TracebackType | None,
                  *, thread: str | None = None) -> Path:
     """Write one report file and return its path (unique per crash, never overwritten)."""
+    import platform  # imported here, not at start-up: every CLI command installs these hooks
+    import traceback
+
     from zn_ladder import __version__
 
     folder = report_folder()
