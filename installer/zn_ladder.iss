@@ -21,7 +21,7 @@
 #define DistDir "..\dist\zn-ladder"
 #ifndef AppVersion
   ; Without /DAppVersion=..., read the version resource build.spec put into the executable.
-  #define AppVersion GetVersionNumbersString(AddBackslash(SourcePath) + DistDir + "\" + ConsoleExe)
+  #define AppVersion GetVersionNumbersString(AddBackslash(SourcePath) + "..\dist\zn-ladder\zn-ladder.exe")
 #endif
 
 [Setup]
