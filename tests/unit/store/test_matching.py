@@ -189,3 +189,17 @@ def test_correction_before_its_fill_waits_then_applies(db_path: Path) -> None:
         result = store.ingest([make_fill("late", 1, 3, 7000, 1), make_fill("kept", 1, 1, 7000, 2)])
         assert result.corrections_applied == 1
         assert pnl_view(store.conn, CONTRACT, "lifo").position == 1
+
+
+def test_actant_product_wide_sod_opens_each_contract_of_the_product(db_path: Path) -> None:
+    """Actant names the product ("ZN"), not the contract: its lots start the account's ZN books."""
+    with Store.open(db_path) as store:
+        store.ingest([make_fill("s1", -1, 1, 7010, 0)])
+        store.put_sod([SodLot("A1", "ZN", 2, 7000, "08/11/2022")], source="actant_sod")
+        view = pnl_view(store.conn, CONTRACT, "lifo")
+        assert (view.position, view.realized, view.fills) == (1, 10 * ZN.tick_value, 1)
+        assert view.open_lots == ((1, 7000),)
+        store.ingest([make_fill("b1", 1, 1, 7001, 5)])
+        assert pnl_view(store.conn, CONTRACT, "fifo").position == 2
+    with Store.open(db_path) as store:
+        assert store.audit_entries("matching_repaired") == []
