@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from zn_ladder.store.store import Store
 
 from .conftest import make_fill
@@ -90,3 +93,33 @@ def test_result_counts_add_up_on_a_mixed_batch(db_path: Path) -> None:
         result = store.ingest(batch + [make_fill("", t=1000)])
         assert (result.added, result.duplicate, result.skipped) == (50, 50, 1)
         assert result.added + result.duplicate + result.skipped == 101
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), n=st.integers(1, 25))
+def test_any_mix_of_api_and_export_copies_counts_each_execution_once(tmp_path_factory, data, n) -> None:
+    """Executions arrive from the API (exec id) and from exports (order id # cum qty), in any subset,
+    order and batching: the store holds each execution exactly once."""
+    executions = []
+    cum: dict[str, int] = {}
+    for i in range(n):
+        order = f"ord-{data.draw(st.integers(0, 3))}"
+        qty = data.draw(st.integers(1, 3))
+        cum[order] = cum.get(order, 0) + qty
+        executions.append((i, order, qty, cum[order]))
+    copies = []
+    for i, order, qty, c in executions:
+        api = make_fill(f"EX{i}", 1, qty, 7000, i, order_id=order, cum_qty=c)
+        export = make_fill(f"{order}#{c}", 1, qty, 7000, i, order_id=order, cum_qty=c, exec_id="",
+                           source="audit_trail")
+        which = data.draw(st.sampled_from(["api", "export", "both"]))
+        copies += [api] if which == "api" else [export] if which == "export" else [api, export]
+    copies = data.draw(st.permutations(copies))
+    cut = data.draw(st.integers(0, len(copies)))
+    path = tmp_path_factory.mktemp("mix") / "s.sqlite3"
+    with Store.open(path) as store:
+        first, second = store.ingest(copies[:cut]), store.ingest(copies[cut:])
+        assert first.added + second.added == n
+        assert first.duplicate + second.duplicate == len(copies) - n
+        assert store.fill_count() == n
+        assert sum(f.qty for f in store.fills()) == sum(q for _, _, q, _ in executions)
