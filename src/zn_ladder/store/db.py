@@ -121,6 +121,9 @@ def connect(path: Path | str, *, readonly: bool = False,
     with translated(path, "open"):
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
                                timeout=busy_timeout_s)
+    if readonly:
+        with translated(path, "open read-only"):
+            conn = _readable(conn, path, uri, busy_timeout_s)
     try:
         with translated(path, "open"):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
@@ -138,6 +141,21 @@ def connect(path: Path | str, *, readonly: bool = False,
         conn.close()
         raise
     return conn
+
+
+def _readable(conn: sqlite3.Connection, path: Path, uri: str, busy_timeout_s: float) -> sqlite3.Connection:
+    """A read-only connection that can actually read. A WAL store in a read-only folder (a copy on a
+    share, a support engineer's snapshot) cannot get its `-shm` file; when no `-wal` file holds
+    uncommitted pages, nobody can be writing it, so it is read as immutable."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if Path(f"{path}-wal").exists():
+            raise
+    return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None, check_same_thread=False,
+                           timeout=busy_timeout_s)
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:

@@ -187,6 +187,8 @@ def test_read_only_folder_gives_a_clear_error_and_keeps_data(tmp_path: Path) -> 
         assert str(path) in str(info.value)
         with pytest.raises(StoreError, match="cannot create the folder"):
             Store.open(folder / "sub" / "new.sqlite3")
+        with Store.open(path, readonly=True) as store:  # still readable, e.g. by `pnl --db`
+            assert [f.key for f in store.fills()] == ["e1"]
     finally:
         _make_writable(folder, path)
     assert file_digest(path) == before
