@@ -2,7 +2,8 @@
 
 Idempotent: every execution is stored once (see `zn_ladder.store.fills`), so importing the same file
 again adds nothing and says so. All files are read (and refused, exit 2, if one is not what it
-claims) before the store is touched, so a bad file never leaves half an import behind.
+claims) before anything is written, so a bad file never leaves half an import behind. TT fills JSON
+names instruments by id: the store's reference data (cached by `monitor`) or `--contract` names them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
     p.add_argument("--kind", help="file kind of every FILE instead of detecting it (fill_monitor, audit_trail, "
                                   "fills_widget, tt_fills, tt_orders, actant_sod)")
+    p.add_argument("--contract", help='TT JSON names an instrument id, not a contract: the contract of records whose '
+                                      'instrument the store does not know yet (e.g. "ZN Dec26")')
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -33,17 +36,27 @@ def run(args: argparse.Namespace) -> int:
     from zn_ladder.importers.gc_pause import gc_paused
     from zn_ladder.store.store import Store
 
-    with gc_paused():
-        results = [read_file(path, args.kind) for path in args.files]
-        rows: list[dict[str, Any]] = []
-        with Store.open(args.db) as store:
-            for path, result in zip(args.files, results):
-                rows.append(_store_one(store, path, result))
+    with gc_paused(), Store.open(args.db) as store:
+        instruments = _known_instruments(store)
+        results = [read_file(path, args.kind, instruments=instruments, default_contract=args.contract)
+                   for path in args.files]
+        rows: list[dict[str, Any]] = [_store_one(store, path, result) for path, result in zip(args.files, results)]
     if args.json:
         print_json({"files": rows})
     else:
         _print_text(rows, store.path)
     return 0
+
+
+def _known_instruments(store) -> dict[str, str]:
+    """Instrument id -> contract from the store's TT reference data (what `monitor` has seen)."""
+    from zn_ladder.store.refdata import all_refdata
+
+    known = {}
+    for ident, value in all_refdata(store.conn, "instrument").items():
+        if isinstance(value, dict) and value.get("alias"):
+            known[ident] = str(value["alias"])
+    return known
 
 
 def _store_one(store, path: str, result) -> dict[str, Any]:

@@ -112,16 +112,21 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event) -> in
 
 
 def _store_sod(store, client) -> None:
-    """TT's SOD for each account it reports a position for (one request per account, once)."""
+    """TT's SOD for each account it reports a position for (one request per account, once), and the
+    contract name of each instrument TT reports a position in (the store's reference data)."""
     from zn_ladder.domain.errors import TTError
 
     try:
-        accounts = sorted({p.account for p in client.positions()})
+        positions = client.positions()
+        accounts = sorted({p.account for p in positions})
         lots = [lot for account in accounts for lot in client.sod(account)]
     except TTError as exc:
         log.warning("SOD not fetched: %s", exc)
         print(f"warning: TT's SOD could not be read ({exc}); positions start from the fills", flush=True)
         return
+    for p in positions:  # instrument id -> contract, so TT JSON files import with the right names
+        if p.instrument_id and p.contract and store.get_refdata("instrument", p.instrument_id) is None:
+            store.put_refdata("instrument", p.instrument_id, {"alias": p.contract})
     if lots:
         result = store.put_sod(lots, source="tt_sod")
         if result.added:

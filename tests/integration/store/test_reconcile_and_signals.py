@@ -77,3 +77,18 @@ def test_monitor_stops_on_sigint_and_resumes_from_its_cursor(sim, sim_env, tmp_p
 def test_monitor_refuses_a_bad_interval(sim_env, run_cli, tmp_path: Path) -> None:
     result = run_cli("monitor", "--db", str(tmp_path / "s.sqlite3"), "--interval", "0")
     assert result.returncode == 2 and "--interval" in result.stderr
+
+
+def test_tt_fills_json_imports_with_names_from_the_monitor(sim, sim_env, run_cli, tmp_path: Path) -> None:
+    """A TT fills JSON names instruments by id; after a monitor run the store knows their contracts,
+    and the file's executions (already captured) are recognised, busts and corrections included."""
+    db = tmp_path / "s.sqlite3"
+    export = tmp_path / "fills.json"
+    records = sim.market.published_fills() + sim.market.published_corrections()
+    export.write_text(json.dumps({"status": "Ok", "lastPage": "true", "fills": records}))
+    fresh = run_cli("import", str(export), "--db", str(tmp_path / "other.sqlite3"), "--json")
+    assert json.loads(fresh.stdout)["files"][0]["added"] == 0  # no names known: skipped with reasons
+    assert run_cli("monitor", "--db", str(db), "--base-url", sim.url, "--once").returncode == 0
+    result = run_cli("import", str(export), "--db", str(db), "--json")
+    row = json.loads(result.stdout)["files"][0]
+    assert (row["kind"], row["added"], row["duplicate"]) == ("tt_fills", 0, len(sim.market.published_fills()))
