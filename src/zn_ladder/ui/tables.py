@@ -138,6 +138,8 @@ class RecordTableModel(QAbstractTableModel):
         key = self._keys[row]
         texts = self._texts.get(key)
         if texts is None:
+            if len(self._texts) > 4000:  # rows scrolled past long ago: bounded memory on a 100k-fill day
+                self._texts.clear()
             record = self._records[row]
             texts = self._texts[key] = tuple(c.text(c.value(record), record) for c in self.columns)
         return texts

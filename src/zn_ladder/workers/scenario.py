@@ -68,7 +68,7 @@ def scenario_spot(inputs: ScenarioInputs) -> tuple[Price | None, str]:
         return inputs.spot, inputs.spot_source
     fills: tuple[Fill, ...] = inputs.store.fills if inputs.store is not None else ()
     if fills:
-        last = max(fills, key=lambda f: f.time_ns)
+        last = fills[-1]  # time order
         return Price.from_ticks(last.price, inputs.product), "last fill"
     return None, ""
 
@@ -188,7 +188,9 @@ class ScenarioWorker(Worker):
         if result is None:
             return
         now = time.monotonic()
-        if now - self._last_history >= HISTORY_EVERY_S or not self._history:
+        if self._inputs.store is None:
+            pass  # no P&L known yet (the store has not been read): a 0 on the chart would be a fiction
+        elif now - self._last_history >= HISTORY_EVERY_S or not self._history:
             self._history.append(result.pnl.history[-1])
             self._last_history = now
         self.computations += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -58,7 +58,8 @@ class SessionConfig:
     spot_mode: str = "manual"
     reader_settings: Any = None
     sim_price: Callable[[], Price] | None = None
-    #: Read the start-of-day positions from TT once (the demo; live desks import Actant's file).
+    #: Read the start-of-day positions from TT once; outside the demo they are used only when the
+    #: store has none for the contract (a desk's imported Actant file wins).
     fetch_sod: bool = False
     status_interval_s: float = 1.0
     stop_timeout_s: float = 4.0
@@ -98,10 +99,13 @@ class Session(QObject):
         self.started = self.stopped = False
 
         self.fills_fetch = FillsFetch(self.client)
-        self.orders_poller = Poller("orders", self.client.orders, config.orders_s)
+        self._status_names: dict[str, str] | None = None
+        self.orders_poller = Poller("orders", self._fetch_orders, config.orders_s)
         self.fills_poller = Poller("fills", self.fills_fetch, config.fills_s)
         self.positions_poller = Poller("positions", self._fetch_positions, config.positions_s)
         self._need_sod = config.fetch_sod
+        self._tt_sod: tuple[Any, ...] | None = None
+        self._last_store: Any = None
         self.spot_worker = SpotWorker(config.product, config.spot_mode, config.spot_s,
                                       read_price=config.sim_price, reader_settings=config.reader_settings)
         self.scenario = ScenarioWorker(config.product, self.contract or "")
@@ -317,6 +321,21 @@ class Session(QObject):
 
         future.add_done_callback(done)
 
+    def _fetch_orders(self) -> Any:  # a call thread
+        """Working orders, their status codes named from TT's orderdata table (fetched once)."""
+        result = self.client.orders()
+        names = self._status_names
+        if names is None:
+            try:
+                names = self._status_names = dict(self.client.order_data().get("orderStatus", {}))
+            except Exception as exc:  # the codes stay as they are; asked again next poll
+                log.info("TT's orderdata could not be read (%s); order statuses shown as codes", exc)
+                names = {}
+        if names:
+            orders = tuple(replace(o, status=names.get(o.status, o.status)) for o in result.orders)
+            result = replace(result, orders=orders)
+        return result
+
     def _fetch_positions(self) -> tuple[Any, Any]:  # a call thread
         positions = self.client.positions()
         sod = None
@@ -333,8 +352,22 @@ class Session(QObject):
         self._ok("positions")
         positions, sod = result
         if sod:
-            self.store.put_sod(tuple(lot for lot in sod if self._account_ok(lot.account)))
+            self._tt_sod = tuple(lot for lot in sod if self._account_ok(lot.account) and lot.qty)
+            self._maybe_put_tt_sod()
         self.tt_positions = positions
+
+    def _maybe_put_tt_sod(self) -> None:
+        """TT's start-of-day positions go to the store unless it has SOD lots already (Actant's file,
+        imported by the desk, wins); decided once the store has been read for the ladder's contract."""
+        lots, store = self._tt_sod, self._last_store
+        if lots is None or store is None:
+            return
+        self._tt_sod = None
+        if self.config.demo or not store.sod:
+            if lots:
+                self.store.put_sod(lots)
+        else:
+            log.info("start-of-day positions from the store (%d lots) are kept; TT's are not used", len(store.sod))
 
     @Slot(object)
     def _on_store_opened(self, cursor: Any) -> None:
@@ -343,7 +376,9 @@ class Session(QObject):
     @Slot(object)
     def _on_store_snapshot(self, snap: Any) -> None:
         self._ok("store")
-        fills = tuple(sorted(snap.fills, key=lambda f: f.time_ns, reverse=True))
+        self._last_store = snap
+        self._maybe_put_tt_sod()
+        fills = tuple(reversed(snap.fills))  # the store worker keeps them in time order
         if not fills and self.last_fills is None:
             # Nothing stored yet (the contract was chosen before the first fills page was written): an
             # empty first snapshot would make the window announce every fill of the day as new.
@@ -375,7 +410,7 @@ class Session(QObject):
         health = self.health.snapshot(names, now)
         try:
             usage = self.client.budget.usage()
-            used, limit = usage.used_today, usage.per_day
+            used, limit = usage.used_today, 0 if self.config.demo else usage.per_day  # the demo has no plan
         except Exception:  # a client without a budget (tests) shows none
             used, limit = 0, 0
         result = self.last_result

@@ -10,14 +10,16 @@ persisted cursor with no gap and no duplicate. The GUI thread only ever enqueues
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from zn_ladder.domain.records import SodLot
+from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.store.writer import StoreWriter
 from zn_ladder.tt.fills_cursor import FillCursor
 from zn_ladder.workers.poller import error_text
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 
 #: The cursor row of the API fills poll in the store.
 CURSOR_SOURCE = "tt_api_fills"
+#: An incremental read goes back this far (ns) before the newest fill it has, for late arrivals.
+OVERLAP_NS = 60_000_000_000
+#: Every so many reads is a full one, whatever happened.
+FULL_EVERY = 300
 
 
 class StoreWorker(QObject):
@@ -47,6 +53,11 @@ class StoreWorker(QObject):
         self._lock = threading.Lock()
         self.path = path
         self.writes = 0
+        # The contract's fills as last read, by key, in time order (touched under the lock only).
+        self._by_key: dict[str, Any] = {}
+        self._max_ns = 0
+        self._need_full = True
+        self._reads = 0
 
     # -- life cycle ---------------------------------------------------------------------------------------
     def start(self) -> Future:
@@ -91,6 +102,8 @@ class StoreWorker(QObject):
         with self._lock:
             changed = contract != self._contract
             self._contract = contract
+            if changed:
+                self._by_key, self._max_ns, self._need_full = {}, 0, True
         if changed and contract:
             self.refresh()
 
@@ -99,7 +112,8 @@ class StoreWorker(QObject):
         """Persist a `FillsPage` (fills, corrections, cursor) in one transaction, then refresh."""
         future = self._writer.ingest(page.fills, page.corrections, source="tt_api",
                                      cursor=(CURSOR_SOURCE, page.cursor.to_dict()))
-        future.add_done_callback(lambda f: self._after_write(f, "store the new fills"))
+        corrections = tuple(page.corrections)
+        future.add_done_callback(lambda f: self._after_write(f, "store the new fills", corrections))
         return future
 
     def put_sod(self, lots: tuple[SodLot, ...]) -> Future:
@@ -111,26 +125,89 @@ class StoreWorker(QObject):
         """Any other work on the writer thread (e.g. an audit entry)."""
         return self._writer.submit(fn)
 
-    def _after_write(self, future: Future, what: str) -> None:
+    def _after_write(self, future: Future, what: str, corrections: tuple[Any, ...] = ()) -> None:
         exc = future.exception()
         if exc is not None:
             log.error("could not %s: %s", what, exc)
             self.failed.emit(f"could not {what}: {error_text(exc)}")
             return
         self.writes += 1
+        since = None
+        if corrections:
+            since = self._forget_changed(corrections)
         self.stored.emit()
-        self.refresh()
+        self.refresh(since=since)
 
-    def refresh(self) -> None:
+    def _forget_changed(self, corrections: tuple[Any, ...]) -> int | None:
+        """Busted fills leave the list now; corrected ones are re-read from their own time on (a
+        correction keeps the original's time). A reference we do not hold means a full read."""
+        from zn_ladder.domain.records import CorrectionKind
+
+        since: int | None = None
+        with self._lock:
+            for corr in corrections:
+                ref = self._by_key.get(corr.ref_key)
+                if ref is None:
+                    self._need_full = True
+                    continue
+                if corr.kind == CorrectionKind.BUST or corr.qty == 0:
+                    del self._by_key[corr.ref_key]
+                else:
+                    since = ref.time_ns if since is None else min(since, ref.time_ns)
+        return since
+
+    def refresh(self, full: bool = False, since: int | None = None) -> None:
+        """Read the contract's snapshot. Fills are read incrementally (the last minute again, or from the
+        oldest corrected fill, merged by key); a full read when a correction names a fill we do not
+        hold, and every `FULL_EVERY`th read anyway (a late fill older than the overlap)."""
         contract = self.contract
         if not contract:
             return
-        future = self._writer.snapshot(contract, self._account)
-        future.add_done_callback(self._after_snapshot)
+        with self._lock:
+            self._reads += 1
+            full = full or self._need_full or not self._by_key or self._reads % FULL_EVERY == 0
+            start = max(0, self._max_ns - OVERLAP_NS)
+            since = 0 if full else start if since is None else max(0, min(since, start))
+        future = self._writer.snapshot(contract, self._account, since)
+        future.add_done_callback(lambda f: self._after_snapshot(f, contract, since))
 
-    def _after_snapshot(self, future: Future) -> None:
+    def _after_snapshot(self, future: Future, contract: str, since: int) -> None:  # the writer's thread
         exc = future.exception()
         if exc is not None:
             self.failed.emit(f"could not read the local store: {error_text(exc)}")
             return
-        self.snapshotReady.emit(future.result())
+        snap = future.result()
+        with self._lock:
+            if contract != self._contract:
+                return  # the ladder moved to another contract meanwhile
+            by_key = self._by_key
+            if since == 0:
+                old = by_key
+                by_key = self._by_key = {}
+                for fill in snap.fills:  # unchanged fills keep their object: the table diff stays cheap
+                    kept = old.get(fill.key)
+                    by_key[fill.key] = kept if kept == fill else _compact(fill)
+                self._need_full = False
+            else:
+                ordered = True
+                for fill in snap.fills:
+                    kept = by_key.get(fill.key)
+                    if kept is None:
+                        ordered = ordered and fill.time_ns >= self._max_ns
+                        by_key[fill.key] = _compact(fill)
+                    elif kept != fill:
+                        by_key[fill.key] = _compact(fill)
+                if not ordered:  # a late fill older than the newest: keep the time order
+                    self._by_key = by_key = dict(sorted(by_key.items(), key=lambda kv: kv[1].time_ns))
+            if by_key:
+                self._max_ns = max(self._max_ns if since else 0, next(reversed(by_key.values())).time_ns)
+            fills = tuple(by_key.values())
+        self.snapshotReady.emit(replace(snap, fills=fills))
+
+
+def _compact(fill: Fill) -> Fill:
+    """The same fill sharing its repeated strings: a busy day holds 100,000+ fills in memory, and each
+    read from SQLite makes a fresh string of the account, contract, source and user of every row."""
+    intern = sys.intern
+    return replace(fill, account=intern(fill.account), contract=intern(fill.contract), source=intern(fill.source),
+                   user=intern(fill.user), exec_id=fill.key if fill.exec_id == fill.key else fill.exec_id)

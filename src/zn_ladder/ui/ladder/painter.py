@@ -190,7 +190,9 @@ class LadderPainter:
     def _texts(self, p: QPainter, texts: list[tuple[int, int, str, QColor, int]], h: int) -> None:
         """Draw cached static texts: no text layout per cell per frame (the expensive part of drawText)."""
         cache = self._static
-        if len(cache) > 20000:  # P&L values churn with spot; keep the cache bounded
+        # P&L values churn with spot; keep the cache bounded. A prepared QStaticText costs ~1.6 KB of
+        # native memory, so 20,000 entries were ~32 MB: 3,000 is a few screens of cells (~5 MB).
+        if len(cache) > 3000:
             cache.clear()
         fonts = (self.font, self.bold)
         offsets = self._text_offsets

@@ -1,0 +1,109 @@
+"""Screenshots of the real app (workers, simulator, store) for the README and for looking at it.
+
+Run under Xvfb so fonts and the window are real:
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" /work/venv/bin/python bench/screenshot_app.py OUT_DIR
+
+Writes app_demo.png (first launch: DEMO on the built-in simulator), app_busy.png (a busy book: three
+accounts, ten orders a side), app_failing.png (TT stopped: banner, STALE tags, "unreachable since") and
+app_live.png (LIVE environment with credentials: red LIVE badge), app_live_failing.png (the same when TT
+stops answering). Everything lives in a temporary
+ZN_LADDER_HOME.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="zn-shots-"))
+    os.environ["ZN_LADDER_HOME"] = str(home / "home")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from zn_ladder.app import AppController
+    from zn_ladder.config.settings import Settings
+    from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
+    from zn_ladder.workers.demo import demo_sim_config
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+
+    def pump(seconds: float, until=None) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not (until and until()):
+            loop = QEventLoop()
+            QTimer.singleShot(50, loop.quit)
+            loop.exec()
+
+    def shoot(controller: AppController, name: str) -> None:
+        pump(0.3)
+        screen = app.primaryScreen()
+        pixmap = screen.grabWindow(0) if screen is not None else controller.window.grab()
+        if pixmap.isNull() or pixmap.width() < 100:
+            pixmap = controller.window.grab()
+        pixmap.save(str(out / name))
+        print(out / name)
+
+    def open_app(settings: Settings, **kw) -> AppController:
+        c = AppController(settings, db_path=home / f"{time.monotonic_ns()}.sqlite3", ui_state=home / "w.ini", **kw)
+        c.window.setGeometry(0, 0, 1600, 1000)
+        c.window.show()
+        c.start()
+        return c
+
+    def has_data(c: AppController) -> bool:
+        w = c.window
+        return w.fills.model.rowCount() > 0 and w.orders.model.rowCount() > 0 and c.session.last_result is not None
+
+    # 1. First launch: DEMO.
+    c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config())
+    pump(30, lambda: c.session is not None and has_data(c))
+    pump(6)
+    shoot(c, "app_demo.png")
+    # 2. TT stops answering: the banner, STALE tags, "unreachable since".
+    c.sim.server.stop()
+    pump(20, lambda: "unreachable" in c.window.status_strip.connection.text())
+    pump(1.5)
+    shoot(c, "app_failing.png")
+    c.window.close()
+    c.shutdown()
+    # 3. A busy book: three accounts, ten limit orders a side each.
+    busy = demo_sim_config(seed=21, accounts=(1334000, 1334001, 1334002), orders_per_side=10, history_fills=80)
+    c = open_app(Settings(), force_demo=True, sim_config=busy)
+    pump(30, lambda: c.session is not None and has_data(c))
+    pump(8)
+    shoot(c, "app_busy.png")
+    c.window.close()
+    c.shutdown()
+    # 4. LIVE with credentials (a simulator posing as TT's LIVE environment).
+    os.environ["ZN_LADDER_TT_KEY"], os.environ["ZN_LADDER_TT_SECRET"] = DEMO_API_KEY, DEMO_API_SECRET
+    with SimulatorServer(SimConfig(seed=9, env="ext_prod_live", history_fills=40)) as sim:
+        s = Settings()
+        live = dataclasses.replace(s, tt=dataclasses.replace(s.tt, environment="LIVE", base_url=sim.url,
+                                                             usage_plan="medium"))
+        c = open_app(live, intervals={"orders_s": 1.0, "fills_s": 1.0, "positions_s": 5.0, "spot_s": 1.0})
+        pump(30, lambda: c.session is not None and has_data(c))
+        pump(3)
+        market = sim.market.price_ticks
+        c.window.spot_entry.edit.setText(f"{market // 64}-{(market % 64) / 2:05.2f}")  # the market, typed in
+        c.window.spot_entry.submit()
+        pump(3)
+        shoot(c, "app_live.png")
+        sim.stop()  # TT goes away while the LIVE window is open
+        pump(20, lambda: "unreachable" in c.window.status_strip.connection.text())
+        pump(2)
+        shoot(c, "app_live_failing.png")
+        c.window.close()
+        c.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "shots")))
