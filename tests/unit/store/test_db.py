@@ -154,10 +154,14 @@ def test_full_disk_gives_a_clear_error_and_keeps_existing_data(db_path: Path) ->
         assert store.audit_entries("matching_repaired") == []
 
 
+def _is_root() -> bool:
+    return getattr(os, "geteuid", lambda: -1)() == 0
+
+
 def _make_read_only(*paths: Path) -> None:
     """Read-only for real: root ignores permission bits, so as root use the immutable attribute."""
     for p in paths:
-        if os.geteuid() == 0:
+        if _is_root():
             subprocess.run(["chattr", "+i", str(p)], check=True)
         else:
             os.chmod(p, 0o555 if p.is_dir() else 0o444)
@@ -165,7 +169,7 @@ def _make_read_only(*paths: Path) -> None:
 
 def _make_writable(*paths: Path) -> None:
     for p in paths:
-        if os.geteuid() == 0:
+        if _is_root():
             subprocess.run(["chattr", "-i", str(p)], check=True)
         os.chmod(p, 0o755 if p.is_dir() else 0o644)
 
