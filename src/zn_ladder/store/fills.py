@@ -38,6 +38,8 @@ class FillInsert:
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
+    #: (key, real time_ns, account, contract) of stored fills whose time was only a file's row order.
+    retimed: list[tuple[str, int, str, str]] = field(default_factory=list)
 
 
 def _invalid(fill: Fill) -> str | None:
@@ -93,6 +95,13 @@ def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int
     return out
 
 
+#: Sources whose times are real execution times, and exports whose clock is mangled (mm:ss.s), where
+#: the store's time is only the file's row order. When an execution stored from the latter arrives
+#: again from the former, the stored time is corrected (and its book replayed), so LIFO/FIFO order
+#: across sources follows the real clock.
+REAL_CLOCK = frozenset({"tt_api", "fill_monitor", "tt_json", "tt_fills"})
+ROW_ORDER_CLOCK = frozenset({"audit_trail", "fills_widget"})
+
 _CHUNK = 400  # bound parameters per lookup (SQLite allows 999 on old builds)
 _STORED = "key, side, qty, price, corr_qty, corr_price"
 
@@ -110,7 +119,8 @@ def _classify(conn: sqlite3.Connection, refused: list[Fill], out: FillInsert) ->
             f"SELECT key FROM fills WHERE key IN ({','.join('?' * len(chunk))})", chunk))
     by_execution: dict[tuple[str, int], tuple] = {}
     # The partial index's own terms must be in the query for SQLite to use it (else a table scan).
-    sql = (f"SELECT {_STORED} FROM fills WHERE order_id = ? AND cum_qty = ? AND cum_qty > 0 AND order_id <> ''")
+    sql = (f"SELECT {_STORED}, source, time_ns, account, contract FROM fills "
+           f"WHERE order_id = ? AND cum_qty = ? AND cum_qty > 0 AND order_id <> ''")
     for pair in {(f.order_id, f.cum_qty) for f in refused if f.key not in by_key and f.cum_qty > 0 and f.order_id}:
         row = conn.execute(sql, pair).fetchone()
         if row is not None:
@@ -129,10 +139,12 @@ def _judge(fill: Fill, row: tuple | None, out: FillInsert) -> None:
         out.skipped += 1
         out.warnings.append(f"fill {_describe(fill)} skipped: refused by the store")
         return
-    key, side, qty, price, corr_qty, corr_price = row
+    key, side, qty, price, corr_qty, corr_price, source, time_ns, account, contract = row
     as_stored = {(qty, price), (qty if corr_qty is None else corr_qty, price if corr_price is None else corr_price)}
     if side == int(fill.side) and (fill.qty, fill.price) in as_stored:
         out.duplicate += 1
+        if source in ROW_ORDER_CLOCK and fill.source in REAL_CLOCK and fill.time_ns != time_ns:
+            out.retimed.append((key, fill.time_ns, account, contract))
         return
     out.skipped += 1
     out.warnings.append(f"fill {_describe(fill)} not stored: same execution ({how}) as stored fill {key} "

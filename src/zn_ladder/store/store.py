@@ -224,6 +224,9 @@ class Store:
                              {"fill": a.fill_key, "account": a.account, "contract": a.contract,
                               "corrections": list(a.corrections), "before": _state(a.before),
                               "after": _state(a.after)}, who)
+            for key, time_ns, account, contract in ins.retimed:
+                conn.execute("UPDATE fills SET time_ns=? WHERE key=?", (time_ns, key))
+                batch.recompute.add((account, contract))
             for conflict in ins.conflicts:
                 audit.record(conn, audit.FILL_CONFLICT, {**conflict, "source": source}, who)
             self._match(conn, ins.added, batch)

@@ -123,3 +123,24 @@ def test_any_mix_of_api_and_export_copies_counts_each_execution_once(tmp_path_fa
         assert first.duplicate + second.duplicate == len(copies) - n
         assert store.fill_count() == n
         assert sum(f.qty for f in store.fills()) == sum(q for _, _, q, _ in executions)
+
+
+def test_an_export_copy_takes_the_real_time_when_the_api_copy_arrives(db_path: Path) -> None:
+    """The Audit Trail's clock is mangled (its times are row order): the API's time replaces it."""
+    from zn_ladder.store.snapshot import pnl_view
+
+    export = make_fill("ord-1#1", 1, 1, 7000, 0, order_id="ord-1", cum_qty=1, exec_id="", source="audit_trail")
+    other = make_fill("EX2", 1, 1, 7004, 50)  # a later buy seen only by the API
+    api = make_fill("EX1", 1, 1, 7000, 100, order_id="ord-1", cum_qty=1)  # the export's fill, really at t=100
+    sell = make_fill("EX3", -1, 1, 7010, 200)
+    with Store.open(db_path) as store:
+        store.ingest([export, other, sell])
+        # LIFO by the export's fake time: the sell closes the 7004 buy
+        assert pnl_view(store.conn, "ZN Sep25", "lifo").open_lots == ((1, 7000),)
+        result = store.ingest([api])
+        assert (result.duplicate, result.books_recomputed) == (1, 1)
+        assert [f.key for f in store.fills()] == ["EX2", "ord-1#1", "EX3"]
+        # by the real clock the 7000 buy came last before the sell, so LIFO closes it
+        assert pnl_view(store.conn, "ZN Sep25", "lifo").open_lots == ((1, 7004),)
+    with Store.open(db_path) as store:
+        assert store.audit_entries("matching_repaired") == []
