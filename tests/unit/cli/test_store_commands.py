@@ -125,3 +125,9 @@ def test_export_pnl_csv_to_stdout(run_cli, fixtures_dir: Path, tmp_path: Path) -
     lifo = _json(run_cli("pnl", "--db", str(db), "--contract", "ZN Sep25", "--method", "lifo", "--json"))
     assert float(rows[1]["realized"]) == lifo["realized"]
     assert os.path.getsize(db) > 0
+
+
+def test_import_without_db_uses_the_users_store(run_cli, cli_env, fixtures_dir: Path) -> None:
+    result = run_cli("import", str(fixtures_dir / "tt_fills_widget_copy_sample.csv"), "--json")
+    assert _json(result)["files"][0]["added"] == 60
+    assert (Path(cli_env["ZN_LADDER_HOME"]) / "data" / "zn_ladder.sqlite3").exists()

@@ -215,3 +215,17 @@ def test_old_schema_is_migrated_in_place(db_path: Path) -> None:
     raw.close()
     with Store.open(db_path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_later_migration_upgrades_step_by_step_and_keeps_the_data(db_path: Path, monkeypatch) -> None:
+    with Store.open(db_path) as store:
+        store.ingest([make_fill("e1")])
+    v2 = "ALTER TABLE fills ADD COLUMN note TEXT NOT NULL DEFAULT '';\nCREATE INDEX fills_note ON fills (note);"
+    monkeypatch.setattr(db, "MIGRATIONS", (*db.MIGRATIONS, v2))
+    monkeypatch.setattr(db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        assert store.conn.execute("SELECT key, note FROM fills").fetchall() == [("e1", "")]
+    monkeypatch.undo()
+    with pytest.raises(StoreError, match="newer zn_ladder"):  # and the older app now refuses it
+        Store.open(db_path)
