@@ -168,3 +168,43 @@ def test_what_if_orders_and_a_manual_spot_reach_the_ladder(qtbot, live):
     w.manualSpotEntered.emit(typed)
     qtbot.waitUntil(lambda: w.ladder_model.snapshot.spot == typed, timeout=5000)
     qtbot.waitUntil(lambda: "manual" in w.status_strip.spot.text(), timeout=5000)
+
+
+def test_settings_dialog_applies_without_restart(qtbot, live):
+    import dataclasses
+
+    controller = live()
+    wait_for_data(qtbot, controller)
+    w = controller.window
+    w.settingsRequested.emit()
+    dialog = controller.dialog
+    assert dialog is not None and dialog.isVisible()
+    s = controller.settings
+    changed = dataclasses.replace(s, ladder=dataclasses.replace(s.ladder, font_size=15, theme="light"),
+                                  tt=dataclasses.replace(s.tt, contracts=("ZN Dec26",)))
+    dialog.settingsApplied.emit(changed)
+    assert w.ladder_view.font_size == 15
+    assert controller.settings is changed
+    assert controller.session._contracts == ("ZN Dec26",)
+    dialog.close()
+
+
+def test_settings_problems_reach_the_banner(qtbot, tmp_path, ui_home):
+    from zn_ladder.app import AppController
+    from zn_ladder.config.settings import Settings
+    from zn_ladder.workers.demo import demo_sim_config
+
+    from .live_app import FAST
+
+    problem = "ladder.font_size: expected a whole number from 6 to 40, got 'huge'; using the default '11'"
+    controller = AppController(Settings(), problems=(problem,), force_demo=True, db_path=tmp_path / "p.sqlite3",
+                               ui_state=tmp_path / "w.ini", intervals=FAST, sim_config=demo_sim_config())
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    controller.start()
+    try:
+        qtbot.waitUntil(lambda: controller.window.banner.isVisible(), timeout=10_000)
+        assert problem in controller.window.banner.text()
+    finally:
+        controller.window.close()
+        controller.shutdown()

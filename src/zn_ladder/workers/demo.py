@@ -27,7 +27,7 @@ DEMO_PLAN = Plan("demo", 50, 10_000_000)
 DEMO_INTERVALS = {"orders_s": 1.0, "fills_s": 1.0, "positions_s": 5.0, "spot_s": 0.5}
 
 
-def demo_sim_config(seed: int = 7, step_interval: float = 0.5, **overrides: Any) -> Any:
+def demo_sim_config(seed: int = 24, step_interval: float = 0.5, **overrides: Any) -> Any:
     from zn_ladder.tt.sim import SimConfig
 
     values: dict[str, Any] = {"seed": seed, "step_interval": step_interval, "history_fills": 30}

@@ -188,8 +188,9 @@ class ScenarioWorker(Worker):
         if result is None:
             return
         now = time.monotonic()
-        if self._inputs.store is None:
-            pass  # no P&L known yet (the store has not been read): a 0 on the chart would be a fiction
+        store = self._inputs.store
+        if store is None or not (store.fills or store.sod):
+            pass  # nothing stored yet (the store has not been read, or not written): a 0 would be a fiction
         elif now - self._last_history >= HISTORY_EVERY_S or not self._history:
             self._history.append(result.pnl.history[-1])
             self._last_history = now

@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from zn_ladder.domain.records import Fill, SodLot
+from zn_ladder.store.snapshot import take_snapshot
 from zn_ladder.store.writer import StoreWriter
 from zn_ladder.tt.fills_cursor import FillCursor
 from zn_ladder.workers.poller import error_text
@@ -168,18 +169,25 @@ class StoreWorker(QObject):
             full = full or self._need_full or not self._by_key or self._reads % FULL_EVERY == 0
             start = max(0, self._max_ns - OVERLAP_NS)
             since = 0 if full else start if since is None else max(0, min(since, start))
-        future = self._writer.snapshot(contract, self._account, since)
-        future.add_done_callback(lambda f: self._after_snapshot(f, contract, since))
+        account = self._account
+        # Read and merge in one job on the writer's thread: the Future then holds the merged snapshot
+        # (shared with the list kept here), never a second copy of every fill as read from SQLite.
+        future = self._writer.submit(lambda store: self._read_merged(store, contract, account, since))
+        future.add_done_callback(self._after_snapshot)
 
-    def _after_snapshot(self, future: Future, contract: str, since: int) -> None:  # the writer's thread
+    def _after_snapshot(self, future: Future) -> None:  # the writer's thread
         exc = future.exception()
         if exc is not None:
             self.failed.emit(f"could not read the local store: {error_text(exc)}")
             return
-        snap = future.result()
+        if future.result() is not None:
+            self.snapshotReady.emit(future.result())
+
+    def _read_merged(self, store: Any, contract: str, account: str | None, since: int) -> Any:
+        snap = take_snapshot(store.conn, contract, account, since)
         with self._lock:
             if contract != self._contract:
-                return  # the ladder moved to another contract meanwhile
+                return None  # the ladder moved to another contract meanwhile
             by_key = self._by_key
             if since == 0:
                 old = by_key
@@ -202,7 +210,7 @@ class StoreWorker(QObject):
             if by_key:
                 self._max_ns = max(self._max_ns if since else 0, next(reversed(by_key.values())).time_ns)
             fills = tuple(by_key.values())
-        self.snapshotReady.emit(replace(snap, fills=fills))
+        return replace(snap, fills=fills)
 
 
 def _compact(fill: Fill) -> Fill:
