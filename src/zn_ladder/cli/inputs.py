@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # imported where used: `zn-ladder --help` imports this module and must stay fast
     from pathlib import Path
 
-    from zn_ladder.importers.fill_monitor import Sink
     from zn_ladder.domain.instruments import Product
     from zn_ladder.domain.records import Fill, FillCorrection, SodLot, WorkingOrder
+    from zn_ladder.importers.fill_columns import FillColumns
     from zn_ladder.importers.fill_monitor import RawFill
     from zn_ladder.importers.result import FileKind
 
@@ -112,13 +112,13 @@ def _fast_fill_monitor(path: str, kind: FileKind | None) -> FillBatch | None:
     return FillBatch(warnings=tuple(f"{name}: {w}" for w in warnings), skipped=len(warnings), rows=rows)
 
 
-def stream_fills(paths: Sequence[str], kind: str | None, sink: Sink) -> FillBatch | None:
-    """Stream one fill-monitor file's fills into `sink` (account, contract, signed qty, price, exec id).
+def fill_columns(paths: Sequence[str], kind: str | None) -> tuple[FillColumns, FillBatch] | None:
+    """One regular fill-monitor file's fills as columns in execution order, with the batch of its
+    warnings (no rows, no records): the fastest way through the biggest file.
 
-    The fastest way through the biggest file: no record or row outlives its line. Returns the batch's
-    warnings (no rows), or None when this does not apply (several files, another kind) or did not work
-    (the file is not in time order): the caller then discards what `sink` received and reads the
-    fills with `read_fills`. An exec id is the only key to check within one file (see `_fast_fill_monitor`).
+    None when this does not apply (several files, another kind, an irregular file): the caller then
+    reads the fills with `read_fills`. Order ids and users are not collected; an exec id is the only
+    key to check within one file (see `_fast_fill_monitor`).
     """
     from zn_ladder.importers import fill_monitor
     from zn_ladder.importers.detect import parse_kind
@@ -126,13 +126,12 @@ def stream_fills(paths: Sequence[str], kind: str | None, sink: Sink) -> FillBatc
     if len(paths) != 1:
         return None
     found = _fill_monitor_text(paths[0], parse_kind(kind) if kind else None)
-    if found is None:
-        return None
-    warnings, _, in_order = fill_monitor.stream(*found, sink)
-    if not in_order:
+    columns = fill_monitor.columns(*found, full=False) if found is not None else None
+    if columns is None:
         return None
     name = _name(paths[0])
-    return FillBatch(warnings=tuple(f"{name}: {w}" for w in warnings), skipped=len(warnings))
+    warnings = columns.warnings
+    return columns, FillBatch(warnings=tuple(f"{name}: {w}" for w in warnings), skipped=len(warnings))
 
 
 def _fill_monitor_text(path: str, kind: FileKind | None) -> tuple[Path, str] | None:

@@ -18,9 +18,10 @@ books are replayed from it (`match_fills`), so matching never has to undo a matc
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import compress
 from typing import Literal
 
 from zn_ladder.domain.errors import InputError
@@ -69,6 +70,81 @@ class LotBook:
         for lot in sod:
             if lot.qty:
                 self._trade(lot.qty, lot.price)
+
+    def apply_trade(self, qty: int, price: int, key: str = "") -> bool:
+        """Apply one fill given as numbers (signed qty, price in ticks): for callers that read fills
+        without building `Fill` records. A non-empty `key` counts once, as in `apply`; an empty key
+        means the caller knows the fill is unique (a fill-monitor row without exec id)."""
+        if key:
+            keys = self._keys
+            if key in keys:
+                self.duplicates += 1
+                return False
+            keys.add(key)
+        self.fills_applied += 1
+        self._trade(qty, price)
+        return True
+
+    def apply_trades(self, qtys: Sequence[int], prices: Sequence[int], keys: Sequence[str] | None = None) -> int:
+        """Apply fills given as parallel columns (signed qtys, price ticks, optional keys), in order.
+
+        The batch hot path of `zn-ladder pnl` (200,000 fills): one call per book instead of one per
+        fill, and the matching loop of `_trade` inlined over local variables. Keys de-duplicate as in
+        `apply_trade` (empty = unique). Returns how many fills were new.
+        """
+        if keys is not None:
+            qtys, prices = self._new_only(qtys, prices, keys)
+        pos, cash, realized = self._position, self._cash_units, self._realized_units
+        lots = self._lots
+        push = lots.append
+        take, end = (lots.pop, -1) if self._lifo else (lots.popleft, 0)
+        for qty, price in zip(qtys, prices):
+            cash -= qty * price
+            if pos == 0 or (pos > 0) == (qty > 0):  # opens (or adds to) the position
+                if qty:
+                    pos += qty
+                    push([qty, price])
+                continue
+            pos += qty
+            buy = qty > 0
+            while lots:  # close lots of the other sign, newest (LIFO) or oldest (FIFO) first
+                lot = lots[end]
+                lot_qty = lot[0]
+                rest = qty + lot_qty
+                if rest and (rest > 0) != buy:  # the lot is bigger: it stays, smaller
+                    lot[0] = rest
+                    realized -= qty * (price - lot[1])
+                    qty = 0
+                    break
+                take()
+                realized += lot_qty * (price - lot[1])
+                qty = rest
+                if not rest:
+                    break
+            if qty:
+                push([qty, price])
+        self._position, self._cash_units, self._realized_units = pos, cash, realized
+        self.fills_applied += len(qtys)
+        return len(qtys)
+
+    def _new_only(self, qtys: Sequence[int], prices: Sequence[int],
+                  keys: Sequence[str]) -> tuple[Sequence[int], Sequence[int]]:
+        """The fills whose key is empty or not applied before (first one of a repeated key wins)."""
+        seen = self._keys
+        fresh = []
+        for key in keys:
+            if not key:
+                fresh.append(True)
+            elif key in seen:
+                fresh.append(False)
+            else:
+                seen.add(key)
+                fresh.append(True)
+        dropped = fresh.count(False)
+        if not dropped:
+            return qtys, prices
+        self.duplicates += dropped
+        return list(compress(qtys, fresh)), list(compress(prices, fresh))
 
     def apply(self, fill: Fill) -> bool:
         """Apply one fill; False (and nothing changes) when its key was applied before."""

@@ -7,14 +7,16 @@ to be on the product's tick; several contracts share a file. Rows of a product t
 half-supported: their prices are not in Treasury ticks. Rows are put in execution order by their
 nanosecond `TimeStamp` (stable, so equal stamps keep the file's order).
 
-This is the biggest file a desk has (hundreds of thousands of rows), so the loop is tight: columns
-are found once from the header, cells are parsed once per distinct text (`cells`), and the cyclic
-garbage collector is paused while the (acyclic) rows are built.
+This is the biggest file a desk has (hundreds of thousands of rows). A regular file (no quotes, every
+line the header's width) is read column by column (`fill_columns`); any other goes through the row
+reader (`scan_rows`), whose loop is tight: columns are found once from the header, cells are parsed
+once per distinct text (`cells`), and the cyclic garbage collector is paused while the (acyclic) rows
+are built. Both give the same fills and warnings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import count, repeat
 from operator import itemgetter
 from pathlib import Path
@@ -23,6 +25,7 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.records import Fill, FillSource
 from zn_ladder.importers.cells import SIDES, PriceBook, Prices, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
+from zn_ladder.importers.fill_columns import FillColumns, read_columns
 from zn_ladder.importers.gc_pause import gc_paused
 from zn_ladder.importers.identity import RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
@@ -33,9 +36,6 @@ from zn_ladder.importers.timestamps import Dates
 #: A fill as read, before its key is known: (time_ns, line, account, contract, side, qty, price ticks,
 #: order id, exec id, user).
 RawFill = tuple[int, int, str, str, int, int, int, str, str, str]
-
-#: What `stream` hands its consumer per fill: (account, contract, signed qty, price ticks, exec id).
-Sink = Callable[[str, str, int, int, str], object]
 
 _SOURCE = FillSource.FILL_MONITOR.value
 
@@ -50,36 +50,33 @@ def read_fill_monitor(path: Path | str, *, text: str | None = None) -> ImportRes
     return ImportResult(path, FileKind.FILL_MONITOR, fills=fills, warnings=tuple(warnings), rows=rows)
 
 
-def _columns(path: Path, text: str) -> dict[str, int]:
+def _header(path: Path, text: str) -> list[str]:
     require(path, FileKind.FILL_MONITOR, text)
-    header = [h.strip() for h in split_row(first_line(text))]
-    return {name: i for i, name in enumerate(header) if name}
+    return [h.strip() for h in split_row(first_line(text))]
+
+
+def columns(path: Path, text: str, *, full: bool = True) -> FillColumns | None:
+    """The fills of a regular file as columns in execution order, or None: then use `scan_rows`.
+    `full`: also times, line numbers, order ids and users (a caller that only matches lots needs none)."""
+    return read_columns(text, _header(path, text), full=full)
 
 
 def scan(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning], int]:
     """Parse every row into a `RawFill` in execution order; (fills, warnings, data rows)."""
-    raw, warnings, rows, in_order = _scan(path, text, None)
-    if not in_order:
-        raw.sort(key=itemgetter(0))  # stable: equal stamps keep the file's order
-    return raw, warnings, rows
+    found = columns(path, text)
+    if found is None:
+        return scan_rows(path, text)
+    raw = list(zip(found.time_ns, found.line, found.account, found.contract, found.side, found.qty, found.price,
+                   found.order_id, found.exec_id, found.user))
+    return raw, found.warnings, found.rows
 
 
-def stream(path: Path, text: str, sink: Sink) -> tuple[list[ImportWarning], int, bool]:
-    """Hand every good row to `sink` in file order instead of collecting it; (warnings, rows, in_order).
-
-    For a consumer that needs a few numbers per fill and no record (`zn-ladder pnl` on 200,000 fills):
-    no row outlives its line. When `in_order` is False the file was not in time order and the consumer
-    must start again from `scan`, which sorts.
+def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning], int]:
+    """`scan` row by row, for any file: the hot loop splits rows by C-level `map`, picks the cells by
+    one `itemgetter`, and parses each distinct price/quantity/side text once (dict hits after that).
     """
-    _, warnings, rows, in_order = _scan(path, text, sink)
-    return warnings, rows, in_order
-
-
-def _scan(path: Path, text: str, sink: Sink | None) -> tuple[list[RawFill], list[ImportWarning], int, bool]:
-    """The hot loop of the biggest import: rows are split by C-level `map`, the cells picked by one
-    `itemgetter`, and each distinct price/quantity/side text is parsed once (dict hits after that).
-    """
-    col = _columns(path, text)
+    header = _header(path, text)
+    col = {name: i for i, name in enumerate(header) if name}
     width = 1 + max(col.values())
     optional = [col.get(name, -1) for name in ("AccountId", "OrderId", "ExecId", "CurrentUser")]
     stamp_col = col.get("TimeStamp", col.get("TransactTime", -1))
@@ -156,11 +153,10 @@ def _scan(path: Path, text: str, sink: Sink | None) -> tuple[list[RawFill], list
         if time_ns < last_ns:
             sorted_so_far = False
         last_ns = time_ns
-        if sink is None:
-            add((time_ns, line, account, contract, side, qty, price, order_id, exec_id, user))
-        else:
-            sink(account, contract, qty if side > 0 else -qty, price, exec_id)
-    return raw, warnings, rows, sorted_so_far
+        add((time_ns, line, account, contract, side, qty, price, order_id, exec_id, user))
+    if not sorted_so_far:
+        raw.sort(key=itemgetter(0))  # stable: equal stamps keep the file's order
+    return raw, warnings, rows
 
 
 def _rows(text: str, pad: bool) -> Iterable[tuple[int, list[str]]]:

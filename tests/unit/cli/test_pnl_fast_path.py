@@ -1,6 +1,6 @@
-"""The fast paths of `pnl` (one fill-monitor file streamed from its CSV scan into the matcher, or its scanned
-rows; no `Fill` records) must give exactly what the general path (Fill records, as for every other source)
-gives."""
+"""The fast paths of `pnl` (one fill-monitor file read as columns and matched in one batch per account, or
+its scanned rows; no `Fill` records) must give exactly what the row reader and the general path (Fill
+records, as for every other source) give."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from zn_ladder.cli.inputs import read_fills, stream_fills
+from zn_ladder.cli.inputs import FillBatch, fill_columns, read_fills
 from zn_ladder.cli.pnl import Matcher, match, pnl_payload
 from zn_ladder.domain.instruments import get_product
 from zn_ladder.domain.prices import parse_price
+from zn_ladder.importers.fill_monitor import scan_rows
+from zn_ladder.importers.text import read_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ZN = get_product("ZN")
@@ -25,15 +27,23 @@ def payload(books, batch, contract, method):
                        mark=parse_price("111'000", ZN), batch=batch, fills=books.fills, duplicates=books.duplicates)
 
 
-def payloads(path: Path, contract: str, method: str):
-    """(streamed, scanned rows, Fill records) payloads; streamed is None for a file not in time order."""
-    matcher = Matcher(ZN, method, contract, None, ())
-    batch = stream_fills([str(path)], None, matcher.add)
-    out = [payload(matcher.books(), batch, contract, method) if batch is not None else None]
+def payloads(path: Path, contract: str, method: str, account: str | None = None):
+    """(columns, scanned rows, Fill records) payloads, each checked against the row reader's;
+    columns is None for an irregular file (a broken row: the command reads rows instead)."""
+    rows, warnings, _ = scan_rows(path, read_text(path))
+    batch = FillBatch(warnings=tuple(f"{path.name}: {w}" for w in warnings), skipped=len(warnings), rows=rows)
+    reference = payload(match(rows, ZN, method, contract, account, ()), batch, contract, method)
+    found = fill_columns([str(path)], None)
+    out = [None]
+    if found is not None:
+        matcher = Matcher(ZN, method, contract, account, ())
+        matcher.add_columns(found[0])
+        out = [payload(matcher.books(), found[1], contract, method)]
     for records in (False, True):
         batch = read_fills([str(path)], default_contract=contract, records=records)
         assert (len(batch.fills) == 0) is (not records)
-        out.append(payload(match(batch.rows, ZN, method, contract, None, ()), batch, contract, method))
+        out.append(payload(match(batch.rows, ZN, method, contract, account, ()), batch, contract, method))
+    assert out[1] == out[2] == reference
     return out
 
 
@@ -61,7 +71,7 @@ def test_messy_generated_file_fast_equals_general(tmp_path, method):
     path = tmp_path / "messy.csv"
     path.write_text("\n".join(lines) + "\n")
     streamed, fast, general = payloads(path, "ZN Sep25", method)
-    assert streamed is None  # out of time order: streaming refuses, the command scans and sorts instead
+    assert streamed is None  # the cut-off row: the command reads the rows one by one instead
     assert fast == general
     assert fast["fills"] + fast["skipped"] == 401
     assert any("counted once" in w for w in fast["warnings"])
@@ -81,3 +91,28 @@ def test_streamed_file_in_time_order_equals_general(tmp_path):
         streamed, fast, general = payloads(path, "ZN Sep25", method)
         assert streamed == fast == general
         assert streamed["fills"] + streamed["skipped"] == 200
+
+
+@pytest.mark.parametrize("method", ["lifo", "fifo"])
+@pytest.mark.parametrize("account", [None, "B"])
+def test_columns_out_of_time_order_several_accounts_and_contracts_equal_general(tmp_path, method, account):
+    # Regular (no broken row), so the command reads it by columns: it sorts by time, drops other
+    # contracts and repeated exec ids, and matches each account apart.
+    rng = random.Random(5)
+    lines = [HEADER]
+    for i in range(600):
+        side = rng.choice((1, 2))
+        exec_id = f"E{i // 5 % 20}" if i % 5 == 0 else ""  # each exec id on 6 rows of account A: 5 repeats
+        acct = "A" if exec_id else "ABCDEF"[rng.randint(0, i % 6)]
+        contract = "ZN Sep25" if exec_id else rng.choice(("ZN Sep25", "ZN Dec25", "ES Jun25"))
+        stamp = 1_751_900_000_000_000_000 + rng.randint(0, 10**12)
+        lines.append(f"2025-07-07,10:00:00.000,1,x,{side},{'BUY' if side == 1 else 'SELL'},{rng.randint(1, 9)}.0,"
+                     f"{110 + rng.randint(0, 40) / 64!r},ord{rng.randint(0, 60)},{acct},7,"
+                     f"{stamp},{stamp},{exec_id},2,CME,{contract},,Eric")
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n")
+    columns, fast, general = payloads(path, "ZN Sep25", method, account)
+    assert columns == fast == general
+    assert columns["fills"] > (150 if account is None else 20)
+    assert sum("ES Jun25" in w for w in columns["warnings"]) > 100  # one warning per ES row
+    assert any("100 fills repeated an execution" in w for w in columns["warnings"]) is (account is None)
