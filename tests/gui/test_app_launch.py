@@ -75,3 +75,66 @@ def test_with_credentials_the_window_connects_to_the_configured_environment(qtbo
         finally:
             w.close()
             controller.shutdown()
+
+
+def test_close_is_bounded_while_every_request_hangs(qtbot, tmp_path, ui_home, no_keyring, monkeypatch) -> None:
+    """TT accepts the requests and never answers: the window still closes at once; the abandoned
+    requests end with the server, and no worker thread is left."""
+    import threading
+    import time
+
+    from zn_ladder.app import AppController
+    from zn_ladder.workers import threads as worker_threads
+
+    monkeypatch.setenv("ZN_LADDER_TT_KEY", DEMO_API_KEY)
+    monkeypatch.setenv("ZN_LADDER_TT_SECRET", DEMO_API_SECRET)
+    sim = SimulatorServer(SimConfig(seed=3, fault_rate=1.0, fault_kinds=("hang",), hang_seconds=60))
+    sim.start()
+    try:
+        settings = with_tt(Settings(), base_url=sim.url, usage_plan="high")
+        controller = AppController(settings, db_path=tmp_path / "h.sqlite3", ui_state=tmp_path / "w.ini",
+                                   intervals=FAST)
+        w = controller.window
+        qtbot.addWidget(w)
+        w.show()
+        controller.start()
+        session = controller.session
+        qtbot.waitUntil(lambda: sum(p.calls.in_flight for p in (session.orders_poller, session.fills_poller,
+                                                                 session.positions_poller)) == 3, timeout=10_000)
+        started = time.monotonic()
+        w.close()
+        qtbot.waitUntil(lambda: controller.closed, timeout=3000)
+        assert time.monotonic() - started < 3.0
+        assert not any(wt.running for wt in session.threads) and not session.store.alive
+        assert worker_threads.orphans() == 0
+    finally:
+        sim.stop()  # ends the hung requests
+    qtbot.waitUntil(lambda: not [t for t in threading.enumerate() if t.name.endswith("-call")], timeout=10_000)
+
+
+def test_zn_ladder_opens_the_demo_window_and_closes_cleanly_on_sigterm(cli_env, tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cli_env["QT_QPA_PLATFORM"] = "offscreen"
+    log = Path(cli_env["ZN_LADDER_HOME"]) / "logs" / "zn_ladder.log"
+    proc = subprocess.Popen([sys.executable, "-m", "zn_ladder"], env=cli_env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (log.exists() and "ladder contract" in log.read_text()):
+            assert proc.poll() is None, proc.communicate()[1]
+            time.sleep(0.2)
+        text = log.read_text()
+        assert "session started: SIM DEMO" in text and "ladder contract: ZN Dec26" in text
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    text = log.read_text()
+    assert "stopped (clean)" in text
+    assert DEMO_API_SECRET not in text
+    assert (Path(cli_env["ZN_LADDER_HOME"]) / "config" / "window.ini").exists()  # the layout was saved

@@ -177,9 +177,10 @@ class Session(QObject):
         ok = stop_all(self._threads, timeout_s)
         if then is not None:
             then()
+        # An abandoned call is a daemon thread that ends with its request: worth a short wait only.
+        calls_deadline = min(deadline, time.monotonic() + CALL_JOIN_S)
         for poller in (self.orders_poller, self.fills_poller, self.positions_poller):
-            # An abandoned call is a daemon thread that ends with its request; not worth a long wait.
-            poller.calls.join(min(CALL_JOIN_S, max(0.0, deadline - time.monotonic())))
+            poller.calls.join(max(0.0, calls_deadline - time.monotonic()))
         self.store.stop(max(0.5, deadline - time.monotonic()))
         ok = ok and not self.store.alive
         try:
