@@ -120,13 +120,18 @@ def fill_columns(paths: Sequence[str], kind: str | None) -> tuple[FillColumns, F
     reads the fills with `read_fills`. Order ids and users are not collected; an exec id is the only
     key to check within one file (see `_fast_fill_monitor`).
     """
+    from pathlib import Path
+
     from zn_ladder.importers import fill_monitor
     from zn_ladder.importers.detect import parse_kind
+    from zn_ladder.importers.result import FileKind
 
-    if len(paths) != 1:
+    if len(paths) != 1 or (kind and parse_kind(kind) is not FileKind.FILL_MONITOR):
         return None
-    found = _fill_monitor_text(paths[0], parse_kind(kind) if kind else None)
-    columns = fill_monitor.columns(*found, full=False) if found is not None else None
+    columns = fill_monitor.file_columns(Path(paths[0]))  # an ASCII file, straight from its bytes
+    if columns is None:
+        found = _fill_monitor_text(paths[0], parse_kind(kind) if kind else None)
+        columns = fill_monitor.columns(*found, full=False) if found is not None else None
     if columns is None:
         return None
     name = _name(paths[0])

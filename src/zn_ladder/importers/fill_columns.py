@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from itertools import compress, islice
 from operator import le
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from zn_ladder.domain.errors import InputError
@@ -23,7 +24,7 @@ from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.records import Side
 from zn_ladder.importers.cells import SIDES, PriceBook, Quantities
 from zn_ladder.importers.contracts import ContractTable
-from zn_ladder.importers.grid import Grid, grids
+from zn_ladder.importers.grid import Grid, file_grids, grids
 from zn_ladder.importers.result import ImportWarning
 
 _COLUMNS = ("TimeStamp", "AccountId", "Contract", "Side", "Quantity", "Price", "ExecId")
@@ -60,6 +61,23 @@ class FillColumns(NamedTuple):
 def read_columns(text: str, header: list[str], *, full: bool = True) -> FillColumns | None:
     """The fills of `text` (a fill-monitor file whose first line is `header`), or None when the row
     reader must do it. `full`: also the times, line numbers, order ids and users (for `RawFill` rows)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    body = text.find("\n") + 1
+    if not body or text[:body].strip(" \t\r\n,") == "":
+        return None
+    return read_grids(lambda width: grids(text, body, width, first_line=2), header, full=full)
+
+
+def read_file_columns(path: Path | str, header: list[str], *, full: bool = False) -> FillColumns | None:
+    """`read_columns` straight from the file's bytes (ASCII files only), read piece by piece: reading and
+    decoding 40 MB at once costs more than splitting it into cells."""
+    return read_grids(lambda width: file_grids(path, width), header, full=full)
+
+
+def read_grids(grids_of: Callable[[int], Iterable[Grid | None]], header: list[str], *,
+               full: bool) -> FillColumns | None:
+    """The fills in the grids that `grids_of(width)` yields for the rows after `header`, or None."""
     index = {name: i for i, name in enumerate(header) if name}
     if len(index) != len(header):
         return None  # an unnamed or repeated column
@@ -68,13 +86,8 @@ def read_columns(text: str, header: list[str], *, full: bool = True) -> FillColu
     names = _COLUMNS + _IDS if full else _COLUMNS
     if any(index.get(name, -1) < 0 for name in names):
         return None  # a missing column: the row reader pads it
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    body = text.find("\n") + 1
-    if not body or text[:body].strip(" \t\r\n,") == "":
-        return None
     reader = _Reader([index[name] for name in names], full)
-    for grid in grids(text, body, len(header), first_line=2):
+    for grid in grids_of(len(header)):
         if grid is None or not reader.add(grid):
             return None
     return reader.result()
@@ -93,6 +106,7 @@ class _Reader:
         self._pair_ticks: dict[tuple[str, str], int] = {}  # (contract, price text) -> ticks
         self._qty: dict[str, int] = {}
         self._side: dict[str, Side] = {}
+        self._texts: dict[bytes, str] = {}  # cells of a file read as bytes -> text
         # stamps, accounts, contracts, sides, qtys, prices, exec ids[, order ids, users], line numbers
         self._out: list[list] = [[] for _ in range(len(columns) + 1)]
         self._warnings: list[ImportWarning] = []
@@ -104,6 +118,10 @@ class _Reader:
     def add(self, grid: Grid) -> bool:
         """Convert one grid's rows into the output; False when a cell does not parse."""
         cells = [grid.column(i) for i in self._columns]
+        if cells[0] and cells[0][0].__class__ is bytes:  # text columns as text; the others are parsed
+            texts = self._texts
+            cells[1:3] = [_mapped(texts, column, bytes.decode) for column in cells[1:3]]
+            cells[6:] = [_mapped(texts, column, bytes.decode) for column in cells[6:]]
         lines: list[int] | range = range(grid.first_line, grid.first_line + grid.rows)
         self._rows += grid.rows
         contracts = cells[2]
@@ -116,9 +134,9 @@ class _Reader:
             lines = compress(lines, keep)  # type: ignore[assignment]
         stamps, accounts, contracts, sides, qtys, prices, *rest = cells
         try:
-            converted = [stamps, accounts, contracts, _mapped(self._side, sides, SIDES.__getitem__),
-                         _mapped(self._qty, qtys, Quantities._parse), self._price_ticks(contracts, prices, kinds),
-                         *rest]
+            converted = [stamps, accounts, contracts, _mapped(self._side, sides, _text(SIDES.__getitem__)),
+                         _mapped(self._qty, qtys, _text(Quantities._parse)),
+                         self._price_ticks(contracts, prices, kinds), *rest]
         except (InputError, KeyError):  # KeyError: not an exact side text; the row reader decides
             return False
         if self._stamp_width >= 0:
@@ -151,12 +169,14 @@ class _Reader:
     def _check_stamps(self, stamps: list[str]) -> None:
         """Keep `_stamp_width` only while every stamp is ASCII digits of one length (text order is then
         number order); anything else (even what `int` accepts, like " 12") is compared as numbers."""
+        if not stamps:
+            return
         widths = set(map(len, stamps))
-        digits = "".join(stamps)
+        digits = stamps[0][:0].join(stamps)
         width = widths.pop() if len(widths) == 1 else -1
         # bytes.isdigit is ASCII-only and fast; str.isdigit would also accept other scripts' digits.
         if (width <= 0 or self._stamp_width not in (0, width) or not digits.isascii()
-                or not digits.encode("ascii").isdigit()):
+                or not (digits if digits.__class__ is bytes else digits.encode("ascii")).isdigit()):
             self._stamp_width = -1
         else:
             self._stamp_width = width
@@ -173,10 +193,11 @@ class _Reader:
         products = {kind.symbol: kind for kind in kinds.values() if kind.__class__ is not str}
         if len(products) == 1:
             product: Product = products.popitem()[1]  # type: ignore[assignment]
-            return _mapped(self._ticks.setdefault(product.symbol, {}), texts, self._prices.for_product(product))
+            return _mapped(self._ticks.setdefault(product.symbol, {}), texts,
+                           _text(self._prices.for_product(product)))
         prices = self._prices
         return _mapped(self._pair_ticks, list(zip(contracts, texts)),
-                       lambda key: prices.for_product(kinds[key[0]])(key[1]))  # type: ignore[arg-type]
+                       lambda key: _text(prices.for_product(kinds[key[0]]))(key[1]))  # type: ignore[arg-type]
 
 
 def _distinct(cells: list[str]) -> Iterable[str]:
@@ -185,6 +206,11 @@ def _distinct(cells: list[str]) -> Iterable[str]:
         return ()
     first = cells[0]
     return (first,) if cells.count(first) == len(cells) else set(cells)
+
+
+def _text(parse: Callable[[str], Any]) -> Callable[[str | bytes], Any]:
+    """`parse` for a cell that may be bytes (a file read as bytes: ASCII, so decoding cannot fail)."""
+    return lambda cell: parse(cell.decode() if cell.__class__ is bytes else cell)
 
 
 def _mapped(known: dict, texts: list, parse: Callable[[Any], Any]) -> list:

@@ -25,11 +25,11 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.records import Fill, FillSource
 from zn_ladder.importers.cells import SIDES, PriceBook, Prices, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
-from zn_ladder.importers.fill_columns import FillColumns, read_columns
+from zn_ladder.importers.fill_columns import FillColumns, read_columns, read_file_columns
 from zn_ladder.importers.gc_pause import gc_paused
 from zn_ladder.importers.identity import RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
-from zn_ladder.importers.sniff import require
+from zn_ladder.importers.sniff import require, sniff_text
 from zn_ladder.importers.text import csv_rows, first_line, read_text, split_row
 from zn_ladder.importers.timestamps import Dates
 
@@ -38,6 +38,9 @@ from zn_ladder.importers.timestamps import Dates
 RawFill = tuple[int, int, str, str, int, int, int, str, str, str]
 
 _SOURCE = FillSource.FILL_MONITOR.value
+
+#: Bytes read to find a file's header line and kind before reading it piece by piece.
+HEAD_BYTES = 1 << 16
 
 
 def read_fill_monitor(path: Path | str, *, text: str | None = None) -> ImportResult:
@@ -59,6 +62,23 @@ def columns(path: Path, text: str, *, full: bool = True) -> FillColumns | None:
     """The fills of a regular file as columns in execution order, or None: then use `scan_rows`.
     `full`: also times, line numbers, order ids and users (a caller that only matches lots needs none)."""
     return read_columns(text, _header(path, text), full=full)
+
+
+def file_columns(path: Path, *, full: bool = False) -> FillColumns | None:
+    """`columns` read straight from the file as bytes, or None (not an ASCII fill-monitor file, or not
+    regular): then read its text. The fastest way through the biggest file (no 40 MB text)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(HEAD_BYTES)
+    except OSError:
+        return None  # the text reader says what is wrong with the file
+    end = head.find(b"\n")
+    if end < 0 or not head.isascii() or b"\x00" in head:
+        return None
+    text = head.decode("ascii")
+    if sniff_text(text) is not FileKind.FILL_MONITOR:
+        return None
+    return read_file_columns(path, _header(path, text), full=full)
 
 
 def scan(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning], int]:

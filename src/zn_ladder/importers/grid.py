@@ -18,60 +18,106 @@ the CPU cache when its columns are converted make the whole read twice as fast a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import repeat
 from operator import contains
+from pathlib import Path
 
 #: Characters of text per piece: small enough for the cells to stay in cache, big enough to amortize calls.
 PIECE = 1 << 16
 
+Cells = str | bytes
+
 
 class Grid:
-    """The cells of consecutive CSV rows of one width; `first_line` is the line number of row 0."""
+    """The cells of consecutive CSV rows of one width; `first_line` is the line number of row 0.
+    Cells are `str` for a text, `bytes` for a file read as bytes (`file_grids`)."""
 
-    __slots__ = ("first_line", "rows", "_cells", "_stride", "_ends")
+    __slots__ = ("first_line", "rows", "blank_after", "_cells", "_stride", "_ends")
 
-    def __init__(self, cells: list[str], width: int, rows: int, first_line: int) -> None:
+    def __init__(self, cells: list, width: int, rows: int, first_line: int, blank_after: bool = False) -> None:
         self.first_line = first_line
         self.rows = rows
+        #: The piece ended in blank lines: only the end of the file may follow.
+        self.blank_after = blank_after
         self._cells = cells
         self._stride = width - 1
-        self._ends: list[str] | None = None
+        self._ends: list | None = None
 
-    def column(self, index: int) -> list[str]:
+    def column(self, index: int) -> list:
         """The cells of column `index` (0-based), one per row."""
         stride = self._stride
         if 0 < index < stride:
             return self._cells[index::stride]
         if self._ends is None:  # the first and last cells share a glued cell: split those apart
-            self._ends = "\n".join(self._cells[::stride]).split("\n")
+            newline = "\n" if self._cells[0].__class__ is str else b"\n"
+            self._ends = newline.join(self._cells[::stride]).split(newline)
         return self._ends[0:2 * self.rows:2] if index == 0 else self._ends[1:2 * self.rows:2]
 
 
 def grids(text: str, start: int, width: int, first_line: int, piece: int | None = None) -> Iterator[Grid | None]:
     """Grids of `text[start:]`, a piece of whole lines each; a None means the text is not regular there
     (the caller stops and reads the rows one by one)."""
-    piece = piece or PIECE
+    return _grids(_text_pieces(text, start, piece or PIECE), width, first_line)
+
+
+def file_grids(path: Path | str, width: int, piece: int | None = None) -> Iterator[Grid | None]:
+    """Grids of the rows of a file after its first line, read as bytes piece by piece: no copy of the
+    whole file, no decoding (a piece with a byte that is not ASCII gives None: read it as text)."""
+    return _grids(_file_pieces(Path(path), piece or PIECE), width, 2)
+
+
+def _text_pieces(text: str, start: int, piece: int) -> Iterator[str]:
     end = len(text)
     while start < end:
         stop = text.find("\n", min(start + piece, end - 1))
         stop = end if stop < 0 else stop + 1
-        chunk = text[start:stop]
+        yield text[start:stop]
         start = stop
-        if chunk[0] == "\n" and start == end and chunk.count("\n") == len(chunk):
-            break  # blank lines at the end of the file
-        grid = split_regular(chunk, width, first_line)
+
+
+def _file_pieces(path: Path, piece: int) -> Iterator[bytes]:
+    """Whole lines of the file after its first one, about `piece` bytes at a time."""
+    with path.open("rb") as file:
+        file.readline()  # the header
+        carry = b""
+        while block := file.read(piece):
+            cut = block.rfind(b"\n") + 1
+            if not cut:
+                carry += block
+                continue
+            yield carry + block[:cut] if carry else block[:cut]
+            carry = block[cut:]
+        if carry:
+            yield carry
+
+
+def _grids(pieces: Iterable[Cells], width: int, first_line: int) -> Iterator[Grid | None]:
+    blank = False  # a piece of blank lines: fine at the end of the file, not before more rows
+    for chunk in pieces:
+        newline = "\n" if chunk.__class__ is str else b"\n"
+        if chunk[:1] == newline and not chunk.strip(newline):  # type: ignore[arg-type]
+            blank = True
+            continue
+        grid = None if blank else split_regular(chunk, width, first_line)
         yield grid
         if grid is None:
             return
+        blank = grid.blank_after
         first_line += grid.rows
 
 
-def split_regular(chunk: str, width: int, first_line: int) -> Grid | None:
+def split_regular(chunk: Cells, width: int, first_line: int) -> Grid | None:
     """One piece of rows as a `Grid`, or None unless every line of it has exactly `width` fields."""
-    if width < 2 or '"' in chunk or "\r" in chunk or chunk[0] == "\n":
+    if chunk.__class__ is str:
+        newline, comma, quote, cr = "\n", ",", '"', "\r"
+    elif chunk.isascii():  # type: ignore[union-attr]
+        newline, comma, quote, cr = b"\n", b",", b'"', b"\r"
+    else:
         return None
-    cells = chunk.split(",")
+    if width < 2 or quote in chunk or cr in chunk or chunk[:1] == newline:
+        return None
+    cells = chunk.split(comma)  # type: ignore[arg-type]
     stride = width - 1
     if (len(cells) - 1) % stride:
         return None
@@ -79,14 +125,14 @@ def split_regular(chunk: str, width: int, first_line: int) -> Grid | None:
     if not rows:  # a line without a comma: a cut-off row or a blank line, for the row reader
         return None
     last = cells[-1]
-    body = last.rstrip("\n")
-    if "\n" in body:
+    body = last.rstrip(newline)
+    if newline in body:
         return None
     glued = cells[stride:-1:stride]  # rows - 1 cells "last\nfirst"
-    if chunk.count("\n") != len(glued) + len(last) - len(body):
+    if chunk.count(newline) != len(glued) + len(last) - len(body):  # type: ignore[arg-type]
         return None
-    if not all(map(contains, glued, repeat("\n"))):
+    if not all(map(contains, glued, repeat(newline))):
         return None
     if len(body) != len(last):
         cells[-1] = body
-    return Grid(cells, width, rows, first_line)
+    return Grid(cells, width, rows, first_line, len(last) - len(body) > 1)

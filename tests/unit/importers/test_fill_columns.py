@@ -70,6 +70,8 @@ def test_regular_files_are_read_by_columns_exactly_as_row_by_row(write, piece, n
     columns, scanned, reference = both(path)
     assert columns is not None
     assert scanned == reference
+    # Straight from the file's bytes: the same columns (a carriage return sends it to the text reader).
+    assert fill_monitor.file_columns(path, full=True) == (None if newline == "\r\n" else columns)
     raw, warnings, rows = reference
     assert rows == len(lines) and len(raw) + len(warnings) == rows
     assert columns.rows == rows and columns.warnings == warnings
@@ -79,6 +81,7 @@ def test_regular_files_are_read_by_columns_exactly_as_row_by_row(write, piece, n
 def test_fixture_is_read_by_columns_exactly_as_row_by_row(piece):
     columns, scanned, reference = both(FIXTURES / "fill_monitor_sample.csv")
     assert columns is not None and scanned == reference
+    assert fill_monitor.file_columns(FIXTURES / "fill_monitor_sample.csv", full=True) == columns
     assert [w.row for w in scanned[1]] == [73, 74, 75] and len(scanned[0]) == 297
 
 
@@ -116,8 +119,24 @@ def test_irregular_files_go_to_the_row_reader_with_its_warnings(write, piece, na
     path = write("fm.csv", "\n".join([HEADER, *lines]) + "\n")
     for full in (True, False):
         assert fill_monitor.columns(path, read_text(path), full=full) is None
+        assert fill_monitor.file_columns(path, full=full) is None
     _, scanned, reference = both(path)
     assert scanned == reference
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_file_that_is_not_ascii_is_read_as_text(write, piece, encoding):
+    lines = [row(i, user="Jos\u00e9" if i == 7 else "Eric") for i in range(12)]
+    path = write("fm.csv", "\n".join([HEADER, *lines]) + "\n", encoding=encoding)
+    assert fill_monitor.file_columns(path) is None
+    columns, scanned, reference = both(path)
+    assert columns is not None and scanned == reference and scanned[0][7][9] == "Jos\u00e9"
+
+
+def test_file_columns_of_other_files_is_none(write, tmp_path):
+    assert fill_monitor.file_columns(FIXTURES / "tt_audit_trail_sample.csv") is None
+    assert fill_monitor.file_columns(tmp_path / "missing.csv") is None
+    assert fill_monitor.file_columns(write("empty.csv", "")) is None
 
 
 def test_missing_optional_column_goes_to_the_row_reader(write):
