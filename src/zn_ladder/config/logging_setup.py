@@ -9,7 +9,6 @@ ever filling a disk. Calling `setup_file_logging` twice adds no second handler.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from pathlib import Path
 
 from zn_ladder.config.redaction import RedactingFilter
@@ -42,8 +41,11 @@ def setup_file_logging(level: int = logging.INFO, *, path: Path | None = None, m
             other.setLevel(root.level or logging.WARNING)
     existing = [h for h in root.handlers if getattr(h, _MARK, False)]
     if not existing:
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups,
-                                                       encoding="utf-8", delay=True)
+        # Imported here, not at the top: every CLI command imports this module, and logging.handlers
+        # brings socket, pickle and queue (a tenth of a short command's start-up).
+        from logging.handlers import RotatingFileHandler
+
+        handler = RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", delay=True)
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.setLevel(level)
         setattr(handler, _MARK, True)
