@@ -125,11 +125,29 @@ class AppController(QObject):
         conn = TTConnection(base_url=tt.base_url or DEFAULT_BASE_URL, env=tt.environment,
                             app_key=creds.app_key if creds else "", app_secret=creds.app_secret if creds else "",
                             app_name=tt.app_name, company=tt.company, plan=tt.usage_plan)
-        p = self.settings.polling
-        intervals = self._intervals or {"orders_s": p.orders_s, "fills_s": p.fills_s,
-                                        "positions_s": p.positions_s, "spot_s": p.spot_s}
+        intervals = self._intervals or self._polling_within_budget(self.settings)
         self._start_session(conn, demo=False, intervals=intervals,
                             db_path=self._db_path or self.settings.storage.resolved_database_path())
+
+    def _polling_within_budget(self, settings: Any) -> dict[str, float]:
+        """The settings' intervals when a trading day of them fits the usage plan's daily budget; else
+        the plan's default schedule, with a banner line saying so (a budget spent by mid-afternoon
+        would blind the trader until midnight UTC)."""
+        from zn_ladder.tt.schedule import Schedule, default_schedule
+
+        p, plan = settings.polling, settings.tt.usage_plan
+        wanted = Schedule(fills_s=p.fills_s, orders_s=p.orders_s, positions_s=p.positions_s)
+        check = wanted.check(plan)
+        if not check.fits:
+            chosen = default_schedule(plan)
+            note = (f"polling every {p.fills_s:g}s/{p.orders_s:g}s/{p.positions_s:g}s (fills/orders/positions) "
+                    f"needs {check.text()}; using the plan's schedule {chosen.fills_s:g}s/{chosen.orders_s:g}s/"
+                    f"{chosen.positions_s:g}s instead")
+            log.warning("%s", note)
+            self.problems += (note,)
+            wanted = chosen
+        return {"orders_s": wanted.orders_s, "fills_s": wanted.fills_s, "positions_s": wanted.positions_s,
+                "spot_s": p.spot_s}
 
     def _start_session(self, conn: Any, *, demo: bool, db_path: Path, intervals: dict[str, float]) -> None:
         from zn_ladder.domain.instruments import get_product

@@ -138,3 +138,21 @@ def test_zn_ladder_opens_the_demo_window_and_closes_cleanly_on_sigterm(cli_env, 
     assert "stopped (clean)" in text
     assert DEMO_API_SECRET not in text
     assert (Path(cli_env["ZN_LADDER_HOME"]) / "config" / "window.ini").exists()  # the layout was saved
+
+
+def test_polling_beyond_the_plan_budget_falls_back_to_the_plans_schedule(ui_home, no_keyring, qtbot) -> None:
+    from zn_ladder.app import AppController
+    from zn_ladder.tt.schedule import default_schedule
+
+    s = Settings()
+    fast = dataclasses.replace(s, polling=dataclasses.replace(s.polling, fills_s=1.0, orders_s=1.0),
+                               tt=dataclasses.replace(s.tt, usage_plan="low"))
+    controller = AppController(fast)
+    qtbot.addWidget(controller.window)
+    chosen = controller._polling_within_budget(fast)
+    low = default_schedule("low")
+    assert (chosen["fills_s"], chosen["orders_s"], chosen["positions_s"]) == (low.fills_s, low.orders_s,
+                                                                              low.positions_s)
+    assert "EXCEEDS" in controller.problems[-1] and "low plan" in controller.problems[-1]
+    ok = controller._polling_within_budget(s)  # the defaults fit the low plan
+    assert (ok["fills_s"], ok["orders_s"]) == (s.polling.fills_s, s.polling.orders_s)
