@@ -80,6 +80,7 @@ class AppController(QObject):
         self._db_path = db_path
         self._intervals = intervals
         self._overrides = dict(session_overrides or {})
+        self._budget_note = ""
         self.sim: Any = None
         self.session: Any = None
         self.dialog: Any = None
@@ -144,8 +145,11 @@ class AppController(QObject):
                     f"needs {check.text()}; using the plan's schedule {chosen.fills_s:g}s/{chosen.orders_s:g}s/"
                     f"{chosen.positions_s:g}s instead")
             log.warning("%s", note)
-            self.problems += (note,)
             wanted = chosen
+        else:
+            note = ""
+        self.problems = tuple(m for m in self.problems if m != self._budget_note) + ((note,) if note else ())
+        self._budget_note = note
         return {"orders_s": wanted.orders_s, "fills_s": wanted.fills_s, "positions_s": wanted.positions_s,
                 "spot_s": p.spot_s}
 
@@ -195,7 +199,9 @@ class AppController(QObject):
         self.settings = settings
         self.window.apply_settings(settings)
         if self.session is not None:
-            self.session.apply_settings(settings)
+            intervals = None if self.plan.demo else self._polling_within_budget(settings)
+            self.session.messages = self.problems
+            self.session.apply_settings(settings, intervals)
 
     def _audit(self, event: str, detail: dict) -> None:
         """Settings/environment changes into the store's audit log (on the writer thread, not waited on)."""

@@ -154,5 +154,8 @@ def test_polling_beyond_the_plan_budget_falls_back_to_the_plans_schedule(ui_home
     assert (chosen["fills_s"], chosen["orders_s"], chosen["positions_s"]) == (low.fills_s, low.orders_s,
                                                                               low.positions_s)
     assert "EXCEEDS" in controller.problems[-1] and "low plan" in controller.problems[-1]
+    controller._polling_within_budget(fast)
+    assert sum("EXCEEDS" in m for m in controller.problems) == 1  # said once, not once per apply
     ok = controller._polling_within_budget(s)  # the defaults fit the low plan
     assert (ok["fills_s"], ok["orders_s"]) == (s.polling.fills_s, s.polling.orders_s)
+    assert not any("EXCEEDS" in m for m in controller.problems)  # fixed: the banner line goes

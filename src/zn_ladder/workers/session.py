@@ -206,16 +206,19 @@ class Session(QObject):
     def set_window(self, high: int, low: int) -> None:
         self._window_out.emit(high, low)
 
-    def apply_settings(self, settings: Any) -> None:
-        """What can change without a restart: intervals (not in the demo) and the account/contract filters."""
+    def apply_settings(self, settings: Any, intervals: dict[str, float] | None = None) -> None:
+        """What can change without a restart: intervals (not in the demo; `intervals` overrides the
+        settings', e.g. after a budget check) and the account/contract filters."""
         if not self.config.demo:
-            polling = settings.polling
-            for name, poller, seconds in (("orders", self.orders_poller, polling.orders_s),
-                                          ("fills", self.fills_poller, polling.fills_s),
-                                          ("positions", self.positions_poller, polling.positions_s)):
+            p = settings.polling
+            iv = intervals or {"orders_s": p.orders_s, "fills_s": p.fills_s, "positions_s": p.positions_s,
+                               "spot_s": p.spot_s}
+            for name, poller in (("orders", self.orders_poller), ("fills", self.fills_poller),
+                                 ("positions", self.positions_poller)):
+                seconds = float(iv[f"{name}_s"])
                 self.health.configure(name, seconds)
-                poller.intervalRequested.emit(float(seconds))
-            self.spot_worker.intervalRequested.emit(float(polling.spot_s))
+                poller.intervalRequested.emit(seconds)
+            self.spot_worker.intervalRequested.emit(float(iv["spot_s"]))
         self._accounts = set(settings.tt.accounts)
         contracts = tuple(settings.tt.contracts)
         if contracts != self._contracts:
