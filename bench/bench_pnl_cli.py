@@ -56,11 +56,21 @@ def command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "zn_ladder"]
 
 
-def run_once(args: list[str]) -> tuple[float, float]:
+def child_env(cache: str) -> dict[str, str]:
+    """The environment of the timed processes: with a bytecode cache (in `cache`), as an installed app
+    runs (pip compiles the .pyc files), even when the shell sets PYTHONDONTWRITEBYTECODE (this
+    machine's does: every run would compile ~50 modules from source, ~30 ms)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = cache
+    return env
+
+
+def run_once(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, child CPU seconds) of one whole process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -103,19 +113,22 @@ def main() -> None:
     parser.add_argument("--fills", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="time the processes in the shell's environment as it is (see child_env)")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fills.csv"
         generate(path, opts.fills)
         size_mb = path.stat().st_size / 1e6
+        env = None if opts.no_bytecode_cache else child_env(str(Path(tmp) / "pycache"))
         print(f"file: {opts.fills:,} fills, {size_mb:.1f} MB; machine: {os.cpu_count()} cores, "
-              f"load {os.getloadavg()[0]:.2f}")
+              f"load {os.getloadavg()[0]:.2f}; bytecode cache: {'as the shell has it' if env is None else 'yes'}")
         medians = {}
         for method in ("lifo", "fifo"):
             args = [*command(), "pnl", str(path), "--contract", CONTRACT, "--method", method, "--mark", "110'160",
                     "--json"]
-            run_once(args)  # warm the page cache and .pyc files
-            samples = [run_once(args) for _ in range(opts.runs)]
+            run_once(args, env)  # warm the page cache and .pyc files
+            samples = [run_once(args, env) for _ in range(opts.runs)]
             wall = statistics.median(s[0] for s in samples)
             cpu = statistics.median(s[1] for s in samples)
             medians[method] = wall
