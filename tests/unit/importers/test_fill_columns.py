@@ -10,6 +10,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zn_ladder.importers import fill_monitor, grid
 from zn_ladder.importers.text import read_text
@@ -159,3 +161,33 @@ def test_grid_columns_first_inner_and_last():
 @pytest.mark.parametrize("body", ["a,b,c\nd,e\nf,g,h,i\n", "a,b,c,d\ne,f\n", "a,b,c\n\nd,e,f\n", "a,b\nc,d\n"])
 def test_grid_refuses_lines_of_another_width_even_when_commas_add_up(body):
     assert None in list(grid.grids(body, 0, 3, first_line=2))
+
+
+# --- any file: the columns, when they answer, answer what the row reader answers ----------------------
+
+_LINES = [row(1), row(2, side="2", qty="3.0", price="110.5"), row(3, contract="ES Jun25", price="5000.25"),
+          row(4, exec_id="X1"), row(5, account="B7", stamp=17), row(6, contract="ZB Sep25", price="118.5"),
+          row(7, price="111.001"), row(8)[:30], row(9) + ",", "", "  ", row(10).replace(",Eric", ',"E, J"'),
+          row(11, user="Jos\u00e9"), row(12, side="")]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.lists(st.sampled_from(range(6)), min_size=1, max_size=25),  # regular lines only
+                 st.lists(st.sampled_from(range(len(_LINES))), min_size=1, max_size=25)),
+       st.sampled_from(["\n", "\r\n"]),
+       st.sampled_from(["", "\n", "\n\n"]), st.integers(1, 400))
+def test_any_file_columns_agree_with_the_row_reader(tmp_path, monkeypatch, picks, newline, tail, piece):
+    monkeypatch.setattr(grid, "PIECE", piece)
+    path = tmp_path / "fm.csv"
+    path.write_bytes(newline.join([HEADER, *(_LINES[i] for i in picks)]).encode() + tail.encode())
+    text = read_text(path)
+    reference = fill_monitor.scan_rows(path, text)
+    assert fill_monitor.scan(path, text) == reference
+    columns = fill_monitor.columns(path, text)
+    by_file = fill_monitor.file_columns(path, full=True)
+    if by_file is not None:
+        assert by_file == columns
+    if columns is not None:
+        raw = list(zip(columns.time_ns, columns.line, columns.account, columns.contract, columns.side, columns.qty,
+                       columns.price, columns.order_id, columns.exec_id, columns.user))
+        assert (raw, columns.warnings, columns.rows) == reference
