@@ -112,6 +112,8 @@ class _Reader:
         self._warnings: list[ImportWarning] = []
         self._rows = 0
         self._stamp_width = 0  # the length of every stamp so far when all are plain digits, else -1
+        self._in_order = True  # the stamps so far are in order (known while `_stamp_width` >= 0)
+        self._last_stamp: str | bytes | None = None
         self._contract_names: set[str] = set()
         self._account_names: set[str] = set()
 
@@ -120,8 +122,8 @@ class _Reader:
         cells = [grid.column(i) for i in self._columns]
         if cells[0] and cells[0][0].__class__ is bytes:  # text columns as text; the others are parsed
             texts = self._texts
-            cells[1:3] = [_mapped(texts, column, bytes.decode) for column in cells[1:3]]
-            cells[6:] = [_mapped(texts, column, bytes.decode) for column in cells[6:]]
+            cells[1:3] = [_decoded(texts, column) for column in cells[1:3]]
+            cells[6:] = [_decoded(texts, column) for column in cells[6:]]
         lines: list[int] | range = range(grid.first_line, grid.first_line + grid.rows)
         self._rows += grid.rows
         contracts = cells[2]
@@ -152,11 +154,13 @@ class _Reader:
     def result(self) -> FillColumns | None:
         """The columns in execution order, or None when a stamp is not a number."""
         stamps, accounts, contracts, sides, qtys, prices, exec_ids, *rest = columns = self._out
+        by_text = self._stamp_width >= 0  # digits of one length: text order is number order
         try:
-            times = list(map(int, stamps)) if self._full or self._stamp_width < 0 else stamps
+            times = list(map(int, stamps)) if self._full or not by_text else stamps
         except ValueError:
             return None
-        if not all(map(le, times, islice(times, 1, None))):  # not in time order: a stable sort
+        in_order = self._in_order if by_text else all(map(le, times, islice(times, 1, None)))
+        if not in_order:  # a stable sort
             order = sorted(range(len(times)), key=times.__getitem__)
             times = list(map(times.__getitem__, order))
             accounts, contracts, sides, qtys, prices, exec_ids, *rest = (
@@ -168,7 +172,8 @@ class _Reader:
 
     def _check_stamps(self, stamps: list[str]) -> None:
         """Keep `_stamp_width` only while every stamp is ASCII digits of one length (text order is then
-        number order); anything else (even what `int` accepts, like " 12") is compared as numbers."""
+        number order, checked here while the grid is in the CPU cache); anything else (even what `int`
+        accepts, like " 12") is compared as numbers at the end."""
         if not stamps:
             return
         widths = set(map(len, stamps))
@@ -180,6 +185,10 @@ class _Reader:
             self._stamp_width = -1
         else:
             self._stamp_width = width
+            if self._in_order:
+                last = self._last_stamp
+                self._in_order = (last is None or last <= stamps[0]) and all(map(le, stamps, islice(stamps, 1, None)))
+            self._last_stamp = stamps[-1]
 
     def _kind(self, contract: str) -> Product | str:
         kind = self._kinds.get(contract)
@@ -211,6 +220,15 @@ def _distinct(cells: list[str]) -> Iterable[str]:
 def _text(parse: Callable[[str], Any]) -> Callable[[str | bytes], Any]:
     """`parse` for a cell that may be bytes (a file read as bytes: ASCII, so decoding cannot fail)."""
     return lambda cell: parse(cell.decode() if cell.__class__ is bytes else cell)
+
+
+def _decoded(texts: dict[bytes, str], cells: list[bytes]) -> list[str]:
+    """The cells as text; a column of one value (one account, one contract, no exec ids: the norm)
+    costs one comparison per cell instead of a lookup."""
+    first = cells[0]
+    if cells.count(first) == len(cells):
+        return [first.decode()] * len(cells)
+    return _mapped(texts, cells, bytes.decode)
 
 
 def _mapped(known: dict, texts: list, parse: Callable[[Any], Any]) -> list:
