@@ -2,9 +2,10 @@
 
 Why: a desk's fill-monitor file is hundreds of thousands of rows and `zn-ladder pnl` must read, match
 and print one in well under half a second. Row by row, Python pays a call, a list and a dozen
-lookups per row. Here the text is split by `grid` (cells of a column are a slice), and each column is
-converted through a dict of its distinct texts with `map`, which runs at C speed: prices, quantities
-and sides repeat, so each distinct text is parsed once, exactly, by the same rules as the row reader.
+lookups per row. Here the text is split by `grid` (cells of a column are a slice; an ASCII file is read
+straight from its bytes, piece by piece), and each column is converted through a dict of its distinct
+texts with `map`, which runs at C speed: prices, quantities and sides repeat, so each distinct text is
+parsed once, exactly, by the same rules as the row reader.
 
 Same answer as the row reader or no answer: rows of a contract this app does not know are skipped with
 the same warning, and anything else unusual (an irregular line, a cell that does not parse, a missing
@@ -170,7 +171,7 @@ class _Reader:
                            order_ids, users, self._warnings, self._rows, frozenset(self._contract_names),
                            frozenset(self._account_names))
 
-    def _check_stamps(self, stamps: list[str]) -> None:
+    def _check_stamps(self, stamps: list) -> None:
         """Keep `_stamp_width` only while every stamp is ASCII digits of one length (text order is then
         number order, checked here while the grid is in the CPU cache); anything else (even what `int`
         accepts, like " 12") is compared as numbers at the end."""
@@ -187,7 +188,8 @@ class _Reader:
             self._stamp_width = width
             if self._in_order:
                 last = self._last_stamp
-                self._in_order = (last is None or last <= stamps[0]) and all(map(le, stamps, islice(stamps, 1, None)))
+                self._in_order = ((last is None or last <= stamps[0])
+                                  and all(map(le, stamps, islice(stamps, 1, None))))
             self._last_stamp = stamps[-1]
 
     def _kind(self, contract: str) -> Product | str:

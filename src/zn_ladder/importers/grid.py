@@ -13,7 +13,8 @@ gives None and the caller reads the rows one by one, where each odd row gets its
 
 The text is cut into pieces of whole lines (64 KB) so that only one piece's cells are alive at a
 time: the cells of 200,000 rows at once would take a quarter of a gigabyte, and a piece's cells still in
-the CPU cache when its columns are converted make the whole read twice as fast as 1 MB pieces.
+the CPU cache when its columns are converted make the whole read twice as fast as 1 MB pieces. An
+ASCII file can also be read as bytes, piece by piece (`file_grids`): no 40 MB copy, no decoding.
 """
 
 from __future__ import annotations
