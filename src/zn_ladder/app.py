@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,6 +301,12 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     stop.attach(app, controller)
     code = 0 if stop.requested else app.exec()
     controller.shutdown()
+    from zn_ladder.workers.threads import wait_orphans
+
+    if not wait_orphans(10.0):
+        log.error("a worker thread is still running at exit; leaving without waiting for it")
+        logging.shutdown()
+        os._exit(int(code))  # never "QThread: Destroyed while thread is still running" (an abort)
     return int(code)
 
 

@@ -149,6 +149,9 @@ def run_selftest(args: argparse.Namespace) -> int:
         clean = controller.shutdown()
         window.close()
         app.processEvents()
+        from zn_ladder.workers.threads import wait_orphans
+
+        clean = wait_orphans(10.0) and clean
     elapsed = time.monotonic() - started
     if not state["done"]:
         detail = f"; TT {status.connection}" if status is not None else ""

@@ -102,3 +102,12 @@ def orphans() -> int:
     """Threads that missed a stop deadline and are still running."""
     _ORPHANS[:] = [(t, w) for t, w in _ORPHANS if t.isRunning()]
     return len(_ORPHANS)
+
+
+def wait_orphans(timeout_s: float) -> bool:
+    """Before the process exits: give threads that missed their stop deadline (a browser slow to
+    close) a last chance, so none is destroyed while running. True when none is left."""
+    deadline = time.monotonic() + timeout_s
+    for thread, _worker in list(_ORPHANS):
+        thread.wait(max(0, int((deadline - time.monotonic()) * 1000)))
+    return orphans() == 0
