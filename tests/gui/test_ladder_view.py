@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtGui import QColor, QRegion, QWheelEvent
 from PySide6.QtWidgets import QApplication, QSpinBox
 
 from tests.gui.conftest import ZN, snapshot
@@ -178,3 +180,47 @@ def test_context_menu_warns_which_what_ifs_would_be_through_spot(qtbot, orders):
     below = view.build_context_menu(view.model.row_of(parse_ticks("110'040", ZN)))
     texts = {a.objectName(): a.text() for a in below.actions() if a.objectName().startswith("whatIf_")}
     assert "through spot" in texts["whatIf_sell_limit"] and "through spot" not in texts["whatIf_buy_limit"]
+
+
+class _RecordingView(LadderView):
+    """A ladder view that remembers which region Qt asked it to repaint (what reaches the screen)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted = QRegion()
+
+    def paintEvent(self, event) -> None:
+        self.painted = self.painted.united(event.region())
+        super().paintEvent(event)
+
+
+def test_moving_spot_repaints_the_rows_of_the_old_spot_line(qtbot):
+    # No orders and a flat book: a spot move changes no cell text, only where the line is drawn. The
+    # old line's rows must still be repainted, or the old line stays on screen next to the new one.
+    view = _RecordingView()
+    qtbot.addWidget(view)
+    view.resize(view.sizeHint().width(), 600)
+    view.show()
+    qtbot.waitExposed(view)
+    flat = {"base_position": 0, "base_pnl": Fraction(0), "avg": None}
+    first = snapshot([], "110-08.25", **flat)
+    view.apply_snapshot(first)
+    qtbot.waitUntil(lambda: not view.painted.isEmpty())
+    g = view._painter.geometry
+    old_y = round(g.header_h + float(view.model.top - first.spot.ticks(ZN)) * g.row_h + g.row_h / 2 - 0.5)
+    for spot in ("110-09.25", "110-10"):  # between ticks, then onto a tick (framed row)
+        top = view.model.top
+        view.painted = QRegion()
+        snap = snapshot([], spot, **flat)
+        view.apply_snapshot(snap)
+        assert view.model.top == top  # inside the band: no recenter, no full repaint
+        qtbot.waitUntil(lambda: not view.painted.isEmpty())
+        x = g.xs[Col.POSITION] + 2
+        assert all(view.painted.contains(QPoint(x, old_y + d)) for d in (-1, 0, 1)), spot
+        assert view.painted.boundingRect().height() < view.height() // 2  # still a partial repaint
+        spot_ticks = snap.spot.ticks(ZN)
+        old_y = round(g.header_h + float(view.model.top - spot_ticks) * g.row_h + g.row_h / 2 - 0.5)
+    # what is on screen (the window's backing store, not a fresh render): no line left where spot was
+    image = QApplication.primaryScreen().grabWindow(view.winId()).toImage()
+    stale_y = round(g.header_h + float(view.model.top - first.spot.ticks(ZN)) * g.row_h + g.row_h / 2 - 0.5)
+    assert DARK.spot_line not in {image.pixelColor(x, stale_y + d).name() for d in (-1, 0, 1)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPolygonF, QStaticText,
                            QTransform)
 
@@ -250,23 +250,42 @@ class LadderPainter:
         """Where spot is. On a tick: the spot row is framed (a line through it would strike out its
         numbers). Between ticks: a line at the exact fraction between the two rows, with arrows in the
         price column, drawn under the texts."""
-        spot = model.spot_ticks()
-        if spot is None:
+        mark = self._spot_mark(model, g, first_row, height)
+        if mark is None:
             return
-        row_top = g.header_h + (model.top - first_row - math.floor(spot)) * g.row_h
-        if spot.denominator == 1:
-            if g.header_h <= row_top < height:
-                p.setPen(self.spot_pen)
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRect(QRectF(1, row_top, g.width - 3, g.row_h - 1))
-                self._arrows(p, g, row_top + (g.row_h - 1) / 2)
-            return
-        y = g.header_h + float(model.top - first_row - spot) * g.row_h + g.row_h / 2 - 0.5
-        if y < g.header_h or y > height:
+        on_tick, y = mark
+        if on_tick:
+            p.setPen(self.spot_pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(1, y, g.width - 3, g.row_h - 1))
+            self._arrows(p, g, y + (g.row_h - 1) / 2)
             return
         p.setPen(self.spot_pen)
         p.drawLine(QPointF(0, y), QPointF(g.width - 1, y))
         self._arrows(p, g, y)
+
+    def _spot_mark(self, model: LadderModel, g: Geometry, first_row: int,
+                   height: int) -> tuple[bool, float] | None:
+        """(on a tick, y): the framed row's top, or the line's y between rows; None when off screen."""
+        spot = model.spot_ticks()
+        if spot is None:
+            return None
+        if spot.denominator == 1:
+            row_top = g.header_h + (model.top - first_row - math.floor(spot)) * g.row_h
+            return (True, float(row_top)) if g.header_h <= row_top < height else None
+        y = g.header_h + float(model.top - first_row - spot) * g.row_h + g.row_h / 2 - 0.5
+        return None if y < g.header_h or y > height else (False, y)
+
+    def spot_rect(self, model: LadderModel, width: int, height: int, first_row: int = 0) -> QRect | None:
+        """The area the spot mark (frame or line, arrows, pen) covers, to repaint when spot moves: the
+        rows under the old mark may have no cell that changed, and would keep showing it."""
+        mark = self._spot_mark(model, self.geometry, first_row, height)
+        if mark is None:
+            return None
+        on_tick, y = mark
+        extent = self.geometry.row_h if on_tick else 0
+        pad = 7  # arrows reach 5 px either side of the line; the 2 px pen and rounding the rest
+        return QRect(0, math.floor(y) - pad, width, extent + 2 * pad + 1)
 
     def _arrows(self, p: QPainter, g: Geometry, y: float) -> None:
         p.setPen(Qt.PenStyle.NoPen)

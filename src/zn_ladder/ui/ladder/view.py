@@ -59,6 +59,8 @@ class LadderView(QWidget):
         self._stale = ""
         self.what_if_qty = 1
         self._centred_once = False
+        #: Where the spot mark was last painted: repainted with the new one when spot moves.
+        self._spot_rect: QRect | None = None
         self.model.dataChanged.connect(self._on_data_changed)
         self.model.rowsInserted.connect(self.update)
         self.model.rowsRemoved.connect(self.update)
@@ -181,6 +183,19 @@ class LadderView(QWidget):
             self.model.set_window(recenter.centred_top(spot_tick, rows), rows, snapshot)
         else:
             self.model.set_snapshot(snapshot)
+        self._update_spot_mark()
+
+    def _update_spot_mark(self) -> None:
+        """Repaint the old and the new spot mark's rows when spot moved. dataChanged repaints only rows
+        with a changed cell, and a flat stretch of the book has none, so without this the old line
+        stays drawn beside the new one."""
+        new = self._painter.spot_rect(self.model, self.width(), self.height())
+        old = self._spot_rect
+        if new == old:
+            return
+        for rect in (old, new):
+            if rect is not None:
+                self.update(rect)
 
     # -- events ---------------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -193,6 +208,7 @@ class LadderView(QWidget):
             self._painter.paint(p, self.model, self.width(), self.height(), 0, self._stale)
         finally:
             p.end()
+        self._spot_rect = self._painter.spot_rect(self.model, self.width(), self.height())
 
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any = None) -> None:
         g = self._painter.geometry
