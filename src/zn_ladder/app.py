@@ -42,6 +42,10 @@ class LaunchPlan:
 
 
 def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
+    """DEMO or the configured environment, by `TTSettings.uses_simulator` (the one rule, shared with the
+    settings dialog's "Test connection"): the simulator only on SIM without credentials (or `always`).
+    A UAT or LIVE desk without credentials gets the real environment's badge and a "no credentials"
+    state with what support must do, never simulated orders under a real environment's name."""
     from zn_ladder.config.credentials import load_credentials
     from zn_ladder.domain.errors import ConfigError
 
@@ -52,11 +56,11 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
         creds = load_credentials(env)
     except ConfigError as exc:
         messages.append(str(exc))
-    mode = settings.tt.simulator
-    demo = force_demo or mode == "always" or (mode == "auto" and creds is None)
+    demo = force_demo or settings.tt.uses_simulator(has_credentials=creds is not None)
     if not demo and creds is None:
-        messages.append(f"no TT credentials for {env} and the built-in simulator is off (tt.simulator = never): "
-                        "store them with `zn-ladder credentials set`")
+        off = " (the built-in simulator is off: tt.simulator = never)" if env == "SIM" else ""
+        messages.append(f"no credentials for {env}{off}: ask support to run "
+                        f"`zn-ladder credentials set --env {env.lower()}`")
     return LaunchPlan(demo, "SIM" if demo else env, None if demo else creds, tuple(messages))
 
 

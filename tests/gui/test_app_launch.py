@@ -39,12 +39,53 @@ def test_plan_runs_the_demo_without_credentials_and_tt_with_them(no_keyring, mon
     assert plan.demo and plan.env == "SIM" and plan.credentials is None
     assert plan_launch(with_tt(Settings(), simulator="always")).demo
     never = plan_launch(with_tt(Settings(), simulator="never"))
-    assert not never.demo and "no TT credentials for SIM" in never.messages[0]
+    assert not never.demo and "no credentials for SIM" in never.messages[0]
     monkeypatch.setenv("ZN_LADDER_TT_KEY", "k-123")
     monkeypatch.setenv("ZN_LADDER_TT_SECRET", "s-456")
     live = plan_launch(with_tt(Settings(), environment="LIVE"))
     assert (live.demo, live.env, live.credentials.app_key) == (False, "LIVE", "k-123")
     assert "s-456" not in repr(live)
+
+
+@pytest.mark.parametrize("env", ["UAT", "LIVE"])
+def test_uat_or_live_without_credentials_is_never_the_demo(no_keyring, env) -> None:
+    """The launch follows `TTSettings.uses_simulator` (as "Test connection" does): `auto` simulates
+    only SIM, so a real environment that lost its credentials says so instead of showing fake orders."""
+    from zn_ladder.app import plan_launch
+
+    settings = with_tt(Settings(), environment=env)
+    assert not settings.tt.uses_simulator(has_credentials=False)
+    plan = plan_launch(settings)
+    assert (plan.demo, plan.env, plan.credentials) == (False, env, None)
+    assert plan.messages == (f"no credentials for {env}: ask support to run "
+                             f"`zn-ladder credentials set --env {env.lower()}`",)
+
+
+def test_live_without_credentials_shows_no_credentials_not_simulated_orders(qtbot, tmp_path, ui_home,
+                                                                            no_keyring) -> None:
+    from zn_ladder.app import AppController
+
+    # A base URL nobody listens on: without credentials the client must not even ask for a token.
+    settings = with_tt(Settings(), environment="LIVE", base_url="http://127.0.0.1:9/")
+    controller = AppController(settings, db_path=tmp_path / "nocreds.sqlite3", ui_state=tmp_path / "w.ini",
+                               intervals=FAST)
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    controller.start()
+    try:
+        assert controller.sim is None and not controller.plan.demo
+        qtbot.waitUntil(lambda: w.banner.isVisible() and "no credentials for LIVE" in w.banner.text(),
+                        timeout=10_000)
+        assert "zn-ladder credentials set --env live" in w.banner.text()
+        qtbot.waitUntil(lambda: w.status_strip.env_badge.text() == "LIVE", timeout=5000)
+        assert not w.status_strip.demo_badge.isVisibleTo(w) and "DEMO" not in w.windowTitle()
+        assert "no credentials" in w.status_strip.connection.text()
+        qtbot.waitUntil(lambda: controller.session.health.health("orders").state == "failing", timeout=10_000)
+        assert w.orders.model.rowCount() == 0 and w.fills.model.rowCount() == 0
+    finally:
+        w.close()
+        controller.shutdown()
 
 
 def test_with_credentials_the_window_connects_to_the_configured_environment(qtbot, tmp_path, ui_home,
