@@ -51,7 +51,7 @@ def test_snapshots_fill_every_pane(window, orders):
     assert window.summary.text("realized_lifo") == "$1,250.00"
     assert window.summary.text("realized_fifo") == "-$37.50"
     assert window.summary.text("risk") == "$187.50"
-    assert window.summary.text("average") == "110-05.5"
+    assert window.summary.text("average") == "110'055"  # on a tick: TT format
     xs, ys = window.charts.curve_data()
     rows = [snap.ladder.row_at(int(x)) for x in xs]
     assert list(ys) == [float(r.projected_pnl) for r in rows]  # the chart draws the domain's curve

@@ -2,7 +2,8 @@
 
 Realized P&L is shown by LIFO (the desk's method) and FIFO (the clearing house's) side by side because
 they differ intraday and a trader reconciling against a statement needs both; total does not depend on
-the method. Dollars print to the cent, exact values from the domain.
+the method. Dollars print to the cent, exact values from the domain; the average open price prints as a
+desk reads it (see `average_price`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from fractions import Fraction
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from zn_ladder.domain.prices import format_price
+from zn_ladder.ui.average_price import average_text, average_tooltip
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import PnlSnapshot
 
@@ -89,10 +90,10 @@ class SummaryStrip(QFrame):
         avg = snap.average_open_price
         if avg is None or snap.product is None:
             self._set("average", "—")
+            self.values["average"].setToolTip("")
         else:
-            self._set("average", f"{format_price(avg, snap.product, 'pricing_monkey')}")
-            self.values["average"].setToolTip(f"TT {format_price(avg, snap.product, 'tt')}, "
-                                              f"decimal {format_price(avg, snap.product, 'decimal')}")
+            self._set("average", average_text(avg, snap.product))
+            self.values["average"].setToolTip(average_tooltip(avg, snap.product))
         self._set("risk", dollars(snap.risk), (snap.risk > 0) - (snap.risk < 0))
 
     def set_stale(self, text: str) -> None:
