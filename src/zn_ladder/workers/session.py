@@ -154,8 +154,18 @@ class Session(QObject):
                                ("spot", cfg.spot_s if cfg.spot_mode != "manual" else 0.0)):
             self.health.configure(name, interval)
         self.store.start()
+        # Without credentials TT cannot answer: its pollers stay off (each poll would only wait out the
+        # token retry interval on a call thread) and the three TT sources say why; store, spot and
+        # scenario still run, so stored fills and a typed spot still make a ladder.
+        tt_pollers = (self.orders_poller, self.fills_poller, self.positions_poller)
+        no_tt = not cfg.demo and not cfg.conn.has_credentials
         for wt in self._threads:
+            if no_tt and wt.worker in tt_pollers:
+                continue
             wt.start()
+        if no_tt:
+            for name in ("orders", "fills", "positions"):
+                self.health.failed(name, f"no TT credentials for {cfg.env}")
         self._status_timer.start()
         self.emit_status()
 
