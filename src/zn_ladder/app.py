@@ -164,7 +164,7 @@ class AppController(QObject):
 
         s = self.settings
         spot_mode = "simulator" if demo else s.spot.source
-        reader = _reader_settings(s) if spot_mode == "pricing_monkey" else None
+        reader = spot_reader_settings(s) if spot_mode == "pricing_monkey" else None
         config = SessionConfig(
             conn=conn, product=get_product(s.tt.product), env=self.plan.env, demo=demo, db_path=db_path,
             contracts=() if demo else tuple(s.tt.contracts), accounts=() if demo else tuple(s.tt.accounts),
@@ -259,17 +259,13 @@ def _fresh_demo_store(path: Path) -> None:
             candidate.unlink()
 
 
-def _reader_settings(settings: Any) -> Any:
+def spot_reader_settings(settings: Any) -> Any:
+    """The Pricing Monkey reader's settings from the app's `[spot]` group, through the spot package's
+    own `ReaderSettings.from_config`, so no key (e.g. `page_refresh_s`) is lost on the way."""
     from zn_ladder.domain.instruments import get_product
-    from zn_ladder.spot.browser import BrowserSettings
     from zn_ladder.spot.pricing_monkey import ReaderSettings
-    from zn_ladder.spot.sanity import SpotSanity
 
-    s = settings.spot
-    browser = None if s.browser == "auto" else s.browser
-    return ReaderSettings(url=s.pm_url, locator=s.locator, product=get_product(settings.tt.product),
-                          browser=BrowserSettings(browser=browser),
-                          sanity=SpotSanity(max_move_points=s.max_jump_points))
+    return ReaderSettings.from_config(settings.spot, get_product(settings.tt.product))
 
 
 def run_gui(args: argparse.Namespace | None = None) -> int:

@@ -16,8 +16,10 @@ from typing import Literal
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import STYLES, Price, format_price
 
-SpotSource = Literal["pricing_monkey", "manual", "last_good"]
-SOURCES: tuple[SpotSource, ...] = ("pricing_monkey", "manual", "last_good")
+#: "simulator" is the DEMO's spot: the built-in TT simulator's market price (the status strip names it,
+#: so a trader never takes a simulated spot for a Pricing Monkey read).
+SpotSource = Literal["pricing_monkey", "manual", "last_good", "simulator"]
+SOURCES: tuple[SpotSource, ...] = ("pricing_monkey", "manual", "last_good", "simulator")
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,7 @@ class SpotWorker(Worker):
             previous, self._sim_price = self._sim_price, price
             if self.last is not None and self.last.source == "manual" and price == previous:
                 return  # the market has not moved since the trader typed: keep the typed spot
-            self._publish(SpotSnapshot.now(price, self.product, "simulator",  # type: ignore[arg-type]
+            self._publish(SpotSnapshot.now(price, self.product, "simulator",
                                            format_price(price, self.product, "tt")))
         elif self.mode == "pricing_monkey":
             if self._in_flight is not None and not self._in_flight.done():
