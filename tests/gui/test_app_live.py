@@ -119,7 +119,11 @@ def test_slow_tt_never_stalls_the_event_loop_and_close_is_bounded(qtbot, live, b
     heart.stop()
     print(f"\nlongest event-loop stall with a 2 s TT: {gaps['max']} ms over {gaps['beats']} beats")
     assert gaps["beats"] > 50
-    assert gaps["max"] < 250
+    # The property: the GUI thread never waits on TT. Had it waited on one request, a gap of the whole
+    # 2 s latency would show; half of it is far above any paint yet far below a network wait, so a
+    # loaded 2-core CI box (pyqtgraph repaints of a few hundred ms) cannot fail it by accident. The
+    # stall itself (target < 50 ms) is measured and printed by bench/bench_event_loop_stall.py.
+    assert gaps["max"] < 1000
     # Requests are in flight (2 s each) when the window closes: it still closes promptly.
     started = time.monotonic()
     w.close()
