@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.DateAxisItem import (HOUR_SPACING, MINUTE_SPACING, SECOND_SPACING, TickSpec, ZoomLevel,
+                                                  makeSStepper)
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -50,6 +52,43 @@ class PriceAxis(pg.AxisItem):
         return [format_ticks(round(v), self.product) for v in values]
 
 
+class ClockAxis(pg.DateAxisItem):
+    """A time axis that reads as a clock: HH:MM, or HH:MM:SS when the span is under two minutes.
+
+    pyqtgraph's own zoom levels print 'SS.mmm' over a few seconds (a fresh session's chart) and
+    weekday/day names around midnight; a trader wants the wall clock, in local time like the fills table.
+    The level is chosen by span, then the tick step by the room for labels.
+    """
+
+    SECONDS_BELOW = 120.0
+    _LABEL_PAD = 10  # as pyqtgraph pads its own labels
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        seconds = ZoomLevel([TickSpec(SECOND_SPACING, makeSStepper(SECOND_SPACING), "%H:%M:%S",
+                                      autoSkip=[1, 2, 5, 10, 15, 30])], "99:99:99")
+        minutes = ZoomLevel([TickSpec(MINUTE_SPACING, makeSStepper(MINUTE_SPACING), "%H:%M",
+                                      autoSkip=[1, 2, 5, 10, 15, 30])], "99:99")
+        hours = ZoomLevel([TickSpec(HOUR_SPACING, makeSStepper(HOUR_SPACING), "%H:%M",
+                                    autoSkip=[1, 2, 3, 6, 12])], "99:99")
+        self._levels = (seconds, minutes, hours)
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        span = maxVal - minVal
+        if size <= 0 or span <= 0:
+            return []
+        seconds, minutes, hours = self._levels
+        level = seconds if span < self.SECONDS_BELOW else minutes
+        label = self.fontMetrics.boundingRect(level.exampleText).width() + self._LABEL_PAD
+        min_spacing = span / size * label
+        if level is minutes and min_spacing > 30 * MINUTE_SPACING:
+            level = hours  # steps of whole hours, on local hours
+        level.utcOffset = self.utcOffset
+        self.zoomLevel = level
+        self.minSpacing = min_spacing
+        return level.tickValues(minVal, maxVal, minSpc=min_spacing)
+
+
 class Charts(QWidget):
     def __init__(self, theme: Theme = DARK, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,7 +96,8 @@ class Charts(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.intraday = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.time_axis = ClockAxis(orientation="bottom")
+        self.intraday = pg.PlotWidget(axisItems={"bottom": self.time_axis})
         self.intraday.setObjectName("intradayChart")
         self.intraday.setTitle("Intraday P&L ($)")
         self.price_axis = PriceAxis(orientation="bottom")

@@ -1,0 +1,63 @@
+"""The intraday P&L chart's time axis reads as a clock: HH:MM, or HH:MM:SS over spans under two minutes
+(never pyqtgraph's 'SS.mmm' of a short span)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from fractions import Fraction
+
+import pytest
+from PySide6.QtGui import QImage, QPainter
+
+from tests.gui.conftest import ZN
+from zn_ladder.ui.charts import Charts
+from zn_ladder.workers.snapshots import PnlSnapshot
+
+START = datetime(2026, 11, 26, 14, 41, 30, tzinfo=timezone.utc)
+
+
+def _pnl(span: timedelta, points: int = 12) -> PnlSnapshot:
+    history = tuple((START + span * i / (points - 1), Fraction(27_000 + 150 * i)) for i in range(points))
+    return PnlSnapshot(position=70, sod_position=-20, realized_lifo=Fraction(0), realized_fifo=Fraction(0),
+                       unrealized=Fraction(0), total=history[-1][1], average_open_price=None, risk=Fraction(0),
+                       product=ZN, history=history)
+
+
+def _labels(charts: Charts) -> list[str]:
+    """The labels the axis draws, from its own draw specs (what paint() renders)."""
+    axis = charts.intraday.getAxis("bottom")
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _, _, text in texts]
+
+
+@pytest.mark.parametrize(("span", "pattern"), [
+    (timedelta(seconds=6), r"\d\d:\d\d:\d\d"),
+    (timedelta(seconds=100), r"\d\d:\d\d:\d\d"),
+    (timedelta(minutes=5), r"\d\d:\d\d"),
+    (timedelta(minutes=40), r"\d\d:\d\d"),
+    (timedelta(hours=7), r"\d\d:\d\d"),
+])
+def test_intraday_axis_labels_are_clock_times(qtbot, span, pattern):
+    charts = Charts()
+    qtbot.addWidget(charts)
+    charts.resize(900, 260)
+    charts.show()
+    qtbot.waitExposed(charts)
+    charts.apply_pnl(_pnl(span))
+    charts.flush()
+    charts.intraday.getPlotItem().vb.autoRange(padding=0)
+    labels = _labels(charts)
+    assert len(labels) >= 2, labels
+    assert all(re.fullmatch(pattern, text) for text in labels), labels
+    # the local clock times of the data's span (the fills table shows local times too)
+    first, last = START.astimezone(), (START + span).astimezone()
+    if first.date() == last.date():
+        width = len(labels[0])
+        low, high = first.strftime("%H:%M:%S")[:width], last.strftime("%H:%M:%S")[:width]
+        assert all(low <= text <= high for text in labels), (labels, low, high)
