@@ -30,6 +30,7 @@ def main(out: Path) -> int:
     (out / "window.ini").unlink(missing_ok=True)  # start from the default layout every time
 
     def shot(name: str, window: MainWindow) -> None:
+        window.charts.flush()  # the charts redraw at most twice a second: draw the latest snapshot now
         for _ in range(3):
             app.processEvents()
         path = out / f"{name}.png"
