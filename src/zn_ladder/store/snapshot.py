@@ -50,8 +50,13 @@ class PnlView:
 
     @property
     def average_open_price(self) -> Price | None:
-        """Average price of the open lots, when they all lie on the side of the position."""
-        if not self.position or any((q > 0) != (self.position > 0) for q, _ in self.open_lots):
+        """The price at which the open position breaks even (unrealized = 0): sum(qty x price) / position.
+
+        Over one account this is the plain average of the open lots. Summed over accounts, one may be
+        long while another is short; the net figure is still the one a trader wants next to the net
+        position, so it is given rather than hidden.
+        """
+        if not self.position:
             return None
         ticks = Fraction(sum(q * p for q, p in self.open_lots), self.position)
         return Price.from_ticks(ticks, self.product)
