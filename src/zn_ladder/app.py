@@ -169,7 +169,8 @@ class AppController(QObject):
             conn=conn, product=get_product(s.tt.product), env=self.plan.env, demo=demo, db_path=db_path,
             contracts=() if demo else tuple(s.tt.contracts), accounts=() if demo else tuple(s.tt.accounts),
             spot_mode=spot_mode, reader_settings=reader, sim_price=self.sim.price if demo else None,
-            fetch_sod=True, **intervals, **self._overrides)
+            fetch_sod=True, sod_path=s.storage.sod_path if s.storage.sod_auto_import else "",
+            **intervals, **self._overrides)
         self.session = session = Session(config, parent=self)
         session.messages = self.problems
         w = self.window

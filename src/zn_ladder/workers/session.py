@@ -61,6 +61,8 @@ class SessionConfig:
     #: Read the start-of-day positions from TT once; outside the demo they are used only when the
     #: store has none for the contract (a desk's imported Actant file wins).
     fetch_sod: bool = False
+    #: An Actant SOD file, or a folder (its newest file), imported into the store at start; empty: none.
+    sod_path: str = ""
     status_interval_s: float = 1.0
     stop_timeout_s: float = 4.0
 
@@ -106,6 +108,10 @@ class Session(QObject):
         self._need_sod = config.fetch_sod
         self._tt_sod: tuple[Any, ...] | None = None
         self._last_store: Any = None
+        #: The desk's SOD file was imported for this product: TT's SOD is then not stored.
+        self._sod_imported = False
+        #: Problems found by the session itself (e.g. a bad SOD file), shown with `messages`.
+        self._notes: tuple[str, ...] = ()
         self.spot_worker = SpotWorker(config.product, config.spot_mode, config.spot_s,
                                       read_price=config.sim_price, reader_settings=config.reader_settings)
         self.scenario = ScenarioWorker(config.product, self.contract or "")
@@ -133,6 +139,7 @@ class Session(QObject):
         self.store.snapshotReady.connect(self._on_store_snapshot)
         self.store.failed.connect(self._store_failed)
         self.store.stored.connect(self._store_ok)
+        self.store.sodImported.connect(self._on_sod_imported)
         sc = self.scenario
         self._orders_out.connect(sc.set_orders)
         self._what_if_out.connect(sc.set_what_if)
@@ -154,6 +161,8 @@ class Session(QObject):
                                ("spot", cfg.spot_s if cfg.spot_mode != "manual" else 0.0)):
             self.health.configure(name, interval)
         self.store.start()
+        if cfg.sod_path:
+            self.store.import_sod(cfg.sod_path)  # queued before any fills page: the books start from it
         # Without credentials TT cannot answer: its pollers stay off (each poll would only wait out the
         # token retry interval on a call thread) and the three TT sources say why; store, spot and
         # scenario still run, so stored fills and a typed spot still make a ladder.
@@ -377,11 +386,24 @@ class Session(QObject):
         if lots is None or store is None:
             return
         self._tt_sod = None
-        if self.config.demo or not store.sod:
+        if self._sod_imported:
+            log.info("start-of-day positions from the desk's SOD file are kept; TT's are not used")
+        elif self.config.demo or not store.sod:
             if lots:
                 self.store.put_sod(lots)
         else:
             log.info("start-of-day positions from the store (%d lots) are kept; TT's are not used", len(store.sod))
+
+    @Slot(object)
+    def _on_sod_imported(self, result: Any) -> None:
+        if not result.ok:
+            log.warning("%s", result.message())
+            self._notes += (result.message(),)
+            self.emit_status()
+            return
+        log.info("%s", result.message())
+        if self.config.product.symbol in result.products:
+            self._sod_imported = True
 
     @Slot(object)
     def _on_store_opened(self, cursor: Any) -> None:
@@ -434,7 +456,7 @@ class Session(QObject):
                               connection=connection_text(health, has_credentials=self.config.conn.has_credentials),
                               health=health, budget_used=used, budget_limit=limit,
                               spot_source=SPOT_LABELS.get(source, source), spot_at=spot_at, at=now,
-                              messages=self.messages)
+                              messages=self.messages + self._notes)
 
     @Slot()
     def emit_status(self) -> None:

@@ -44,6 +44,8 @@ class StoreWorker(QObject):
     opened = Signal(object)
     #: A write succeeded (after a failure the banner clears on this).
     stored = Signal()
+    #: The start-of-day import at start finished (`sod_import.SodImport`, ok or with its error).
+    sodImported = Signal(object)
 
     def __init__(self, path: Path | str | None, *, account: str | None = None,
                  parent: QObject | None = None) -> None:
@@ -120,6 +122,25 @@ class StoreWorker(QObject):
     def put_sod(self, lots: tuple[SodLot, ...]) -> Future:
         future = self._writer.put_sod(lots, source="tt_api")
         future.add_done_callback(lambda f: self._after_write(f, "store the start-of-day positions"))
+        return future
+
+    def import_sod(self, setting: str) -> Future:
+        """Import the Actant SOD file (or the newest of a folder) on the writer thread; queued before
+        any fills page, so the books start from it. `sodImported(SodImport)` follows."""
+        from zn_ladder.workers.sod_import import SodImport, import_sod
+
+        future = self._writer.submit(lambda store: import_sod(store, setting))
+
+        def done(f: Future) -> None:  # the writer's thread
+            exc = f.exception()
+            result = SodImport(setting, error=error_text(exc)) if exc is not None else f.result()
+            self.sodImported.emit(result)
+            if result.ok and (result.added or result.replaced):
+                self.writes += 1
+                self.stored.emit()
+                self.refresh(full=True)
+
+        future.add_done_callback(done)
         return future
 
     def submit(self, fn: Any) -> Future:

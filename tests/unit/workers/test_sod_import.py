@@ -1,0 +1,81 @@
+"""The start-of-day import at start: which file, idempotent, and a bad file changes nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from zn_ladder.domain.errors import InputError
+from zn_ladder.store.store import Store
+from zn_ladder.workers.sod_import import import_sod, resolve_sod_file
+
+HEADER = "ACCOUNT,UNDERLYING,ASSET,RUN_DATE,PRODUCT_CODE,LONG_SHORT,PUT_CALL,STRIKE_PRICE,QUANTITY,EXPIRE_DATE,LOT_SIZE,PRICE_TODAY,IS_AMERICAN\n"
+
+
+def actant(path: Path, account: str, qty: str, side: str = "L", date: str = "11/25/2026",
+           price: str = "110'080") -> Path:
+    path.write_text(HEADER + f"{account},ZN,ZN,{date},FUTURE,{side},,,{qty},12/19/2026,1000.0,{price},\n")
+    return path
+
+
+def touch(path: Path, mtime: int) -> Path:
+    if not path.exists():
+        path.write_text(HEADER)
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def test_a_folder_means_its_newest_sod_like_file(tmp_path: Path) -> None:
+    folder = tmp_path / "actant"
+    folder.mkdir()
+    touch(actant(folder / "sod_monday.csv", "1", "1.0"), 1_700_000_000)
+    newest = touch(actant(folder / "sod_tuesday.csv", "1", "2.0"), 1_700_090_000)
+    touch(folder / "notes.docx", 1_700_099_999)  # not an export, however new
+    touch(folder / ".sod_wed.csv", 1_700_099_999)  # hidden (an editor's lock or temp file)
+    assert resolve_sod_file(str(folder)) == newest
+    assert resolve_sod_file(str(newest)) == newest
+    with pytest.raises(InputError, match="does not exist"):
+        resolve_sod_file(str(tmp_path / "missing"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match=r"holds no \.csv or \.txt file"):
+        resolve_sod_file(str(empty))
+
+
+def test_import_stores_the_lots_once_and_again_changes_nothing(tmp_path: Path, fixtures_dir: Path) -> None:
+    sod = shutil.copy(fixtures_dir / "actant_sod_sample.csv", tmp_path / "sod.csv")
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        first = import_sod(store, str(sod))
+        assert first.ok and (first.added, first.duplicate) == (1, 0)
+        assert first.products == {"ZN"} and len(first.warnings) == 1  # the zero-quantity row
+        again = import_sod(store, str(tmp_path))  # the folder: its newest (only) file
+        assert again.ok and (again.added, again.duplicate, again.replaced) == (0, 1, 0)
+        assert "already in the store" in again.message()
+        lots = store.conn.execute("SELECT account, contract, qty, price, date, source FROM sod_lots").fetchall()
+    assert [tuple(r) for r in lots] == [("73050502", "ZN", 1, 7160, "2022-08-11", "actant_sod")]
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("ACCOUNT,WHATEVER\n1,2\n", "Actant"),
+    ("", "empty"),
+    (HEADER + "1,ZN,ZN,11/25/2026,FUTURE,L,,,0.0,12/19/2026,1000.0,110'080,\n", "no start-of-day position"),
+])
+def test_a_bad_file_is_named_with_its_problem_and_the_store_is_unchanged(tmp_path: Path, content: str,
+                                                                          problem: str) -> None:
+    good = actant(tmp_path / "good.csv", "7", "3.0")
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        assert import_sod(store, str(good)).added == 1
+        before = [tuple(r) for r in store.conn.execute("SELECT * FROM sod_lots ORDER BY date, account, contract, seq")]
+        audits = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+        bad = tmp_path / "bad.csv"
+        bad.write_text(content)
+        result = import_sod(store, str(bad))
+        assert not result.ok and result.path == bad
+        message = result.message()
+        assert message.startswith(f"start-of-day file {bad} not imported: ") and problem in message
+        assert message.count(str(bad)) == 1
+        assert [tuple(r) for r in store.conn.execute("SELECT * FROM sod_lots ORDER BY date, account, contract, seq")] == before
+        assert store.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == audits
