@@ -12,6 +12,7 @@ from typing import Any
 
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import Price, decimal_text, format_price, format_ticks
+from zn_ladder.ui.average_price import average_text
 from zn_ladder.domain.records import OrderType, Side, WorkingOrder
 
 
@@ -84,8 +85,7 @@ def price_tooltip(price: int, product: Product, spot: Price | None, avg: Price |
         exact = "" if spot.on_tick(product) else " (between ticks; the line shows where)"
         lines.append(f"Spot {format_price(spot, product, 'pricing_monkey')}{exact}")
     if avg is not None and avg.tick_floor(product) == price:
-        lines.append(f"Average open price {format_price(avg, product, 'pricing_monkey')} "
-                     f"({decimal_text(avg.value)})")
+        lines.append(f"Average open price {average_text(avg, product)}")
     return "\n".join(lines)
 
 
