@@ -17,7 +17,7 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, product_of_contract
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, SodLot
-from zn_ladder.store import fills, sod
+from zn_ladder.store import fills, matching
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +126,24 @@ def take_snapshot(conn: sqlite3.Connection, contract: str, account: str | None =
         conn.execute("BEGIN")
     try:
         live = tuple(fills.live_fills(conn, contract, account, since_ns))
-        lots = tuple(sod.sod_lots(conn, account, contract))
+        lots = _books_sod(conn, contract, account)
         pnl = {m: pnl_view(conn, contract, m, account, product) for m in ("lifo", "fifo")} if product else {}
     finally:
         if own_txn:
             conn.execute("COMMIT")
     return ContractSnapshot(contract, account, time.time_ns(), live, lots, pnl)
+
+
+def _books_sod(conn: sqlite3.Connection, contract: str, account: str | None) -> tuple[SodLot, ...]:
+    """The SOD lots the contract's books start from, named for the contract: the contract's own SOD,
+    or Actant's product-wide one ("ZN") for an account with a book on the contract (`latest_sod`), so
+    the SOD shown, the P&L and a replay of the snapshot all agree."""
+    rows = conn.execute("SELECT DISTINCT account FROM books WHERE contract=? UNION "
+                        "SELECT DISTINCT account FROM sod_lots WHERE contract=? ORDER BY 1", (contract, contract))
+    out: list[SodLot] = []
+    for (acct,) in rows.fetchall():
+        if account is not None and acct != account:
+            continue
+        date, lots = matching.latest_sod(conn, acct, contract)
+        out.extend(SodLot(acct, contract, qty, price, date) for qty, price in lots)
+    return tuple(out)

@@ -79,3 +79,23 @@ def test_a_bad_file_is_named_with_its_problem_and_the_store_is_unchanged(tmp_pat
         assert message.count(str(bad)) == 1
         assert [tuple(r) for r in store.conn.execute("SELECT * FROM sod_lots ORDER BY date, account, contract, seq")] == before
         assert store.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == audits
+
+
+def test_the_snapshot_shows_the_sod_the_books_start_from(tmp_path: Path, fixtures_dir: Path) -> None:
+    """Actant names the product ("ZN"): the contract's snapshot shows that SOD, named for the contract,
+    for each account whose book on the contract starts from it, so the SOD on screen equals the P&L's."""
+    from zn_ladder.domain.records import Fill, Side
+    from zn_ladder.store.snapshot import take_snapshot
+
+    sod = shutil.copy(fixtures_dir / "actant_sod_sample.csv", tmp_path / "sod.csv")  # 73050502 long 1 ZN
+    with Store.open(tmp_path / "s.sqlite3") as store:
+        assert import_sod(store, str(sod)).added == 1
+        assert take_snapshot(store.conn, "ZN Dec26").sod == ()  # no book on the contract yet
+        t = 1_800_000_000_000_000_000
+        store.ingest([Fill("e1", "73050502", "ZN Dec26", Side.SELL, 3, 7170, t),
+                      Fill("e2", "999", "ZN Dec26", Side.BUY, 2, 7165, t + 1)], source="test")
+        snap = take_snapshot(store.conn, "ZN Dec26")
+        mine = take_snapshot(store.conn, "ZN Dec26", "73050502")
+    assert [(lot.account, lot.contract, lot.qty, lot.price) for lot in snap.sod] == [("73050502", "ZN Dec26", 1, 7160)]
+    assert snap.pnl["lifo"].position == 1 - 3 + 2 and mine.pnl["lifo"].position == 1 - 3
+    assert [lot.account for lot in mine.sod] == ["73050502"]
