@@ -27,29 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def compare(store_positions: dict[tuple[str, str], int], tt_positions: dict[tuple[str, str], int]
             ) -> list[dict[str, Any]]:
-    """One row per account/contract either side knows, with both positions and whether they agree.
+    """One row per account/contract either side knows, with both positions and whether they agree
+    (the domain's `compare_positions`, the same comparison the window makes)."""
+    from zn_ladder.domain.reconcile import compare_positions
 
-    A book under a bare product name ("ZN", from a product-wide Actant SOD) is left out when the
-    account has a contract of that product: its lots are counted in that contract's book already.
-    """
-    from zn_ladder.store.matching import product_symbol
-
-    contracts_of: dict[tuple[str, str], int] = {}
-    for account, contract in store_positions:
-        symbol = product_symbol(contract)
-        if symbol and symbol != contract:
-            contracts_of[(account, symbol)] = contracts_of.get((account, symbol), 0) + 1
-    ours = {k: v for k, v in store_positions.items() if k not in contracts_of}
-    rows = []
-    for key in sorted(set(ours) | set(tt_positions)):
-        mine, theirs = ours.get(key, 0), tt_positions.get(key, 0)
-        rows.append({"account": key[0], "contract": key[1], "store": mine, "tt": theirs,
-                     "difference": mine - theirs, "ok": mine == theirs})
-    return rows
+    return [{"account": d.account, "contract": d.contract, "store": d.app, "tt": d.tt, "difference": d.gap,
+             "ok": d.agrees}
+            for d in compare_positions(store_positions, tt_positions, include_agreeing=True)]
 
 
 def run(args: argparse.Namespace) -> int:
     from zn_ladder.cli.tt_connection import open_connection, require_credentials
+    from zn_ladder.domain.reconcile import net_positions
     from zn_ladder.store import audit
     from zn_ladder.store.snapshot import positions
     from zn_ladder.store.store import Store
@@ -58,10 +47,7 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store, open_connection(args) as conn:
         require_credentials(conn)
         with TTClient(conn) as client:
-            tt = {}
-            for p in client.positions():
-                key = (str(p.account), p.contract)
-                tt[key] = tt.get(key, 0) + p.net_position
+            tt = net_positions(client.positions())
         rows = compare(positions(store.conn), tt)
         differences = [r for r in rows if not r["ok"]]
         for r in differences:
