@@ -350,6 +350,7 @@ class MainWindow(QMainWindow):
         self.orders.set_stale("\n".join(marks["orders"]))
         self.fills.set_stale("\n".join(marks["fills"]))
         self.summary.set_stale("\n".join(marks["summary"]))
+        self.summary.set_position_differences(snap.position_differences, snap.positions_checked_at)
         live = snap.env == "LIVE"
         self.setWindowTitle(f"zn_ladder — {snap.env}{' DEMO' if snap.demo else ''} — scenario ladder (read-only)"
                             + ("  ⚠ LIVE" if live else ""))

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from zn_ladder.ui.position_marks import difference_lines
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import SourceHealth, StatusSnapshot
 
@@ -180,12 +181,14 @@ class StatusBanner(QFrame):
     def apply(self, snap: StatusSnapshot, now: datetime) -> list[SourceHealth]:
         problems = [h for h in snap.health if h.state != "ok"]
         notes = list(snap.messages)  # e.g. settings the app could not use (it runs on their defaults)
-        if not problems and not notes:
+        # A position that differs from TT's is red: the trader must not trust the ladder's base blindly.
+        differs = difference_lines(snap.position_differences, snap.positions_checked_at)
+        if not problems and not notes and not differs:
             self.hide()
             self.label.clear()
             return problems
-        self._failing = any(h.state == "failing" for h in problems)
-        lines = [problem_line(h, now) for h in problems]
+        self._failing = bool(differs) or any(h.state == "failing" for h in problems)
+        lines = differs + [problem_line(h, now) for h in problems]
         if problems:
             lines.append("Data on screen is kept and marked STALE until the source recovers.")
         lines.extend(notes)

@@ -8,11 +8,15 @@ desk reads it (see `average_price`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from fractions import Fraction
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from zn_ladder.domain.reconcile import PositionDifference
 from zn_ladder.ui.average_price import average_text, average_tooltip
+from zn_ladder.ui.position_marks import position_tooltip
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import PnlSnapshot
 
@@ -49,7 +53,16 @@ class SummaryStrip(QFrame):
             caption.setObjectName("summaryCaption")
             value = QLabel("—")
             value.setObjectName(f"summary_{key}")
-            col.addWidget(caption)
+            if key == "position":  # the caption row also holds the "differs from TT" marker
+                row = QHBoxLayout()
+                row.setSpacing(6)
+                row.addWidget(caption)
+                row.addWidget(self._position_marker())
+                row.addStretch(1)
+                col.addLayout(row)
+                self.position_box = box
+            else:
+                col.addWidget(caption)
             col.addWidget(value)
             layout.addWidget(box, 1)
             self.values[key] = value
@@ -59,11 +72,20 @@ class SummaryStrip(QFrame):
         layout.addWidget(self.stale_tag)
         self.set_theme(theme)
 
+    def _position_marker(self) -> QLabel:
+        self.position_marker = QLabel("≠ TT")
+        self.position_marker.setObjectName("positionDiffersTag")
+        self.position_marker.hide()
+        return self.position_marker
+
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         t = theme
         self.setStyleSheet(
             f"QFrame#summaryBox {{ background: {t.panel}; border: 1px solid {t.grid}; border-radius: 3px; }}"
+            f"QFrame#summaryBox[differs='true'] {{ border: 2px solid {t.failing}; }}"
+            f"QFrame#summaryBox QLabel#positionDiffersTag {{ color: white; background: {t.failing}; "
+            f"font-size: 8pt; font-weight: 700; padding: 0 4px; border-radius: 2px; }}"
             f"QLabel#summaryCaption {{ color: {t.muted}; font-size: 8pt; font-weight: 600; }}"
             f"QLabel[sign='pos'] {{ color: {t.positive}; }} QLabel[sign='neg'] {{ color: {t.negative}; }}"
             f"QFrame#summaryBox QLabel {{ font-size: 12pt; font-weight: 600; }}"
@@ -95,6 +117,19 @@ class SummaryStrip(QFrame):
             self._set("average", average_text(avg, snap.product))
             self.values["average"].setToolTip(average_tooltip(avg, snap.product))
         self._set("risk", dollars(snap.risk), (snap.risk > 0) - (snap.risk < 0))
+
+    def set_position_differences(self, diffs: Sequence[PositionDifference], checked_at: datetime | None) -> None:
+        """Mark the POSITION card while the app's position differs from TT's (tooltip: which, by how
+        much, and why a difference shows only after two polls); unmarked when they agree."""
+        differs = bool(diffs)
+        self.position_marker.setVisible(differs)
+        tip = position_tooltip(diffs, checked_at)
+        self.position_marker.setToolTip(tip)
+        self.values["position"].setToolTip(tip)
+        if self.position_box.property("differs") != differs:
+            self.position_box.setProperty("differs", differs)
+            self.position_box.style().unpolish(self.position_box)
+            self.position_box.style().polish(self.position_box)
 
     def set_stale(self, text: str) -> None:
         self.stale_tag.setVisible(bool(text))

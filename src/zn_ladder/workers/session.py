@@ -27,6 +27,7 @@ from zn_ladder.domain.prices import Price
 from zn_ladder.workers.fills_fetch import FillsFetch
 from zn_ladder.workers.health import HealthBoard, connection_text, utc_now
 from zn_ladder.workers.poller import Poller
+from zn_ladder.workers.position_check import PositionCheck
 from zn_ladder.workers.scenario import ScenarioWorker
 from zn_ladder.workers.snapshots import FillsSnapshot, OrdersSnapshot, StatusSnapshot
 from zn_ladder.workers.spot_worker import SpotWorker
@@ -117,6 +118,9 @@ class Session(QObject):
         self.scenario = ScenarioWorker(config.product, self.contract or "")
         account = config.accounts[0] if len(config.accounts) == 1 else None
         self.store = StoreWorker(config.db_path, account=account, parent=self)
+        #: The store's positions against TT's after each positions poll and store change (store thread).
+        self.position_check = PositionCheck(self.store.submit, include=self._reconciled, parent=self)
+        self.last_position_check: Any = None
         self._threads = [WorkerThread(w) for w in (self.orders_poller, self.fills_poller, self.positions_poller,
                                                     self.spot_worker, self.scenario)]
         self._status_timer = QTimer(self)
@@ -140,6 +144,7 @@ class Session(QObject):
         self.store.failed.connect(self._store_failed)
         self.store.stored.connect(self._store_ok)
         self.store.sodImported.connect(self._on_sod_imported)
+        self.position_check.checked.connect(self._on_position_check)
         sc = self.scenario
         self._orders_out.connect(sc.set_orders)
         self._what_if_out.connect(sc.set_what_if)
@@ -378,6 +383,7 @@ class Session(QObject):
             self._tt_sod = tuple(lot for lot in sod if self._account_ok(lot.account) and lot.qty)
             self._maybe_put_tt_sod()
         self.tt_positions = positions
+        self.position_check.tt_polled(positions)
 
     def _maybe_put_tt_sod(self) -> None:
         """TT's start-of-day positions go to the store unless it has SOD lots already (Actant's file,
@@ -405,6 +411,18 @@ class Session(QObject):
         if self.config.product.symbol in result.products:
             self._sod_imported = True
 
+    def _reconciled(self, account: str, contract: str) -> bool:
+        """The positions the window reconciles: its accounts and its product (any thread)."""
+        return self._account_ok(account) and self._ours(contract)
+
+    @Slot(object)
+    def _on_position_check(self, result: Any) -> None:
+        changed = (self.last_position_check is None
+                   or result.differences != self.last_position_check.differences)
+        self.last_position_check = result
+        if changed:
+            self.emit_status()
+
     @Slot(object)
     def _on_store_opened(self, cursor: Any) -> None:
         self.fills_fetch.set_start(cursor)
@@ -414,6 +432,7 @@ class Session(QObject):
         self._ok("store")
         self._last_store = snap
         self._maybe_put_tt_sod()
+        self.position_check.store_changed()
         fills = tuple(reversed(snap.fills))  # the store worker keeps them in time order
         if not fills and self.last_fills is None:
             # Nothing stored yet (the contract was chosen before the first fills page was written): an
@@ -452,11 +471,14 @@ class Session(QObject):
         result = self.last_result
         source = result.spot_source if result is not None else (self.spot.source if self.spot else "")
         spot_at = self.spot.read_at if self.spot is not None else None
+        check = self.last_position_check
         return StatusSnapshot(env=self.config.env, demo=self.config.demo,  # type: ignore[arg-type]
                               connection=connection_text(health, has_credentials=self.config.conn.has_credentials),
                               health=health, budget_used=used, budget_limit=limit,
                               spot_source=SPOT_LABELS.get(source, source), spot_at=spot_at, at=now,
-                              messages=self.messages + self._notes)
+                              messages=self.messages + self._notes,
+                              position_differences=check.differences if check is not None else (),
+                              positions_checked_at=check.checked_at if check is not None else None)
 
     @Slot()
     def emit_status(self) -> None:

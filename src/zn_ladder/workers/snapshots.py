@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import Price
+from zn_ladder.domain.reconcile import PositionDifference
 from zn_ladder.domain.records import Fill, WorkingOrder
 
 if TYPE_CHECKING:  # the ladder module is the domain's; only its type is needed here
@@ -113,6 +114,10 @@ class StatusSnapshot:
     spot_at: datetime | None = None
     at: datetime | None = None
     messages: tuple[str, ...] = field(default=())
+    #: Accounts/contracts whose position in the store differs from TT's `netPosition` over two
+    #: consecutive position polls (`workers.position_check`), and when that was last checked.
+    position_differences: tuple[PositionDifference, ...] = ()
+    positions_checked_at: datetime | None = None
 
     def source(self, name: str) -> SourceHealth | None:
         for health in self.health:
