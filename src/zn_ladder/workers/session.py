@@ -14,58 +14,34 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from zn_ladder.domain.errors import InputError
-from zn_ladder.domain.instruments import Product, product_of_contract
+from zn_ladder.domain.instruments import product_of_contract
 from zn_ladder.domain.prices import Price
 from zn_ladder.workers.fills_fetch import FillsFetch
-from zn_ladder.workers.health import HealthBoard, connection_text, utc_now
+from zn_ladder.workers.health import HealthBoard, utc_now
 from zn_ladder.workers.poller import Poller
 from zn_ladder.workers.position_check import PositionCheck
 from zn_ladder.workers.scenario import ScenarioWorker
+from zn_ladder.workers.session_config import SessionConfig
+from zn_ladder.workers.session_status import SOURCES, SPOT_LABELS, build_status
 from zn_ladder.workers.snapshots import FillsSnapshot, OrdersSnapshot, StatusSnapshot
+from zn_ladder.workers.sod_choice import SodChoice
 from zn_ladder.workers.spot_worker import SpotWorker
 from zn_ladder.workers.store_worker import StoreWorker
 from zn_ladder.workers.threads import WorkerThread, stop_all
+from zn_ladder.workers.tt_fetch import OrdersFetch, PositionsFetch
 
 log = logging.getLogger(__name__)
 
 #: How long closing waits for TT requests still in flight before leaving them to finish alone.
 CALL_JOIN_S = 1.0
-SOURCES = ("orders", "fills", "positions", "spot")
-SPOT_LABELS = {"simulator": "simulator", "pricing_monkey": "Pricing Monkey", "manual": "manual",
-               "last_good": "last good", "last fill": "last fill"}
-
-
-@dataclass(frozen=True)
-class SessionConfig:
-    conn: Any  # TTConnection
-    product: Product
-    env: str = "SIM"
-    demo: bool = False
-    db_path: Path | None = None
-    contracts: tuple[str, ...] = ()
-    accounts: tuple[str, ...] = ()
-    orders_s: float = 30.0
-    fills_s: float = 8.0
-    positions_s: float = 120.0
-    spot_s: float = 1.0
-    spot_mode: str = "manual"
-    reader_settings: Any = None
-    sim_price: Callable[[], Price] | None = None
-    #: Read the start-of-day positions from TT once; outside the demo they are used only when the
-    #: store has none for the contract (a desk's imported Actant file wins).
-    fetch_sod: bool = False
-    #: An Actant SOD file, or a folder (its newest file), imported into the store at start; empty: none.
-    sod_path: str = ""
-    status_interval_s: float = 1.0
-    stop_timeout_s: float = 4.0
+#: Importable from here as before the split (`SessionConfig`, the status labels).
+__all__ = ["CALL_JOIN_S", "SOURCES", "SPOT_LABELS", "Session", "SessionConfig"]
 
 
 class Session(QObject):
@@ -102,15 +78,10 @@ class Session(QObject):
         self.started = self.stopped = False
 
         self.fills_fetch = FillsFetch(self.client)
-        self._status_names: dict[str, str] | None = None
-        self.orders_poller = Poller("orders", self._fetch_orders, config.orders_s)
+        self.orders_poller = Poller("orders", OrdersFetch(self.client), config.orders_s)
         self.fills_poller = Poller("fills", self.fills_fetch, config.fills_s)
-        self.positions_poller = Poller("positions", self._fetch_positions, config.positions_s)
-        self._need_sod = config.fetch_sod
-        self._tt_sod: tuple[Any, ...] | None = None
-        self._last_store: Any = None
-        #: The desk's SOD file was imported for this product: TT's SOD is then not stored.
-        self._sod_imported = False
+        self.positions_poller = Poller("positions", PositionsFetch(self.client, with_sod=config.fetch_sod),
+                                       config.positions_s)
         #: Problems found by the session itself (e.g. a bad SOD file), shown with `messages`.
         self._notes: tuple[str, ...] = ()
         self.spot_worker = SpotWorker(config.product, config.spot_mode, config.spot_s,
@@ -118,6 +89,7 @@ class Session(QObject):
         self.scenario = ScenarioWorker(config.product, self.contract or "")
         account = config.accounts[0] if len(config.accounts) == 1 else None
         self.store = StoreWorker(config.db_path, account=account, parent=self)
+        self.sod = SodChoice(config.product.symbol, demo=config.demo, put=self.store.put_sod)
         #: The store's positions against TT's after each positions poll and store change (store thread).
         self.position_check = PositionCheck(self.store.submit, include=self._reconciled, parent=self)
         self.last_position_check: Any = None
@@ -349,67 +321,26 @@ class Session(QObject):
 
         future.add_done_callback(done)
 
-    def _fetch_orders(self) -> Any:  # a call thread
-        """Working orders, their status codes named from TT's orderdata table (fetched once)."""
-        result = self.client.orders()
-        names = self._status_names
-        if names is None:
-            try:
-                names = self._status_names = dict(self.client.order_data().get("orderStatus", {}))
-            except Exception as exc:  # the codes stay as they are; asked again next poll
-                log.info("TT's orderdata could not be read (%s); order statuses shown as codes", exc)
-                names = {}
-        if names:
-            orders = tuple(replace(o, status=names.get(o.status, o.status)) for o in result.orders)
-            result = replace(result, orders=orders)
-        return result
-
-    def _fetch_positions(self) -> tuple[Any, Any]:  # a call thread
-        positions = self.client.positions()
-        sod = None
-        if self._need_sod:
-            lots: list[Any] = []
-            for account in sorted({p.account for p in positions}):
-                lots.extend(self.client.sod(account))
-            sod = tuple(lots)
-            self._need_sod = False
-        return positions, sod
-
     @Slot(object)
     def _on_positions(self, result: tuple[Any, Any]) -> None:
         self._ok("positions")
         positions, sod = result
         if sod:
-            self._tt_sod = tuple(lot for lot in sod if self._account_ok(lot.account) and lot.qty)
-            self._maybe_put_tt_sod()
+            self.sod.tt_read(tuple(lot for lot in sod if self._account_ok(lot.account) and lot.qty))
         self.tt_positions = positions
         self.position_check.tt_polled(positions)
 
-    def _maybe_put_tt_sod(self) -> None:
-        """TT's start-of-day positions go to the store unless it has SOD lots already (Actant's file,
-        imported by the desk, wins); decided once the store has been read for the ladder's contract."""
-        lots, store = self._tt_sod, self._last_store
-        if lots is None or store is None:
-            return
-        self._tt_sod = None
-        if self._sod_imported:
-            log.info("start-of-day positions from the desk's SOD file are kept; TT's are not used")
-        elif self.config.demo or not store.sod:
-            if lots:
-                self.store.put_sod(lots)
-        else:
-            log.info("start-of-day positions from the store (%d lots) are kept; TT's are not used", len(store.sod))
-
     @Slot(object)
     def _on_sod_imported(self, result: Any) -> None:
-        if not result.ok:
-            log.warning("%s", result.message())
-            self._notes += (result.message(),)
+        problem = self.sod.file_read(result)
+        if problem is not None:
+            self._notes += (problem,)
             self.emit_status()
-            return
-        log.info("%s", result.message())
-        if self.config.product.symbol in result.products:
-            self._sod_imported = True
+
+    @property
+    def _sod_imported(self) -> bool:
+        """Whether the desk's SOD file was imported for this product (TT's SOD is then not stored)."""
+        return self.sod.file_imported
 
     def _reconciled(self, account: str, contract: str) -> bool:
         """The positions the window reconciles: its accounts and its product (any thread)."""
@@ -430,8 +361,7 @@ class Session(QObject):
     @Slot(object)
     def _on_store_snapshot(self, snap: Any) -> None:
         self._ok("store")
-        self._last_store = snap
-        self._maybe_put_tt_sod()
+        self.sod.store_read(snap)
         self.position_check.store_changed()
         fills = tuple(reversed(snap.fills))  # the store worker keeps them in time order
         if not fills and self.last_fills is None:
@@ -460,25 +390,8 @@ class Session(QObject):
 
     # -- status -----------------------------------------------------------------------------------------
     def status(self) -> StatusSnapshot:
-        now = utc_now()
-        names = list(SOURCES) + (["store"] if self.health.health("store").state != "ok" else [])
-        health = self.health.snapshot(names, now)
-        try:
-            usage = self.client.budget.usage()
-            used, limit = usage.used_today, 0 if self.config.demo else usage.per_day  # the demo has no plan
-        except Exception:  # a client without a budget (tests) shows none
-            used, limit = 0, 0
-        result = self.last_result
-        source = result.spot_source if result is not None else (self.spot.source if self.spot else "")
-        spot_at = self.spot.read_at if self.spot is not None else None
-        check = self.last_position_check
-        return StatusSnapshot(env=self.config.env, demo=self.config.demo,  # type: ignore[arg-type]
-                              connection=connection_text(health, has_credentials=self.config.conn.has_credentials),
-                              health=health, budget_used=used, budget_limit=limit,
-                              spot_source=SPOT_LABELS.get(source, source), spot_at=spot_at, at=now,
-                              messages=self.messages + self._notes,
-                              position_differences=check.differences if check is not None else (),
-                              positions_checked_at=check.checked_at if check is not None else None)
+        return build_status(self.config, self.health, self.client, result=self.last_result, spot=self.spot,
+                            check=self.last_position_check, messages=self.messages + self._notes)
 
     @Slot()
     def emit_status(self) -> None:
