@@ -1,0 +1,102 @@
+"""The columns of the record tables, declared as data: the working-order grid and today's fills.
+
+Like vn.py's monitors, a table is a list of `Column`s — title, how to read the value from a record, how
+to print it — so a new column is one line here and the model (`record_model.py`) never changes for it.
+The value is what sorting and filtering use (ticks, ns); the text is only what is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from operator import attrgetter
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import Product, product_of_contract
+from zn_ladder.domain.prices import format_ticks
+from zn_ladder.domain.records import Fill, OrderType, Side, WorkingOrder
+
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    value: Callable[[Any], Any]
+    text: Callable[[Any, Any], str] = lambda value, record: "" if value is None else str(value)
+    align: int = _LEFT
+    width: int = 80
+    #: "side" colours the cell blue/red by the record's side.
+    color: str = ""
+
+
+_products: dict[str, Product | None] = {}
+
+
+def _product(contract: str) -> Product | None:
+    if contract not in _products:
+        try:
+            _products[contract] = product_of_contract(contract)
+        except InputError:
+            _products[contract] = None
+    return _products[contract]
+
+
+def price_text(ticks: int | None, record: Any) -> str:
+    if ticks is None:
+        return ""
+    product = _product(record.contract)
+    return format_ticks(ticks, product) if product is not None else str(ticks)
+
+
+def time_text(ns: int, record: Any) -> str:
+    if not ns:
+        return ""
+    return datetime.fromtimestamp(ns / 1e9).strftime("%H:%M:%S")
+
+
+def side_text(side: Side, record: Any) -> str:
+    return "BUY" if side is Side.BUY else "SELL"
+
+
+def type_text(order: WorkingOrder) -> str:
+    if order.order_type == OrderType.STOP:
+        return "Stop limit" if order.limit_price is not None else "Stop"
+    return "Limit"
+
+
+ORDER_COLUMNS: tuple[Column, ...] = (
+    Column("Time", lambda o: o.time_ns, time_text, _CENTER, 70),
+    Column("Account", lambda o: o.account, width=80),
+    Column("Contract", lambda o: o.contract, width=80),
+    Column("Side", lambda o: o.side, side_text, _CENTER, 52, color="side"),
+    Column("Type", type_text, width=70),
+    Column("Price", lambda o: o.price, price_text, _RIGHT, 80),
+    Column("Qty", lambda o: o.order_qty or o.quantity, align=_RIGHT, width=56),
+    Column("Leaves", lambda o: o.quantity, align=_RIGHT, width=66),
+    Column("Status", lambda o: o.status, width=96),
+    Column("Order ID", lambda o: o.order_id, width=120),
+)
+
+FILL_COLUMNS: tuple[Column, ...] = (
+    Column("Time", lambda f: f.time_ns, time_text, _CENTER, 70),
+    Column("Account", lambda f: f.account, width=80),
+    Column("Contract", lambda f: f.contract, width=80),
+    Column("Side", lambda f: f.side, side_text, _CENTER, 52, color="side"),
+    Column("Qty", lambda f: f.qty, align=_RIGHT, width=56),
+    Column("Price", lambda f: f.price, price_text, _RIGHT, 80),
+    Column("Order ID", lambda f: f.order_id, width=110),
+    Column("Exec ID", lambda f: f.exec_id or f.key, width=110),
+    Column("Source", lambda f: f.source, width=70),
+)
+
+
+#: Row identities: attrgetters, so keying a snapshot of thousands of records runs at C speed.
+order_key: Callable[[WorkingOrder], str] = attrgetter("order_id")
+fill_key: Callable[[Fill], str] = attrgetter("key")
