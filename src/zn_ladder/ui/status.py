@@ -17,9 +17,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from zn_ladder.ui.position_marks import difference_lines
 from zn_ladder.ui.theme import DARK, Theme
+from zn_ladder.workers.session_status import SOURCES
 from zn_ladder.workers.snapshots import SourceHealth, StatusSnapshot
-
-SOURCES = ("orders", "fills", "positions", "spot")
 
 
 def age_text(seconds: float) -> str:
