@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from process_timing import child_env, command, run_once  # noqa: E402 (bench/ sibling)
 
 HEADER = ("Date,Time,InstrumentId,InstrumentName,Side,SideName,Quantity,Price,OrderId,AccountId,MarketId,"
           "TransactTime,TimeStamp,ExecId,OrderStatus,Exchange,Contract,Originator,CurrentUser")
@@ -49,31 +50,6 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
                          f"{2 if rng.random() < 0.7 else 3},CME,{CONTRACT},,{rng.choice(('Eric', 'SPatoliya'))}")
             written += 1
     path.write_text("\n".join(lines) + "\n")
-
-
-def command() -> list[str]:
-    script = Path(sys.executable).with_name("zn-ladder")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "zn_ladder"]
-
-
-def child_env(cache: str) -> dict[str, str]:
-    """The environment of the timed processes: with a bytecode cache (in `cache`), as an installed app
-    runs (pip compiles the .pyc files), even when the shell sets PYTHONDONTWRITEBYTECODE (this
-    machine's does: every run would compile ~50 modules from source, ~30 ms)."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = cache
-    return env
-
-
-def run_once(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """(wall seconds, child CPU seconds) of one whole process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def pandas_lifo(path: Path) -> float:
