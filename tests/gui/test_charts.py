@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QImage, QPainter
 
 from tests.gui.conftest import ZN
-from zn_ladder.ui.charts import Charts
+from zn_ladder.ui.charts import PNL_BINS, Charts
 from zn_ladder.workers.snapshots import PnlSnapshot
 
 START = datetime(2026, 11, 26, 14, 41, 30, tzinfo=timezone.utc)
@@ -61,3 +61,34 @@ def test_intraday_axis_labels_are_clock_times(qtbot, span, pattern):
         width = len(labels[0])
         low, high = first.strftime("%H:%M:%S")[:width], last.strftime("%H:%M:%S")[:width]
         assert all(low <= text <= high for text in labels), (labels, low, high)
+
+
+def test_a_day_of_history_is_drawn_decimated_with_its_extremes_and_newest_point(qtbot):
+    """Thousands of points are drawn as min/max pairs: fewer points, same peaks, same ends."""
+    charts = Charts()
+    qtbot.addWidget(charts)
+    snap = _pnl(timedelta(hours=8), points=6000)
+    charts.apply_pnl(snap)
+    charts.flush()
+    xs, ys = charts.intraday_curve.getData()
+    full = [float(v) for _, v in snap.history]
+    assert len(xs) <= 2 * PNL_BINS + 1 < len(full)
+    assert max(ys) == max(full) and min(ys) == min(full)
+    assert (xs[0], xs[-1]) == (snap.history[0][0].timestamp(), snap.history[-1][0].timestamp())
+    assert ys[-1] == full[-1]
+
+
+def test_an_unchanged_snapshot_does_not_touch_the_curve(qtbot):
+    charts = Charts()
+    qtbot.addWidget(charts)
+    snap = _pnl(timedelta(minutes=5))
+    charts.apply_pnl(snap)
+    charts.flush()
+    changes = []
+    charts.intraday_curve.sigPlotChanged.connect(lambda *_: changes.append(1))
+    charts.apply_pnl(snap)
+    charts.flush()
+    assert changes == []
+    charts.apply_pnl(_pnl(timedelta(minutes=6)))
+    charts.flush()
+    assert changes

@@ -1,8 +1,14 @@
 """Two pyqtgraph charts: intraday P&L over time and projected P&L against price (the ladder's curve).
 
 The curves are created once and fed with `setData`, so a new snapshot costs a buffer copy, not a new
-plot item. The projected curve reads the domain ladder's rows (at most `MAX_POINTS`, evenly strided) —
-the chart draws the domain's numbers, it never projects anything itself.
+plot item, and only when its data changed. The projected curve reads the domain ladder's rows (at most
+`MAX_POINTS`, evenly strided) — the chart draws the domain's numbers, it never projects anything itself.
+
+Painting is what stalls the GUI thread: a day of intraday history (thousands of points) drawn with its
+filled area cost ~40 ms a redraw. The intraday curve is therefore drawn peak-decimated to `PNL_BINS`
+min/max pairs (about one per pixel column: the same picture, the newest point kept as it is), its
+history converted to floats only for the new points (`PnlSeries`), and neither curve re-checks its
+data for NaNs (the domain has none).
 """
 
 from __future__ import annotations
@@ -19,10 +25,13 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui.pnl_series import PnlSeries, peak_decimate
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import LadderSnapshot, PnlSnapshot
 
 MAX_POINTS = 600
+#: The intraday curve draws at most this many min/max pairs (about one per pixel column of a wide chart).
+PNL_BINS = 800
 MIN_INTERVAL_S = 0.5
 
 
@@ -111,6 +120,10 @@ class Charts(QWidget):
         # Antialias the curves only: antialiased grid and axes are what makes pyqtgraph slow to paint.
         self.intraday_curve = self.intraday.plot([], [], antialias=True)
         self.projected_curve = self.projected.plot([], [], antialias=True)
+        for curve in (self.intraday_curve, self.projected_curve):
+            curve.setSkipFiniteCheck(True)
+        self._series = PnlSeries()
+        self._drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         # Zero lines instead of a grid: pyqtgraph's translucent grid more than doubles the paint time.
         self.zero_line = pg.InfiniteLine(pos=0, angle=0, movable=False)
         self.projected.addItem(self.zero_line)
@@ -178,13 +191,18 @@ class Charts(QWidget):
     def stop(self) -> None:
         self._timer.stop()
 
-    def _draw_pnl(self, snap: PnlSnapshot) -> None:
-        if not snap.history:
-            self.intraday_curve.setData([], [])
+    def _set_data(self, name: str, curve: pg.PlotDataItem, xs: np.ndarray, ys: np.ndarray) -> None:
+        """`setData` only when the points changed: an unchanged curve keeps its path and the axes
+        their cached pictures, so nothing is repainted."""
+        drawn = self._drawn.get(name)
+        if drawn is not None and np.array_equal(drawn[0], xs) and np.array_equal(drawn[1], ys):
             return
-        xs = np.fromiter((t.timestamp() for t, _ in snap.history), float, len(snap.history))
-        ys = np.fromiter((float(v) for _, v in snap.history), float, len(snap.history))
-        self.intraday_curve.setData(xs, ys)
+        self._drawn[name] = (xs, ys)
+        curve.setData(xs, ys)
+
+    def _draw_pnl(self, snap: PnlSnapshot) -> None:
+        xs, ys = peak_decimate(*self._series.arrays(snap.history), PNL_BINS)
+        self._set_data("intraday", self.intraday_curve, xs, ys)
 
     def _draw_ladder(self, snap: LadderSnapshot) -> None:
         ladder = snap.ladder
@@ -195,8 +213,10 @@ class Charts(QWidget):
         rows = [ladder.row_at(p) for p in prices]
         xs = np.fromiter(prices, float, len(rows))
         ys = np.fromiter((float(r.projected_pnl) for r in rows), float, len(rows))
-        self.projected_curve.setData(xs, ys)
-        self.spot_line.setValue(float(snap.spot.ticks(snap.product)))
+        self._set_data("projected", self.projected_curve, xs, ys)
+        spot = float(snap.spot.ticks(snap.product))
+        if spot != self.spot_line.value():
+            self.spot_line.setValue(spot)
         self.spot_line.show()
 
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
