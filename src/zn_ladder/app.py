@@ -64,10 +64,6 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
     return LaunchPlan(demo, "SIM" if demo else env, None if demo else creds, tuple(messages))
 
 
-#: Seconds a thread holds the GIL before yielding to a waiting one (Python's default is 0.005).
-GIL_SWITCH_INTERVAL_S = 0.001
-
-
 class AppController(QObject):
     """Window + workers. `start()` once; closing the window (or `shutdown()`) stops everything."""
 
@@ -81,10 +77,6 @@ class AppController(QObject):
         super().__init__()
         from zn_ladder.ui.main_window import MainWindow
 
-        # The workers' Python (projection, store, polls) shares the GIL with the GUI thread. At the default
-        # 5 ms switch interval each return from Qt's painting into Python (a model's data(), a chart's
-        # paint) may wait up to 5 ms for a busy worker, and a frame makes hundreds of them: 1 ms bounds it.
-        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         self.settings = settings
         self.plan = plan_launch(settings, force_demo=force_demo)
         self.problems = tuple(problems) + self.plan.messages
