@@ -78,6 +78,63 @@ ALIASES: dict[str, str] = {"TY": "ZN", "FV": "ZF", "TU": "ZT", "US": "ZB", "WN":
 
 _CONTRACT = re.compile(r"^\s*([A-Za-z0-9]+)\b")
 
+#: TT's alias of an outright future: product symbol, month and two-digit year ("ZN Sep25").
+_OUTRIGHT = re.compile(r"^\s*([A-Za-z0-9]+)\s+(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(\d{2})\s*$",
+                       re.IGNORECASE)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: The market a book is on when a file does not say (the old tool kept CME only).
+DEFAULT_MARKET = "CME"
+
+
+def canonical_contract(name: str) -> str:
+    """One spelling per contract, so `zn sep25`, `ZN SEP25` and `ZN Sep25` are one book.
+
+    Outrights take TT's alias form (upper-case symbol, title-case month); a bare product symbol is
+    upper-cased; any other name (a spread, a typed label) is only trimmed: it is never guessed at.
+    """
+    match = _OUTRIGHT.match(name or "")
+    if match:
+        symbol, month, year = match.groups()
+        return f"{symbol.upper()} {month.title()}{year}"
+    text = (name or "").strip()
+    return text.upper() if text and " " not in text else text
+
+
+def contract_month(contract: str) -> tuple[int, int] | None:
+    """(year, month) of an outright such as ``ZN Sep25`` -> (2025, 9); None for other names."""
+    match = _OUTRIGHT.match(contract or "")
+    if not match:
+        return None
+    return 2000 + int(match.group(3)), MONTHS.index(match.group(2).title()) + 1
+
+
+def contract_name(symbol: str, year: int, month: int) -> str:
+    """TT's alias of the outright of `symbol` expiring in `month`/`year`: ("ZN", 2025, 9) -> "ZN Sep25"."""
+    return f"{symbol.upper()} {MONTHS[month - 1]}{year % 100:02d}"
+
+
+#: TT's market ids as seen in the desk's files (fill monitor: MarketId 7 = CME, 183 = CME_Delayed), for
+#: saved TT answers that carry only the id; the live client asks TT's market list instead.
+TT_MARKET_IDS: dict[str, str] = {"7": "CME", "8": "CBOT", "183": "CME_DELAYED", "1001": "TT ALGO"}
+
+
+def market_of_id(market_id: object) -> str:
+    """The market name of a TT market id (`TT_MARKET_IDS`), or ``MARKET <id>`` when not known."""
+    key = str(market_id if market_id is not None else "").strip()
+    if key.endswith(".0"):
+        key = key[:-2]
+    if not key:
+        return DEFAULT_MARKET
+    return TT_MARKET_IDS.get(key, f"MARKET {key}")
+
+
+def canonical_market(name: str | None) -> str:
+    """A market name as books key it: trimmed, upper-case (``CME_Delayed`` = ``CME_DELAYED``);
+    empty means the default market."""
+    text = (name or "").strip().upper()
+    return text or DEFAULT_MARKET
+
 
 def get_product(symbol: str) -> Product:
     """The product for a symbol such as ``ZN`` (case-insensitive; TT/Bloomberg aliases accepted)."""

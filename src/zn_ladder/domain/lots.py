@@ -262,12 +262,14 @@ class LotBook:
                 f"realized={self.realized}, lots={len(self._lots)})")
 
 
-BookKey = tuple[str, str]
+#: (account, market, contract): a book is per account and instrument, never per contract name alone
+#: (ZN Sep25 on CME and on CME_Delayed are two instruments).
+BookKey = tuple[str, str, str]
 
 
 def match_fills(fills: Iterable[Fill], product: Product, method: Method | str = "lifo",
                 sod: Iterable[SodLot] = ()) -> dict[BookKey, LotBook]:
-    """One `LotBook` per (account, contract) of `product`, SOD lots first, then fills in the given order.
+    """One `LotBook` per (account, market, contract) of `product`, SOD lots first, then fills in order.
 
     Fills and SOD lots of other products (or of contracts whose product cannot be told) are left out:
     their prices are ticks of a different instrument. Fill order matters for LIFO/FIFO, so pass fills
@@ -289,17 +291,16 @@ def match_fills(fills: Iterable[Fill], product: Product, method: Method | str = 
     sod_by_key: dict[BookKey, list[SodLot]] = {}
     for lot in sod:
         if is_ours(lot.contract):
-            sod_by_key.setdefault((lot.account, lot.contract), []).append(lot)
+            sod_by_key.setdefault((lot.account, lot.market, lot.contract), []).append(lot)
     books: dict[BookKey, LotBook] = {key: LotBook(product, method, lots) for key, lots in sod_by_key.items()}
-    # Fills come in runs of one account + contract: keep the last book's bound `apply` at hand.
-    last_account: str | None = None
-    last_contract: str | None = None
+    # Fills come in runs of one book: keep the last book's bound `apply` at hand.
+    last: BookKey | None = None
     apply = None
     for fill in fills:
-        account, contract = fill.account, fill.contract
-        if account != last_account or contract != last_contract:
-            last_account, last_contract = account, contract
-            key = (account, contract)
+        key = (fill.account, fill.market, fill.contract)
+        if key != last:
+            last = key
+            contract = fill.contract
             book = books.get(key)
             if book is None:
                 if not is_ours(contract):

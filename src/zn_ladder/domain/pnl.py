@@ -56,9 +56,10 @@ def ladder_base(books: Books, spot: Price) -> LadderBase:
 
 def ladder_base_from_fills(fills: Iterable[Fill], product: Product, spot: Price, *, sod: Iterable[SodLot] = (),
                            method: Method | str = "lifo", account: str | None = None,
-                           contract: str | None = None) -> LadderBase:
-    """Match `fills` (and SOD lots) of `product`, optionally one account and/or contract, into a base."""
+                           contract: str | None = None, market: str | None = None) -> LadderBase:
+    """Match `fills` (and SOD lots) of `product`, optionally one account, contract and/or market, into a base."""
     books = match_fills(fills, product, method, sod)
-    chosen = [b for (acct, contr), b in books.items()
-              if (account is None or acct == account) and (contract is None or contr == contract)]
+    chosen = [b for (acct, mkt, contr), b in books.items()
+              if (account is None or acct == account) and (contract is None or contr == contract)
+              and (market is None or mkt == market)]
     return ladder_base(chosen, spot)

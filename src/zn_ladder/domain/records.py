@@ -59,6 +59,10 @@ class WorkingOrder:
     time_ns: int = 0
     #: A hypothetical order the trader added on the ladder; never sent anywhere.
     what_if: bool = False
+    #: The market (exchange) the order works on, canonical (`instruments.canonical_market`).
+    market: str = "CME"
+    #: TT's instrument id, when the source names it.
+    instrument_id: str = ""
 
     @property
     def signed_qty(self) -> int:
@@ -93,6 +97,11 @@ class Fill:
     #: (order_id, cum_qty) names one execution in every source, so an API fill and the same fill from
     #: an export can be recognised as one.
     cum_qty: int = 0
+    #: The market (exchange) of the execution, canonical (`instruments.canonical_market`): fills of one
+    #: contract on two markets (CME and CME_Delayed) are two instruments and never share a book.
+    market: str = "CME"
+    #: TT's instrument id, when the source names it (API, fill monitor).
+    instrument_id: str = ""
 
     @property
     def signed_qty(self) -> int:
@@ -125,3 +134,5 @@ class SodLot:
     qty: int
     price: int
     date: str = ""
+    #: Actant's positions are cleared on the desk's market; TT's SOD names its own.
+    market: str = "CME"

@@ -23,11 +23,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import DEFAULT_MARKET, canonical_market
 from zn_ladder.domain.records import Fill, FillSource
 from zn_ladder.importers.cells import PriceBook, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.gc_pause import gc_paused
-from zn_ladder.importers.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import require
 from zn_ladder.importers.text import csv_rows, first_line, read_text, split_row
@@ -118,9 +119,15 @@ def _read(path: Path, text: str, col: dict[str, int]) -> ImportResult:
             continue
         if order_id:
             cum_qty = cum.set(order_id, cum_qty) if cum_qty else cum.add(order_id, qty)
-        key = fill_key("", order_id, cum_qty, fallback=f"{path.name}:{line}")
-        fills.append(Fill(key, cell(f, i_account), contract, side, qty, price, time_ns, order_id, "", _SOURCE,
-                          cell(f, i_user), cum_qty))
+        market = canonical_market(exch)
+        contract = contracts.name(contract)
+        account = cell(f, i_account)
+        key = fill_key("", order_id, cum_qty, content=(account, market, contract, cell(f, i_date),
+                                                       cell(f, col.get("Time", -1)), side, qty, price))
+        fills.append(Fill(key, account, contract, side, qty, price, time_ns, order_id, "", _SOURCE,
+                          cell(f, i_user), cum_qty, market))
+    if i_exch < 0 and fills:
+        warnings.append(ImportWarning(1, f"no Exch column: every fill taken as on {DEFAULT_MARKET}"))
     warnings.sort(key=lambda w: w.row)
     return ImportResult(path, FileKind.AUDIT_TRAIL, fills=tuple(fills), warnings=tuple(warnings), rows=rows)
 

@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from zn_ladder.domain.errors import InputError
-from zn_ladder.domain.instruments import Product
+from zn_ladder.domain.instruments import Product, canonical_market
 from zn_ladder.domain.records import Side
 from zn_ladder.importers.cells import SIDES, PriceBook, Quantities
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.grid import Grid, file_grids, grids
 from zn_ladder.importers.result import ImportWarning
 
-_COLUMNS = ("TimeStamp", "AccountId", "Contract", "Side", "Quantity", "Price", "ExecId")
+_COLUMNS = ("TimeStamp", "AccountId", "Contract", "Side", "Quantity", "Price", "ExecId", "Exchange")
 _IDS = ("OrderId", "CurrentUser")
 
 
@@ -50,6 +50,8 @@ class FillColumns(NamedTuple):
     line: list[int]
     order_id: list[str]
     user: list[str]
+    #: Canonical market names (`instruments.canonical_market`) from the Exchange column.
+    market: list[str]
     warnings: list[ImportWarning]
     #: Data rows in the file (good and skipped).
     rows: int
@@ -57,6 +59,7 @@ class FillColumns(NamedTuple):
     #: still in the CPU cache (a pass over 200,000 cells afterwards costs more than the whole pass here).
     contracts: frozenset[str] = frozenset()
     accounts: frozenset[str] = frozenset()
+    markets: frozenset[str] = frozenset()
 
 
 def read_columns(text: str, header: list[str], *, full: bool = True) -> FillColumns | None:
@@ -117,6 +120,9 @@ class _Reader:
         self._last_stamp: str | bytes | None = None
         self._contract_names: set[str] = set()
         self._account_names: set[str] = set()
+        self._market_names: set[str] = set()
+        self._canonical: dict[str, str] = {}  # contract as written -> its one spelling
+        self._markets: dict[str, str] = {}  # Exchange cell -> canonical market
 
     def add(self, grid: Grid) -> bool:
         """Convert one grid's rows into the output; False when a cell does not parse."""
@@ -135,17 +141,20 @@ class _Reader:
                                   for line, name, ok in zip(lines, contracts, keep) if not ok)
             cells = [list(compress(column, keep)) for column in cells]
             lines = compress(lines, keep)  # type: ignore[assignment]
-        stamps, accounts, contracts, sides, qtys, prices, *rest = cells
+        stamps, accounts, contracts, sides, qtys, prices, exec_ids, exchanges, *rest = cells
         try:
-            converted = [stamps, accounts, contracts, _mapped(self._side, sides, _text(SIDES.__getitem__)),
+            names = _mapped(self._canonical, contracts, self._contracts.name)
+            markets = _mapped(self._markets, exchanges, canonical_market)
+            converted = [stamps, accounts, names, _mapped(self._side, sides, _text(SIDES.__getitem__)),
                          _mapped(self._qty, qtys, _text(Quantities._parse)),
-                         self._price_ticks(contracts, prices, kinds), *rest]
+                         self._price_ticks(contracts, prices, kinds), exec_ids, markets, *rest]
         except (InputError, KeyError):  # KeyError: not an exact side text; the row reader decides
             return False
         if self._stamp_width >= 0:
             self._check_stamps(stamps)
-        self._contract_names.update(_distinct(contracts))
+        self._contract_names.update(_distinct(names))
         self._account_names.update(_distinct(accounts))
+        self._market_names.update(_distinct(markets))
         for out, column in zip(self._out, converted):
             out.extend(column)
         if self._full:
@@ -166,10 +175,11 @@ class _Reader:
             times = list(map(times.__getitem__, order))
             accounts, contracts, sides, qtys, prices, exec_ids, *rest = (
                 list(map(column.__getitem__, order)) if column else column for column in columns[1:])
+        markets, *rest = rest
         order_ids, users, lines = rest if self._full else ([], [], [])
         return FillColumns(accounts, contracts, sides, qtys, prices, exec_ids, times if self._full else [], lines,
-                           order_ids, users, self._warnings, self._rows, frozenset(self._contract_names),
-                           frozenset(self._account_names))
+                           order_ids, users, markets, self._warnings, self._rows, frozenset(self._contract_names),
+                           frozenset(self._account_names), frozenset(self._market_names))
 
     def _check_stamps(self, stamps: list) -> None:
         """Keep `_stamp_width` only while every stamp is ASCII digits of one length (text order is then

@@ -22,20 +22,21 @@ from operator import itemgetter
 from pathlib import Path
 
 from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import DEFAULT_MARKET, canonical_market
 from zn_ladder.domain.records import Fill, FillSource
 from zn_ladder.importers.cells import SIDES, PriceBook, Prices, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.fill_columns import FillColumns, read_columns, read_file_columns
 from zn_ladder.importers.gc_pause import gc_paused
-from zn_ladder.importers.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import require, sniff_text
 from zn_ladder.importers.text import csv_rows, first_line, read_text, split_row
 from zn_ladder.importers.timestamps import Dates
 
 #: A fill as read, before its key is known: (time_ns, line, account, contract, side, qty, price ticks,
-#: order id, exec id, user).
-RawFill = tuple[int, int, str, str, int, int, int, str, str, str]
+#: order id, exec id, user, market).
+RawFill = tuple[int, int, str, str, int, int, int, str, str, str, str]
 
 _SOURCE = FillSource.FILL_MONITOR.value
 
@@ -87,7 +88,7 @@ def scan(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning], int
     if found is None:
         return scan_rows(path, text)
     raw = list(zip(found.time_ns, found.line, found.account, found.contract, found.side, found.qty, found.price,
-                   found.order_id, found.exec_id, found.user))
+                   found.order_id, found.exec_id, found.user, found.market))
     return raw, found.warnings, found.rows
 
 
@@ -98,23 +99,28 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
     header = _header(path, text)
     col = {name: i for i, name in enumerate(header) if name}
     width = 1 + max(col.values())
-    optional = [col.get(name, -1) for name in ("AccountId", "OrderId", "ExecId", "CurrentUser")]
+    optional = [col.get(name, -1) for name in ("AccountId", "OrderId", "ExecId", "CurrentUser", "Exchange")]
     stamp_col = col.get("TimeStamp", col.get("TransactTime", -1))
     pad = -1 in optional or stamp_col < 0
     if pad:  # a missing optional column reads as the empty field appended to every row
         optional = [width if i < 0 else i for i in optional]
         stamp_col = width if stamp_col < 0 else stamp_col
+    if "Exchange" not in col:
+        warnings_first = [ImportWarning(1, f"no Exchange column: every fill taken as on {DEFAULT_MARKET}")]
+    else:
+        warnings_first = []
     pick = itemgetter(col["Contract"], col["Side"], col["Quantity"], col["Price"], stamp_col, *optional)
     i_side_name, i_date, i_time = col.get("SideName", -1), col.get("Date", -1), col.get("Time", -1)
 
     contracts = ContractTable()
+    markets: dict[str, str] = {}
     prices = PriceBook("decimal")
     by_contract: dict[str, tuple[dict[str, int], Prices] | str] = {}
     qty_of = Quantities()
     qty_seen: dict[str, int] = {}
     qty_get, side_get = qty_seen.get, SIDES.get
     dates = Dates()
-    warnings: list[ImportWarning] = []
+    warnings: list[ImportWarning] = warnings_first
     warn = warnings.append
     raw: list[RawFill] = []
     add = raw.append
@@ -133,7 +139,7 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
             warn(ImportWarning(line, f"{len(f)} fields where the header has {width}: a broken or cut-off row: "
                                      "skipped"))
             continue
-        contract, side_text, qty_text, price_text, stamp, account, order_id, exec_id, user = pick(f)
+        contract, side_text, qty_text, price_text, stamp, account, order_id, exec_id, user, exchange = pick(f)
         if contract != last_contract:  # files run in long stretches of one contract
             per = by_contract.get(contract)
             if per is None:
@@ -173,7 +179,10 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
         if time_ns < last_ns:
             sorted_so_far = False
         last_ns = time_ns
-        add((time_ns, line, account, contract, side, qty, price, order_id, exec_id, user))
+        market = markets.get(exchange)
+        if market is None:
+            market = markets[exchange] = canonical_market(exchange)
+        add((time_ns, line, account, contracts.name(contract), side, qty, price, order_id, exec_id, user, market))
     if not sorted_so_far:
         raw.sort(key=itemgetter(0))  # stable: equal stamps keep the file's order
     return raw, warnings, rows
@@ -196,13 +205,13 @@ def _rows(text: str, pad: bool) -> Iterable[tuple[int, list[str]]]:
 def to_fills(raw: list[RawFill], path: Path) -> list[Fill]:
     """`Fill` records with their keys: exec id, else order id + running cumulative quantity."""
     cum = RunningCum()
-    name = path.name
     fills = []
     add = fills.append
-    for time_ns, line, account, contract, side, qty, price, order_id, exec_id, user in raw:
+    for time_ns, _, account, contract, side, qty, price, order_id, exec_id, user, market in raw:
         cum_qty = cum.add(order_id, qty) if order_id else 0
-        key = fill_key(exec_id, order_id, cum_qty, fallback=f"{name}:{line}")
-        add(Fill(key, account, contract, side, qty, price, time_ns, order_id, exec_id, _SOURCE, user, cum_qty))
+        key = fill_key(exec_id, order_id, cum_qty, content=(account, market, contract, time_ns, side, qty, price))
+        add(Fill(key, account, contract, side, qty, price, time_ns, order_id, exec_id, _SOURCE, user, cum_qty,
+                 market))
     return fills
 
 

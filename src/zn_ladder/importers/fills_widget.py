@@ -16,11 +16,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import canonical_market
 from zn_ladder.domain.records import Fill, FillSource
 from zn_ladder.importers.cells import PriceBook, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.gc_pause import gc_paused
-from zn_ladder.importers.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import WIDGET_MIN_FIELDS, require
 from zn_ladder.importers.text import csv_rows, read_text
@@ -70,9 +71,13 @@ def _read(path: Path, rows: list[tuple[int, list[str]]]) -> ImportResult:
             continue
         order_id = f[ORDER_ID].strip()
         cum_qty = cum.add(order_id, qty) if order_id else 0
-        key = fill_key("", order_id, cum_qty, fallback=f"{path.name}:{line}")
-        fills.append(Fill(key, f[ACCOUNT].strip(), contract, side, qty, price, time_ns, order_id, "", _SOURCE,
-                          f[USER].strip() or f[ORIGINATOR].strip(), cum_qty))
+        market = canonical_market(f[EXCH])
+        contract = contracts.name(contract)
+        account = f[ACCOUNT].strip()
+        key = fill_key("", order_id, cum_qty, content=(account, market, contract, f[DATE].strip(), f[TIME].strip(),
+                                                       side, qty, price))
+        fills.append(Fill(key, account, contract, side, qty, price, time_ns, order_id, "", _SOURCE,
+                          f[USER].strip() or f[ORIGINATOR].strip(), cum_qty, market))
     warnings.sort(key=lambda w: w.row)
     return ImportResult(path, FileKind.FILLS_WIDGET, fills=tuple(fills), warnings=tuple(warnings),
                         rows=len(rows))

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from zn_ladder.domain.errors import InputError
-from zn_ladder.domain.instruments import Product
+from zn_ladder.domain.instruments import Product, canonical_market, market_of_id
 from zn_ladder.domain.prices import ticks_from_number
 from zn_ladder.domain.records import (CorrectionKind, Fill, FillCorrection, FillSource, OrderType, Side,
                                       WorkingOrder)
 from zn_ladder.importers.cells import parse_side
 from zn_ladder.importers.contracts import ContractTable
-from zn_ladder.importers.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import refuse
 from zn_ladder.importers.text import read_text
@@ -69,7 +69,7 @@ def read_tt_fills(path: Path | str, *, instruments: Mapping[str, str] | None = N
     warnings: list[ImportWarning] = []
     for row, record in enumerate(records, 1):
         try:
-            item = _fill(record, names, f"{path.name}:{row}")
+            item = _fill(record, names)
         except (InputError, ValueError, TypeError) as exc:
             warnings.append(ImportWarning(row, f"fill {_id(record, 'execID')}: {exc}: skipped"))
             continue
@@ -131,6 +131,12 @@ class _Names:
         self._defaulted: str | None = None
         self._contracts = ContractTable(allow_bare_product=True)
 
+    @staticmethod
+    def market(record: dict[str, Any]) -> str:
+        """The record's market: a name field when present, else its `marketId` (see `market_of_id`)."""
+        name = next((str(record[f]) for f in ("market", "exchange", "marketName") if record.get(f)), None)
+        return canonical_market(name) if name else canonical_market(market_of_id(record.get("marketId")))
+
     def of(self, record: dict[str, Any]) -> tuple[str, Product]:
         name = next((str(record[f]) for f in _NAME_FIELDS if record.get(f)), None)
         instrument = str(record.get("instrumentId") or "")
@@ -150,7 +156,7 @@ class _Names:
         product = self._contracts.product(name)
         if isinstance(product, str):
             raise InputError(product)
-        return name, product
+        return self._contracts.name(name), product
 
 
 def _number(record: dict[str, Any], field: str) -> float | None:
@@ -215,10 +221,11 @@ def _order(record: Any, names: _Names) -> WorkingOrder:
         order_id=str(record.get("orderId") or ""), account=str(record.get("accountId") or ""), contract=contract,
         side=_side(record), order_type=kind, price=at, quantity=leaves,
         order_qty=_quantity(record, "orderQty") or leaves, limit_price=limit if limit != at else None,
-        status=str(record.get("orderStatus") or ""), time_ns=int(record.get("dateTime") or 0))
+        status=str(record.get("orderStatus") or ""), time_ns=int(record.get("dateTime") or 0),
+        market=names.market(record), instrument_id=str(record.get("instrumentId") or ""))
 
 
-def _fill(record: Any, names: _Names, fallback: str) -> Fill | FillCorrection:
+def _fill(record: Any, names: _Names) -> Fill | FillCorrection:
     if not isinstance(record, dict):
         raise InputError("not a JSON object")
     exec_id = str(record.get("execID") or record.get("execId") or "")
@@ -244,7 +251,9 @@ def _fill(record: Any, names: _Names, fallback: str) -> Fill | FillCorrection:
         raise InputError("no lastPx")
     order_id = str(record.get("orderId") or "")
     cum_qty = _quantity(record, "cumQty") or 0
-    key = fill_key(exec_id, order_id, cum_qty, fallback=fallback)  # without either: re-keyed by _keyed
+    account, market, side = str(record.get("accountId") or ""), names.market(record), _side(record)
+    # Without exec id and cumQty: re-keyed by _keyed from the order's running quantity.
+    key = fill_key(exec_id, order_id, cum_qty, content=(account, market, contract, time_ns, side, qty, price))
     user = str(record.get("currUserId") or record.get("userId") or "")
-    return Fill(key, str(record.get("accountId") or ""), contract, _side(record), qty, price, time_ns, order_id,
-                exec_id, FillSource.ORDERS_JSON.value, user, cum_qty)
+    return Fill(key, account, contract, side, qty, price, time_ns, order_id, exec_id, FillSource.ORDERS_JSON.value,
+                user, cum_qty, market, str(record.get("instrumentId") or ""))

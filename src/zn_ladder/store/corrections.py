@@ -27,6 +27,7 @@ class AppliedCorrection:
 
     fill_key: str
     account: str
+    market: str
     contract: str
     corrections: tuple[str, ...]
     before: tuple[int, int | None, int | None]  # busted, qty, price (None = as reported)
@@ -84,11 +85,11 @@ def apply_for(conn: sqlite3.Connection, ref_keys: Iterable[str]) -> list[Applied
     """
     applied: list[AppliedCorrection] = []
     for ref in sorted({root_fill_key(conn, r) for r in ref_keys}):
-        row = conn.execute("SELECT id, account, contract, busted, corr_qty, corr_price FROM fills WHERE key=?",
+        row = conn.execute("SELECT id, account, market, contract, busted, corr_qty, corr_price FROM fills WHERE key=?",
                            (ref,)).fetchone()
         if row is None:
             continue
-        fill_id, account, contract, *before = row
+        fill_id, account, market, contract, *before = row
         busted, qty, price = 0, None, None
         keys = []
         for key, kind, c_qty, c_price, _ in _chain(conn, ref):
@@ -104,7 +105,7 @@ def apply_for(conn: sqlite3.Connection, ref_keys: Iterable[str]) -> list[Applied
         conn.executemany("UPDATE corrections SET applied=1 WHERE key=? AND applied=0", [(k,) for k in keys])
         after = (busted, qty, price)
         if tuple(before) != after:
-            applied.append(AppliedCorrection(ref, account, contract, tuple(keys), tuple(before), after))
+            applied.append(AppliedCorrection(ref, account, market, contract, tuple(keys), tuple(before), after))
     return applied
 
 

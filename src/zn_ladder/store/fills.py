@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 
 from zn_ladder.domain.records import Fill, Side
 
-_COLUMNS = "key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, stored_ns"
-_INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_COLUMNS = ("key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, stored_ns, "
+            "market, instrument_id")
+_INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
 @dataclass(slots=True)
@@ -38,8 +39,8 @@ class FillInsert:
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
-    #: (key, real time_ns, account, contract) of stored fills whose time was only a file's row order.
-    retimed: list[tuple[str, int, str, str]] = field(default_factory=list)
+    #: (key, real time_ns, (account, market, contract)) of stored fills whose time was only a file's row order.
+    retimed: list[tuple[str, int, tuple[str, str, str]]] = field(default_factory=list)
 
 
 def _invalid(fill: Fill) -> str | None:
@@ -51,8 +52,8 @@ def _invalid(fill: Fill) -> str | None:
         return f"quantity {fill.qty!r} is not a positive whole number"
     if not isinstance(fill.price, int):
         return f"price {fill.price!r} is not in whole ticks"
-    if not fill.account or not fill.contract:
-        return "no account or contract"
+    if not fill.account or not fill.contract or not fill.market:
+        return "no account, market or contract"
     return None
 
 
@@ -77,7 +78,7 @@ def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int
     before = conn.execute("SELECT coalesce(max(id), 0) FROM fills").fetchone()[0]
     conn.executemany(_INSERT, [
         (f.key, f.account, f.contract, int(f.side), f.qty, f.price, f.time_ns, f.order_id, f.exec_id,
-         f.source or source, f.user, f.cum_qty, stored_ns) for f in valid])
+         f.source or source, f.user, f.cum_qty, stored_ns, f.market, f.instrument_id) for f in valid])
     new_ids = dict((k, i) for i, k in conn.execute("SELECT id, key FROM fills WHERE id > ?", (before,)))
     if len(new_ids) == len(valid):
         out.added = [(new_ids[f.key], f) for f in valid]
@@ -119,7 +120,7 @@ def _classify(conn: sqlite3.Connection, refused: list[Fill], out: FillInsert) ->
             f"SELECT key FROM fills WHERE key IN ({','.join('?' * len(chunk))})", chunk))
     by_execution: dict[tuple[str, int], tuple] = {}
     # The partial index's own terms must be in the query for SQLite to use it (else a table scan).
-    sql = (f"SELECT {_STORED}, source, time_ns, account, contract FROM fills "
+    sql = (f"SELECT {_STORED}, source, time_ns, account, market, contract FROM fills "
            f"WHERE order_id = ? AND cum_qty = ? AND cum_qty > 0 AND order_id <> ''")
     for pair in {(f.order_id, f.cum_qty) for f in refused if f.key not in by_key and f.cum_qty > 0 and f.order_id}:
         row = conn.execute(sql, pair).fetchone()
@@ -139,12 +140,12 @@ def _judge(fill: Fill, row: tuple | None, out: FillInsert) -> None:
         out.skipped += 1
         out.warnings.append(f"fill {_describe(fill)} skipped: refused by the store")
         return
-    key, side, qty, price, corr_qty, corr_price, source, time_ns, account, contract = row
+    key, side, qty, price, corr_qty, corr_price, source, time_ns, account, market, contract = row
     as_stored = {(qty, price), (qty if corr_qty is None else corr_qty, price if corr_price is None else corr_price)}
     if side == int(fill.side) and (fill.qty, fill.price) in as_stored:
         out.duplicate += 1
         if source in ROW_ORDER_CLOCK and fill.source in REAL_CLOCK and fill.time_ns != time_ns:
-            out.retimed.append((key, fill.time_ns, account, contract))
+            out.retimed.append((key, fill.time_ns, (account, market, contract)))
         return
     out.skipped += 1
     out.warnings.append(f"fill {_describe(fill)} not stored: same execution ({how}) as stored fill {key} "
@@ -154,24 +155,23 @@ def _judge(fill: Fill, row: tuple | None, out: FillInsert) -> None:
 
 
 _SELECT = ("SELECT id, key, account, contract, side, coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns, "
-           "order_id, exec_id, source, user, cum_qty FROM fills")
+           "order_id, exec_id, source, user, cum_qty, market, instrument_id FROM fills")
 
 
 def _fill(row: tuple) -> Fill:
-    _, key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty = row
-    return Fill(key, account, contract, Side(side), qty, price, time_ns, order_id, exec_id, source, user, cum_qty)
+    _, key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, market, inst = row
+    return Fill(key, account, contract, Side(side), qty, price, time_ns, order_id, exec_id, source, user, cum_qty,
+                market, inst)
 
 
 def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: str | None = None,
-               since_ns: int = 0) -> list[Fill]:
+               since_ns: int = 0, *, market: str | None = None) -> list[Fill]:
     """Fills as they stand (busts removed, corrections applied), in (time, arrival) order."""
     where, args = ["busted = 0", "time_ns >= ?"], [since_ns]
-    if contract is not None:
-        where.append("contract = ?")
-        args.append(contract)
-    if account is not None:
-        where.append("account = ?")
-        args.append(account)
+    for column, value in (("contract", contract), ("market", market), ("account", account)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY time_ns, id"
     return [_fill(r) for r in conn.execute(sql, args)]
 

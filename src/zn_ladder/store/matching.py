@@ -5,8 +5,8 @@ replaying the day's fills. Why incremental: a poll that brings 3 fills must cost
 1M fills stored, so each new fill changes O(1) amortized rows (lots are rows of `book_lots`, each
 pushed and popped once; no pickle, no blob).
 
-What a book holds (per account, contract, method): the SOD lots of the latest SOD date stored for that
-account/contract, then every live fill (busts removed, corrections applied) from that session's start
+What a book holds (per account, market, contract, method): the SOD lots of the latest SOD date stored for
+that account/market/contract, then every live fill (busts removed, corrections applied) from that session's start
 on, in (time, arrival) order. The session of SOD date D starts at 22:00 UTC on D-1: CME's Globex day for
 D opens at 17:00 Chicago time on D-1 (22:00 or 23:00 UTC) and the market is shut from 16:00 Chicago
 time, so no fill lies between; this needs no time-zone database. With no SOD, every fill counts.
@@ -32,8 +32,11 @@ log = logging.getLogger(__name__)
 
 METHODS: tuple[str, ...] = ("lifo", "fifo")
 
-_BOOK_COLUMNS = ("id, account, contract, method, position, realized_units, fills_applied, last_time_ns, "
+_BOOK_COLUMNS = ("id, account, market, contract, method, position, realized_units, fills_applied, last_time_ns, "
                  "session_start_ns, sod_date, next_seq")
+
+#: (account, market, contract): one instrument's book of one account (see `domain.lots.BookKey`).
+Key = tuple[str, str, str]
 
 
 def session_start_ns(sod_date: str) -> int:
@@ -52,14 +55,15 @@ class PersistedBook:
     flush writes only the lots a fill touched.
     """
 
-    __slots__ = ("id", "account", "contract", "method", "lifo", "lots", "position", "realized_units",
+    __slots__ = ("id", "account", "market", "contract", "method", "lifo", "lots", "position", "realized_units",
                  "fills_applied", "last_time_ns", "session_start_ns", "sod_date", "next_seq",
                  "_changes", "_persisted_seq", "_rewrite", "_dirty")
 
-    def __init__(self, account: str, contract: str, method: str, *, book_id: int | None = None,
+    def __init__(self, account: str, market: str, contract: str, method: str, *, book_id: int | None = None,
                  sod_date: str = "") -> None:
         self.id = book_id
         self.account = account
+        self.market = market
         self.contract = contract
         self.method = method
         self.lifo = method == "lifo"
@@ -145,9 +149,9 @@ class PersistedBook:
                   self.session_start_ns, self.sod_date, self.next_seq)
         if self.id is None:
             cur = conn.execute(
-                "INSERT INTO books (account, contract, method, position, realized_units, fills_applied, "
-                "last_time_ns, session_start_ns, sod_date, next_seq) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (self.account, self.contract, self.method, *values))
+                "INSERT INTO books (account, market, contract, method, position, realized_units, fills_applied, "
+                "last_time_ns, session_start_ns, sod_date, next_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (self.account, self.market, self.contract, self.method, *values))
             self.id = cur.lastrowid
         else:
             conn.execute("UPDATE books SET position=?, realized_units=?, fills_applied=?, last_time_ns=?, "
@@ -177,18 +181,18 @@ class PersistedBook:
         self._changes.clear()
 
 
-def load_book(conn: sqlite3.Connection, account: str, contract: str, method: str) -> PersistedBook | None:
-    row = conn.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE account=? AND contract=? AND method=?",
-                       (account, contract, method)).fetchone()
+def load_book(conn: sqlite3.Connection, key: Key, method: str) -> PersistedBook | None:
+    row = conn.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE account=? AND market=? AND contract=? AND method=?",
+                       (*key, method)).fetchone()
     if row is None:
         return None
     return _from_row(conn, row)
 
 
 def _from_row(conn: sqlite3.Connection, row: tuple) -> PersistedBook:
-    (book_id, account, contract, method, position, realized, applied, last_ns, start_ns, sod_date,
+    (book_id, account, market, contract, method, position, realized, applied, last_ns, start_ns, sod_date,
      next_seq) = row
-    book = PersistedBook(account, contract, method, book_id=book_id, sod_date=sod_date)
+    book = PersistedBook(account, market, contract, method, book_id=book_id, sod_date=sod_date)
     book.position, book.realized_units, book.fills_applied = position, realized, applied
     book.last_time_ns, book.session_start_ns, book.next_seq = last_ns, start_ns, next_seq
     book._persisted_seq = next_seq
@@ -198,69 +202,38 @@ def _from_row(conn: sqlite3.Connection, row: tuple) -> PersistedBook:
 
 
 def stored_books(conn: sqlite3.Connection) -> Iterator[PersistedBook]:
-    for row in conn.execute(f"SELECT {_BOOK_COLUMNS} FROM books ORDER BY account, contract, method").fetchall():
+    for row in conn.execute(f"SELECT {_BOOK_COLUMNS} FROM books ORDER BY account, market, contract, method").fetchall():
         yield _from_row(conn, row)
 
 
-def product_symbol(contract: str) -> str | None:
-    """The product of a contract name ("ZN Sep25" -> "ZN"), None when unknown."""
-    from zn_ladder.domain.errors import InputError
-    from zn_ladder.domain.instruments import product_of_contract
-
-    try:
-        return product_of_contract(contract).symbol
-    except InputError:
-        return None
-
-
-def latest_sod(conn: sqlite3.Connection, account: str, contract: str) -> tuple[str, list[tuple[int, int]]]:
-    """(date, [(qty, price)...]) of the latest SOD stored for the account/contract, or ("", []).
-
-    Actant names only the product ("ZN"), not the contract: such lots are the SOD of each contract of
-    that product (as in `zn-ladder pnl --sod`), unless an SOD names the contract itself for that date.
-    """
-    names = [contract]
-    symbol = product_symbol(contract)
-    if symbol and symbol != contract:
-        names.append(symbol)
-    marks = ",".join("?" * len(names))
-    row = conn.execute(f"SELECT max(date) FROM sod_lots WHERE account=? AND contract IN ({marks})",
-                       (account, *names)).fetchone()
+def latest_sod(conn: sqlite3.Connection, key: Key) -> tuple[str, list[tuple[int, int]]]:
+    """(date, [(qty, price)...]) of the latest SOD stored for the book's account, market and contract,
+    or ("", []). An SOD belongs to one contract (Actant's rows are named for their expiry month on
+    import), never to every contract of a product."""
+    row = conn.execute("SELECT max(date) FROM sod_lots WHERE account=? AND market=? AND contract=?", key).fetchone()
     if row is None or row[0] is None:
         return "", []
-    date = row[0]
-    for name in names:
-        lots = conn.execute("SELECT qty, price FROM sod_lots WHERE account=? AND contract=? AND date=? ORDER BY seq",
-                            (account, name, date)).fetchall()
-        if lots:
-            return date, lots
-    return date, []
+    lots = conn.execute("SELECT qty, price FROM sod_lots WHERE account=? AND market=? AND contract=? AND date=? "
+                        "ORDER BY seq", (*key, row[0])).fetchall()
+    return row[0], lots
 
 
-def books_of_product(conn: sqlite3.Connection, account: str, symbol: str) -> set[tuple[str, str]]:
-    """Account/contract pairs with fills or books whose product is `symbol` (for a product-wide SOD)."""
-    rows = conn.execute("SELECT DISTINCT contract FROM fills WHERE account=? UNION "
-                        "SELECT contract FROM books WHERE account=?", (account, account)).fetchall()
-    return {(account, c) for (c,) in rows if c == symbol or product_symbol(c) == symbol}
-
-
-def live_fills(conn: sqlite3.Connection, account: str, contract: str, since_ns: int) -> Iterable[tuple]:
+def live_fills(conn: sqlite3.Connection, key: Key, since_ns: int) -> Iterable[tuple]:
     """(signed qty, price, time_ns) of the live fills of a book, busts removed, corrections applied."""
     return conn.execute(
         "SELECT side * coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns FROM fills "
-        "WHERE account=? AND contract=? AND time_ns >= ? AND busted=0 ORDER BY time_ns, id",
-        (account, contract, since_ns))
+        "WHERE contract=? AND market=? AND account=? AND time_ns >= ? AND busted=0 ORDER BY time_ns, id",
+        (key[2], key[1], key[0], since_ns))
 
 
-def recompute_book(conn: sqlite3.Connection, account: str, contract: str, method: str,
-                   book_id: int | None = None) -> PersistedBook:
+def recompute_book(conn: sqlite3.Connection, key: Key, method: str, book_id: int | None = None) -> PersistedBook:
     """The definition of a book: latest SOD, then every live fill of its session in order."""
-    sod_date, sod = latest_sod(conn, account, contract)
-    book = PersistedBook(account, contract, method, sod_date=sod_date)
+    sod_date, sod = latest_sod(conn, key)
+    book = PersistedBook(*key, method, sod_date=sod_date)
     book.id = book_id
     for qty, price in sod:
         book.open_lot(qty, price)
-    for qty, price, time_ns in live_fills(conn, account, contract, book.session_start_ns):
+    for qty, price, time_ns in live_fills(conn, key, book.session_start_ns):
         book.apply(qty, price, time_ns)
     book.mark_rewrite()
     return book
@@ -269,17 +242,19 @@ def recompute_book(conn: sqlite3.Connection, account: str, contract: str, method
 @dataclass(frozen=True, slots=True)
 class BookDifference:
     account: str
+    market: str
     contract: str
     method: str
     stored: str
     recomputed: str
 
 
-def book_keys(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """Every account/contract that has fills, SOD lots or a stored book."""
-    rows = conn.execute("SELECT account, contract FROM fills UNION SELECT account, contract FROM sod_lots "
-                        "UNION SELECT account, contract FROM books ORDER BY 1, 2").fetchall()
-    return [(a, c) for a, c in rows]
+def book_keys(conn: sqlite3.Connection) -> list[Key]:
+    """Every account/market/contract that has fills, SOD lots or a stored book."""
+    rows = conn.execute("SELECT account, market, contract FROM fills UNION "
+                        "SELECT account, market, contract FROM sod_lots UNION "
+                        "SELECT account, market, contract FROM books ORDER BY 1, 2, 3").fetchall()
+    return [(a, m, c) for a, m, c in rows]
 
 
 def _summary(book: PersistedBook | None) -> str:
@@ -289,24 +264,22 @@ def _summary(book: PersistedBook | None) -> str:
     return f"position {position}, realized {realized} tick-contracts, {applied} fills, {len(lots)} open lots"
 
 
-def verify_books(conn: sqlite3.Connection) -> tuple[dict[tuple[str, str, str], PersistedBook],
-                                                     list[BookDifference]]:
+def verify_books(conn: sqlite3.Connection) -> tuple[dict[tuple[Key, str], PersistedBook], list[BookDifference]]:
     """Recompute every book from the fills and compare with what is stored.
 
     Returns the books to keep in memory (the recompute where they differ, marked for rewrite) and the
     differences found. The caller writes the repaired books and audits the differences.
     """
-    stored = {(b.account, b.contract, b.method): b for b in stored_books(conn)}
-    books: dict[tuple[str, str, str], PersistedBook] = {}
+    stored = {((b.account, b.market, b.contract), b.method): b for b in stored_books(conn)}
+    books: dict[tuple[Key, str], PersistedBook] = {}
     differences: list[BookDifference] = []
-    for account, contract in book_keys(conn):
+    for key in book_keys(conn):
         for method in METHODS:
-            key = (account, contract, method)
-            old = stored.get(key)
-            fresh = recompute_book(conn, account, contract, method, old.id if old else None)
+            old = stored.get((key, method))
+            fresh = recompute_book(conn, key, method, old.id if old else None)
             if old is not None and old.state() == fresh.state() and old.sod_date == fresh.sod_date:
-                books[key] = old
+                books[(key, method)] = old
                 continue
-            differences.append(BookDifference(account, contract, method, _summary(old), _summary(fresh)))
-            books[key] = fresh
+            differences.append(BookDifference(*key, method, _summary(old), _summary(fresh)))
+            books[(key, method)] = fresh
     return books, differences

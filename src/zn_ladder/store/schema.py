@@ -119,7 +119,57 @@ CREATE TABLE audit (
 CREATE INDEX audit_event ON audit (event, time_ns);
 """
 
+#: Instrument identity (issue 12): a fill, an SOD lot and a book belong to a market as well as a
+#: contract, since ZN Sep25 on CME and on CME_Delayed are two instruments. What a version-1 file holds
+#: came from the old single-market assumption, so it is taken as CME (the old tool kept CME only).
+#: Books are derived state (verified against a recompute on every open); they are copied, not rebuilt.
+_V2 = """
+ALTER TABLE fills ADD COLUMN market TEXT NOT NULL DEFAULT 'CME';
+ALTER TABLE fills ADD COLUMN instrument_id TEXT NOT NULL DEFAULT '';
+DROP INDEX fills_book;
+CREATE INDEX fills_book ON fills (contract, market, account, time_ns);
+
+CREATE TABLE sod_lots_v2 (
+    date       TEXT    NOT NULL,
+    account    TEXT    NOT NULL,
+    market     TEXT    NOT NULL,
+    contract   TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    qty        INTEGER NOT NULL,
+    price      INTEGER NOT NULL,
+    source     TEXT    NOT NULL DEFAULT '',
+    stored_ns  INTEGER NOT NULL,
+    PRIMARY KEY (account, market, contract, date, seq)
+) WITHOUT ROWID;
+INSERT INTO sod_lots_v2 (date, account, market, contract, seq, qty, price, source, stored_ns)
+    SELECT date, account, 'CME', contract, seq, qty, price, source, stored_ns FROM sod_lots;
+DROP TABLE sod_lots;
+ALTER TABLE sod_lots_v2 RENAME TO sod_lots;
+
+CREATE TABLE books_v2 (
+    id                INTEGER PRIMARY KEY,
+    account           TEXT    NOT NULL,
+    market            TEXT    NOT NULL,
+    contract          TEXT    NOT NULL,
+    method            TEXT    NOT NULL CHECK (method IN ('lifo', 'fifo')),
+    position          INTEGER NOT NULL,
+    realized_units    INTEGER NOT NULL,
+    fills_applied     INTEGER NOT NULL,
+    last_time_ns      INTEGER NOT NULL,
+    session_start_ns  INTEGER NOT NULL,
+    sod_date          TEXT    NOT NULL,
+    next_seq          INTEGER NOT NULL,
+    UNIQUE (account, market, contract, method)
+);
+INSERT INTO books_v2 (id, account, market, contract, method, position, realized_units, fills_applied, last_time_ns,
+                      session_start_ns, sod_date, next_seq)
+    SELECT id, account, 'CME', contract, method, position, realized_units, fills_applied, last_time_ns,
+           session_start_ns, sod_date, next_seq FROM books;
+DROP TABLE books;
+ALTER TABLE books_v2 RENAME TO books;
+"""
+
 #: Ordered migrations; entry i takes a file from user_version i to i + 1. Append only.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,12 +17,12 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, product_of_contract
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, SodLot
-from zn_ladder.store import fills, matching
+from zn_ladder.store import fills, sod
 
 
 @dataclass(frozen=True, slots=True)
 class BookView:
-    """One account/contract/method as stored. Realized is in tick-contracts; dollars need the product."""
+    """One account/market/contract/method as stored. Realized is in tick-contracts; dollars need the product."""
 
     account: str
     contract: str
@@ -33,6 +33,7 @@ class BookView:
     sod_date: str
     #: (signed qty, price ticks), oldest first.
     open_lots: tuple[tuple[int, int], ...]
+    market: str = "CME"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,49 +75,61 @@ class ContractSnapshot:
     fills: tuple[Fill, ...]
     sod: tuple[SodLot, ...]
     pnl: dict[str, PnlView]
+    market: str | None = None
 
 
 def read_books(conn: sqlite3.Connection, contract: str | None = None, account: str | None = None,
-               method: str | None = None) -> list[BookView]:
+               method: str | None = None, market: str | None = None) -> list[BookView]:
     where, args = [], []
-    for column, value in (("contract", contract), ("account", account), ("method", method)):
+    for column, value in (("contract", contract), ("account", account), ("method", method), ("market", market)):
         if value is not None:
             where.append(f"{column} = ?")
             args.append(value)
-    sql = ("SELECT id, account, contract, method, position, realized_units, fills_applied, sod_date FROM books"
-           + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY account, contract, method")
+    sql = ("SELECT id, account, market, contract, method, position, realized_units, fills_applied, sod_date FROM books"
+           + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY account, market, contract, method")
     views = []
-    for book_id, acct, contr, meth, position, realized, applied, sod_date in conn.execute(sql, args).fetchall():
+    for book_id, acct, mkt, contr, meth, position, realized, applied, sod_date in conn.execute(sql, args).fetchall():
         lots = tuple((q, p) for q, p in conn.execute(
             "SELECT qty, price FROM book_lots WHERE book_id=? ORDER BY seq", (book_id,)))
-        views.append(BookView(acct, contr, meth, position, realized, applied, sod_date, lots))
+        views.append(BookView(acct, contr, meth, position, realized, applied, sod_date, lots, mkt))
     return views
 
 
 def pnl_view(conn: sqlite3.Connection, contract: str, method: str, account: str | None = None,
-             product: Product | None = None) -> PnlView:
+             product: Product | None = None, market: str | None = None) -> PnlView:
     """P&L from the persisted books (summed over accounts when `account` is None)."""
     product = product or product_of_contract(contract)
-    books = read_books(conn, contract, account, method)
+    books = read_books(conn, contract, account, method, market)
     lots = tuple(lot for b in books for lot in b.open_lots)
     return PnlView(contract, account, method, product, sum(b.position for b in books),
                    sum(b.realized_units for b in books) * product.tick_value,
                    sum(b.fills_applied for b in books), lots)
 
 
-def positions(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
-    """Net position per (account, contract): SOD plus the session's live fills."""
-    return {(a, c): p for a, c, p in conn.execute(
-        "SELECT account, contract, position FROM books WHERE method='lifo' ORDER BY account, contract")}
+def positions(conn: sqlite3.Connection, market: str | None = None) -> dict[tuple[str, str], int]:
+    """Net position per (account, contract) of one market (all markets summed when None): SOD plus the
+    session's live fills."""
+    out: dict[tuple[str, str], int] = {}
+    for a, m, c, p in conn.execute(
+            "SELECT account, market, contract, position FROM books WHERE method='lifo' ORDER BY account, contract"):
+        if market is None or m == market:
+            out[(a, c)] = out.get((a, c), 0) + p
+    return out
 
 
 def contracts(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT DISTINCT contract FROM books ORDER BY contract")]
 
 
+def instruments(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(market, contract) of every book: what `--contract`/`--market` can name."""
+    return [(m, c) for m, c in conn.execute("SELECT DISTINCT market, contract FROM books ORDER BY contract, market")]
+
+
 def take_snapshot(conn: sqlite3.Connection, contract: str, account: str | None = None,
-                  since_ns: int = 0) -> ContractSnapshot:
-    """Fills (from `since_ns`), SOD and P&L (every method) of one contract, from one state of the file."""
+                  since_ns: int = 0, market: str | None = None) -> ContractSnapshot:
+    """Fills (from `since_ns`), SOD and P&L (every method) of one contract on one market (every market
+    when None), from one state of the file."""
     try:
         product = product_of_contract(contract)
     except InputError:
@@ -125,25 +138,11 @@ def take_snapshot(conn: sqlite3.Connection, contract: str, account: str | None =
     if own_txn:
         conn.execute("BEGIN")
     try:
-        live = tuple(fills.live_fills(conn, contract, account, since_ns))
-        lots = _books_sod(conn, contract, account)
-        pnl = {m: pnl_view(conn, contract, m, account, product) for m in ("lifo", "fifo")} if product else {}
+        live = tuple(fills.live_fills(conn, contract, account, since_ns, market=market))
+        lots = tuple(sod.sod_lots(conn, account, contract, market))
+        pnl = ({m: pnl_view(conn, contract, m, account, product, market) for m in ("lifo", "fifo")}
+               if product else {})
     finally:
         if own_txn:
             conn.execute("COMMIT")
-    return ContractSnapshot(contract, account, time.time_ns(), live, lots, pnl)
-
-
-def _books_sod(conn: sqlite3.Connection, contract: str, account: str | None) -> tuple[SodLot, ...]:
-    """The SOD lots the contract's books start from, named for the contract: the contract's own SOD,
-    or Actant's product-wide one ("ZN") for an account with a book on the contract (`latest_sod`), so
-    the SOD shown, the P&L and a replay of the snapshot all agree."""
-    rows = conn.execute("SELECT DISTINCT account FROM books WHERE contract=? UNION "
-                        "SELECT DISTINCT account FROM sod_lots WHERE contract=? ORDER BY 1", (contract, contract))
-    out: list[SodLot] = []
-    for (acct,) in rows.fetchall():
-        if account is not None and acct != account:
-            continue
-        date, lots = matching.latest_sod(conn, acct, contract)
-        out.extend(SodLot(acct, contract, qty, price, date) for qty, price in lots)
-    return tuple(out)
+    return ContractSnapshot(contract, account, time.time_ns(), live, lots, pnl, market)

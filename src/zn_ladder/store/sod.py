@@ -37,40 +37,46 @@ class SodWrite:
     added: int = 0
     duplicate: int = 0
     replaced: int = 0
-    affected: set[tuple[str, str]] = field(default_factory=set)
+    #: (account, market, contract) whose SOD changed.
+    affected: set[tuple[str, str, str]] = field(default_factory=set)
     groups: list[dict] = field(default_factory=list)
 
 
 def put_sod(conn: sqlite3.Connection, lots: Sequence[SodLot], stored_ns: int, source: str = "") -> SodWrite:
     """Store SOD lots grouped by (date, account, contract); the caller holds the write transaction."""
     out = SodWrite()
-    groups: dict[tuple[str, str, str], list[tuple[int, int]]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, str], list[tuple[int, int]]] = defaultdict(list)
     for lot in lots:
-        groups[(normalise_date(lot.date), lot.account, lot.contract)].append((int(lot.qty), int(lot.price)))
-    for (date, account, contract), new in groups.items():
-        old = conn.execute("SELECT qty, price FROM sod_lots WHERE account=? AND contract=? AND date=? ORDER BY seq",
-                           (account, contract, date)).fetchall()
+        groups[(normalise_date(lot.date), lot.account, lot.market, lot.contract)].append((int(lot.qty), int(lot.price)))
+    for (date, account, market, contract), new in groups.items():
+        where = "account=? AND market=? AND contract=? AND date=?"
+        old = conn.execute(f"SELECT qty, price FROM sod_lots WHERE {where} ORDER BY seq",
+                           (account, market, contract, date)).fetchall()
         if [tuple(r) for r in old] == new:
             out.duplicate += len(new)
             continue
         if old:
-            conn.execute("DELETE FROM sod_lots WHERE account=? AND contract=? AND date=?", (account, contract, date))
+            conn.execute(f"DELETE FROM sod_lots WHERE {where}", (account, market, contract, date))
             out.replaced += len(old)
-        conn.executemany("INSERT INTO sod_lots (date, account, contract, seq, qty, price, source, stored_ns) "
-                         "VALUES (?,?,?,?,?,?,?,?)",
-                         [(date, account, contract, i, q, p, source, stored_ns) for i, (q, p) in enumerate(new)])
+        conn.executemany("INSERT INTO sod_lots (date, account, market, contract, seq, qty, price, source, stored_ns) "
+                         "VALUES (?,?,?,?,?,?,?,?,?)",
+                         [(date, account, market, contract, i, q, p, source, stored_ns)
+                          for i, (q, p) in enumerate(new)])
         out.added += len(new)
-        out.affected.add((account, contract))
-        out.groups.append({"date": date, "account": account, "contract": contract, "lots": len(new),
-                           "replaced": len(old)})
+        out.affected.add((account, market, contract))
+        out.groups.append({"date": date, "account": account, "market": market, "contract": contract,
+                           "lots": len(new), "replaced": len(old)})
     return out
 
 
-def sod_lots(conn: sqlite3.Connection, account: str | None = None, contract: str | None = None) -> list[SodLot]:
-    """The latest SOD of each account/contract (what the books start from)."""
+def sod_lots(conn: sqlite3.Connection, account: str | None = None, contract: str | None = None,
+             market: str | None = None) -> list[SodLot]:
+    """The latest SOD of each account/market/contract (what the books start from)."""
     rows = conn.execute(
-        "SELECT s.account, s.contract, s.qty, s.price, s.date FROM sod_lots s JOIN "
-        "(SELECT account, contract, max(date) AS d FROM sod_lots GROUP BY account, contract) m "
-        "ON s.account = m.account AND s.contract = m.contract AND s.date = m.d ORDER BY s.account, s.contract, s.seq")
-    return [SodLot(a, c, q, p, d) for a, c, q, p, d in rows
-            if (account is None or a == account) and (contract is None or c == contract)]
+        "SELECT s.account, s.contract, s.qty, s.price, s.date, s.market FROM sod_lots s JOIN "
+        "(SELECT account, market, contract, max(date) AS d FROM sod_lots GROUP BY account, market, contract) m "
+        "ON s.account = m.account AND s.market = m.market AND s.contract = m.contract AND s.date = m.d "
+        "ORDER BY s.account, s.market, s.contract, s.seq")
+    return [SodLot(a, c, q, p, d, m) for a, c, q, p, d, m in rows
+            if (account is None or a == account) and (contract is None or c == contract)
+            and (market is None or m == market)]

@@ -52,7 +52,8 @@ class SodResult:
 
 @dataclass(slots=True)
 class _Batch:
-    recompute: set[tuple[str, str]] = field(default_factory=set)
+    #: (account, market, contract) of the books to replay from their definition.
+    recompute: set[matching.Key] = field(default_factory=set)
 
 
 class Store:
@@ -62,7 +63,7 @@ class Store:
         self.conn = conn
         self.path = path
         self.readonly = readonly
-        self._books: dict[tuple[str, str, str], matching.PersistedBook] = {}
+        self._books: dict[tuple[matching.Key, str], matching.PersistedBook] = {}
         self._data_version: int | None = None
 
     # --- life cycle --------------------------------------------------------------------------
@@ -129,42 +130,40 @@ class Store:
             for book in books.values():
                 book.flush(conn)
             for d in differences:
-                log.warning("store %s: matching state of %s %s %s differed from a recompute (stored: %s; "
-                            "recomputed: %s); the recompute was kept", self.path, d.account, d.contract,
+                log.warning("store %s: matching state of %s %s %s %s differed from a recompute (stored: %s; "
+                            "recomputed: %s); the recompute was kept", self.path, d.account, d.market, d.contract,
                             d.method, d.stored, d.recomputed)
                 audit.record(conn, audit.MATCHING_REPAIRED,
-                             {"account": d.account, "contract": d.contract, "method": d.method,
+                             {"account": d.account, "market": d.market, "contract": d.contract, "method": d.method,
                               "stored": d.stored, "recomputed": d.recomputed})
             self._books = books
         return differences
 
-    def _book(self, conn: sqlite3.Connection, account: str, contract: str, method: str
-              ) -> matching.PersistedBook | None:
-        key = (account, contract, method)
-        book = self._books.get(key)
+    def _book(self, conn: sqlite3.Connection, key: matching.Key, method: str) -> matching.PersistedBook | None:
+        book = self._books.get((key, method))
         if book is None:
-            book = matching.load_book(conn, account, contract, method)
+            book = matching.load_book(conn, key, method)
             if book is not None:
-                self._books[key] = book
+                self._books[(key, method)] = book
         return book
 
     def _match(self, conn: sqlite3.Connection, added: Sequence[tuple[int, Fill]], batch: _Batch) -> None:
         """Apply new fills to their books incrementally, or mark the account/contract for recompute."""
         recompute = batch.recompute
         methods = matching.METHODS
-        cache: dict[tuple[str, str], list[matching.PersistedBook] | None] = {}
+        cache: dict[matching.Key, list[matching.PersistedBook] | None] = {}
         for _, fill in added:
-            ac = (fill.account, fill.contract)
+            ac = (fill.account, fill.market, fill.contract)
             if ac in recompute:
                 continue
             books = cache.get(ac)
             if books is None:
-                found = [self._book(conn, fill.account, fill.contract, m) for m in methods]
+                found = [self._book(conn, ac, m) for m in methods]
                 if any(b is None for b in found):
-                    # A new account/contract: no fill of it is stored but this batch's (every stored
-                    # fill has a book: ingest creates them, and open verifies), so its books start
-                    # from its SOD and take the batch's fills like any other book.
-                    found = self._new_books(conn, fill.account, fill.contract)
+                    # A new book: no fill of it is stored but this batch's (every stored fill has a
+                    # book: ingest creates them, and open verifies), so its books start from its SOD
+                    # and take the batch's fills like any other book.
+                    found = self._new_books(conn, ac)
                 books = cache[ac] = found
             time_ns = fill.time_ns
             if time_ns < books[0].session_start_ns:
@@ -176,23 +175,23 @@ class Store:
             for book in books:
                 book.apply(qty, fill.price, time_ns)
 
-    def _new_books(self, conn: sqlite3.Connection, account: str, contract: str) -> list[matching.PersistedBook]:
-        sod_date, lots = matching.latest_sod(conn, account, contract)
+    def _new_books(self, conn: sqlite3.Connection, key: matching.Key) -> list[matching.PersistedBook]:
+        sod_date, lots = matching.latest_sod(conn, key)
         books = []
         for method in matching.METHODS:
-            book = matching.PersistedBook(account, contract, method, sod_date=sod_date)
+            book = matching.PersistedBook(*key, method, sod_date=sod_date)
             for qty, price in lots:
                 book.open_lot(qty, price)
-            self._books[(account, contract, method)] = book
+            self._books[(key, method)] = book
             books.append(book)
         return books
 
     def _finish(self, conn: sqlite3.Connection, batch: _Batch) -> int:
-        for account, contract in batch.recompute:
+        for key in batch.recompute:
             for method in matching.METHODS:
-                old = self._book(conn, account, contract, method)
-                book = matching.recompute_book(conn, account, contract, method, old.id if old else None)
-                self._books[(account, contract, method)] = book
+                old = self._book(conn, key, method)
+                book = matching.recompute_book(conn, key, method, old.id if old else None)
+                self._books[(key, method)] = book
         for book in self._books.values():
             book.flush(conn)
         return len(batch.recompute)
@@ -219,14 +218,14 @@ class Store:
                     refs.update(f.key for _, f in ins.added if f.key in pending)
             applied = corrections.apply_for(conn, refs) if refs else []
             for a in applied:
-                batch.recompute.add((a.account, a.contract))
+                batch.recompute.add((a.account, a.market, a.contract))
                 audit.record(conn, audit.CORRECTION_APPLIED,
                              {"fill": a.fill_key, "account": a.account, "contract": a.contract,
                               "corrections": list(a.corrections), "before": _state(a.before),
                               "after": _state(a.after)}, who)
-            for key, time_ns, account, contract in ins.retimed:
+            for key, time_ns, book in ins.retimed:
                 conn.execute("UPDATE fills SET time_ns=? WHERE key=?", (time_ns, key))
-                batch.recompute.add((account, contract))
+                batch.recompute.add(book)
             for conflict in ins.conflicts:
                 audit.record(conn, audit.FILL_CONFLICT, {**conflict, "source": source}, who)
             self._match(conn, ins.added, batch)
@@ -245,10 +244,7 @@ class Store:
         batch = _Batch()
         with self._write("store SOD") as conn:
             out = sod.put_sod(conn, lots, time.time_ns(), source)
-            for account, contract in out.affected:
-                batch.recompute.add((account, contract))
-                if matching.product_symbol(contract) == contract:  # Actant's product-wide SOD
-                    batch.recompute |= matching.books_of_product(conn, account, contract)
+            batch.recompute |= out.affected
             self._finish(conn, batch)
             if out.groups or audit_detail is not None:
                 audit.record(conn, audit.SOD_IMPORT, {**(audit_detail or {}), "groups": out.groups,
@@ -278,9 +274,9 @@ class Store:
         with db.translated(self.path, "read reference data"):
             return refdata.get_refdata(self.conn, kind, ident, max_age_s=max_age_s)
 
-    def fills(self, contract: str | None = None, account: str | None = None) -> list[Fill]:
+    def fills(self, contract: str | None = None, account: str | None = None, market: str | None = None) -> list[Fill]:
         with db.translated(self.path, "read fills"):
-            return fills.live_fills(self.conn, contract, account)
+            return fills.live_fills(self.conn, contract, account, market=market)
 
     def fill_count(self) -> int:
         with db.translated(self.path, "count fills"):

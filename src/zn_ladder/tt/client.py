@@ -11,10 +11,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from zn_ladder.domain.errors import ConfigError, InputError
+from zn_ladder.domain.instruments import TT_MARKET_IDS
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot, WorkingOrder
 from zn_ladder.tt.budget import RequestBudget
 from zn_ladder.tt.connection import TTConnection
@@ -199,7 +200,17 @@ class TTClient:
 
     # ------------------------------------------------------------------ reference data (cached)
     def _fetch_instrument(self, instrument_id: str) -> Instrument:
-        return self._get("ttpds", f"instrument/{instrument_id}", None, lambda b: parse_instrument(_one(b, "instrument")))
+        instrument = self._get("ttpds", f"instrument/{instrument_id}", None,
+                               lambda b: parse_instrument(_one(b, "instrument")))
+        if instrument.market_id and instrument.market_id not in TT_MARKET_IDS:
+            # A market the built-in table does not name: TT's market list does (one cached request).
+            try:
+                names = {m.market_id: m.name for m in self.markets()}
+            except TTRequestError:
+                names = {}
+            if instrument.market_id in names:
+                instrument = replace(instrument, market_name=names[instrument.market_id])
+        return instrument
 
     def _fetch_user(self, user_id: str) -> User:
         return self._get("ttuser", f"user/{user_id}", None, lambda b: parse_user(_one(b, "user")))

@@ -6,9 +6,9 @@ cumQty, execType` where execType is FIX tag 150: "F" trade, "G" trade correct, "
 A correction or bust names the execution it changes in `execRefID` and is a later record with its own
 execID; the store applies it to that fill rather than adding a second one.
 
-Identity: `Fill.key` is TT's execID. Some older records have none; then the key is built from what
-names one execution stably across polls: `tt:<orderId>:<cumQty>` (the order's cumulative quantity after
-the execution), or, without cumQty, `tt:<orderId>:<timeStamp>:<side>:<lastQty>:<lastPx>`.
+Identity: the one rule of `domain.identity`: TT's execID; some older records have none, then
+`<orderId>#<cumQty>` (the order's cumulative quantity after the execution), or, without cumQty, a digest
+of the record's account, instrument, timeStamp, side, lastQty and lastPx: stable across polls.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from zn_ladder.domain.identity import fill_key
 from zn_ladder.domain.prices import ticks_from_number
 from zn_ladder.domain.records import CorrectionKind, Fill, FillCorrection, FillSource, Side
 from zn_ladder.tt.fields import FieldError, first, optional_exact, optional_whole, required_text, text, whole
@@ -38,24 +39,21 @@ def record_time(raw: Mapping[str, Any]) -> int | None:
 
 
 def record_key(raw: Mapping[str, Any]) -> str | None:
-    """The identity of a fill record: execID, or the stable composite (see the module docstring)."""
+    """The identity of a fill record by the one rule of `domain.identity`: execID, else order id and
+    cumQty, else a digest of the record's own fields."""
     exec_id = text(raw, "execID", "execId", "uniqueExecId")
-    if exec_id:
-        return exec_id
     order_id = text(raw, "orderId")
-    if not order_id:
+    if not exec_id and not order_id:
         return None
     try:
-        cum = optional_whole(raw, "cumQty")
-        if cum:
-            return f"tt:{order_id}:{cum}"
+        cum = optional_whole(raw, "cumQty") or 0
         qty = optional_whole(raw, "lastQty")
         px = optional_exact(raw, "lastPx")
     except FieldError:
         return None
     # Numbers are normalised so that 5, 5.0 and "5.0" give the same key on every poll.
-    parts = [str(record_time(raw)), text(raw, "side"), str(qty), str(px)]
-    return "tt:" + ":".join([order_id, *parts])
+    return fill_key(exec_id, order_id, cum, content=(text(raw, "accountId"), text(raw, "instrumentId"),
+                                                     record_time(raw), text(raw, "side"), qty, px))
 
 
 def execution_kind(raw: Mapping[str, Any]) -> CorrectionKind | None:
@@ -105,7 +103,8 @@ def parse_fill(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrument
     except ValueError as exc:
         raise FieldError(str(exc)) from None
     return Fill(
-        key=key, account=required_text(raw, "accountId"), contract=instrument.alias, side=side, qty=qty,
+        key=key, account=required_text(raw, "accountId"), contract=instrument.contract, side=side, qty=qty,
         price=ticks_from_number(px, instrument.product, what="lastPx"), time_ns=time_ns,
         order_id=text(raw, "orderId"), exec_id=text(raw, "execID", "execId"), source=FillSource.TT_API.value,
-        user=text(raw, "userId", "currUserId"), cum_qty=optional_whole(raw, "cumQty") or 0)
+        user=text(raw, "userId", "currUserId"), cum_qty=optional_whole(raw, "cumQty") or 0,
+        market=instrument.market, instrument_id=instrument.instrument_id)

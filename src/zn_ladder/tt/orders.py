@@ -46,11 +46,12 @@ def parse_order(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrumen
         raise FieldError(str(exc)) from None
     time_value = first(raw, "dateTime", "timeStamp")
     return WorkingOrder(
-        order_id=order_id, account=required_text(raw, "accountId"), contract=instrument.alias, side=side,
+        order_id=order_id, account=required_text(raw, "accountId"), contract=instrument.contract, side=side,
         order_type=OrderType.STOP if is_stop else OrderType.LIMIT, price=price, quantity=leaves,
         order_qty=order_qty if order_qty is not None else leaves,
         limit_price=limit_ticks if limit_ticks != price else None, status=text(raw, "orderStatus"),
-        time_ns=whole(time_value, "dateTime") if time_value is not None else 0)
+        time_ns=whole(time_value, "dateTime") if time_value is not None else 0,
+        market=instrument.market, instrument_id=instrument.instrument_id)
 
 
 def parse_orders(items: Iterable[Any], instrument_of: Callable[[str], Instrument]

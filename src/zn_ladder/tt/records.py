@@ -15,7 +15,8 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from zn_ladder.domain.errors import InputError
-from zn_ladder.domain.instruments import Product, get_product, product_of_contract
+from zn_ladder.domain.instruments import (Product, canonical_contract, canonical_market, get_product, market_of_id,
+                                          product_of_contract)
 from zn_ladder.domain.records import SodLot
 from zn_ladder.tt.fields import FieldError, optional_exact, optional_whole, required_text, text
 
@@ -34,10 +35,18 @@ class Instrument:
     product_symbol: str = ""
     tick_size: Fraction | None = None
     tick_value: Fraction | None = None
+    #: The market's name from TT's market list, when the client has it.
+    market_name: str = ""
 
     @property
     def contract(self) -> str:
-        return self.alias
+        """The alias in its one spelling (`canonical_contract`)."""
+        return canonical_contract(self.alias)
+
+    @property
+    def market(self) -> str:
+        """The canonical market: TT's name for the market id, else the built-in table's."""
+        return canonical_market(self.market_name or market_of_id(self.market_id))
 
     @property
     def product(self) -> Product:
@@ -137,8 +146,8 @@ def parse_sod(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrument]
     ticks = round(exact_ticks)
     if exact_ticks != ticks:
         log.info("SOD price %s of %s is between ticks; using the nearest tick", float(price), instrument.alias)
-    return SodLot(account=required_text(raw, "accountId"), contract=instrument.alias, qty=qty, price=ticks,
-                  date=text(raw, "tradeDate", "date"))
+    return SodLot(account=required_text(raw, "accountId"), contract=instrument.contract, qty=qty, price=ticks,
+                  date=text(raw, "tradeDate", "date"), market=instrument.market)
 
 
 def record_name(raw: Any, *id_keys: str) -> str:

@@ -24,10 +24,11 @@ P = 7040
 _n = 0
 
 
-def fill(side: Side, qty: int, price: int, key: str | None = None, *, account="A1", contract="ZN Sep25") -> Fill:
+def fill(side: Side, qty: int, price: int, key: str | None = None, *, account="A1", contract="ZN Sep25",
+         market="CME") -> Fill:
     global _n
     _n += 1
-    return Fill(key or f"k{_n}", account, contract, side, qty, price, _n)
+    return Fill(key or f"k{_n}", account, contract, side, qty, price, _n, market=market)
 
 
 def B(qty, price, key=None, **kw):
@@ -117,15 +118,26 @@ def test_match_fills_groups_by_account_and_contract_and_keeps_to_the_product():
              B(1, 3000, contract="ZB Sep25"), B(1, P, contract="???")]
     sod = [SodLot("A3", "ZN Sep25", -4, P + 1), SodLot("A1", "ZB Sep25", 9, 3000)]
     books = match_fills(fills, ZN, "lifo", sod)
-    assert set(books) == {("A1", "ZN Sep25"), ("A2", "ZN Sep25"), ("A3", "ZN Sep25")}
-    assert books[("A1", "ZN Sep25")].realized_ticks == 2 and books[("A1", "ZN Sep25")].position == 0
-    assert books[("A2", "ZN Sep25")].position == 2
-    assert books[("A3", "ZN Sep25")].open_lots == (Lot(-4, P + 1),)
+    a1, a2, a3 = (("A1", "CME", "ZN Sep25"), ("A2", "CME", "ZN Sep25"), ("A3", "CME", "ZN Sep25"))
+    assert set(books) == {a1, a2, a3}
+    assert books[a1].realized_ticks == 2 and books[a1].position == 0
+    assert books[a2].position == 2
+    assert books[a3].open_lots == (Lot(-4, P + 1),)
     # Runs of other products between our fills: skipped without losing ours.
     mixed = [B(1, 3000, contract="ZB Sep25"), B(1, 3000, contract="ZB Sep25"), B(1, P), B(1, P, contract="???"),
              B(2, P), S(1, P, account="A2"), B(5, P)]
     books = match_fills(mixed, ZN, "fifo")
-    assert {k: b.position for k, b in books.items()} == {("A1", "ZN Sep25"): 8, ("A2", "ZN Sep25"): -1}
+    assert {k: b.position for k, b in books.items()} == {a1: 8, a2: -1}
+
+
+def test_one_contract_on_two_markets_is_two_books():
+    """ZN Sep25 on CME and on CME_Delayed are different instruments: never one book (issue 12 §3)."""
+    fills = [B(3, P, market="CME"), B(55, P + 4, market="CME_DELAYED"), S(2, P + 8, market="CME")]
+    books = match_fills(fills, ZN, "lifo")
+    assert books[("A1", "CME", "ZN Sep25")].position == 1
+    assert books[("A1", "CME", "ZN Sep25")].realized_ticks == 16
+    assert books[("A1", "CME_DELAYED", "ZN Sep25")].position == 55
+    assert books[("A1", "CME_DELAYED", "ZN Sep25")].realized_ticks == 0
 
 
 def read_fill_monitor(path) -> list[Fill]:
@@ -133,7 +145,8 @@ def read_fill_monitor(path) -> list[Fill]:
     with path.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     return [Fill(f"{r['OrderId']}/{i}", r["AccountId"], r["Contract"], Side.parse(r["Side"]),
-                 int(float(r["Quantity"])), ticks_from_number(r["Price"], ZN), int(r["TimeStamp"]))
+                 int(float(r["Quantity"])), ticks_from_number(r["Price"], ZN), int(r["TimeStamp"]),
+                 market=r["Exchange"].upper())
             for i, r in enumerate(rows)]
 
 
@@ -159,15 +172,17 @@ def test_fill_monitor_fixture_matches_unit_by_unit_replay(fixtures_dir):
     totals = {}
     for method in ("lifo", "fifo"):
         books = match_fills(fills, ZN, method)
-        # Two ZN contracts; the 3 ES fills are another product and stay out.
-        assert set(books) == {("1334000", "ZN Jun25"), ("1334000", "ZN Sep25")}
-        for (account, contract), book in books.items():
-            mine = [f for f in fills if f.contract == contract]
+        # Two ZN contracts, ZN Sep25 on two markets; the 3 ES fills are another product and stay out.
+        assert set(books) == {("1334000", "CME_DELAYED", "ZN Jun25"), ("1334000", "CME_DELAYED", "ZN Sep25"),
+                              ("1334000", "CME", "ZN Sep25")}
+        assert books[("1334000", "CME", "ZN Sep25")].position == 3  # the old tool's CME-only book
+        for (account, market, contract), book in books.items():
+            mine = [f for f in fills if f.contract == contract and f.market == market]
             assert book.fills_applied == len(mine)
             assert book.realized_ticks == naive_realized(mine, method)
             assert book.position == sum(f.signed_qty for f in mine)
             assert identity_holds(book, mark)
-            totals.setdefault(contract, set()).add(book.total_pnl(mark))
+            totals.setdefault((market, contract), set()).add(book.total_pnl(mark))
     assert sum(b.fills_applied for b in books.values()) == 297
     assert all(len(t) == 1 for t in totals.values())  # the total does not depend on the method
 

@@ -189,5 +189,5 @@ def test_any_file_columns_agree_with_the_row_reader(tmp_path, monkeypatch, picks
         assert by_file == columns
     if columns is not None:
         raw = list(zip(columns.time_ns, columns.line, columns.account, columns.contract, columns.side, columns.qty,
-                       columns.price, columns.order_id, columns.exec_id, columns.user))
+                       columns.price, columns.order_id, columns.exec_id, columns.user, columns.market))
         assert (raw, columns.warnings, columns.rows) == reference

@@ -191,15 +191,21 @@ def test_correction_before_its_fill_waits_then_applies(db_path: Path) -> None:
         assert pnl_view(store.conn, CONTRACT, "lifo").position == 1
 
 
-def test_actant_product_wide_sod_opens_each_contract_of_the_product(db_path: Path) -> None:
-    """Actant names the product ("ZN"), not the contract: its lots start the account's ZN books."""
+def test_sod_opens_only_its_own_contract_and_market(db_path: Path) -> None:
+    """An SOD belongs to one contract on one market (issue 12 §2): ZN Sep25's lots open ZN Sep25 on CME,
+    and neither a product-wide "ZN" lot nor the CME_Delayed book of the same contract takes them."""
     with Store.open(db_path) as store:
         store.ingest([make_fill("s1", -1, 1, 7010, 0)])
-        store.put_sod([SodLot("A1", "ZN", 2, 7000, "08/11/2022")], source="actant_sod")
-        view = pnl_view(store.conn, CONTRACT, "lifo")
+        store.put_sod([SodLot("A1", CONTRACT, 2, 7000, "08/11/2022"),
+                       SodLot("A1", "ZN", 5, 7000, "08/11/2022")], source="actant_sod")
+        view = pnl_view(store.conn, CONTRACT, "lifo", market="CME")
         assert (view.position, view.realized, view.fills) == (1, 10 * ZN.tick_value, 1)
         assert view.open_lots == ((1, 7000),)
         store.ingest([make_fill("b1", 1, 1, 7001, 5)])
-        assert pnl_view(store.conn, CONTRACT, "fifo").position == 2
+        assert pnl_view(store.conn, CONTRACT, "fifo", market="CME").position == 2
+        assert pnl_view(store.conn, "ZN Dec99", "fifo").position == 0
+        store.put_sod([SodLot("A1", CONTRACT, 7, 7000, "08/11/2022", market="CME_DELAYED")])
+        assert pnl_view(store.conn, CONTRACT, "lifo", market="CME").position == 2
+        assert pnl_view(store.conn, CONTRACT, "lifo", market="CME_DELAYED").position == 7
     with Store.open(db_path) as store:
         assert store.audit_entries("matching_repaired") == []
