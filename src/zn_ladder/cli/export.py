@@ -3,8 +3,8 @@
 The fills CSV has the old fill monitor's exact columns (Date, Time, InstrumentId, ... CurrentUser) so
 the desk's spreadsheets keep working: fills as they stand (busts left out, corrections applied), oldest
 first, Date and Time in this computer's local time as the old monitor wrote them, Price in decimal
-points as Python printed TT's float (`111.0`, `111.28125`; exact for 1/64ths), Quantity as `1.0`. Fields the store does not keep (InstrumentId, MarketId, OrderStatus,
-Exchange) are empty. `--out` is written to a temporary file and renamed, so an open copy is never
+points as Python printed TT's float (`111.0`, `111.28125`; exact for 1/64ths), Quantity as `1.0`. Exchange is the fill's market,
+InstrumentId TT's id when the source named it, MarketId TT's id of a known market; OrderStatus is empty. `--out` is written to a temporary file and renamed, so an open copy is never
 left half-written.
 """
 
@@ -20,7 +20,7 @@ ORDER = 55
 FILL_MONITOR_COLUMNS = ("Date", "Time", "InstrumentId", "InstrumentName", "Side", "SideName", "Quantity", "Price",
                         "OrderId", "AccountId", "MarketId", "TransactTime", "TimeStamp", "ExecId", "OrderStatus",
                         "Exchange", "Contract", "Originator", "CurrentUser")
-PNL_COLUMNS = ("account", "contract", "method", "position", "realized", "average_open_price", "open_lots", "fills",
+PNL_COLUMNS = ("account", "market", "contract", "method", "position", "realized", "average_open_price", "open_lots", "fills",
                "sod_date")
 
 
@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", default="csv", choices=("csv",), help="output format (csv)")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--contract", help="only this contract")
+    p.add_argument("--market", help="only this market (e.g. CME)")
     p.set_defaults(run=run)
 
 
@@ -55,10 +56,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
+    from zn_ladder.domain.instruments import canonical_contract, canonical_market
+
+    contract = canonical_contract(args.contract) if args.contract else None
+    market = canonical_market(args.market) if args.market else None
     if args.what == "fills":
-        write_fills_csv(conn, out, args.contract)
+        write_fills_csv(conn, out, contract, market)
     else:
-        write_pnl_csv(conn, out, args.contract)
+        write_pnl_csv(conn, out, contract, market)
 
 
 def _write_atomically(target: Path, write) -> None:
@@ -74,20 +79,22 @@ def _write_atomically(target: Path, write) -> None:
         raise InputError(f"cannot write {target}: {exc}") from exc
 
 
-def write_fills_csv(conn, out: TextIO, contract: str | None = None) -> int:
+def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str | None = None) -> int:
     import csv
     import datetime as dt
 
     from zn_ladder.domain.errors import InputError
-    from zn_ladder.domain.instruments import product_of_contract
+    from zn_ladder.domain.instruments import TT_MARKET_IDS, product_of_contract
     from zn_ladder.domain.prices import Price
     from zn_ladder.store.fills import live_fills
+
+    market_ids = {name: ident for ident, name in TT_MARKET_IDS.items()}
 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FILL_MONITOR_COLUMNS)
     products: dict[str, object] = {}
     count = 0
-    for f in live_fills(conn, contract):
+    for f in live_fills(conn, contract, market=market):
         product = products.get(f.contract)
         if product is None:
             try:
@@ -98,13 +105,14 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None) -> int:
         price = repr(float(Price.from_ticks(f.price, product).value))  # as the old monitor wrote it: 111.0
         buy = int(f.side) > 0
         writer.writerow((local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S.") + f"{local.microsecond // 1000:03d}",
-                         "", "", "1" if buy else "2", "BUY" if buy else "SELL", f"{f.qty}.0", price, f.order_id,
-                         f.account, "", f.time_ns, f.time_ns, f.exec_id, "", "", f.contract, "", f.user))
+                         f.instrument_id, "", "1" if buy else "2", "BUY" if buy else "SELL", f"{f.qty}.0", price,
+                         f.order_id, f.account, market_ids.get(f.market, ""), f.time_ns, f.time_ns, f.exec_id, "",
+                         f.market, f.contract, "", f.user))
         count += 1
     return count
 
 
-def write_pnl_csv(conn, out: TextIO, contract: str | None = None) -> int:
+def write_pnl_csv(conn, out: TextIO, contract: str | None = None, market: str | None = None) -> int:
     import csv
     from fractions import Fraction
 
@@ -116,7 +124,7 @@ def write_pnl_csv(conn, out: TextIO, contract: str | None = None) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PNL_COLUMNS)
     rows = 0
-    for b in read_books(conn, contract):
+    for b in read_books(conn, contract, market=market):
         try:
             product = product_of_contract(b.contract)
         except InputError:
@@ -126,7 +134,7 @@ def write_pnl_csv(conn, out: TextIO, contract: str | None = None) -> int:
         if b.position and all((q > 0) == (b.position > 0) for q, _ in b.open_lots):
             ticks = Fraction(sum(q * p for q, p in b.open_lots), b.position)
             average = format_price(Price.from_ticks(ticks, product), product, "decimal")
-        writer.writerow((b.account, b.contract, b.method, b.position, f"{float(realized):.2f}", average,
+        writer.writerow((b.account, b.market, b.contract, b.method, b.position, f"{float(realized):.2f}", average,
                          len(b.open_lots), b.fills_applied, b.sod_date))
         rows += 1
     return rows

@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "fills_widget, tt_fills, tt_orders, actant_sod)")
     p.add_argument("--contract", help='TT JSON names an instrument id, not a contract: the contract of records whose '
                                       'instrument the store does not know yet (e.g. "ZN Dec26")')
+    p.add_argument("--market", help="store only the fills on this market (e.g. CME); the others are counted as skipped")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -40,12 +41,33 @@ def run(args: argparse.Namespace) -> int:
         instruments = _known_instruments(store)
         results = [read_file(path, args.kind, instruments=instruments, default_contract=args.contract)
                    for path in args.files]
+        if args.market:
+            results = [_on_market(result, args.market) for result in results]
         rows: list[dict[str, Any]] = [_store_one(store, path, result) for path, result in zip(args.files, results)]
     if args.json:
         print_json({"files": rows})
     else:
         _print_text(rows, store.path)
     return 0
+
+
+def _on_market(result, market: str):
+    """The result with only the fills (and SOD lots) on `market`; the others counted as skipped."""
+    from dataclasses import replace
+
+    from zn_ladder.domain.instruments import canonical_market
+    from zn_ladder.importers.result import ImportWarning
+
+    market = canonical_market(market)
+    fills = tuple(f for f in result.fills if f.market == market)
+    sod = tuple(lot for lot in result.sod if lot.market == market)
+    left = len(result.fills) - len(fills) + len(result.sod) - len(sod)
+    if not left:
+        return result
+    notes = tuple(ImportWarning(0, f"{type(r).__name__.lower()} {getattr(r, 'key', r.contract)} on market {r.market}, "
+                                   f"not {market}: not imported (--market)")
+                  for r in (*result.fills, *result.sod) if r.market != market)
+    return replace(result, fills=fills, sod=sod, warnings=(*result.warnings, *notes))
 
 
 def _known_instruments(store) -> dict[str, str]:

@@ -7,7 +7,7 @@ Shared by `ladder` and `pnl` so both read, merge and filter the same way:
 - An execution seen twice counts once: same key, or same (order id, cumulative quantity) from another
   source (see `zn_ladder.importers.identity`). One warning per file says how many were dropped.
 - Busts and corrections (TT fills JSON) are applied by rewriting the fill list before matching.
-- Actant names only the product ("ZN"); such SOD lots count as the SOD of every contract of it.
+- An SOD lot belongs to one contract (Actant's rows are named for their expiry month).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class FillBatch(NamedTuple):
     @classmethod
     def of_fills(cls, fills: Sequence[Fill], *, corrections: Sequence[FillCorrection] = (),
                  warnings: Sequence[str] = (), skipped: int = 0) -> FillBatch:
-        rows = [(f.time_ns, 0, f.account, f.contract, f.side, f.qty, f.price, f.order_id, f.key, f.user)
+        rows = [(f.time_ns, 0, f.account, f.contract, f.side, f.qty, f.price, f.order_id, f.key, f.user, f.market)
                 for f in fills]
         return cls(tuple(fills), tuple(corrections), tuple(warnings), skipped, rows)
 
@@ -159,19 +159,16 @@ def _name(path: str) -> str:
 
 
 def _merge(per_file: list[tuple[str, tuple[Fill, ...]]], *, by_time: bool) -> tuple[list[Fill], dict[str, int]]:
-    seen_keys: set[str] = set()
-    seen_exec: set[tuple[str, int]] = set()
+    from zn_ladder.domain.identity import Executions
+
+    seen = Executions()
     dropped: dict[str, int] = {}
     fills: list[Fill] = []
     for name, batch in per_file:
         for fill in batch:
-            execution = (fill.order_id, fill.cum_qty) if fill.order_id and fill.cum_qty else None
-            if fill.key in seen_keys or (execution is not None and execution in seen_exec):
+            if not seen.add(fill.key, fill.order_id, fill.cum_qty):
                 dropped[name] = dropped.get(name, 0) + 1
                 continue
-            seen_keys.add(fill.key)
-            if execution is not None:
-                seen_exec.add(execution)
             fills.append(fill)
     if by_time:
         fills.sort(key=lambda f: f.time_ns)  # stable
@@ -190,27 +187,19 @@ def read_sod(path: str | None) -> tuple[tuple[SodLot, ...], tuple[str, ...]]:
     return result.sod, tuple(f"{name}: {w}" for w in result.warnings)
 
 
-def read_orders(path: str, product: Product) -> tuple[tuple[WorkingOrder, ...], tuple[str, ...]]:
+def read_orders(path: str, product: Product,
+                contract: str | None = None) -> tuple[tuple[WorkingOrder, ...], tuple[str, ...]]:
     """Working orders of a TT orders JSON. TT's orders name only an instrument id, so orders whose
-    contract the file does not name are taken as orders of `product` (the ladder's)."""
+    contract the file does not name are taken as orders of `contract` (or of `product`, the ladder's)."""
     from zn_ladder.importers.detect import read_file
     from zn_ladder.importers.result import FileKind
 
-    result = read_file(path, FileKind.TT_ORDERS, default_contract=product.symbol)
+    result = read_file(path, FileKind.TT_ORDERS, default_contract=contract or product.symbol)
     name = _name(path)
     return result.orders, tuple(f"{name}: {w}" for w in result.warnings)
 
 
 def sod_for(lots: Iterable[SodLot], contract: str, product: Product, account: str | None) -> list[SodLot]:
-    """The SOD lots of `contract`: exact matches, and product-only lots (Actant's "ZN") re-labelled."""
-    from dataclasses import replace
-
-    chosen = []
-    for lot in lots:
-        if account is not None and lot.account != account:
-            continue
-        if lot.contract == contract:
-            chosen.append(lot)
-        elif lot.contract.strip().upper() == product.symbol:
-            chosen.append(replace(lot, contract=contract))
-    return chosen
+    """The SOD lots of `contract` (and `account`): an SOD belongs to one contract, never to every
+    contract of its product (a 2022 lot must not open ZN Dec99)."""
+    return [lot for lot in lots if lot.contract == contract and (account is None or lot.account == account)]

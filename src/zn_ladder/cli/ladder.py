@@ -33,12 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fills", nargs="+", action="extend", default=[], metavar="FILE",
                    help="today's fill files (fill monitor, Audit Trail, Fills widget, TT fills JSON)")
     p.add_argument("--account", help="only this account's orders, SOD lots and fills")
+    p.add_argument("--contract", help='the contract (e.g. "ZN Sep25"; default: the one every order is in)')
+    p.add_argument("--market", help="the market (e.g. CME; default: the one the contract's orders and fills are on)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from zn_ladder.cli.inputs import read_fills, read_orders, read_sod
+    from zn_ladder.cli.inputs import read_fills, read_orders, read_sod, sod_for
+    from zn_ladder.cli.instrument import choose_market
     from zn_ladder.domain.instruments import get_product, product_of_contract
     from zn_ladder.domain.ladder import project_ladder
     from zn_ladder.domain.pnl import ladder_base_from_fills
@@ -46,18 +49,28 @@ def run(args: argparse.Namespace) -> int:
 
     product = get_product(args.product)
     spot = parse_price(args.spot, product, spot=True)
-    orders, warnings = read_orders(args.orders, product)
-    mine = [o for o in orders
-            if product_of_contract(o.contract) is product and (args.account is None or o.account == args.account)]
-    sod, sod_warnings = read_sod(args.sod)
+    # TT's orders name an instrument id only: with --contract they are taken as that contract's.
+    orders, warnings = read_orders(args.orders, product, ladder_contract(args.contract, [], product.symbol)
+                                   if args.contract else None)
+    ours = [o for o in orders if product_of_contract(o.contract) is product]
+    sod_lots, sod_warnings = read_sod(args.sod)
     batch = read_fills(args.fills, default_contract=product.symbol) if args.fills else None
-    base = ladder_base_from_fills(batch.fills if batch else (), product, spot, sod=sod, account=args.account)
+    fills = batch.fills if batch else ()
+    contract = ladder_contract(args.contract, ours, product.symbol)
+    market = choose_market(contract, {o.market for o in ours if o.contract == contract}
+                           | {f.market for f in fills if f.contract == contract}
+                           | {lot.market for lot in sod_lots if lot.contract == contract}, args.market)
+    mine = [o for o in ours if o.contract == contract and o.market == market
+            and (args.account is None or o.account == args.account)]
+    sod = [lot for lot in sod_for(sod_lots, contract, product, args.account) if lot.market == market]
+    base = ladder_base_from_fills(fills, product, spot, sod=sod, account=args.account, contract=contract,
+                                  market=market)
     ladder = project_ladder(product, spot, base.position, base.pnl, mine)
     all_warnings = [*warnings, *sod_warnings, *(batch.warnings if batch else ())]
     other = len(orders) - len(mine)
     if other:
-        all_warnings.append(f"{other} orders of other products or accounts left out")
-    payload = ladder_payload(ladder, product, all_warnings)
+        all_warnings.append(f"{other} orders of other contracts, markets or accounts left out")
+    payload = ladder_payload(ladder, product, all_warnings, contract=contract, market=market)
     if args.json:
         print_json(payload)
     else:
@@ -65,13 +78,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def ladder_payload(ladder: Ladder, product: Product, warnings: list[str]) -> dict[str, Any]:
+def ladder_contract(requested: str | None, orders: list, symbol: str) -> str:
+    """`--contract` (in its one spelling), else the one contract every order of the product is in."""
+    from zn_ladder.domain.errors import InputError
+    from zn_ladder.domain.instruments import canonical_contract
+
+    if requested:
+        return canonical_contract(requested)
+    named = sorted({o.contract for o in orders})
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        raise InputError(f"no {symbol} orders in the file: give --contract")
+    raise InputError(f"the orders are in {len(named)} contracts ({', '.join(named)}): give --contract")
+
+
+def ladder_payload(ladder: Ladder, product: Product, warnings: list[str], *, contract: str = "",
+                   market: str = "") -> dict[str, Any]:
     """The JSON contract of `zn-ladder ladder` (issue 3 §4): rows high -> low, numbers as numbers."""
     from zn_ladder.cli.pnl import price_text
     from zn_ladder.domain.prices import format_ticks
 
     return {
         "product": product.symbol,
+        "contract": contract,
+        "market": market,
         "spot": price_text(ladder.spot, product),
         "rows": [{
             "price": format_ticks(row.price, product, "tt"),

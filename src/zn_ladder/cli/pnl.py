@@ -45,6 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mark", help="price to mark open lots at (any form: 110'165, 110-16+, 110.515625)")
     p.add_argument("--sod", metavar="FILE", help="Actant start-of-day position file")
     p.add_argument("--account", help="only this account")
+    p.add_argument("--market", help="the market of the contract (e.g. CME, CME_Delayed); needed when the input "
+                                    "holds the contract on several markets")
     p.add_argument("--kind", help="file kind of every FILE, instead of detecting it "
                                   "(fill_monitor, audit_trail, fills_widget, tt_fills)")
     p.add_argument("--db", metavar="PATH", help="read the local store (zn-ladder import/monitor) instead of files")
@@ -56,16 +58,19 @@ def run(args: argparse.Namespace) -> int:
     import gc
 
     from zn_ladder.cli.inputs import fill_columns, read_sod, sod_for
+    from zn_ladder.cli.instrument import choose_market, require_contract
+    from zn_ladder.domain.instruments import canonical_contract
     from zn_ladder.domain.prices import parse_price
 
-    contract = args.contract.strip()
+    contract = canonical_contract(args.contract)
     product = contract_product(contract, args.product)
     mark = parse_price(args.mark, product, spot=True) if args.mark else None
     if args.db:
         from zn_ladder.cli.pnl_store import books_from_store
 
-        books, batch = books_from_store(args, contract, product)
-        payload = pnl_payload(books, method=args.method, contract=contract, product=product, mark=mark, batch=batch)
+        books, batch, market = books_from_store(args, contract, product)
+        payload = pnl_payload(books, method=args.method, contract=contract, product=product, mark=mark, batch=batch,
+                              market=market)
         if args.json:
             print_json(payload)
         else:
@@ -79,14 +84,25 @@ def run(args: argparse.Namespace) -> int:
     found = fill_columns(args.files, args.kind) if args.files else None
     if found is None:  # not one regular fill-monitor file: read the fills, then match them
         batch = fill_source(args)(args, contract)
-        books = match(batch.rows, product, args.method, contract, args.account, sod)
+        present = {row[3] for row in batch.rows}
+        markets = {row[10] for row in batch.rows if row[3] == contract}
     else:
         columns, batch = found
-        matcher = Matcher(product, args.method, contract, args.account, sod)
+        present = set(columns.contracts)
+        markets = (set(columns.markets) if columns.contracts == {contract}
+                   else {m for c, m in zip(columns.contract, columns.market) if c == contract})
+    require_contract(contract, present | {lot.contract for lot in sod_lots}, found=bool(markets or sod))
+    market = choose_market(contract, markets | {lot.market for lot in sod}, args.market)
+    sod = [lot for lot in sod if lot.market == market]
+    if found is None:
+        books = match(batch.rows, product, args.method, contract, args.account, sod, market)
+    else:
+        matcher = Matcher(product, args.method, contract, args.account, sod, market)
         matcher.add_columns(columns)
         books = matcher.books()
     payload = pnl_payload(books.by_account, method=args.method, contract=contract, product=product, mark=mark,
-                          batch=batch, extra_warnings=sod_warnings, fills=books.fills, duplicates=books.duplicates)
+                          batch=batch, extra_warnings=sod_warnings, fills=books.fills, duplicates=books.duplicates,
+                          market=market)
     if args.json:
         print_json(payload)
     else:
@@ -131,39 +147,45 @@ class Matcher:
     process). A non-empty key already seen for the account counts once (the book checks it).
     """
 
-    __slots__ = ("add", "_books", "_new_book", "_contract", "_account")
+    __slots__ = ("add", "_books", "_new_book", "_contract", "_account", "_market")
 
     def __init__(self, product: Product, method: str, contract: str, account: str | None,
-                 sod: Sequence[SodLot]) -> None:
+                 sod: Sequence[SodLot], market: str = "CME") -> None:
         from zn_ladder.domain.lots import LotBook
 
         by_account: dict[str, list[SodLot]] = {}
         for lot in sod:
             by_account.setdefault(lot.account, []).append(lot)
         books = self._books = {acct: LotBook(product, method, lots) for acct, lots in by_account.items()}
-        self._contract, self._account = contract, account
+        self._contract, self._account, self._market = contract, account, market
         self._new_book = lambda: LotBook(product, method)
         apply_of = {acct: book.apply_trade for acct, book in books.items()}
         get_apply = apply_of.get
 
         # A closure rather than a method: its names are cell loads, not attribute lookups (per fill).
-        def add(fill_account: str, fill_contract: str, signed_qty: int, price: int, key: str) -> None:
-            if fill_contract != contract or (account is not None and fill_account != account):
+        def add(fill_account: str, fill_contract: str, signed_qty: int, price: int, key: str,
+                fill_market: str) -> None:
+            if fill_contract != contract or fill_market != market or (account is not None and fill_account != account):
                 return
             apply = get_apply(fill_account)
             if apply is None:
                 apply = apply_of[fill_account] = self._book(fill_account).apply_trade
             apply(signed_qty, price, key)
 
-        #: add(account, contract, signed qty, price ticks, key): one fill, in execution order.
+        #: add(account, contract, signed qty, price ticks, key, market): one fill, in execution order.
         self.add = add
 
     def add_columns(self, columns: FillColumns) -> None:
         """A file's fills as columns, in execution order."""
-        contract, account = self._contract, self._account
+        contract, account, market = self._contract, self._account, self._market
         rows = (columns.account, columns.price, columns.exec_id, list(map(mul, columns.side, columns.qty)))
         if columns.contracts != {contract}:  # other contracts in the file: keep ours
-            rows = _rows_where(columns.contract, contract, rows)
+            rows = _rows_where(columns.contract, contract, (columns.market, *rows))
+            markets, rows = rows[0], rows[1:]
+        else:
+            markets = columns.market
+        if columns.markets != {market}:  # other markets (the same contract on CME_Delayed): keep ours
+            rows = _rows_where(markets, market, rows)
         if account is not None and columns.accounts != {account}:
             rows = _rows_where(rows[0], account, rows)
         if len(columns.accounts) == 1:  # one account (the norm): no pass over the rows to group them
@@ -216,18 +238,18 @@ class Books(NamedTuple):
 
 
 def match(rows: Iterable[RawFill], product: Product, method: str, contract: str, account: str | None,
-          sod: Sequence[SodLot]) -> Books:
+          sod: Sequence[SodLot], market: str = "CME") -> Books:
     """Match `RawFill`-shaped rows (in execution order, key in the exec-id slot), SOD lots first."""
-    matcher = Matcher(product, method, contract, account, sod)
+    matcher = Matcher(product, method, contract, account, sod, market)
     add = matcher.add
-    for _, _, acct, fill_contract, side, qty, price, _, key, _ in rows:
-        add(acct, fill_contract, qty if side > 0 else -qty, price, key)
+    for _, _, acct, fill_contract, side, qty, price, _, key, _, fill_market in rows:
+        add(acct, fill_contract, qty if side > 0 else -qty, price, key, fill_market)
     return matcher.books()
 
 
 def pnl_payload(books: Mapping[str, Any], *, method: str, contract: str, product: Product, mark: Price | None,
                 batch: FillBatch, extra_warnings: Sequence[str] = (), fills: int | None = None,
-                duplicates: int | None = None) -> dict[str, Any]:
+                duplicates: int | None = None, market: str = "CME") -> dict[str, Any]:
     """The JSON contract of `zn-ladder pnl` (issue 3 §4), whatever the fill source.
 
     `books` maps account -> a `LotBook` or anything with its reads (`position`, `realized`, `open_lots`,
@@ -253,6 +275,7 @@ def pnl_payload(books: Mapping[str, Any], *, method: str, contract: str, product
     return {
         "method": method,
         "contract": contract,
+        "market": market,
         "position": position,
         "realized": json_number(realized),
         "unrealized": json_number(unrealized),
@@ -281,6 +304,7 @@ def print_text(payload: dict[str, Any], books: Mapping[str, Any], product: Produ
 
     summary = [
         ("contract", payload["contract"]),
+        ("market", payload["market"]),
         ("method", payload["method"].upper()),
         ("accounts", ", ".join(books) or "-"),
         ("position", payload["position"]),

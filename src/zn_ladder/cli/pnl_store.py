@@ -37,12 +37,15 @@ class StoredBook:
         return (self.position * mark_ticks - cost) * self.product.tick_value
 
 
-def books_from_store(args: argparse.Namespace, contract: str, product: Product) -> tuple[Any, FillBatch]:
+def books_from_store(args: argparse.Namespace, contract: str, product: Product) -> tuple[Any, FillBatch, str]:
+    """The account books of `contract` on the chosen market (see `instrument.choose_market`), the
+    batch of warnings, and the market."""
     from zn_ladder.cli.inputs import FillBatch
+    from zn_ladder.cli.instrument import choose_market, require_contract
     from zn_ladder.domain.errors import InputError
     from zn_ladder.domain.lots import Lot
     from zn_ladder.store.db import connect, translated
-    from zn_ladder.store.snapshot import read_books
+    from zn_ladder.store.snapshot import instruments, read_books
 
     if args.files:
         raise InputError("give fill FILEs or --db, not both (import the files into the store first)")
@@ -52,11 +55,11 @@ def books_from_store(args: argparse.Namespace, contract: str, product: Product) 
     conn = connect(args.db, readonly=True)
     try:
         with translated(args.db, "read P&L"):
-            views = read_books(conn, contract, args.account, args.method)
-            if contract != product.symbol:  # Actant's product-wide SOD of accounts with no fills in it
-                have = {v.account for v in views}
-                views += [v for v in read_books(conn, product.symbol, args.account, args.method)
-                          if v.account not in have]
+            held = instruments(conn)
+            require_contract(contract, (c for _, c in held), found=any(c == contract for _, c in held),
+                             where=f"the store {args.db}")
+            market = choose_market(contract, (m for m, c in held if c == contract), args.market)
+            views = read_books(conn, contract, args.account, args.method, market)
             pending = conn.execute("SELECT count(*) FROM corrections WHERE applied = 0").fetchone()[0]
     finally:
         conn.close()
@@ -68,4 +71,4 @@ def books_from_store(args: argparse.Namespace, contract: str, product: Product) 
                         f"in the store {args.db}")
     if pending:
         warnings.append(f"{pending} busts/corrections in the store refer to fills it does not hold: not applied")
-    return dict(sorted(books.items())), FillBatch((), (), tuple(warnings), 0)
+    return dict(sorted(books.items())), FillBatch((), (), tuple(warnings), 0), market

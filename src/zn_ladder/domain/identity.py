@@ -41,6 +41,27 @@ def content_key(*parts: object) -> str:
     return "h:" + hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
+class Executions:
+    """Executions seen so far, by the rule above: the same key, or the same (order id, cum qty) from a
+    source that keys it otherwise (the store's unique index enforces the same rule)."""
+
+    __slots__ = ("_keys", "_pairs")
+
+    def __init__(self) -> None:
+        self._keys: set[str] = set()
+        self._pairs: set[tuple[str, int]] = set()
+
+    def add(self, key: str, order_id: str, cum_qty: int) -> bool:
+        """Note an execution; False when it was seen already (then nothing is noted)."""
+        pair = (order_id, cum_qty) if order_id and cum_qty else None
+        if key in self._keys or (pair is not None and pair in self._pairs):
+            return False
+        self._keys.add(key)
+        if pair is not None:
+            self._pairs.add(pair)
+        return True
+
+
 class RunningCum:
     """The cumulative filled quantity per order, fed fills in execution order."""
 
