@@ -42,8 +42,10 @@ def record_key(raw: Mapping[str, Any]) -> str | None:
     """The identity of a fill record by the one rule of `domain.identity`: execID, else order id and
     cumQty, else a digest of the record's own fields."""
     exec_id = text(raw, "execID", "execId", "uniqueExecId")
+    if exec_id:
+        return exec_id
     order_id = text(raw, "orderId")
-    if not exec_id and not order_id:
+    if not order_id:
         return None
     try:
         cum = optional_whole(raw, "cumQty") or 0

@@ -72,7 +72,6 @@ def import_sod(store: Any, setting: str) -> SodImport:
     """Read and store the SOD named by `setting` (runs on the writer thread with its `Store`)."""
     from zn_ladder.importers.detect import read_file
     from zn_ladder.importers.result import FileKind
-    from zn_ladder.store.matching import product_symbol
 
     path: Path | None = None
     try:
@@ -90,5 +89,15 @@ def import_sod(store: Any, setting: str) -> SodImport:
         if path is not None and text.startswith(f"{path}: "):
             text = text[len(f"{path}: "):]  # the banner names the file once
         return SodImport(setting, path, error=text)
-    products = frozenset(filter(None, (product_symbol(lot.contract) for lot in result.sod)))
+    products = frozenset(filter(None, (_product_symbol(lot.contract) for lot in result.sod)))
     return SodImport(setting, path, out.added, out.duplicate, out.replaced, products, warnings)
+
+
+def _product_symbol(contract: str) -> str | None:
+    """The product of a contract name ("ZN Sep25" -> "ZN"), None when unknown."""
+    from zn_ladder.domain.instruments import product_of_contract
+
+    try:
+        return product_of_contract(contract).symbol
+    except ZnLadderError:
+        return None

@@ -78,7 +78,8 @@ def test_trade_record_becomes_a_fill():
     f = parse_fill(fill(), lookup)
     assert f == Fill(key="E1", account="1334000", contract="ZN Sep25", side=Side.BUY, qty=5,
                      price=110 * 64 + 33, time_ns=1_700_000_000_000_000_001, order_id="o1", exec_id="E1",
-                     source="tt_api", user="1168910", cum_qty=5)
+                     source="tt_api", user="1168910", cum_qty=5, market="CME",
+                     instrument_id="8092262517946017060")
 
 
 def test_numbers_as_strings_give_the_same_fill():
@@ -98,10 +99,14 @@ def test_correction_and_bust_refer_to_the_execution_they_change():
 
 
 def test_missing_exec_id_gets_a_stable_composite_key():
-    assert record_key(fill(execID="")) == "tt:o1:5"
+    """The one key rule (domain.identity): order id + cumQty in the format every importer uses, so an
+    API fill and its Audit Trail copy (ExeQty) have the same key; without cumQty a digest of the
+    record's own fields, the same on every poll whatever form its numbers took."""
+    assert record_key(fill(execID="")) == "o1#5"
     no_cum = fill(execID="", cumQty=None)
     assert record_key(no_cum) == record_key(fill(execID="", cumQty=None, lastQty="5.0", lastPx="110.515625"))
-    assert record_key(no_cum).startswith("tt:o1:1700000000000000001:1:5:")
+    assert record_key(no_cum).startswith("h:")
+    assert record_key(no_cum) != record_key(fill(execID="", cumQty=None, lastQty=4))
     assert parse_fill(no_cum, lookup).key == record_key(no_cum)
 
 
