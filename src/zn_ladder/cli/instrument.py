@@ -14,10 +14,11 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import DEFAULT_MARKET, canonical_market
 
 
-def choose_market(contract: str, found: Iterable[str], requested: str | None) -> str:
-    """The market to report `contract` on: `--market` when given; else the only market the input holds
-    the contract on (the default market when it holds none); two or more without `--market`: refused."""
-    markets = sorted(set(found))
+def choose_market(contract: str, found: Iterable[str], requested: str | None, sod: Iterable[str] = ()) -> str:
+    """The market to report `contract` on: `--market` when given; else the only market the input's fills
+    (and orders) hold the contract on; two or more without `--market`: refused. SOD markets count only
+    when there is nothing else: Actant's file names no market (its lots are taken as the default's)."""
+    markets = sorted(set(found)) or sorted(set(sod))
     if requested:
         market = canonical_market(requested)
         if markets and market not in markets:
@@ -37,3 +38,9 @@ def require_contract(contract: str, present: Iterable[str], *, found: bool, wher
     names = sorted(set(present) - {contract})
     listed = ", ".join(names) if names else "none"
     raise InputError(f"no fills or SOD for {contract} in {where}; contracts present: {listed}")
+
+
+def sod_elsewhere(sod: Iterable, market: str) -> list[str]:
+    """A warning for each SOD lot that is not on the reported market (never applied silently elsewhere)."""
+    return [f"SOD lot of {lot.contract} ({lot.qty:+d}) in account {lot.account} is on market {lot.market}, "
+            f"not {market}: not applied" for lot in sod if lot.market != market]

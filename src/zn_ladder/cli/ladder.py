@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from zn_ladder.cli.inputs import read_fills, read_orders, read_sod, sod_for
-    from zn_ladder.cli.instrument import choose_market
+    from zn_ladder.cli.instrument import choose_market, sod_elsewhere
     from zn_ladder.domain.instruments import get_product, product_of_contract
     from zn_ladder.domain.ladder import project_ladder
     from zn_ladder.domain.pnl import ladder_base_from_fills
@@ -57,12 +57,14 @@ def run(args: argparse.Namespace) -> int:
     batch = read_fills(args.fills, default_contract=product.symbol) if args.fills else None
     fills = batch.fills if batch else ()
     contract = ladder_contract(args.contract, ours, product.symbol)
+    sod = sod_for(sod_lots, contract, product, args.account)
     market = choose_market(contract, {o.market for o in ours if o.contract == contract}
-                           | {f.market for f in fills if f.contract == contract}
-                           | {lot.market for lot in sod_lots if lot.contract == contract}, args.market)
+                           | {f.market for f in fills if f.contract == contract}, args.market,
+                           {lot.market for lot in sod})
     mine = [o for o in ours if o.contract == contract and o.market == market
             and (args.account is None or o.account == args.account)]
-    sod = [lot for lot in sod_for(sod_lots, contract, product, args.account) if lot.market == market]
+    sod_warnings = (*sod_warnings, *sod_elsewhere(sod, market))
+    sod = [lot for lot in sod if lot.market == market]
     base = ladder_base_from_fills(fills, product, spot, sod=sod, account=args.account, contract=contract,
                                   market=market)
     ladder = project_ladder(product, spot, base.position, base.pnl, mine)

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     import gc
 
     from zn_ladder.cli.inputs import fill_columns, read_sod, sod_for
-    from zn_ladder.cli.instrument import choose_market, require_contract
+    from zn_ladder.cli.instrument import choose_market, require_contract, sod_elsewhere
     from zn_ladder.domain.instruments import canonical_contract
     from zn_ladder.domain.prices import parse_price
 
@@ -92,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
         markets = (set(columns.markets) if columns.contracts == {contract}
                    else {m for c, m in zip(columns.contract, columns.market) if c == contract})
     require_contract(contract, present | {lot.contract for lot in sod_lots}, found=bool(markets or sod))
-    market = choose_market(contract, markets | {lot.market for lot in sod}, args.market)
+    market = choose_market(contract, markets, args.market, {lot.market for lot in sod})
+    sod_warnings = (*sod_warnings, *sod_elsewhere(sod, market))
     sod = [lot for lot in sod if lot.market == market]
     if found is None:
         books = match(batch.rows, product, args.method, contract, args.account, sod, market)

@@ -27,7 +27,7 @@ def rows_by_price(data):
 
 def test_json_contract(run_cli):
     data = ladder(run_cli, "--spot", "110'090")
-    assert list(data) == ["product", "spot", "rows", "warnings"]
+    assert list(data) == ["product", "contract", "market", "spot", "rows", "warnings"]
     assert (data["product"], data["spot"]) == ("ZN", "110'090")
     for row in data["rows"]:
         assert list(row) == ROW_KEYS
@@ -95,7 +95,8 @@ def test_sod_lots_set_the_base_position_and_pnl(run_cli):
 def test_spot_between_ticks_and_fills_base(run_cli, tmp_path):
     fills = tmp_path / "fills.json"
     fills.write_text(json.dumps({"fills": [{"execID": "E1", "orderId": "o", "accountId": 1334000, "side": "1",
-                                            "lastQty": 2.0, "lastPx": 110.25, "timeStamp": 1}]}))
+                                            "lastQty": 2.0, "lastPx": 110.25, "timeStamp": 1,
+                                            "marketId": 183}]}))  # the orders' market
     data = ladder(run_cli, "--spot", "110-08.75", "--fills", fills)  # 110.2734375, between 110'085 and 110'090
     assert data["spot"] == "110.2734375"
     rows = rows_by_price(data)
@@ -107,7 +108,7 @@ def test_spot_between_ticks_and_fills_base(run_cli, tmp_path):
 def test_account_filter_and_text_table(run_cli):
     data = ladder(run_cli, "--spot", "110'090", "--account", "999")
     assert all(row["position"] == 0 for row in data["rows"])
-    assert any("6 orders of other products or accounts" in w for w in data["warnings"])
+    assert any("6 orders of other contracts, markets or accounts" in w for w in data["warnings"])
     out = run_cli("ladder", "--orders", str(ORDERS), "--spot", "110'090")
     assert out.returncode == 0
     assert "110'090" in out.stdout and "<- spot" in out.stdout and "-7,500.00" in out.stdout

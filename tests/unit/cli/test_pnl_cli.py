@@ -11,7 +11,7 @@ import pytest
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 HEADER = ("Date,Time,InstrumentId,InstrumentName,Side,SideName,Quantity,Price,OrderId,AccountId,MarketId,"
           "TransactTime,TimeStamp,ExecId,OrderStatus,Exchange,Contract,Originator,CurrentUser")
-KEYS = ["method", "contract", "position", "realized", "unrealized", "mark", "average_open_price", "open_lots",
+KEYS = ["method", "contract", "market", "position", "realized", "unrealized", "mark", "average_open_price", "open_lots",
         "fills", "skipped", "warnings"]
 
 
@@ -77,13 +77,17 @@ def test_without_mark_unrealized_is_null(run_cli, small):
 
 def test_overlapping_exports_count_each_execution_once(run_cli):
     monitor = FIXTURES / "fill_monitor_sample.csv"
-    alone = pnl(run_cli, monitor, "--contract", "ZN Sep25")
-    assert alone["fills"] == 122 and alone["skipped"] == 3  # the three ES Jun25 rows
+    # ZN Sep25 trades on CME (83 rows) and CME_Delayed (39 rows): two instruments, so --market is needed.
+    out = run_cli("pnl", str(monitor), "--contract", "ZN Sep25")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "CME, CME_DELAYED" in out.stderr
+    alone = pnl(run_cli, monitor, "--contract", "zn sep25", "--market", "CME")
+    assert alone["fills"] == 83 and alone["skipped"] == 3  # the three ES Jun25 rows
+    assert alone["position"] == 3 and alone["market"] == "CME" and alone["contract"] == "ZN Sep25"
     assert len(alone["warnings"]) == 3 and all("ES Jun25" in w for w in alone["warnings"])
     # Every Audit Trail and Fills-widget fill is also in the fill monitor (same order id + cumulative qty).
     both = pnl(run_cli, monitor, FIXTURES / "tt_audit_trail_sample.csv", FIXTURES / "tt_fills_widget_copy_sample.csv",
-               "--contract", "ZN Sep25")
-    assert both["fills"] == 122 and both["position"] == alone["position"] and both["realized"] == alone["realized"]
+               "--contract", "ZN Sep25", "--market", "CME")
+    assert both["fills"] == 83 and both["position"] == alone["position"] and both["realized"] == alone["realized"]
     assert both["skipped"] == 3 + 56 + 60
     assert any("56 fills already read" in w for w in both["warnings"])
 

@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 IMPORT_KEYS = {"path", "kind", "added", "duplicate", "skipped", "warnings"}
 
 
@@ -70,14 +72,15 @@ def test_pnl_from_the_store_equals_pnl_from_the_file(run_cli, fixtures_dir: Path
     fills = str(fixtures_dir / "fill_monitor_sample.csv")
     _json(run_cli("import", fills, "--db", str(db), "--json"))
     for method in ("lifo", "fifo"):
-        args = ("--contract", "ZN Sep25", "--product", "ZN", "--method", method, "--mark", "111'08", "--json")
+        args = ("--contract", "ZN Sep25", "--market", "CME_Delayed", "--product", "ZN", "--method", method,
+                "--mark", "111'08", "--json")
         from_file = _json(run_cli("pnl", fills, *args))
         from_db = _json(run_cli("pnl", "--db", str(db), *args))
         assert set(from_db) == set(from_file)
         for key in ("method", "contract", "position", "realized", "unrealized", "mark", "average_open_price",
                     "open_lots", "fills"):
             assert from_db[key] == from_file[key], key
-        assert from_db["position"] == 58 and isinstance(from_db["realized"], (int, float))
+        assert from_db["position"] == 55 and isinstance(from_db["realized"], (int, float))
 
 
 def test_pnl_db_refuses_files_and_a_missing_store(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
@@ -121,9 +124,12 @@ def test_export_pnl_csv_to_stdout(run_cli, fixtures_dir: Path, tmp_path: Path) -
     result = run_cli("export", "--db", str(db), "--what", "pnl", "--contract", "ZN Sep25")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(result.stdout.splitlines()))
-    assert [(r["method"], r["position"]) for r in rows] == [("fifo", "58"), ("lifo", "58")]
-    lifo = _json(run_cli("pnl", "--db", str(db), "--contract", "ZN Sep25", "--method", "lifo", "--json"))
-    assert float(rows[1]["realized"]) == lifo["realized"]
+    # One contract on two markets: two instruments, two books each (83 CME rows net +3, 39 CME_Delayed +55).
+    assert [(r["market"], r["method"], r["position"]) for r in rows] == [
+        ("CME", "fifo", "3"), ("CME", "lifo", "3"), ("CME_DELAYED", "fifo", "55"), ("CME_DELAYED", "lifo", "55")]
+    lifo = _json(run_cli("pnl", "--db", str(db), "--contract", "ZN Sep25", "--market", "CME", "--method", "lifo",
+                         "--json"))
+    assert float(rows[1]["realized"]) == pytest.approx(lifo["realized"], abs=0.01)
     assert os.path.getsize(db) > 0
 
 
