@@ -159,7 +159,7 @@ class AppController(QObject):
                 "spot_s": p.spot_s}
 
     def _start_session(self, conn: Any, *, demo: bool, db_path: Path, intervals: dict[str, float]) -> None:
-        from zn_ladder.domain.instruments import get_product
+        from zn_ladder.domain.instruments import canonical_contract, canonical_market, get_product
         from zn_ladder.workers.session import Session, SessionConfig
 
         s = self.settings
@@ -167,7 +167,9 @@ class AppController(QObject):
         reader = spot_reader_settings(s) if spot_mode == "pricing_monkey" else None
         config = SessionConfig(
             conn=conn, product=get_product(s.tt.product), env=self.plan.env, demo=demo, db_path=db_path,
-            contracts=() if demo else tuple(s.tt.contracts), accounts=() if demo else tuple(s.tt.accounts),
+            contracts=() if demo else tuple(canonical_contract(c) for c in s.tt.contracts),
+            accounts=() if demo else tuple(s.tt.accounts),
+            market=canonical_market("CME" if demo else s.tt.market),
             spot_mode=spot_mode, reader_settings=reader, sim_price=self.sim.price if demo else None,
             fetch_sod=True, sod_path=s.storage.sod_path if s.storage.sod_auto_import else "",
             **intervals, **self._overrides)

@@ -88,7 +88,7 @@ class Session(QObject):
                                       read_price=config.sim_price, reader_settings=config.reader_settings)
         self.scenario = ScenarioWorker(config.product, self.contract or "")
         account = config.accounts[0] if len(config.accounts) == 1 else None
-        self.store = StoreWorker(config.db_path, account=account, parent=self)
+        self.store = StoreWorker(config.db_path, account=account, market=config.market, parent=self)
         self.sod = SodChoice(config.product.symbol, demo=config.demo, put=self.store.put_sod)
         #: The store's positions against TT's after each positions poll and store change (store thread).
         self.position_check = PositionCheck(self.store.submit, include=self._reconciled, parent=self)
@@ -267,18 +267,23 @@ class Session(QObject):
     def _account_ok(self, account: str) -> bool:
         return not self._accounts or account in self._accounts
 
-    def _ours(self, contract: str) -> bool:
+    def _ours(self, contract: str, market: str | None = None) -> bool:
+        """The window's product, and its market when one is named (an instrument on another market is
+        another book: ZN Sep25 on CME_Delayed never mixes into ZN Sep25 on CME)."""
+        if market is not None and market != self.config.market:
+            return False
         try:
             return product_of_contract(contract) is self.config.product
         except InputError:
             return False
 
-    def _choose_contract(self, contracts: Iterable[str]) -> None:
+    def _choose_contract(self, contracts: Iterable[tuple[str, str]]) -> None:
+        """The contract with most (contract, market) records of the window's product and market."""
         if self.contract is not None:
             return
         counts: dict[str, int] = {}
-        for c in contracts:
-            if self._ours(c):
+        for c, market in contracts:
+            if self._ours(c, market):
                 counts[c] = counts.get(c, 0) + 1
         if counts:
             self._set_contract(max(counts, key=lambda c: counts[c]))
@@ -292,9 +297,9 @@ class Session(QObject):
     @Slot(object)
     def _on_orders(self, result: Any) -> None:
         self._ok("orders")
-        orders = tuple(o for o in result.orders if self._account_ok(o.account)
+        orders = tuple(o for o in result.orders if self._account_ok(o.account) and o.market == self.config.market
                        and (not self._contracts or o.contract in self._contracts))
-        self._choose_contract(o.contract for o in orders)
+        self._choose_contract((o.contract, o.market) for o in orders)
         snap = OrdersSnapshot(orders, datetime.fromtimestamp(result.received_ns / 1e9, tz=utc_now().tzinfo),
                               tuple(result.warnings))
         self.last_orders = snap
@@ -304,7 +309,7 @@ class Session(QObject):
     @Slot(object)
     def _on_fills_page(self, page: Any) -> None:
         self._ok("fills")
-        self._choose_contract(f.contract for f in page.fills if self._account_ok(f.account))
+        self._choose_contract((f.contract, f.market) for f in page.fills if self._account_ok(f.account))
         if not page.fills and not page.corrections:
             if self.last_fills is None:  # no fill today so far: say so, so the first one is news
                 self.last_fills = FillsSnapshot((), utc_now())

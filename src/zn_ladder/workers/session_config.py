@@ -24,6 +24,8 @@ class SessionConfig:
     db_path: Path | None = None
     contracts: tuple[str, ...] = ()
     accounts: tuple[str, ...] = ()
+    #: The market the window shows (canonical; see `domain.instruments.canonical_market`).
+    market: str = "CME"
     orders_s: float = 30.0
     fills_s: float = 8.0
     positions_s: float = 120.0

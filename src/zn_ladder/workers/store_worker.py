@@ -47,11 +47,13 @@ class StoreWorker(QObject):
     #: The start-of-day import at start finished (`sod_import.SodImport`, ok or with its error).
     sodImported = Signal(object)
 
-    def __init__(self, path: Path | str | None, *, account: str | None = None,
+    def __init__(self, path: Path | str | None, *, account: str | None = None, market: str | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._writer = StoreWriter(path, name="zn-store-writer")
         self._account = account
+        #: The instrument is the contract on this market (None: every market, for tools and tests).
+        self._market = market
         self._contract: str | None = None
         self._lock = threading.Lock()
         self.path = path
@@ -205,7 +207,7 @@ class StoreWorker(QObject):
             self.snapshotReady.emit(future.result())
 
     def _read_merged(self, store: Any, contract: str, account: str | None, since: int) -> Any:
-        snap = take_snapshot(store.conn, contract, account, since)
+        snap = take_snapshot(store.conn, contract, account, since, self._market)
         with self._lock:
             if contract != self._contract:
                 return None  # the ladder moved to another contract meanwhile
