@@ -116,6 +116,7 @@ class Session(QObject):
         self.store.failed.connect(self._store_failed)
         self.store.stored.connect(self._store_ok)
         self.store.sodImported.connect(self._on_sod_imported)
+        self.store.sodContracts.connect(self._on_sod_contracts)
         self.position_check.checked.connect(self._on_position_check)
         sc = self.scenario
         self._orders_out.connect(sc.set_orders)
@@ -336,7 +337,14 @@ class Session(QObject):
         self.position_check.tt_polled(positions)
 
     @Slot(object)
+    def _on_sod_contracts(self, held: tuple[tuple[str, str], ...]) -> None:
+        """Before the first order or fill: the stored SOD names the ladder's contract (a trader at 06:59
+        sees the start-of-day position, not a flat book)."""
+        self._choose_contract(held)
+
+    @Slot(object)
     def _on_sod_imported(self, result: Any) -> None:
+        self.store.read_sod_contracts()
         problem = self.sod.file_read(result)
         if problem is not None:
             self._notes += (problem,)
@@ -362,6 +370,7 @@ class Session(QObject):
     @Slot(object)
     def _on_store_opened(self, cursor: Any) -> None:
         self.fills_fetch.set_start(cursor)
+        self.store.read_sod_contracts()
 
     @Slot(object)
     def _on_store_snapshot(self, snap: Any) -> None:

@@ -46,6 +46,9 @@ class StoreWorker(QObject):
     stored = Signal()
     #: The start-of-day import at start finished (`sod_import.SodImport`, ok or with its error).
     sodImported = Signal(object)
+    #: (contract, market) of each SOD lot stored (latest date per book): a ladder for them from the first
+    #: paint, before any order or fill arrives.
+    sodContracts = Signal(object)
 
     def __init__(self, path: Path | str | None, *, account: str | None = None, market: str | None = None,
                  parent: QObject | None = None) -> None:
@@ -92,6 +95,11 @@ class StoreWorker(QObject):
 
     def stop(self, timeout_s: float = 5.0) -> None:
         self._writer.stop(timeout_s)
+
+    def read_sod_contracts(self) -> None:
+        """Emit `sodContracts` with the (contract, market) of every stored SOD lot (writer's thread)."""
+        future = self._writer.submit(lambda store: tuple((lot.contract, lot.market) for lot in store.sod_lots()))
+        future.add_done_callback(lambda f: self.sodContracts.emit(f.result()) if f.exception() is None else None)
 
     @property
     def alive(self) -> bool:

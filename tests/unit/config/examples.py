@@ -15,6 +15,7 @@ OTHER_VALUES: dict[str, tuple[str, object]] = {
     "tt.usage_plan": ("medium", "medium"),
     "tt.accounts": ("ACC1, ACC2", ("ACC1", "ACC2")),
     "tt.contracts": ("ZN Dec26, ZN Mar27", ("ZN Dec26", "ZN Mar27")),
+    "tt.market": ("CME_Delayed", "CME_Delayed"),
     "tt.product": ("ZF", "ZF"),
     "polling.orders_s": ("12.5", 12.5),
     "polling.fills_s": ("4", 4.0),
