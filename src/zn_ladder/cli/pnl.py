@@ -253,10 +253,10 @@ def pnl_payload(books: Mapping[str, Any], *, method: str, contract: str, product
                 duplicates: int | None = None, market: str = "CME") -> dict[str, Any]:
     """The JSON contract of `zn-ladder pnl` (issue 3 §4), whatever the fill source.
 
-    `books` maps account -> a `LotBook` or anything with its reads (`position`, `realized`, `open_lots`,
-    `unrealized(mark)`, `fills_applied`, `duplicates`); `fills`/`duplicates` override the books' counts
-    when the caller matched without `LotBook.apply` (see `match`).
+    `books` maps account -> `LotBook`; `fills`/`duplicates` override the books' counts when the caller
+    matched without `LotBook.apply` (see `match`).
     """
+    from zn_ladder.domain.lots import average_open_price
     from zn_ladder.domain.prices import Price
 
     items = list(books.values())
@@ -264,8 +264,7 @@ def pnl_payload(books: Mapping[str, Any], *, method: str, contract: str, product
     realized = sum((b.realized for b in items), Fraction(0))
     unrealized = sum((b.unrealized(mark) for b in items), Fraction(0)) if mark is not None else None
     lots = [lot for b in items for lot in b.open_lots]
-    cost = sum(lot.qty * lot.price for lot in lots)
-    average = Price(Fraction(cost, position * product.ticks_per_point)) if position else None
+    average = average_open_price(lots, product)
     if duplicates is None:
         duplicates = sum(b.duplicates for b in items)
     if fills is None:

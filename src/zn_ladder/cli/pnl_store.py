@@ -2,8 +2,8 @@
 
 The store keeps each account's LIFO and FIFO books up to date as fills arrive (and equal to a
 recompute: it checks on open), so the command reads position, realized and open lots directly: the
-cost does not grow with the number of fills stored. The JSON is `pnl`'s own (`pnl_payload`); the
-books here only quack like `domain.lots.LotBook` for it.
+cost does not grow with the number of fills stored. The JSON is `pnl`'s own (`pnl_payload`), over
+the domain's `LotBook`s restored from the stored rows.
 """
 
 from __future__ import annotations
@@ -16,25 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zn_ladder.cli.inputs import FillBatch
     from zn_ladder.domain.instruments import Product
-    from zn_ladder.domain.lots import Lot
+    from zn_ladder.domain.lots import LotBook
     from zn_ladder.domain.prices import Price
-
-
-@dataclass(frozen=True)
-class StoredBook:
-    """One account's persisted book, with the reads `pnl_payload` makes of a `LotBook`."""
-
-    product: Product
-    position: int
-    realized: Fraction
-    open_lots: tuple[Lot, ...]
-    fills_applied: int
-    duplicates: int = 0
-
-    def unrealized(self, mark: Price) -> Fraction:
-        mark_ticks = mark.ticks(self.product)
-        cost = sum(lot.qty * lot.price for lot in self.open_lots)
-        return (self.position * mark_ticks - cost) * self.product.tick_value
 
 
 def books_from_store(args: argparse.Namespace, contract: str, product: Product) -> tuple[Any, FillBatch, str]:
@@ -43,7 +26,7 @@ def books_from_store(args: argparse.Namespace, contract: str, product: Product) 
     from zn_ladder.cli.inputs import FillBatch
     from zn_ladder.cli.instrument import choose_market, require_contract
     from zn_ladder.domain.errors import InputError
-    from zn_ladder.domain.lots import Lot
+    from zn_ladder.domain.lots import LotBook
     from zn_ladder.store.db import connect, translated
     from zn_ladder.store.snapshot import instruments, read_books
 
@@ -63,8 +46,10 @@ def books_from_store(args: argparse.Namespace, contract: str, product: Product) 
             pending = conn.execute("SELECT count(*) FROM corrections WHERE applied = 0").fetchone()[0]
     finally:
         conn.close()
-    books = {v.account: StoredBook(product, v.position, v.realized_units * product.tick_value,
-                                   tuple(Lot(q, p) for q, p in v.open_lots), v.fills_applied) for v in views}
+    books = {v.account: LotBook.restore(product, args.method, position=v.position, realized_units=v.realized_units,
+                                        lots=[(i, q, p) for i, (q, p) in enumerate(v.open_lots)],
+                                        next_seq=len(v.open_lots), fills_applied=v.fills_applied, track=False)
+             for v in views}
     warnings = []
     if not views:
         warnings.append(f"no fills or SOD for {contract}{' in account ' + args.account if args.account else ''} "

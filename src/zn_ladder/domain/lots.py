@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from itertools import compress
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, product_of_contract
@@ -33,9 +33,9 @@ Method = Literal["lifo", "fifo"]
 METHODS: tuple[Method, ...] = ("lifo", "fifo")
 
 
-@dataclass(frozen=True, slots=True)
-class Lot:
-    """An open lot: signed quantity (long > 0) at a price in ticks."""
+class Lot(NamedTuple):
+    """An open lot: signed quantity (long > 0) at a price in ticks (a tuple, so lots from a book and
+    (qty, price) rows from the store go through the same arithmetic)."""
 
     qty: int
     price: int
@@ -49,15 +49,22 @@ def check_method(method: str) -> Method:
 
 
 class LotBook:
-    """Open lots, position and realized P&L of one account + contract under one matching method."""
+    """Open lots, position and realized P&L of one account + instrument under one matching method.
+
+    The one book of the app: the CLI replays fills into it, and the store persists it (`store.matching`
+    keeps one per account/market/contract/method with `track=True`, writing only the lots a fill
+    touched: `changes` maps a lot's sequence number to the lot, or to None once it is closed).
+    """
 
     __slots__ = ("product", "method", "_lots", "_lifo", "_position", "_realized_units", "_cash_units",
-                 "_keys", "fills_applied", "duplicates")
+                 "_keys", "fills_applied", "duplicates", "_seq", "changes")
 
-    def __init__(self, product: Product, method: Method | str = "lifo", sod: Iterable[SodLot] = ()) -> None:
+    def __init__(self, product: Product, method: Method | str = "lifo", sod: Iterable[SodLot] = (), *,
+                 track: bool = False) -> None:
         self.product = product
         self.method: Method = check_method(method)
         self._lifo = self.method == "lifo"
+        #: [signed qty, price ticks, sequence number], oldest first.
         self._lots: deque[list[int]] = deque()
         self._position = 0
         self._realized_units = 0  # sum of (sell - buy) ticks x qty
@@ -67,9 +74,28 @@ class LotBook:
         self.fills_applied = 0
         #: Fills refused because their key had been applied already.
         self.duplicates = 0
+        self._seq = 0
+        #: With `track`: lots changed since the caller last cleared it (seq -> lot, None = closed).
+        self.changes: dict[int, list[int] | None] | None = {} if track else None
         for lot in sod:
-            if lot.qty:
-                self._trade(lot.qty, lot.price)
+            self.open_sod(lot.qty, lot.price)
+
+    @classmethod
+    def restore(cls, product: Product, method: Method | str, *, position: int, realized_units: int,
+                lots: Iterable[tuple[int, int, int]], next_seq: int, fills_applied: int = 0,
+                track: bool = True) -> LotBook:
+        """A book as persisted: (seq, signed qty, price) lots. Cash flow is derived, not stored:
+        realized + unrealized(M) = cash + position x M, so cash = realized - the open lots' cost."""
+        book = cls(product, method, track=track)
+        book._lots.extend([q, p, s] for s, q, p in lots)
+        book._position, book._realized_units = position, realized_units
+        book._cash_units = realized_units - book.open_cost_ticks
+        book._seq, book.fills_applied = next_seq, fills_applied
+        return book
+
+    def open_sod(self, qty: int, price: int) -> None:
+        """A start-of-day lot: it opens (or nets against) the position like a trade, but is not a fill."""
+        self._trade(qty, price)
 
     def apply_trade(self, qty: int, price: int, key: str = "") -> bool:
         """Apply one fill given as numbers (signed qty, price in ticks): for callers that read fills
@@ -88,42 +114,14 @@ class LotBook:
     def apply_trades(self, qtys: Sequence[int], prices: Sequence[int], keys: Sequence[str] | None = None) -> int:
         """Apply fills given as parallel columns (signed qtys, price ticks, optional keys), in order.
 
-        The batch hot path of `zn-ladder pnl` (200,000 fills): one call per book instead of one per
-        fill, and the matching loop of `_trade` inlined over local variables. Keys de-duplicate as in
-        `apply_trade` (empty = unique). Returns how many fills were new.
+        The batch path of `zn-ladder pnl` (200,000 fills): one call per book instead of one per fill.
+        Keys de-duplicate as in `apply_trade` (empty = unique). Returns how many fills were new.
         """
         if keys is not None:
             qtys, prices = self._new_only(qtys, prices, keys)
-        pos, cash, realized = self._position, self._cash_units, self._realized_units
-        lots = self._lots
-        push = lots.append
-        take, end = (lots.pop, -1) if self._lifo else (lots.popleft, 0)
+        trade = self._trade
         for qty, price in zip(qtys, prices):
-            cash -= qty * price
-            if pos == 0 or (pos > 0) == (qty > 0):  # opens (or adds to) the position
-                if qty:
-                    pos += qty
-                    push([qty, price])
-                continue
-            pos += qty
-            buy = qty > 0
-            while lots:  # close lots of the other sign, newest (LIFO) or oldest (FIFO) first
-                lot = lots[end]
-                lot_qty = lot[0]
-                rest = qty + lot_qty
-                if rest and (rest > 0) != buy:  # the lot is bigger: it stays, smaller
-                    lot[0] = rest
-                    realized -= qty * (price - lot[1])
-                    qty = 0
-                    break
-                take()
-                realized += lot_qty * (price - lot[1])
-                qty = rest
-                if not rest:
-                    break
-            if qty:
-                push([qty, price])
-        self._position, self._cash_units, self._realized_units = pos, cash, realized
+            trade(qty, price)
         self.fills_applied += len(qtys)
         return len(qtys)
 
@@ -155,17 +153,7 @@ class LotBook:
             return False
         keys.add(key)
         self.fills_applied += 1
-        qty = fill.qty if fill.side > 0 else -fill.qty
-        price = fill.price
-        # The common case inline (this is the per-fill hot path): a fill that only opens a lot.
-        pos = self._position
-        if pos == 0 or (pos > 0) == (qty > 0):
-            if qty:
-                self._cash_units -= qty * price
-                self._position = pos + qty
-                self._lots.append([qty, price])
-        else:
-            self._trade(qty, price)
+        self._trade(fill.qty if fill.side > 0 else -fill.qty, fill.price)
         return True
 
     def apply_all(self, fills: Iterable[Fill]) -> int:
@@ -176,37 +164,49 @@ class LotBook:
         return self.fills_applied - before
 
     def _trade(self, qty: int, price: int) -> None:
-        """The matching loop: integer ticks only, O(1) amortized (each lot is pushed and popped once)."""
+        """The matching, written once: integer ticks only, O(1) amortized (each lot is pushed and popped
+        once). A fill in the position's direction (or from flat) opens a lot; one against it closes lots
+        newest first (LIFO) or oldest first (FIFO), and what is left opens a lot the other way."""
         if not qty:
             return
         self._cash_units -= qty * price
         pos = self._position
         self._position = pos + qty
         lots = self._lots
-        if pos == 0 or (pos > 0) == (qty > 0):
-            lots.append([qty, price])
-            return
-        realized = 0
-        lifo = self._lifo
-        while qty and lots:
-            lot = lots[-1] if lifo else lots[0]
-            lot_qty = lot[0]
-            # The lot is of the opposite sign to qty; close min(|qty|, |lot|).
-            if abs(lot_qty) <= abs(qty):
-                matched = lot_qty  # the whole lot, signed as the lot
+        changes = self.changes
+        if pos and (pos > 0) != (qty > 0):
+            realized = 0
+            lifo = self._lifo
+            while lots:
+                lot = lots[-1] if lifo else lots[0]
+                lot_qty = lot[0]
+                rest = qty + lot_qty  # the lot is of the opposite sign to qty
+                if rest and (rest > 0) != (qty > 0):  # the lot is bigger: it stays, smaller
+                    lot[0] = rest
+                    realized -= qty * (price - lot[1])
+                    if changes is not None:
+                        changes[lot[2]] = lot
+                    qty = 0
+                    break
                 if lifo:
                     lots.pop()
                 else:
                     lots.popleft()
-            else:
-                matched = -qty
-                lot[0] = lot_qty + qty
-            # Long lot closed by a sale at `price`: (price - lot price) x matched; short: the mirror.
-            realized += matched * (price - lot[1])
-            qty += matched
-        self._realized_units += realized
-        if qty:
-            lots.append([qty, price])
+                if changes is not None:
+                    changes[lot[2]] = None
+                realized += lot_qty * (price - lot[1])  # the whole lot, signed as the lot
+                qty = rest
+                if not rest:
+                    break
+            self._realized_units += realized
+            if not qty:
+                return
+        seq = self._seq
+        self._seq = seq + 1
+        lot = [qty, price, seq]
+        lots.append(lot)
+        if changes is not None:
+            changes[seq] = lot
 
     # --- reads: convert integer units to exact dollars -------------------------------------------
 
@@ -227,24 +227,35 @@ class LotBook:
     @property
     def open_lots(self) -> tuple[Lot, ...]:
         """Open lots, oldest first; their quantities sum to the position."""
-        return tuple(Lot(q, p) for q, p in self._lots)
+        return tuple(Lot(q, p) for q, p, _ in self._lots)
+
+    @property
+    def sequenced_lots(self) -> tuple[tuple[int, int, int], ...]:
+        """(seq, signed qty, price ticks) of the open lots, oldest first: what the store persists."""
+        return tuple((s, q, p) for q, p, s in self._lots)
+
+    @property
+    def next_seq(self) -> int:
+        return self._seq
+
+    @property
+    def cash_units(self) -> int:
+        """Sum of -signed qty x price (ticks) over every trade and SOD lot."""
+        return self._cash_units
 
     @property
     def open_cost_ticks(self) -> int:
         """Sum of signed qty x price (ticks) over the open lots."""
-        return sum(q * p for q, p in self._lots)
+        return sum(q * p for q, p, _ in self._lots)
 
     @property
     def average_open_price(self) -> Price | None:
         """Quantity-weighted average price of the open lots; None when flat."""
-        if not self._position:
-            return None
-        return Price(Fraction(self.open_cost_ticks, self._position * self.product.ticks_per_point))
+        return average_open_price(self.open_lots, self.product)
 
     def unrealized(self, mark: Price) -> Fraction:
         """Open lots marked at `mark` (which may lie between ticks), in dollars."""
-        mark_ticks = mark.ticks(self.product)
-        return (self._position * mark_ticks - self.open_cost_ticks) * self.product.tick_value
+        return unrealized(self.open_lots, mark, self.product)
 
     def cash_flow_pnl(self, mark: Price) -> Fraction:
         """`sum(-signed_qty * price) * pv + position * M * pv`, SOD lots counted as opening trades.
@@ -260,6 +271,25 @@ class LotBook:
     def __repr__(self) -> str:
         return (f"LotBook({self.product.symbol}, {self.method}, position={self._position}, "
                 f"realized={self.realized}, lots={len(self._lots)})")
+
+
+def average_open_price(lots: Iterable[tuple[int, int]], product: Product) -> Price | None:
+    """The price at which open lots (signed qty, price ticks) break even: sum(qty x price) / position.
+
+    Over one book this is the plain average of its lots. Over several accounts one may be long and
+    another short: the net figure is still the breakeven of the net position, so it is given; None flat.
+    """
+    lots = list(lots)
+    position = sum(q for q, _ in lots)
+    if not position:
+        return None
+    return Price(Fraction(sum(q * p for q, p in lots), position * product.ticks_per_point))
+
+
+def unrealized(lots: Iterable[tuple[int, int]], mark: Price, product: Product) -> Fraction:
+    """Open lots (signed qty, price ticks) marked at `mark` (which may lie between ticks), in dollars."""
+    mark_ticks = mark.ticks(product)
+    return sum((q * (mark_ticks - p) for q, p in lots), Fraction(0)) * product.tick_value
 
 
 #: (account, market, contract): a book is per account and instrument, never per contract name alone

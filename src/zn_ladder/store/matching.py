@@ -16,7 +16,9 @@ A fill that arrives out of time order, a bust, a correction or a new SOD marks t
 for recompute instead of being applied incrementally. On open the store recomputes every book and
 compares; a difference is logged and audited, and the recompute wins.
 
-Realized P&L is kept in integer tick-contracts (`realized_units`); dollars = units x tick value.
+The matching itself is the domain's `LotBook` (one implementation for the CLI, the window and the
+store); this module adds its persistence. Realized P&L is kept in integer tick-contracts
+(`realized_units`); dollars = units x tick value.
 """
 
 from __future__ import annotations
@@ -24,13 +26,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import PRODUCTS, Product, product_of_contract
+from zn_ladder.domain.lots import METHODS as LOT_METHODS
+from zn_ladder.domain.lots import LotBook
+
 log = logging.getLogger(__name__)
 
-METHODS: tuple[str, ...] = ("lifo", "fifo")
+METHODS = LOT_METHODS
 
 _BOOK_COLUMNS = ("id, account, market, contract, method, position, realized_units, fills_applied, last_time_ns, "
                  "session_start_ns, sod_date, next_seq")
@@ -48,96 +54,67 @@ def session_start_ns(sod_date: str) -> int:
     return int(start.timestamp()) * 1_000_000_000
 
 
-class PersistedBook:
-    """One account/contract/method: open lots as `[seq, signed qty, price ticks]`, oldest first.
+def _product(contract: str) -> Product:
+    """The contract's product. Books exist only for contracts the importers and the client accepted,
+    so an unknown name means an old row: the matching itself works in ticks and needs no tick value."""
+    try:
+        return product_of_contract(contract)
+    except InputError:
+        return PRODUCTS["ZN"]
 
-    `_changes` records what the last flush has not written yet (seq -> lot, or None = closed), so a
-    flush writes only the lots a fill touched.
+
+class PersistedBook:
+    """One account/market/contract/method: the domain's `LotBook` (the matching, written once) plus
+    what persisting it needs: its row id, the session it covers, and which lots the last flush wrote.
     """
 
-    __slots__ = ("id", "account", "market", "contract", "method", "lifo", "lots", "position", "realized_units",
-                 "fills_applied", "last_time_ns", "session_start_ns", "sod_date", "next_seq",
-                 "_changes", "_persisted_seq", "_rewrite", "_dirty")
+    __slots__ = ("id", "account", "market", "contract", "method", "book", "last_time_ns", "session_start_ns",
+                 "sod_date", "_persisted_seq", "_rewrite", "_dirty")
 
     def __init__(self, account: str, market: str, contract: str, method: str, *, book_id: int | None = None,
-                 sod_date: str = "") -> None:
+                 sod_date: str = "", book: LotBook | None = None) -> None:
         self.id = book_id
         self.account = account
         self.market = market
         self.contract = contract
         self.method = method
-        self.lifo = method == "lifo"
-        self.lots: deque[list[int]] = deque()
-        self.position = 0
-        self.realized_units = 0
-        self.fills_applied = 0
+        self.book = book if book is not None else LotBook(_product(contract), method, track=True)
         self.last_time_ns = 0
         self.sod_date = sod_date
         self.session_start_ns = session_start_ns(sod_date)
-        self.next_seq = 0
-        self._changes: dict[int, list[int] | None] = {}
-        self._persisted_seq = 0
+        self._persisted_seq = self.book.next_seq
         self._rewrite = book_id is None
         self._dirty = book_id is None
 
-    # --- matching (same arithmetic as domain.lots.LotBook, plus change tracking) -------------
+    @property
+    def position(self) -> int:
+        return self.book.position
+
+    @property
+    def realized_units(self) -> int:
+        return self.book.realized_ticks
+
+    @property
+    def fills_applied(self) -> int:
+        return self.book.fills_applied
 
     def open_lot(self, qty: int, price: int) -> None:
         """An SOD lot: opens a position, is not a fill."""
-        if qty:
-            self._trade(qty, price)
+        self._dirty = True
+        self.book.open_sod(qty, price)
 
     def apply(self, signed_qty: int, price: int, time_ns: int) -> None:
-        self.fills_applied += 1
+        self._dirty = True
         if time_ns > self.last_time_ns:
             self.last_time_ns = time_ns
-        self._trade(signed_qty, price)
-
-    def _trade(self, qty: int, price: int) -> None:
-        self._dirty = True
-        pos = self.position
-        self.position = pos + qty
-        lots = self.lots
-        changes = self._changes
-        if pos == 0 or (pos > 0) == (qty > 0):
-            self._add(qty, price)
-            return
-        realized = 0
-        lifo = self.lifo
-        while qty and lots:
-            lot = lots[-1] if lifo else lots[0]
-            lot_qty = lot[1]
-            if abs(lot_qty) <= abs(qty):
-                matched = lot_qty
-                if lifo:
-                    lots.pop()
-                else:
-                    lots.popleft()
-                changes[lot[0]] = None
-            else:
-                matched = -qty
-                lot[1] = lot_qty + qty
-                changes[lot[0]] = lot
-            realized += matched * (price - lot[2])
-            qty += matched
-        self.realized_units += realized
-        if qty:
-            self._add(qty, price)
-
-    def _add(self, qty: int, price: int) -> None:
-        seq = self.next_seq
-        self.next_seq = seq + 1
-        lot = [seq, qty, price]
-        self.lots.append(lot)
-        self._changes[seq] = lot
+        self.book.apply_trade(signed_qty, price)
 
     def in_session(self, time_ns: int) -> bool:
         return time_ns >= self.session_start_ns
 
     def state(self) -> tuple:
         """What must agree between the stored and the recomputed book."""
-        return (self.position, self.realized_units, self.fills_applied,
-                tuple((q, p) for _, q, p in self.lots))
+        return (self.position, self.realized_units, self.fills_applied, tuple(self.book.open_lots))
 
     # --- persistence -------------------------------------------------------------------------
 
@@ -145,8 +122,9 @@ class PersistedBook:
         """Write the changes since the last flush (the caller holds the write transaction)."""
         if not self._dirty:
             return
-        values = (self.position, self.realized_units, self.fills_applied, self.last_time_ns,
-                  self.session_start_ns, self.sod_date, self.next_seq)
+        book = self.book
+        values = (book.position, book.realized_ticks, book.fills_applied, self.last_time_ns,
+                  self.session_start_ns, self.sod_date, book.next_seq)
         if self.id is None:
             cur = conn.execute(
                 "INSERT INTO books (account, market, contract, method, position, realized_units, fills_applied, "
@@ -157,28 +135,30 @@ class PersistedBook:
             conn.execute("UPDATE books SET position=?, realized_units=?, fills_applied=?, last_time_ns=?, "
                          "session_start_ns=?, sod_date=?, next_seq=? WHERE id=?", (*values, self.id))
         book_id = self.id
+        changes = book.changes if book.changes is not None else {}
         if self._rewrite:
             conn.execute("DELETE FROM book_lots WHERE book_id=?", (book_id,))
             conn.executemany("INSERT INTO book_lots (book_id, seq, qty, price) VALUES (?,?,?,?)",
-                             [(book_id, s, q, p) for s, q, p in self.lots])
+                             [(book_id, s, q, p) for s, q, p in book.sequenced_lots])
         else:
             persisted = self._persisted_seq
-            gone = [(book_id, s) for s, lot in self._changes.items() if lot is None and s < persisted]
-            kept = [(book_id, lot[0], lot[1], lot[2]) for lot in self._changes.values() if lot is not None]
+            gone = [(book_id, s) for s, lot in changes.items() if lot is None and s < persisted]
+            kept = [(book_id, lot[2], lot[0], lot[1]) for lot in changes.values() if lot is not None]
             if gone:
                 conn.executemany("DELETE FROM book_lots WHERE book_id=? AND seq=?", gone)
             if kept:
                 conn.executemany("INSERT OR REPLACE INTO book_lots (book_id, seq, qty, price) VALUES (?,?,?,?)",
                                  kept)
-        self._changes.clear()
-        self._persisted_seq = self.next_seq
+        changes.clear()
+        self._persisted_seq = book.next_seq
         self._rewrite = False
         self._dirty = False
 
     def mark_rewrite(self) -> None:
         self._rewrite = True
         self._dirty = True
-        self._changes.clear()
+        if self.book.changes is not None:
+            self.book.changes.clear()
 
 
 def load_book(conn: sqlite3.Connection, key: Key, method: str) -> PersistedBook | None:
@@ -192,12 +172,11 @@ def load_book(conn: sqlite3.Connection, key: Key, method: str) -> PersistedBook 
 def _from_row(conn: sqlite3.Connection, row: tuple) -> PersistedBook:
     (book_id, account, market, contract, method, position, realized, applied, last_ns, start_ns, sod_date,
      next_seq) = row
-    book = PersistedBook(account, market, contract, method, book_id=book_id, sod_date=sod_date)
-    book.position, book.realized_units, book.fills_applied = position, realized, applied
-    book.last_time_ns, book.session_start_ns, book.next_seq = last_ns, start_ns, next_seq
-    book._persisted_seq = next_seq
-    book.lots.extend([s, q, p] for s, q, p in conn.execute(
-        "SELECT seq, qty, price FROM book_lots WHERE book_id=? ORDER BY seq", (book_id,)))
+    lots = conn.execute("SELECT seq, qty, price FROM book_lots WHERE book_id=? ORDER BY seq", (book_id,)).fetchall()
+    restored = LotBook.restore(_product(contract), method, position=position, realized_units=realized, lots=lots,
+                               next_seq=next_seq, fills_applied=applied)
+    book = PersistedBook(account, market, contract, method, book_id=book_id, sod_date=sod_date, book=restored)
+    book.last_time_ns, book.session_start_ns = last_ns, start_ns
     return book
 
 

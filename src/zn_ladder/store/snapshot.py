@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, product_of_contract
+from zn_ladder.domain import lots as lot_math
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.store import fills, sod
@@ -51,20 +52,11 @@ class PnlView:
 
     @property
     def average_open_price(self) -> Price | None:
-        """The price at which the open position breaks even (unrealized = 0): sum(qty x price) / position.
-
-        Over one account this is the plain average of the open lots. Summed over accounts, one may be
-        long while another is short; the net figure is still the one a trader wants next to the net
-        position, so it is given rather than hidden.
-        """
-        if not self.position:
-            return None
-        ticks = Fraction(sum(q * p for q, p in self.open_lots), self.position)
-        return Price.from_ticks(ticks, self.product)
+        """The price at which the open position breaks even (`domain.lots.average_open_price`)."""
+        return lot_math.average_open_price(self.open_lots, self.product)
 
     def unrealized(self, mark: Price) -> Fraction:
-        mark_ticks = mark.ticks(self.product)
-        return sum((q * (mark_ticks - p) for q, p in self.open_lots), Fraction(0)) * self.product.tick_value
+        return lot_math.unrealized(self.open_lots, mark, self.product)
 
 
 @dataclass(frozen=True, slots=True)
