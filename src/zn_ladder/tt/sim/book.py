@@ -34,6 +34,8 @@ class SimOrder:
     trade_date: str
     cum_qty: int = 0
     status: str = WORKING
+    instrument_id: str = ref.INSTRUMENT_ID
+    market_id: int = ref.MARKET_ID
 
     @property
     def leaves(self) -> int:
@@ -55,10 +57,10 @@ class SimOrder:
             "dateTime": self.time_ns,
             "execId": self.exec_id,
             "executionType": "1" if self.cum_qty == 0 else "F",
-            "instrumentId": ref.INSTRUMENT_ID,
+            "instrumentId": self.instrument_id,
             "leavesQuantity": float(self.leaves),
             "manualOrderIndicator": False,
-            "marketId": ref.MARKET_ID,
+            "marketId": self.market_id,
             "orderId": self.order_id,
             "orderQty": float(self.order_qty),
             "orderStatus": self.status,

@@ -63,6 +63,9 @@ class SimConfig:
     correction_rate: float = 0.005
     #: Account ids whose working books the market keeps.
     accounts: tuple[int, ...] = (1334000, 1334001)
+    #: Accounts that trade the same contract on TT SIM's delayed CME market: another instrument
+    #: (`reference.DELAYED_INSTRUMENT_ID`, market 183 "CME_Delayed"), as in the desk's fill monitor.
+    delayed_accounts: tuple[int, ...] = ()
     #: Working orders kept per account and side (limits; a few stops come on top).
     orders_per_side: int = 5
     #: Fills already in the history at start (before the first step), for paging and cost tests.

@@ -29,6 +29,8 @@ class _Book:
     sell_qty: int = 0
     buy_notional: int = 0
     sell_notional: int = 0
+    instrument_id: str = ref.INSTRUMENT_ID
+    market_id: int = ref.MARKET_ID
 
     def add(self, side: int, qty: int, price: int, sign: int = 1) -> None:
         if side > 0:
@@ -53,9 +55,11 @@ class Ledger:
     amended: set[str] = field(default_factory=set)
     books: dict[int, _Book] = field(default_factory=dict)
 
-    def set_sod(self, account: int, qty: int, price: int) -> None:
+    def set_sod(self, account: int, qty: int, price: int,
+                instrument: tuple[str, int] = (ref.INSTRUMENT_ID, ref.MARKET_ID)) -> None:
         book = self.books.setdefault(account, _Book())
         book.sod_qty, book.sod_price = qty, price
+        book.instrument_id, book.market_id = instrument
 
     def publish(self, record: dict[str, Any]) -> None:
         """Append one record (trade, correction or bust) and apply it to the positions."""
@@ -118,8 +122,8 @@ class Ledger:
             realized = matched * avg_spread / tpp * pv
         return {
             "accountId": account,
-            "instrumentId": ref.INSTRUMENT_ID,
-            "marketId": ref.MARKET_ID,
+            "instrumentId": book.instrument_id,
+            "marketId": book.market_id,
             "buyFillQty": float(book.buy_qty),
             "sellFillQty": float(book.sell_qty),
             "sodNetPos": float(book.sod_qty),
@@ -135,8 +139,8 @@ class Ledger:
         book = self.books.setdefault(account, _Book())
         return {
             "accountId": account,
-            "instrumentId": ref.INSTRUMENT_ID,
-            "marketId": ref.MARKET_ID,
+            "instrumentId": book.instrument_id,
+            "marketId": book.market_id,
             "sodNetPos": float(book.sod_qty),
             "sodPrice": book.sod_price / ref.TICKS_PER_POINT,
             "tradeDate": trade_date,

@@ -64,7 +64,8 @@ class Market:
         self.ledger = Ledger()
         for account in config.accounts:
             sod_qty = self._rng.choice((-40, -25, -10, 0, 10, 20, 30, 50))
-            self.ledger.set_sod(account, sod_qty, self._price + self._rng.randint(-24, 24))
+            self.ledger.set_sod(account, sod_qty, self._price + self._rng.randint(-24, 24),
+                                ref.instrument_of(account in config.delayed_accounts))
         self._replenish()
         if config.history_fills:
             self._build_history(config.history_fills, start)
@@ -232,8 +233,8 @@ class Market:
             "execID": self._exec_id(),
             "orderId": order.order_id,
             "accountId": order.account,
-            "instrumentId": ref.INSTRUMENT_ID,
-            "marketId": ref.MARKET_ID,
+            "instrumentId": order.instrument_id,
+            "marketId": order.market_id,
             "side": "1" if order.side > 0 else "2",
             "lastQty": float(qty),
             "lastPx": order.price / ref.TICKS_PER_POINT,
@@ -313,10 +314,12 @@ class Market:
     def _new_order(self, account: int, side: int, kind: str, price: int) -> None:
         self._seq += 1
         order_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        instrument_id, market_id = ref.instrument_of(account in self._cfg.delayed_accounts)
         self._working[order_id] = SimOrder(
             seq=self._seq, order_id=order_id, account=account, side=side, kind=kind, price=price,
             order_qty=self._sized(account, side, self._rng.choice(_QTYS)), time_ns=self._clock,
-            exec_id=self._exec_id(), trade_date=self._trade_date)
+            exec_id=self._exec_id(), trade_date=self._trade_date, instrument_id=instrument_id,
+            market_id=market_id)
 
     def _sized(self, account: int, side: int, qty: int) -> int:
         """A trader leans against their inventory: smaller orders that would add to a big position,

@@ -14,6 +14,10 @@ INSTRUMENT_ID = "8092262517946017060"
 INSTRUMENT_ALIAS = "ZN Dec26"
 PRODUCT_SYMBOL = "ZN"
 MARKET_ID = 7  # TT's market id of CME
+#: The same contract on TT SIM's delayed CME market (SimConfig.delayed_accounts trade it): a second
+#: instrument with its own id and market, as in the desk's fill-monitor file, never the same book.
+DELAYED_INSTRUMENT_ID = "14868446001769503902"
+DELAYED_MARKET_ID = 183
 TICKS_PER_POINT = 64  # ZN trades in halves of a 32nd
 TICK_SIZE = 1 / 64
 TICK_VALUE = 15.625
@@ -26,6 +30,7 @@ BROKER_ID = 1055384
 MARKETS: tuple[dict[str, Any], ...] = (
     {"id": 7, "name": "CME"},
     {"id": 8, "name": "CBOT"},
+    {"id": 183, "name": "CME_Delayed"},
     {"id": 1001, "name": "TT Algo"},
 )
 
@@ -41,16 +46,16 @@ ORDER_DATA: dict[str, dict[str, str]] = {
 
 def instrument_record(instrument_id: str) -> dict[str, Any] | None:
     """The one instrument record for an id, or None when the simulator does not know it."""
-    if instrument_id != INSTRUMENT_ID:
+    if instrument_id not in (INSTRUMENT_ID, DELAYED_INSTRUMENT_ID):
         return None
     return {
-        "id": INSTRUMENT_ID,
+        "id": instrument_id,
         "alias": INSTRUMENT_ALIAS,
         "name": INSTRUMENT_ALIAS,
         "productSymbol": PRODUCT_SYMBOL,
         "productName": "10-Year T-Note",
         "productTypeId": 34,
-        "marketId": MARKET_ID,
+        "marketId": MARKET_ID if instrument_id == INSTRUMENT_ID else DELAYED_MARKET_ID,
         "securityExchangeId": "XCBT",
         "tickSize": TICK_SIZE,
         "tickValue": TICK_VALUE,
@@ -59,6 +64,11 @@ def instrument_record(instrument_id: str) -> dict[str, Any] | None:
         "maturityMonthYear": "202612",
         "isTradable": True,
     }
+
+
+def instrument_of(delayed: bool) -> tuple[str, int]:
+    """(instrumentId, marketId) an account trades: CME, or the delayed market's instrument."""
+    return (DELAYED_INSTRUMENT_ID, DELAYED_MARKET_ID) if delayed else (INSTRUMENT_ID, MARKET_ID)
 
 
 def user_record(user_id: str, accounts: tuple[int, ...]) -> dict[str, Any] | None:
