@@ -57,11 +57,11 @@ def read_actant_sod(path: Path | str, *, text: str | None = None) -> ImportResul
             continue
         try:
             expiry = parse_day(cell(f, "EXPIRE_DATE"))
+            contract = contract_for_expiry(product.symbol, expiry)
         except InputError as exc:
             warnings.append(ImportWarning(line, f"EXPIRE_DATE {exc}: the {underlying} contract month is unknown: "
                                                 f"not applied"))
             continue
-        contract = contract_for_expiry(product.symbol, expiry)
         try:
             trading_day = parse_day(cell(f, "RUN_DATE"))
         except InputError as exc:

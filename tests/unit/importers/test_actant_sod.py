@@ -62,13 +62,15 @@ def test_rows_without_a_usable_expiry_or_trading_day_are_not_applied(write):
                     "A1,ZN,ZN,08/11/2025,FUTURE,L,,,1.0,13/19/2025,50.0,111'280,",   # 3: month 13
                     "A1,ZN,ZN,08/11/2025,FUTURE,L,,,1.0,Sep 2025,50.0,111'280,",     # 4: not a date
                     "A1,ZN,ZN,,FUTURE,L,,,1.0,09/19/2025,50.0,111'280,",             # 5: no RUN_DATE
-                    "A1,ZN,ZN,08/11/2025,FUTURE,L,,,1.0,09/19/2025,50.0,111'280,")   # 6: fine
+                    "A1,ZN,ZN,08/11/2025,FUTURE,L,,,1.0,09/19/2025,50.0,111'280,",   # 6: fine
+                    "A1,ZN,ZN,08/11/2025,FUTURE,L,,,1.0,09/19/2125,50.0,111'280,")   # 7: no two-digit year
     assert [(lot.contract, lot.qty) for lot in result.sod] == [("ZN Sep25", 1)]
-    assert [w.row for w in result.warnings] == [2, 3, 4, 5]
+    assert [w.row for w in result.warnings] == [2, 3, 4, 5, 7]
     assert all("not applied" in w.reason for w in result.warnings)
-    assert all("EXPIRE_DATE" in w.reason for w in result.warnings[:3])
+    assert all("EXPIRE_DATE" in w.reason for w in (*result.warnings[:3], result.warnings[4]))
     assert "'13/19/2025'" in result.warnings[1].reason and "'Sep 2025'" in result.warnings[2].reason
     assert "RUN_DATE" in result.warnings[3].reason and "ZN Sep25" in result.warnings[3].reason
+    assert "2125-09-19 is outside 2000-2099" in result.warnings[4].reason
 
 
 def test_short_lots_options_and_bad_rows(write):
