@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from zn_ladder.domain.contract_months import parse_day
 from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import canonical_contract, canonical_market
 from zn_ladder.domain.records import SodLot
 
 #: What a support engineer should type, quoted in every error.
@@ -80,16 +81,18 @@ def map_sod_accounts(lots: Iterable[SodLot], mapping: AccountMap | Iterable[tupl
 
 def contract_key(contract: str) -> str:
     """How contract names compare: case and spacing do not matter (``"zn  sep25"`` is ``"ZN Sep25"``)."""
-    return " ".join(contract.split()).casefold()
+    return canonical_contract(contract).casefold()
 
 
 def sod_for_contract(lots: Iterable[SodLot], contract: str, account: str | None = None, *,
-                     trading_day: dt.date | str | None = None,
+                     market: str | None = None, trading_day: dt.date | str | None = None,
                      account_map: AccountMap | Iterable[tuple[str, str]] | None = None) -> tuple[SodLot, ...]:
-    """The SOD lots `contract`'s books start from, for one TT `account` or all, on `trading_day`.
+    """The SOD lots `contract`'s books start from, for one TT `account` or all, on one `market` or all,
+    on `trading_day`.
 
     `account_map` (Actant -> TT) is applied first, so `account` is a TT account. Contracts compare by
-    `contract_key`; the lots keep their own names. With a `trading_day`, each account's lots are those
+    `contract_key` and markets by `canonical_market`; the lots keep their own names. With a
+    `trading_day`, each account's lots (per market) are those
     of its latest SOD date on or before that day (an older SOD still applies: the caller replays the
     fills since its date; Actant accounts mapped into one TT account are one account here, as they are
     one book); an undated lot (TT's SOD without a trade date) counts as that day's, and a lot
@@ -98,19 +101,22 @@ def sod_for_contract(lots: Iterable[SodLot], contract: str, account: str | None 
     """
     key = contract_key(contract)
     mapped = map_sod_accounts(lots, account_map) if account_map is not None else tuple(lots)
+    on_market = canonical_market(market) if market is not None else None
     chosen = [lot for lot in mapped
-              if contract_key(lot.contract) == key and (account is None or lot.account == account)]
+              if contract_key(lot.contract) == key and (account is None or lot.account == account)
+              and (on_market is None or canonical_market(lot.market) == on_market)]
     if trading_day is None:
         return tuple(chosen)
     day = parse_day(trading_day) if isinstance(trading_day, str) else trading_day
     if isinstance(day, dt.datetime):
         day = day.date()
     dated = [(lot, _day_of(lot, day)) for lot in chosen]
-    latest: dict[str, dt.date] = {}
+    latest: dict[tuple[str, str], dt.date] = {}
     for lot, when in dated:
-        if when <= day and when > latest.get(lot.account, dt.date.min):
-            latest[lot.account] = when
-    return tuple(lot for lot, when in dated if latest.get(lot.account) == when)
+        book = (lot.account, canonical_market(lot.market))
+        if when <= day and when > latest.get(book, dt.date.min):
+            latest[book] = when
+    return tuple(lot for lot, when in dated if latest.get((lot.account, canonical_market(lot.market))) == when)
 
 
 def _day_of(lot: SodLot, today: dt.date) -> dt.date:

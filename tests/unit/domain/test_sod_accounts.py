@@ -61,8 +61,8 @@ def test_the_typed_form_reads_back(mapping):
     assert parse_account_map(dict(mapping)) == mapping
 
 
-def lot(account, contract="ZN Sep25", qty=1, date="08/11/2025"):
-    return SodLot(account, contract, qty, 7000, date)
+def lot(account, contract="ZN Sep25", qty=1, date="08/11/2025", market="CME"):
+    return SodLot(account, contract, qty, 7000, date, market)
 
 
 def test_mapped_accounts_take_the_tt_account_unmapped_keep_their_actant_number():
@@ -84,6 +84,16 @@ def test_contracts_compare_without_case_or_spacing():
     assert sod_for_contract(lots, "ZN Mar26") == ()
     # A bare product is not a contract: Actant's rows are named by their expiry month now.
     assert [x.qty for x in sod_for_contract(lots, "ZN")] == [8]
+
+
+def test_one_market_or_all():
+    lots = (lot("A", qty=1), lot("A", qty=2, market="CME_DELAYED"), lot("B", qty=4, market="CME"))
+    assert [x.qty for x in sod_for_contract(lots, "ZN Sep25", market="CME")] == [1, 4]
+    assert [x.qty for x in sod_for_contract(lots, "ZN Sep25", market="cme_delayed")] == [2]
+    assert [x.qty for x in sod_for_contract(lots, "ZN Sep25")] == [1, 2, 4]
+    # A trading day picks the latest SOD per account and market: one market's newer SOD hides nothing else.
+    dated = (lot("A", qty=1, date="08/08/2025"), lot("A", qty=2, date="08/11/2025", market="CME_DELAYED"))
+    assert [x.qty for x in sod_for_contract(dated, "ZN Sep25", trading_day="08/11/2025")] == [1, 2]
 
 
 def test_the_account_asked_for_is_the_tt_account_after_mapping():
