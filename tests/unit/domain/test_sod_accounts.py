@@ -76,6 +76,7 @@ def test_mapped_accounts_take_the_tt_account_unmapped_keep_their_actant_number()
 
 def test_contracts_compare_without_case_or_spacing():
     assert contract_key("zn  sep25") == contract_key("ZN Sep25") != contract_key("ZN Dec25")
+    assert contract_key("zn sep25-zn dec25") == contract_key("ZN Sep25-ZN Dec25")  # not an outright: case only
     lots = (lot("A", "ZN Sep25", 1), lot("A", "zn sep25", 2), lot("A", "ZN Dec25", 4), lot("A", "ZN", 8),
             lot("B", "ZN SEP25", 16))
     assert [x.qty for x in sod_for_contract(lots, "zn sep25")] == [1, 2, 16]
