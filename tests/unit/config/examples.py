@@ -17,7 +17,6 @@ OTHER_VALUES: dict[str, tuple[str, object]] = {
     "tt.contracts": ("ZN Dec26, ZN Mar27", ("ZN Dec26", "ZN Mar27")),
     "tt.market": ("CME_Delayed", "CME_Delayed"),
     "tt.product": ("ZF", "ZF"),
-    "tt.market": ("CME_Delayed", "CME_Delayed"),
     "polling.orders_s": ("12.5", 12.5),
     "polling.fills_s": ("4", 4.0),
     "polling.positions_s": ("90", 90.0),
