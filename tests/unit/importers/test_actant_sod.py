@@ -111,3 +111,22 @@ def test_any_expiry_date_names_its_month_and_applies_only_until_it_expires(tmp_p
 def test_other_kinds_are_refused():
     with pytest.raises(InputError, match="not an Actant SOD CSV"):
         read_actant_sod(FIXTURES / "tt_fills_widget_copy_sample.csv")
+
+
+def test_a_desk_file_through_the_account_map_to_one_contracts_books(write):
+    # Front month (Dec25) and next (Mar26) for a mapped and an unmapped Actant account; a rolled-off Sep25 row.
+    from zn_ladder.domain.sod_accounts import parse_account_map, sod_for_contract
+
+    result = actant(write,
+                    "73050502,ZN,ZN,12/01/2025,FUTURE,L,,,5.0,12/19/2025,50.0,111'280,",
+                    "73050502,ZN,ZN,12/01/2025,FUTURE,S,,,2.0,03/20/2026,50.0,111'100,",
+                    "73050599,ZN,ZN,12/01/2025,FUTURE,S,,,3.0,12/19/2025,50.0,111'000,",
+                    "73050502,ZN,ZN,12/01/2025,FUTURE,L,,,9.0,09/19/2025,50.0,111'000,")
+    assert [w.row for w in result.warnings] == [5] and "ZN Sep25" in result.warnings[0].reason
+    pairs = parse_account_map("73050502 = 1334000")
+    dec = sod_for_contract(result.sod, "zn dec25", account_map=pairs, trading_day="12/01/2025")
+    assert [(lot.account, lot.contract, lot.qty) for lot in dec] == [("1334000", "ZN Dec25", 5),
+                                                                     ("73050599", "ZN Dec25", -3)]
+    mar = sod_for_contract(result.sod, "ZN Mar26", "1334000", account_map=pairs)
+    assert [(lot.account, lot.qty) for lot in mar] == [("1334000", -2)]
+    assert sod_for_contract(result.sod, "ZN Sep25", account_map=pairs) == ()
