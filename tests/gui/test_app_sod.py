@@ -40,9 +40,12 @@ def net(fills) -> int:
 def test_the_sod_file_is_imported_at_start_and_the_pnl_starts_from_it(qtbot, tmp_path, ui_home) -> None:
     folder = tmp_path / "actant"
     folder.mkdir()
-    yesterday = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)).strftime("%m/%d/%Y")
-    # The simulator's first account starts the day long 5 at 110'080 (Actant names the product only).
-    (folder / "sod.csv").write_text(HEADER + f"1334000,ZN,ZN,{yesterday},FUTURE,L,,,5.0,12/19/2026,1000.0,"
+    # The simulator's first account starts the day long 5 at 110'080 in its one contract, ZN Dec26 (Actant
+    # names the product and the expiry: 12/18/2026 is ZN Dec26's). The trading day is yesterday, or the
+    # contract's last day once that has passed (the simulator trades ZN Dec26 whatever the date).
+    yesterday = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)).date()
+    run = min(yesterday, dt.date(2026, 12, 18)).strftime("%m/%d/%Y")
+    (folder / "sod.csv").write_text(HEADER + f"1334000,ZN,ZN,{run},FUTURE,L,,,5.0,12/18/2026,1000.0,"
                                              "110'080,\n")
     controller = start(qtbot, tmp_path, with_sod(folder))
     try:
@@ -72,7 +75,7 @@ def test_the_sod_file_is_imported_at_start_and_the_pnl_starts_from_it(qtbot, tmp
 
     with Store.open(tmp_path / "sod.sqlite3") as store:
         rows = store.conn.execute("SELECT account, contract, qty, source FROM sod_lots").fetchall()
-    assert [tuple(r) for r in rows] == [("1334000", "ZN", 5, "actant_sod")]
+    assert [tuple(r) for r in rows] == [("1334000", "ZN Dec26", 5, "actant_sod")]
 
 
 def test_a_bad_sod_file_shows_a_banner_naming_it_and_stores_nothing(qtbot, tmp_path, ui_home) -> None:

@@ -43,9 +43,7 @@ def make_dialog(qtbot, path, audits):
 
 def type_into(qtbot, dialog: SettingsDialog, key: str, text: str) -> None:
     """Enter a value the way a person would: type it, pick it, or tick it."""
-    from zn_ladder.config.settings import GROUPS
-
-    dialog.tabs.setCurrentIndex(list(GROUPS).index(key.split(".")[0]))  # as a person would: open the tab
+    dialog.tabs.setCurrentIndex(dialog.tab_of(key))  # as a person would: open the tab
     editor = dialog.editors[key]
     if editor.line is not None:
         editor.line.selectAll()
@@ -104,6 +102,27 @@ def test_inline_validation_messages(qtbot, make_dialog, path):
     type_into(qtbot, dialog, "tt.base_url", "https://me:pw@proxy")
     assert "no user name or password" in dialog.editors["tt.base_url"].error.text()
     assert "pw" not in dialog.editors["tt.base_url"].error.text().split("got")[1]
+
+
+def test_the_sod_account_map_is_on_the_storage_tab_beside_the_sod_file(qtbot, make_dialog, path):
+    dialog = make_dialog()
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert titles == ["TT connection", "Polling", "Storage", "Spot price", "Ladder", "Notifications"]
+    storage = dialog.tabs.widget(2).widget()
+    assert dialog.editors["sod.account_map"].parent() is storage is dialog.editors["storage.sod_path"].parent()
+    assert dialog.tab_of("sod.account_map") == dialog.tab_of("storage.sod_path") == 2
+    assert dialog.tab_of("spot.source") == 3 and dialog.tab_of("notifications.sound") == 5
+    type_into(qtbot, dialog, "sod.account_map", "73050502 = 1334000, 73050503")
+    error = dialog.editors["sod.account_map"].error
+    assert error.isVisible() and "entry '73050503' is not one ACTANT = TT pair" in error.text()
+    assert dialog.tabs.tabText(2) == "Storage (!)" and not dialog.apply_button.isEnabled()
+    type_into(qtbot, dialog, "sod.account_map", "73050502 = 1334000, 73050503=1334001")
+    assert not error.isVisible() and dialog.tabs.tabText(2) == "Storage"
+    with qtbot.waitSignal(dialog.settingsApplied, timeout=2000) as applied:
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert applied.args[0].sod.account_map == (("73050502", "1334000"), ("73050503", "1334001"))
+    assert load_settings(path).settings.sod.account_map == applied.args[0].sod.account_map
+    assert "Takes effect after a restart of the app: sod.account_map" in dialog.banner.text()
 
 
 @pytest.mark.parametrize("typed", [None, "", "live", "Live", " LIVE", "LIVE ", "yes", "LIVE LIVE"])

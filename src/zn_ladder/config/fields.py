@@ -17,6 +17,9 @@ from pathlib import PureWindowsPath, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.sod_accounts import EXAMPLE, format_account_map, parse_account_map
+
 
 class BadValue(ValueError):
     """A value a spec refuses; the message says what was expected (the caller adds the key)."""
@@ -338,3 +341,29 @@ class TextList(Spec):
 
     def to_text(self, value: tuple[str, ...]) -> str:
         return ", ".join(value)
+
+
+@dataclass(frozen=True)
+class AccountMap(Spec):
+    """Pairs of accounts, FROM = TO (Actant's account -> TT's). Typed as ``73050502 = 1334000, ...``; a
+    TOML table in the file. Held as a sorted tuple of pairs: the settings stay hashable, and two maps
+    with the same pairs are the same setting whatever order they were typed in."""
+
+    @property
+    def expected(self) -> str:
+        return f"pairs ACTANT = TT separated by commas, e.g. '{EXAMPLE}' (or empty for none)"
+
+    def parse(self, value: Any) -> tuple[tuple[str, str], ...]:
+        if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+            value = dict(value)  # the model's own form (e.g. a default handed back)
+        try:
+            mapping = parse_account_map(value)
+        except InputError as exc:
+            raise BadValue(str(exc)) from None
+        return tuple(sorted(mapping.items()))
+
+    def to_toml(self, value: tuple[tuple[str, str], ...]) -> dict[str, str]:
+        return dict(value)
+
+    def to_text(self, value: tuple[tuple[str, str], ...]) -> str:
+        return format_account_map(value)

@@ -121,6 +121,14 @@ class StorageSettings:
 
 
 @dataclass(frozen=True)
+class SodSettings:
+    account_map: tuple[tuple[str, str], ...] = setting((), f.AccountMap(
+        "Actant -> TT accounts", "Which TT account each Actant account's start-of-day lots belong to, e.g. "
+        "73050502 = 1334000. An Actant account not listed is shown as its own account, with its Actant "
+        "number.", restart=True))
+
+
+@dataclass(frozen=True)
 class SpotSettings:
     source: str = setting("manual", f.Choice(
         "Spot source", "Where the spot price comes from (manual by default: the demo needs no login).", choices=("pricing_monkey", "manual"),
@@ -171,11 +179,11 @@ class NotificationSettings:
 
 #: Group name -> group class, in the order the dialog shows them.
 GROUPS: dict[str, type] = {
-    "tt": TTSettings, "polling": PollingSettings, "storage": StorageSettings, "spot": SpotSettings,
-    "ladder": LadderSettings, "notifications": NotificationSettings,
+    "tt": TTSettings, "polling": PollingSettings, "storage": StorageSettings, "sod": SodSettings,
+    "spot": SpotSettings, "ladder": LadderSettings, "notifications": NotificationSettings,
 }
-GROUP_TITLES = {"tt": "TT connection", "polling": "Polling", "storage": "Storage", "spot": "Spot price",
-                "ladder": "Ladder", "notifications": "Notifications"}
+GROUP_TITLES = {"tt": "TT connection", "polling": "Polling", "storage": "Storage", "sod": "Start of day",
+                "spot": "Spot price", "ladder": "Ladder", "notifications": "Notifications"}
 
 
 @dataclass(frozen=True)
@@ -195,6 +203,7 @@ class Settings:
     tt: TTSettings = field(default_factory=TTSettings)
     polling: PollingSettings = field(default_factory=PollingSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    sod: SodSettings = field(default_factory=SodSettings)
     spot: SpotSettings = field(default_factory=SpotSettings)
     ladder: LadderSettings = field(default_factory=LadderSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)

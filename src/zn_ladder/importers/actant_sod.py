@@ -5,15 +5,19 @@ PRICE_TODAY is in TT format (``111'280``); blank lines at the end; zero-quantity
 closed out) are skipped with a warning; option rows (PUT_CALL set) are skipped with a warning, the
 ladder holds futures only.
 
-The contract is the UNDERLYING as Actant writes it ("ZN"): Actant names the product, not the contract
-month (its EXPIRE_DATE is not reliable: the sample's lies before its RUN_DATE). Consumers that work
-per contract treat a bare product symbol as "this product's SOD" (see `cli/pnl.py`).
+Actant names the product (UNDERLYING "ZN"), not the contract: a row belongs to the contract of that
+product whose month is the row's EXPIRE_DATE month (ZN, 09/19/2025 -> "ZN Sep25", TT's alias). RUN_DATE
+is the trading day the file is for; a row whose contract expired before it (EXPIRE_DATE < RUN_DATE,
+e.g. a month that rolled off but is still in Actant's export) is not applied, and neither is a row
+whose EXPIRE_DATE or RUN_DATE is not a date: each gets a warning naming the row. The ACCOUNT is
+Actant's own account number; `domain.sod_accounts.map_sod_accounts` maps it to TT's later.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from zn_ladder.domain.contract_months import contract_for_expiry, parse_day
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.records import SodLot
 from zn_ladder.importers.cells import PriceBook, parse_side
@@ -52,16 +56,34 @@ def read_actant_sod(path: Path | str, *, text: str | None = None) -> ImportResul
             warnings.append(ImportWarning(line, f"{product}: skipped"))
             continue
         try:
+            expiry = parse_day(cell(f, "EXPIRE_DATE"))
+            contract = contract_for_expiry(product.symbol, expiry)
+        except InputError as exc:
+            warnings.append(ImportWarning(line, f"EXPIRE_DATE {exc}: the {underlying} contract month is unknown: "
+                                                f"not applied"))
+            continue
+        try:
+            trading_day = parse_day(cell(f, "RUN_DATE"))
+        except InputError as exc:
+            warnings.append(ImportWarning(line, f"RUN_DATE {exc}: the trading day of {contract} is unknown: "
+                                                f"not applied"))
+            continue
+        if expiry < trading_day:
+            warnings.append(ImportWarning(line, f"{contract} of account {cell(f, 'ACCOUNT')!r} expired on "
+                                                f"{expiry.isoformat()}, before the trading day "
+                                                f"{trading_day.isoformat()}: not applied"))
+            continue
+        try:
             qty = _signed_qty(cell(f, "QUANTITY"), cell(f, "LONG_SHORT"))
             price = prices.for_product(product)(cell(f, "PRICE_TODAY"))
         except InputError as exc:
             warnings.append(ImportWarning(line, f"{exc}: skipped"))
             continue
         if qty == 0:
-            warnings.append(ImportWarning(line, f"zero quantity for {underlying} in account "
+            warnings.append(ImportWarning(line, f"zero quantity for {contract} in account "
                                                 f"{cell(f, 'ACCOUNT')!r}: skipped"))
             continue
-        lots.append(SodLot(cell(f, "ACCOUNT"), underlying, qty, price, cell(f, "RUN_DATE")))
+        lots.append(SodLot(cell(f, "ACCOUNT"), contract, qty, price, cell(f, "RUN_DATE")))
     return ImportResult(path, FileKind.ACTANT_SOD, sod=tuple(lots), warnings=tuple(warnings), rows=rows)
 
 

@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 AuditFn = Callable[[str, dict], None]
 _OK_STYLE = "color: #1a9641;"
+#: Groups shown on another group's tab: the SOD's account map sits beside the SOD file it applies to.
+_SHOWN_WITH = {"sod": "storage"}
 
 
 def _log_audit(event: str, detail: dict) -> None:
@@ -79,9 +81,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.banner)
         self.tabs = QTabWidget(self)
         layout.addWidget(self.tabs, 1)
+        pages: dict[str, tuple[QWidget, QFormLayout]] = {}  # tab (its first group) -> page, form
         for group, cls in GROUPS.items():
-            page = QWidget()
-            form = QFormLayout(page)
+            tab = _SHOWN_WITH.get(group, group)
+            if tab not in pages:
+                page = QWidget()
+                pages[tab] = (page, QFormLayout(page))
+            page, form = pages[tab]
             for field in dataclasses.fields(cls):
                 key = f"{group}.{field.name}"
                 spec = spec_of(key)
@@ -91,10 +97,13 @@ class SettingsDialog(QDialog):
                 form.addRow(spec.label.replace("&", "&&") + (" *" if spec.restart else ""), editor)
             if group == "tt":
                 self._add_connection_test(form, page, checks)
+        #: The group whose title each tab has, in tab order.
+        self._tab_groups = list(pages)
+        for tab, (page, _) in pages.items():
             scroll = QScrollArea(self.tabs)
             scroll.setWidgetResizable(True)
             scroll.setWidget(page)
-            self.tabs.addTab(scroll, GROUP_TITLES[group])
+            self.tabs.addTab(scroll, GROUP_TITLES[tab])
         note = QLabel("* takes effect after a restart of the app; everything else applies at once.", self)
         layout.addWidget(note)
 
@@ -134,6 +143,11 @@ class SettingsDialog(QDialog):
             self._loading = False
         self._refresh()
 
+    def tab_of(self, key: str) -> int:
+        """The index of the tab that shows `key`'s editor."""
+        group = key.split(".", 1)[0]
+        return self._tab_groups.index(_SHOWN_WITH.get(group, group))
+
     def problems(self) -> dict[str, str]:
         """Key -> message for every value the form cannot use right now."""
         found = {k: p for k, e in self.editors.items() if (p := e.problem()) is not None}
@@ -163,10 +177,9 @@ class SettingsDialog(QDialog):
         valid = not problems
         for button in (self.ok_button, self.apply_button, self.export_button):
             button.setEnabled(valid)
-        for index in range(self.tabs.count()):
-            group = list(GROUPS)[index]
-            bad = any(k.startswith(group + ".") for k in problems)
-            self.tabs.setTabText(index, GROUP_TITLES[group] + (" (!)" if bad else ""))
+        for index, tab in enumerate(self._tab_groups):
+            bad = any(self.tab_of(k) == index for k in problems)
+            self.tabs.setTabText(index, GROUP_TITLES[tab] + (" (!)" if bad else ""))
 
     def _say(self, text: str, error: bool = False) -> None:
         self.banner.setText(text)

@@ -26,7 +26,8 @@ def test_path_show_get_on_defaults(run_cli, home):
     paths = json.loads(run_cli("config", "path", "--json").stdout)
     assert paths["data_dir"] == str(home / "data")
     shown = json.loads(run_cli("config", "show", "--json").stdout)
-    assert shown["tt.environment"] == "SIM" and shown["ladder.font_size"] == 11 and len(shown) == 37
+    assert shown["tt.environment"] == "SIM" and shown["ladder.font_size"] == 11 and len(shown) == 38
+    assert shown["sod.account_map"] == {}
     table = run_cli("config", "show").stdout
     assert "ladder.font_size" in table and "restart" in table
     assert run_cli("config", "get", "tt.product").stdout.strip() == "ZN"
@@ -63,12 +64,28 @@ def test_set_get_reset_and_audit(run_cli, home):
     (("set", "ladder.fontsize", "12"), "unknown setting 'ladder.fontsize'"),
     (("get", "nope"), "unknown setting 'nope'"),
     (("set", "tt.base_url", "https://me:pw@proxy/"), "no user name or password"),
+    (("set", "sod.account_map", "73050502=1334000, 73050503"),
+     "sod.account_map: entry '73050503' is not one ACTANT = TT pair"),
 ])
 def test_bad_input_exits_2_with_one_line(run_cli, home, args, message):
     out = run_cli("config", *args)
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and message in out.stderr
     assert not (home / "config" / "settings.toml").exists()
+
+
+def test_support_staff_map_actant_accounts_to_tt_accounts(run_cli, home):
+    out = run_cli("config", "set", "sod.account_map", "73050502=1334000, 73050503 = 1334001")
+    assert out.returncode == 0, out.stderr
+    assert "saved: sod.account_map" in out.stdout and "restart" in out.stdout
+    assert run_cli("config", "get", "sod.account_map").stdout.strip() == "73050502 = 1334000, 73050503 = 1334001"
+    assert json.loads(run_cli("config", "get", "sod.account_map", "--json").stdout)["value"] == {
+        "73050502": "1334000", "73050503": "1334001"}
+    table = run_cli("config", "show").stdout
+    assert any("sod.account_map" in line and "73050502 = 1334000" in line for line in table.splitlines())
+    assert audit_rows(home)[-1][1]["changes"] == {"sod.account_map": ["", "73050502 = 1334000, 73050503 = 1334001"]}
+    assert run_cli("config", "reset", "sod.account_map").returncode == 0
+    assert run_cli("config", "get", "sod.account_map").stdout.strip() == ""
 
 
 def test_live_needs_the_exact_word_and_is_audited(run_cli, home):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.actant import live_sample
+
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ORDERS = FIXTURES / "tt_working_orders_response.json"
 ROW_KEYS = ["price", "buy_qty", "sell_qty", "position", "projected_pnl", "risk", "breakeven", "is_spot",
@@ -84,9 +86,16 @@ def test_buys_above_spot_are_through_the_spot_and_not_applied(run_cli):
     assert rows["110'040"]["position"] == 160
 
 
-def test_sod_lots_set_the_base_position_and_pnl(run_cli):
-    # Actant: long 1 @ 111'280; marked at spot 110'090: 102 ticks lower = -$1,593.75.
-    data = ladder(run_cli, "--spot", "110'090", "--sod", FIXTURES / "actant_sod_sample.csv")
+def test_sod_lots_set_the_base_position_and_pnl(run_cli, tmp_path):
+    # Actant: long 1 ZN Sep25 (taken as CME's) @ 111'280; marked at spot 110'090: 102 ticks lower = -$1,593.75.
+    # No working orders (the fixture's are on CME_Delayed, another instrument): the base alone.
+    orders = tmp_path / "orders.json"
+    orders.write_text(json.dumps({"status": "Ok", "orders": []}))
+    out = run_cli("ladder", "--orders", str(orders), "--product", "ZN", "--spot", "110'090", "--contract", "zn sep25",
+                  "--sod", str(live_sample(tmp_path / "sod.csv")), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (data["contract"], data["market"]) == ("ZN Sep25", "CME")
     spot = rows_by_price(data)["110'090"]
     assert (spot["position"], spot["projected_pnl"], spot["risk"]) == (1, -102 * TICK, TICK)
     assert any("zero quantity" in w for w in data["warnings"])

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.actant import live_sample
+
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 HEADER = ("Date,Time,InstrumentId,InstrumentName,Side,SideName,Quantity,Price,OrderId,AccountId,MarketId,"
           "TransactTime,TimeStamp,ExecId,OrderStatus,Exchange,Contract,Originator,CurrentUser")
@@ -92,12 +94,12 @@ def test_overlapping_exports_count_each_execution_once(run_cli):
     assert any("56 fills already read" in w for w in both["warnings"])
 
 
-def test_sod_lots_of_the_product_open_the_book(run_cli, tmp_path):
-    # Actant: long 1 ZN @ 111'280 in account 73050502; today a sale of 1 @ 111'300 in that account.
+def test_sod_lots_of_the_contract_open_the_book(run_cli, tmp_path):
+    # Actant: long 1 ZN Sep25 @ 111'280 in account 73050502; today a sale of 1 @ 111'300 in that account.
     fills = tmp_path / "f.csv"
     fills.write_text("\n".join([HEADER, fm_row(2, 1, "111.9375", "s1", 5, account="73050502")]))
-    data = pnl(run_cli, fills, "--contract", "ZN Sep25", "--sod", FIXTURES / "actant_sod_sample.csv",
-               "--account", "73050502")
+    sod = live_sample(tmp_path / "sod.csv", run="07/07/2025")  # ZN Sep25 (expires 09/19/2025)
+    data = pnl(run_cli, fills, "--contract", "ZN Sep25", "--sod", sod, "--account", "73050502")
     assert data["position"] == 0 and data["open_lots"] == [] and data["average_open_price"] is None
     assert data["realized"] == 4 * 15.625  # 111'300 - 111'280 = 2/32 = 4 ticks
     assert any("zero quantity" in w for w in data["warnings"])
@@ -120,8 +122,8 @@ def test_table_output_uses_tt_prices(run_cli, small):
     (["{small}", "--contract", "ZN Sep25", "--method", "avg"], "invalid choice: 'avg'"),
     (["{small}"], "required: --contract"),
 ])
-def test_bad_input_exits_2_with_one_line(run_cli, small, args, needle):
-    args = [a.format(small=small, sod=FIXTURES / "actant_sod_sample.csv") for a in args]
+def test_bad_input_exits_2_with_one_line(run_cli, small, args, needle, tmp_path):
+    args = [a.format(small=small, sod=live_sample(tmp_path / "sod.csv")) for a in args]
     out = run_cli("pnl", *args, "--json")
     assert out.returncode == 2
     assert out.stdout == ""

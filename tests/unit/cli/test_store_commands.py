@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.actant import live_sample
+
 IMPORT_KEYS = {"path", "kind", "added", "duplicate", "skipped", "warnings"}
 
 
@@ -21,7 +23,8 @@ def _json(result) -> dict:
 def test_import_every_fixture_then_again_adds_nothing(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     files = [str(fixtures_dir / n) for n in ("fill_monitor_sample.csv", "tt_audit_trail_sample.csv",
-                                             "tt_fills_widget_copy_sample.csv", "actant_sod_sample.csv")]
+                                             "tt_fills_widget_copy_sample.csv")]
+    files.append(str(live_sample(tmp_path / "actant_sod.csv")))  # the sample's rows, for a live contract
     first = _json(run_cli("import", *files, "--db", str(db), "--json"))
     rows = first["files"]
     assert [set(r) for r in rows] == [IMPORT_KEYS] * 4
@@ -43,6 +46,10 @@ def test_import_every_fixture_then_again_adds_nothing(run_cli, fixtures_dir: Pat
     text = run_cli("import", files[0], "--db", str(db))
     assert text.returncode == 0
     assert "nothing new, all 297 were already in the store" in text.stdout
+    # The desk's own sample is for ZN Jun22, expired before its trading day: read, nothing stored.
+    expired = _json(run_cli("import", str(fixtures_dir / "actant_sod_sample.csv"), "--db", str(db), "--json"))
+    assert [(r["added"], r["skipped"]) for r in expired["files"]] == [(0, 2)]
+    assert all("ZN Jun22" in w and "expired" in w for w in expired["files"][0]["warnings"])
 
 
 def test_import_of_a_bad_file_exits_2_and_leaves_the_store_unchanged(run_cli, fixtures_dir: Path,

@@ -25,6 +25,8 @@ OTHER_VALUES: dict[str, tuple[str, object]] = {
     "storage.sod_path": ("C:\\SOD\\today.csv", "C:\\SOD\\today.csv"),
     "storage.sod_auto_import": ("true", True),
     "storage.export_dir": ("/srv/ladder/exports", "/srv/ladder/exports"),
+    "sod.account_map": ("73050503=1334001, 73050502 = 1334000",
+                        (("73050502", "1334000"), ("73050503", "1334001"))),
     "spot.source": ("pricing_monkey", "pricing_monkey"),
     "spot.pm_url": ("https://pricingmonkey.com/b/desk-1", "https://pricingmonkey.com/b/desk-1"),
     "spot.locator": ("#grid >> text=ZN Dec26", "#grid >> text=ZN Dec26"),

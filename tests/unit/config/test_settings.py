@@ -15,7 +15,7 @@ from zn_ladder.domain.errors import ConfigError
 
 def test_every_key_has_an_example_and_no_example_is_stale():
     assert set(OTHER_VALUES) == set(Settings.keys())
-    assert len(Settings.keys()) == 37
+    assert len(Settings.keys()) == 38
 
 
 def test_defaults_run_the_demo():
@@ -74,6 +74,8 @@ def test_points_that_are_not_decimal_round_trip_as_text():
     ("ladder.buy_colour", "blue", "expected a colour as #RRGGBB"),
     ("notifications.sound", "maybe", "expected true or false, got 'maybe'"),
     ("spot.max_jump_points", "-1", "expected a number of points from 1/1000 to 50"),
+    ("sod.account_map", "73050502 1334000", "entry '73050502 1334000' is not one ACTANT = TT pair"),
+    ("sod.account_map", "1 = A, 1 = B", "Actant account '1' is mapped twice ('A' and 'B')"),
 ])
 def test_bad_values_are_refused_with_the_key_and_what_was_expected(key, value, expected):
     with pytest.raises(ConfigError) as info:
@@ -81,6 +83,23 @@ def test_bad_values_are_refused_with_the_key_and_what_was_expected(key, value, e
     message = str(info.value)
     assert message.startswith(f"{key}: ")
     assert expected in message
+
+
+def test_the_sod_account_map_is_a_toml_table_in_the_file():
+    s = Settings().replace_value("sod.account_map", "73050502=1334000, 73050503 = 1334001")
+    text = to_toml_text(s)
+    assert '[sod.account_map]\n73050502 = "1334000"\n73050503 = "1334001"' in text
+    assert parse_settings(text)[0] == s
+    # Hand-written tables: inline, numbers for accounts.
+    inline = parse_settings("schema_version = 2\n[sod]\naccount_map = { 73050502 = 1334000 }\n")
+    assert inline[0].sod.account_map == (("73050502", "1334000"),) and inline[1] == []
+    bad = parse_settings("schema_version = 2\n[sod]\naccount_map = { 73050502 = true }\n")
+    assert bad[0].sod.account_map == () and [str(p) for p in bad[1]] == [
+        "sod.account_map: entry '73050502 = True': the TT account must be text or a number, got True; "
+        "using the default ''"]
+    assert s.text_value("sod.account_map") == "73050502 = 1334000, 73050503 = 1334001"
+    assert Settings().text_value("sod.account_map") == ""
+    assert Settings().replace_value("sod.account_map", "").sod.account_map == ()
 
 
 def test_url_with_a_password_is_refused_without_repeating_the_password():

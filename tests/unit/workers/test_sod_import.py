@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.actant import live_sample
 from zn_ladder.domain.errors import InputError
 from zn_ladder.store.store import Store
 from zn_ladder.workers.sod_import import import_sod, resolve_sod_file
@@ -45,8 +45,8 @@ def test_a_folder_means_its_newest_sod_like_file(tmp_path: Path) -> None:
         resolve_sod_file(str(empty))
 
 
-def test_import_stores_the_lots_once_and_again_changes_nothing(tmp_path: Path, fixtures_dir: Path) -> None:
-    sod = shutil.copy(fixtures_dir / "actant_sod_sample.csv", tmp_path / "sod.csv")
+def test_import_stores_the_lots_once_and_again_changes_nothing(tmp_path: Path) -> None:
+    sod = live_sample(tmp_path / "sod.csv")  # the desk's sample, on a day its contract (ZN Sep25) is live
     with Store.open(tmp_path / "s.sqlite3") as store:
         first = import_sod(store, str(sod))
         assert first.ok and (first.added, first.duplicate) == (1, 0)
@@ -55,7 +55,7 @@ def test_import_stores_the_lots_once_and_again_changes_nothing(tmp_path: Path, f
         assert again.ok and (again.added, again.duplicate, again.replaced) == (0, 1, 0)
         assert "already in the store" in again.message()
         lots = store.conn.execute("SELECT account, contract, qty, price, date, source FROM sod_lots").fetchall()
-    assert [tuple(r) for r in lots] == [("73050502", "ZN", 1, 7160, "2022-08-11", "actant_sod")]
+    assert [tuple(r) for r in lots] == [("73050502", "ZN Sep25", 1, 7160, "2025-08-11", "actant_sod")]
 
 
 @pytest.mark.parametrize("content, problem", [
@@ -81,16 +81,19 @@ def test_a_bad_file_is_named_with_its_problem_and_the_store_is_unchanged(tmp_pat
         assert store.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == audits
 
 
-def test_the_snapshot_shows_the_sod_the_books_start_from(tmp_path: Path, fixtures_dir: Path) -> None:
-    """Actant names the product ("ZN"): the contract's snapshot shows that SOD, named for the contract,
-    for each account whose book on the contract starts from it, so the SOD on screen equals the P&L's."""
+def test_the_snapshot_shows_the_sod_the_books_start_from(tmp_path: Path) -> None:
+    """The contract's snapshot shows the SOD of each account whose book on the contract starts from it
+    (Actant's row expiring in December 2026 is ZN Dec26's), so the SOD on screen equals the P&L's."""
     from zn_ladder.domain.records import Fill, Side
     from zn_ladder.store.snapshot import take_snapshot
 
-    sod = shutil.copy(fixtures_dir / "actant_sod_sample.csv", tmp_path / "sod.csv")  # 73050502 long 1 ZN
+    sod = live_sample(tmp_path / "sod.csv", run="11/25/2026", expire="12/18/2026")  # 73050502 long 1 ZN Dec26
     with Store.open(tmp_path / "s.sqlite3") as store:
         assert import_sod(store, str(sod)).added == 1
-        assert take_snapshot(store.conn, "ZN Dec26").sod == ()  # no book on the contract yet
+        # The SOD names its contract, so it is shown before the first fill (issue 12: no flat book at 06:59).
+        before = take_snapshot(store.conn, "ZN Dec26")
+        assert [(lot.account, lot.contract, lot.qty) for lot in before.sod] == [("73050502", "ZN Dec26", 1)]
+        assert take_snapshot(store.conn, "ZN Mar27").sod == ()  # another month of the product: not its SOD
         t = 1_800_000_000_000_000_000
         store.ingest([Fill("e1", "73050502", "ZN Dec26", Side.SELL, 3, 7170, t),
                       Fill("e2", "999", "ZN Dec26", Side.BUY, 2, 7165, t + 1)], source="test")
