@@ -95,7 +95,10 @@ def _store_one(store, path: str, result) -> dict[str, Any]:
             warnings.append(f"{len(result.corrections)} busts/corrections: {out.corrections_added} new, "
                             f"{out.corrections_applied} applied, {max(pending, 0)} waiting for their fill")
     elif result.sod:
-        out = store.put_sod(result.sod, source=kind, audit_detail=detail)
+        from zn_ladder.cli.inputs import account_map
+        from zn_ladder.domain.sod_accounts import map_sod_accounts
+
+        out = store.put_sod(map_sod_accounts(result.sod, account_map()), source=kind, audit_detail=detail)
         added, duplicate = out.added, out.duplicate
         if out.replaced:
             warnings.append(f"{out.replaced} SOD lots of the same date replaced")

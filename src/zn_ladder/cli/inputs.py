@@ -176,15 +176,24 @@ def _merge(per_file: list[tuple[str, tuple[Fill, ...]]], *, by_time: bool) -> tu
 
 
 def read_sod(path: str | None) -> tuple[tuple[SodLot, ...], tuple[str, ...]]:
-    """SOD lots of an Actant file (or none), with its warnings."""
+    """SOD lots of an Actant file (or none), its accounts mapped to TT's (`sod.account_map`, as the
+    window and `import` map them), with its warnings."""
     if not path:
         return (), ()
+    from zn_ladder.domain.sod_accounts import map_sod_accounts
     from zn_ladder.importers.detect import read_file
     from zn_ladder.importers.result import FileKind
 
     result = read_file(path, FileKind.ACTANT_SOD)
     name = _name(path)
-    return result.sod, tuple(f"{name}: {w}" for w in result.warnings)
+    return map_sod_accounts(result.sod, account_map()), tuple(f"{name}: {w}" for w in result.warnings)
+
+
+def account_map() -> tuple[tuple[str, str], ...]:
+    """The desk's Actant -> TT account map from the settings file (`sod.account_map`)."""
+    from zn_ladder.config.settings_file import load_settings
+
+    return load_settings().settings.sod.account_map
 
 
 def read_orders(path: str, product: Product,
@@ -201,5 +210,7 @@ def read_orders(path: str, product: Product,
 
 def sod_for(lots: Iterable[SodLot], contract: str, product: Product, account: str | None) -> list[SodLot]:
     """The SOD lots of `contract` (and `account`): an SOD belongs to one contract, never to every
-    contract of its product (a 2022 lot must not open ZN Dec99)."""
-    return [lot for lot in lots if lot.contract == contract and (account is None or lot.account == account)]
+    contract of its product (a 2022 lot must not open ZN Dec99). The window's rule, shared."""
+    from zn_ladder.domain.sod_accounts import sod_for_contract
+
+    return list(sod_for_contract(lots, contract, account))

@@ -140,7 +140,7 @@ class Session(QObject):
             self.health.configure(name, interval)
         self.store.start()
         if cfg.sod_path:
-            self.store.import_sod(cfg.sod_path)  # queued before any fills page: the books start from it
+            self.store.import_sod(cfg.sod_path, cfg.sod_account_map)  # queued before any fills page: the books start from it
         # Without credentials TT cannot answer: its pollers stay off (each poll would only wait out the
         # token retry interval on a call thread) and the three TT sources say why; store, spot and
         # scenario still run, so stored fills and a typed spot still make a ladder.

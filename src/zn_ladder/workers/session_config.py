@@ -26,6 +26,8 @@ class SessionConfig:
     accounts: tuple[str, ...] = ()
     #: The market the window shows (canonical; see `domain.instruments.canonical_market`).
     market: str = "CME"
+    #: Actant account -> TT account (`sod.account_map`) for the SOD file imported at start.
+    sod_account_map: tuple[tuple[str, str], ...] = ()
     orders_s: float = 30.0
     fills_s: float = 8.0
     positions_s: float = 120.0

@@ -68,8 +68,10 @@ def resolve_sod_file(setting: str) -> Path:
     raise InputError(f"{path} does not exist (storage.sod_path)")
 
 
-def import_sod(store: Any, setting: str) -> SodImport:
-    """Read and store the SOD named by `setting` (runs on the writer thread with its `Store`)."""
+def import_sod(store: Any, setting: str, account_map: tuple[tuple[str, str], ...] = ()) -> SodImport:
+    """Read and store the SOD named by `setting` (runs on the writer thread with its `Store`), its
+    Actant accounts mapped to TT's (`sod.account_map`)."""
+    from zn_ladder.domain.sod_accounts import map_sod_accounts
     from zn_ladder.importers.detect import read_file
     from zn_ladder.importers.result import FileKind
 
@@ -83,7 +85,8 @@ def import_sod(store: Any, setting: str) -> SodImport:
             return SodImport(setting, path, warnings=warnings, error=f"it holds no start-of-day position{why}")
         detail = {"file": str(path.resolve()), "kind": FileKind.ACTANT_SOD.value, "rows": result.rows,
                   "auto_import": True}
-        out = store.put_sod(result.sod, source=FileKind.ACTANT_SOD.value, audit_detail=detail)
+        out = store.put_sod(map_sod_accounts(result.sod, account_map), source=FileKind.ACTANT_SOD.value,
+                            audit_detail=detail)
     except (ZnLadderError, OSError, UnicodeError) as exc:
         text = str(exc) or type(exc).__name__
         if path is not None and text.startswith(f"{path}: "):

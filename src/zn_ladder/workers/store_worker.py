@@ -134,12 +134,13 @@ class StoreWorker(QObject):
         future.add_done_callback(lambda f: self._after_write(f, "store the start-of-day positions"))
         return future
 
-    def import_sod(self, setting: str) -> Future:
-        """Import the Actant SOD file (or the newest of a folder) on the writer thread; queued before
-        any fills page, so the books start from it. `sodImported(SodImport)` follows."""
+    def import_sod(self, setting: str, account_map: tuple[tuple[str, str], ...] = ()) -> Future:
+        """Import the Actant SOD file (or the newest of a folder) on the writer thread, its accounts
+        mapped by `account_map`; queued before any fills page, so the books start from it.
+        `sodImported(SodImport)` follows."""
         from zn_ladder.workers.sod_import import SodImport, import_sod
 
-        future = self._writer.submit(lambda store: import_sod(store, setting))
+        future = self._writer.submit(lambda store: import_sod(store, setting, account_map))
 
         def done(f: Future) -> None:  # the writer's thread
             exc = f.exception()
