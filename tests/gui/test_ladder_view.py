@@ -198,8 +198,8 @@ def test_orders_at_an_on_tick_spot_are_marked_at_spot_and_explained(qtbot, order
     image = view.grab().toImage()
     g = view._painter.geometry
     top = g.header_h + row * g.row_h
-    left = g.xs[Col.BUY]
-    edge = {image.pixelColor(left + d, top + g.row_h // 2).name() for d in (1, 2)}
+    right = g.xs[Col.BUY] + g.widths[Col.BUY] - 1  # the cell's right edge (the spot row's frame is not here)
+    edge = {image.pixelColor(right - d, top + g.row_h // 2).name() for d in (1, 2, 3)}
     assert DARK.spot_line in edge and DARK.warning not in edge
     # A what-if at that level says where it would count.
     menu = view.build_context_menu(row)
