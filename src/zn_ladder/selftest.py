@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 
 #: Fast polling against the embedded simulator (seconds).
 SELFTEST_INTERVALS = {"orders_s": 0.5, "fills_s": 0.5, "positions_s": 2.0, "spot_s": 0.3}
-#: The market trades for at least this long, and until this many trades (or corrections) are new.
+#: The market trades for at least TRADE_S, until NEW_FILLS fill records are new (or TRADE_MAX_S passed).
 TRADE_S = 2.0
+TRADE_MAX_S = 8.0
 NEW_FILLS = 6
 #: Then it stands still; the screen is settled when nothing on it changed for this long.
 SETTLE_S = 2.5
@@ -193,7 +194,7 @@ class SelfTestRun:
     def tick(self, now: float) -> None:
         if self.trading:
             new = len(self.market.published_records()) - self.records_at_start
-            if now - self.started >= TRADE_S and new >= NEW_FILLS:
+            if now - self.started >= TRADE_S and (new >= NEW_FILLS or now - self.started >= TRADE_MAX_S):
                 self.trading = False
                 self.since = now
                 log.info("selftest: market held still after %.1fs, %d new fill records", now - self.started, new)
@@ -243,7 +244,7 @@ def run_selftest(args: argparse.Namespace) -> int:
     from zn_ladder.domain.instruments import get_product
     from zn_ladder.workers.demo import demo_sim_config
 
-    seconds = float(getattr(args, "seconds", 20) or 20)
+    seconds = float(getattr(args, "seconds", 30) or 30)
     shot = getattr(args, "screenshot", None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     started = time.monotonic()

@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "window's code), and exits 0 (1 naming each disagreement otherwise). Works offscreen "
                     "(QT_QPA_PLATFORM=offscreen).")
     p.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window here")
-    p.add_argument("--seconds", type=float, default=20.0, help="give up after this many seconds (default 20)")
+    p.add_argument("--seconds", type=float, default=30.0, help="give up after this many seconds (default 30)")
     p.set_defaults(run=run)
 
 
