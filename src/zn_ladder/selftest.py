@@ -74,7 +74,7 @@ def expected_cards(truth: Any) -> dict[str, str]:
 
 def check_screen(window: Any, truth: Any) -> list[str]:
     """Problems found comparing what `window` shows with `truth` (a `selftest_truth.GroundTruth`)."""
-    from zn_ladder.domain.prices import format_ticks
+    from zn_ladder.domain.prices import Price, format_price, format_ticks
     from zn_ladder.selftest_truth import reference_walk
     from zn_ladder.ui.ladder.model import Col
 
@@ -88,10 +88,10 @@ def check_screen(window: Any, truth: Any) -> list[str]:
     snap = model.snapshot
     if snap is None or model.rowCount() == 0:
         return [*problems, "the ladder shows nothing"]
-    spot_text = format_ticks(truth.spot, product) if truth.spot.denominator == 1 else str(truth.spot)
+    spot_text = format_price(Price.from_ticks(truth.spot, product), product, "pricing_monkey")
     if snap.spot.ticks(product) != truth.spot:
-        problems.append(f"the ladder walks from spot {snap.spot.ticks(product)} ticks, the simulator's price is "
-                        f"{spot_text}")
+        shown = format_price(snap.spot, product, "pricing_monkey")
+        problems.append(f"the ladder walks from spot {shown}, the simulator's price is {spot_text}")
     prices = [model.price_at(r) for r in range(model.rowCount())]
     low, high = min(prices), max(prices)
     want = reference_walk(truth, low, high)

@@ -142,3 +142,10 @@ def test_orders_at_spot_by_the_seeds_rule_fail_by_design_rule_pass(qtbot, window
     feed(window, at_spot, side_checked=False)  # the seed applied both on the spot row
     problems = settled(qtbot, window, at_spot)
     assert any(p.startswith("spot row") for p in problems), problems
+
+
+def test_a_ladder_walked_from_another_spot_fails_naming_both(qtbot, window, truth):
+    moved = replace(truth, spot=truth.spot + 3)
+    feed(window, moved)  # the window drew its ladder (and cards) from a spot 3 ticks off the market
+    problems = settled(qtbot, window, truth)
+    assert any(p.startswith("the ladder walks from spot") and "the simulator's price is" in p for p in problems)
