@@ -194,6 +194,8 @@ def test_orders_at_an_on_tick_spot_are_marked_at_spot_and_explained(qtbot, order
     tip = view.model.tooltip(row, Col.BUY)
     assert "AT SPOT" in tip and "THROUGH" not in tip
     assert "not filled yet" in tip and "first move down" in tip and "every row below spot" in tip
+    assert "have not filled here" in view.model.tooltip(row, Col.POSITION)
+    assert "have not filled here" not in view.model.tooltip(row + 1, Col.POSITION)
     # Painted: the cell is outlined in the spot colour (not the through-spot orange).
     image = view.grab().toImage()
     g = view._painter.geometry

@@ -336,7 +336,11 @@ class LadderModel(QAbstractTableModel):
             return (f"Risk at {price_text}: position {row.position:+d} x ${_exact(self._product.tick_value)}"
                     f" = ${_exact(row.risk)} per tick")
         if col == Col.POSITION:
-            return f"Position at {price_text} after the orders on the way from spot fill: {row.position:+d}"
+            text = f"Position at {price_text} after the orders on the way from spot fill: {row.position:+d}"
+            if getattr(row, "at_spot", ()):
+                text += ("\nOrders resting at spot have not filled here: this is the current position; they "
+                         "count from the first tick away in their direction.")
+            return text
         if col == Col.BREAKEVEN:
             return (f"Breakeven at {price_text}: P&L / risk = {float(row.breakeven):.2f} ticks"
                     if row.breakeven else "Breakeven: 0 where P&L or risk is 0")
