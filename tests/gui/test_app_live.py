@@ -245,3 +245,24 @@ def test_settings_problems_reach_the_banner(qtbot, tmp_path, ui_home):
     finally:
         controller.window.close()
         controller.shutdown()
+
+
+def test_run_selftest_exits_1_naming_the_wrong_card(qtbot, ui_home, monkeypatch, capsys):
+    # The whole command in-process, with a window whose TOTAL P&L card ignores the unrealized part.
+    import argparse
+    from dataclasses import replace
+
+    from zn_ladder.selftest import run_selftest
+    from zn_ladder.ui.summary import SummaryStrip
+
+    real_apply = SummaryStrip.apply
+
+    def realized_only(self, snap):
+        real_apply(self, replace(snap, total=snap.realized_lifo))
+
+    monkeypatch.setattr(SummaryStrip, "apply", realized_only)
+    assert run_selftest(argparse.Namespace(seconds=60, screenshot=None)) == 1
+    err = capsys.readouterr().err
+    assert "selftest FAILED: the window disagrees with the simulator's ground truth" in err
+    assert "TOTAL P&L card shows" in err
+    assert "spot row" in err  # the ladder's spot row (B0) no longer equals the card
