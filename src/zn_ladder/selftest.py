@@ -131,6 +131,12 @@ def check_screen(window: Any, truth: Any) -> list[str]:
     fills = window.fills.model.rowCount()
     if fills != truth.fills:
         problems.append(f"the fills table shows {fills} fills, the simulator has {truth.fills} trades in force")
+    if truth.exec_ids:
+        shown = {getattr(f, "exec_id", "") for f in window.fills.model.records()}
+        for ids, what in ((truth.exec_ids - shown, "lacks {n} of the simulator's trades"),
+                          (shown - truth.exec_ids, "shows {n} fills the simulator does not have in force")):
+            if ids:
+                problems.append(f"the fills table {what.format(n=len(ids))} (e.g. exec id {min(ids)})")
     if window.orders.model.rowCount() == 0 and truth.orders:
         problems.append(f"the order grid is empty, the simulator has {len(truth.orders)} working orders")
     return problems

@@ -54,6 +54,8 @@ class GroundTruth:
     #: Trades in force after busts and corrections.
     fills: int
     orders: tuple[TruthOrder, ...]
+    #: Their TT exec ids.
+    exec_ids: frozenset[str] = frozenset()
 
     @property
     def total(self) -> Fraction:
@@ -65,8 +67,8 @@ class GroundTruth:
         return self.position * self.product.tick_value
 
 
-def effective_trades(records: Iterable[Mapping[str, Any]], product: Product) -> list[tuple[str, int, int]]:
-    """(account, signed qty, price ticks) of each trade in force, in publication order.
+def effective_trades(records: Iterable[Mapping[str, Any]], product: Product) -> dict[str, tuple[str, int, int]]:
+    """exec id -> (account, signed qty, price ticks) of each trade in force, in publication order.
 
     TT's fills list carries trades ("F"), corrections ("G", the corrected qty/price) and busts ("H"),
     each naming the execution it changes in execRefID. A correction keeps the trade's place in the day.
@@ -84,7 +86,7 @@ def effective_trades(records: Iterable[Mapping[str, Any]], product: Product) -> 
                 del trades[rec["execRefID"]]
             else:
                 trades[rec["execRefID"]] = entry  # same key: keeps its place in the sequence
-    return list(trades.values())
+    return trades
 
 
 def truth_orders(orders: Iterable[Mapping[str, Any]], product: Product) -> tuple[TruthOrder, ...]:
@@ -115,7 +117,7 @@ def ground_truth(market: Any, accounts: Iterable[int], product: Product) -> Grou
                 for book in methods.values():  # an opening trade at the SOD price, before the day's fills
                     book.apply_trade(qty, round(Fraction(sod["sodPrice"]) * product.ticks_per_point))
     trades = effective_trades(market.published_records(), product)
-    for account, qty, price in trades:
+    for account, qty, price in trades.values():
         methods = books.setdefault(account, {m: LotBook(product, m) for m in ("lifo", "fifo")})
         for book in methods.values():
             book.apply_trade(qty, price)
@@ -127,7 +129,7 @@ def ground_truth(market: Any, accounts: Iterable[int], product: Product) -> Grou
         realized_lifo=sum((b.realized for b in lifo), Fraction(0)),
         realized_fifo=sum((b.realized for b in fifo), Fraction(0)),
         unrealized=sum((b.unrealized(mark) for b in lifo), Fraction(0)),
-        fills=len(trades), orders=truth_orders(market.working_orders(), product))
+        fills=len(trades), orders=truth_orders(market.working_orders(), product), exec_ids=frozenset(trades))
 
 
 def reference_walk(truth: GroundTruth, low: int, high: int) -> dict[int, tuple[int, Fraction]]:

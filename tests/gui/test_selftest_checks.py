@@ -59,9 +59,9 @@ def feed(window, truth: GroundTruth, *, orders=None, base_position=None, side_ch
                             orders, padding=20, side_checked=side_checked)
     window.apply_ladder(LadderSnapshot(ladder, ZN, CONTRACT, None, tuple(orders), now))
     window.apply_orders(OrdersSnapshot(tuple(orders), now))
-    n = truth.fills if fills is None else fills
-    window.apply_fills(FillsSnapshot(tuple(Fill(f"E{i}", "1334000", CONTRACT, Side.BUY, 1, int(truth.spot), i + 1)
-                                           for i in range(n)), now))
+    ids = sorted(truth.exec_ids) if fills is None else fills
+    window.apply_fills(FillsSnapshot(tuple(Fill(e, "1334000", CONTRACT, Side.BUY, 1, int(truth.spot), i + 1, exec_id=e)
+                                           for i, e in enumerate(ids)), now))
     window.apply_pnl(pnl_snapshot(truth, **pnl_changes))
     window.charts.flush()
 
@@ -80,7 +80,8 @@ def test_a_consistent_screen_passes(qtbot, window, truth):
 
 def test_the_screen_of_issue_12_point_8_fails_naming_each_inconsistency(qtbot, window, truth):
     # 12 fills in the table, POSITION 0, realized $0, and a projected-P&L chart from 0'000 to spot.
-    feed(window, truth, fills=12, position=0, realized_lifo=Fraction(0), realized_fifo=Fraction(0))
+    feed(window, truth, fills=sorted(truth.exec_ids)[:12], position=0, realized_lifo=Fraction(0),
+         realized_fifo=Fraction(0))
     window.charts.projected.setXRange(0, int(truth.spot), padding=0)
     problems = settled(qtbot, window, truth)
     text = "\n".join(problems)
@@ -132,6 +133,14 @@ def test_an_order_the_simulator_does_not_have_fails(qtbot, window, truth):
     feed(window, truth, orders=[*working(truth), extra])
     problems = settled(qtbot, window, truth)
     assert any(p.startswith("ladder row") and "buy" in p for p in problems), problems
+
+
+def test_a_busted_fill_still_shown_or_a_fill_missing_fails(qtbot, window, truth):
+    ids = sorted(truth.exec_ids)
+    feed(window, truth, fills=[*ids[1:], "BUSTED-EXEC"])  # same count: one missing, one not in force
+    problems = settled(qtbot, window, truth)
+    assert f"the fills table lacks 1 of the simulator's trades (e.g. exec id {ids[0]})" in problems
+    assert "the fills table shows 1 fills the simulator does not have in force (e.g. exec id BUSTED-EXEC)" in problems
 
 
 def test_orders_at_spot_by_the_seeds_rule_fail_by_design_rule_pass(qtbot, window, truth):

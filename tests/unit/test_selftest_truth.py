@@ -36,7 +36,8 @@ def test_busts_remove_and_corrections_replace_in_place():
     records = [rec("a", "1", 2, S), rec("b", "2", 1, S + 2), rec("c", "1", 3, S - 1),
                rec("x", "1", 5, S, kind="H", ref="a"), rec("y", "2", 4, S + 3, kind="G", ref="b"),
                rec("z", "1", 1, S, kind="H", ref="nope")]
-    assert effective_trades(records, ZN) == [("1", -4, S + 3), ("1", 3, S - 1)]
+    trades = effective_trades(records, ZN)
+    assert list(trades.items()) == [("b", ("1", -4, S + 3)), ("c", ("1", 3, S - 1))]
 
 
 def truth(position=0, total=Fraction(0), orders=(), spot=Fraction(S)) -> GroundTruth:
@@ -97,5 +98,7 @@ def test_ground_truth_agrees_with_the_simulators_own_ledger():
     assert t.realized_lifo != t.realized_fifo  # this day's split differs by method: both are checked
     assert t.fills == len(market.published_fills()) - sum(1 for c in market.published_corrections()
                                                           if c["execType"] == "H")
+    busted = {c["execRefID"] for c in market.published_corrections() if c["execType"] == "H"}
+    assert t.exec_ids == {f["execID"] for f in market.published_fills()} - busted
     assert {o.order_id for o in t.orders} == {o["orderId"] for o in market.working_orders()}
     assert t.spot == market.price_ticks
