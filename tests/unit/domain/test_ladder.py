@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import PRODUCTS, get_product
-from zn_ladder.domain.ladder import Ladder, LadderRow, project_ladder
+from zn_ladder.domain.ladder import Ladder, LadderRow, project_ladder, spot_mark
 from zn_ladder.domain.prices import Price, parse_price, ticks_from_number
 from zn_ladder.domain.records import OrderType, Side, WorkingOrder
 
@@ -424,3 +424,15 @@ def test_through_spot_orders_never_change_position_or_pnl(book):
     assert [(r.position, r.projected_pnl) for r in ladder.rows] == [(r.position, r.projected_pnl)
                                                                     for r in without.rows]
     assert sum(r.buy_qty + r.sell_qty for r in ladder.rows) == sum(o.quantity for o in orders)
+
+
+@settings(max_examples=100, deadline=None)
+@given(books())
+def test_spot_mark_says_what_the_projection_does(book):
+    """The what-if menu warns with `spot_mark` before an order exists; it must agree with the ladder."""
+    product, spot, p0, b0, orders = book
+    ladder = project_ladder(product, spot, p0, b0, orders, padding=3)
+    through, at_spot = set(ladder.through_spot), set(ladder.at_spot)
+    for o in orders:
+        mark = spot_mark(o.side is Side.BUY, o.order_type, o.price, spot.ticks(product))
+        assert mark == ("through" if o.order_id in through else "at_spot" if o.order_id in at_spot else "")
