@@ -67,6 +67,26 @@ def main(out: Path) -> int:
     shot("failing_tt", failing)
     failing.close()
 
+    # Spot exactly on a tick with orders resting there (DESIGN §3.4): the buy and the sell at spot are
+    # marked "at spot" (not through) and the spot row shows the base position.
+    at_spot = MainWindow(ui_state=out / "window.ini")
+    at_spot.resize(1600, 1000)
+    at_spot.show()
+    feed(at_spot)
+    from dataclasses import replace
+
+    from zn_ladder.domain.prices import Price
+    from zn_ladder.domain.records import OrderType, Side, WorkingOrder
+
+    tick = busy_book.SPOT.tick_floor(busy_book.PRODUCT)
+    resting = [WorkingOrder("at-buy", "DESK01", busy_book.CONTRACT, Side.BUY, OrderType.LIMIT, tick, 8),
+               WorkingOrder("at-sell", "DESK02", busy_book.CONTRACT, Side.SELL, OrderType.LIMIT, tick, 5)]
+    book = [*busy_book.orders(), *resting]
+    on_tick = Price.from_ticks(tick, busy_book.PRODUCT)
+    at_spot.apply_ladder(replace(busy_book.ladder_snapshot(book, spot=on_tick)))
+    shot("at_spot", at_spot)
+    at_spot.close()
+
     live = MainWindow(ui_state=out / "window.ini")
     live.resize(1600, 1000)
     live.show()

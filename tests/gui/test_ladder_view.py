@@ -182,6 +182,42 @@ def test_context_menu_warns_which_what_ifs_would_be_through_spot(qtbot, orders):
     assert "through spot" in texts["whatIf_sell_limit"] and "through spot" not in texts["whatIf_buy_limit"]
 
 
+def test_orders_at_an_on_tick_spot_are_marked_at_spot_and_explained(qtbot, orders):
+    # Spot exactly at the fixture's buy 40 @ 110'070: at spot (not through), the spot row shows the base.
+    view = _view(qtbot)
+    snap = snapshot(orders, "110-07")
+    view.apply_snapshot(snap)
+    row = view.model.row_of(parse_ticks("110'070", ZN))
+    assert view.model.index(row, Col.BUY).data(DecorRole) == (0, "at_spot_down")
+    assert view.model.cells(row).texts[Col.POSITION] == "+12"  # the base, before the buy 40 fills
+    assert view.model.cells(row + 1).texts[Col.POSITION] == "+52"  # one tick down: filled
+    tip = view.model.tooltip(row, Col.BUY)
+    assert "AT SPOT" in tip and "THROUGH" not in tip
+    assert "not filled yet" in tip and "first move down" in tip and "every row below spot" in tip
+    assert "have not filled here" in view.model.tooltip(row, Col.POSITION)
+    assert "have not filled here" not in view.model.tooltip(row + 1, Col.POSITION)
+    # Painted: the cell is outlined in the spot colour (not the through-spot orange).
+    image = view.grab().toImage()
+    g = view._painter.geometry
+    top = g.header_h + row * g.row_h
+    right = g.xs[Col.BUY] + g.widths[Col.BUY] - 1  # the cell's right edge (the spot row's frame is not here)
+    edge = {image.pixelColor(right - d, top + g.row_h // 2).name() for d in (1, 2, 3)}
+    assert DARK.spot_line in edge and DARK.warning not in edge
+    # A what-if at that level says where it would count.
+    menu = view.build_context_menu(row)
+    texts = {a.objectName(): a.text() for a in menu.actions() if a.objectName().startswith("whatIf_")}
+    assert "at spot: fills on the first move down" in texts["whatIf_buy_limit"]
+    assert "at spot: fills on the first move up" in texts["whatIf_sell_limit"]
+    assert "at spot: fills on the first move up" in texts["whatIf_buy_stop"]
+    assert not any("through spot" in t for t in texts.values())
+    # A sell at spot is marked alike, pointing up.
+    sell = next(o for o in orders if o.side is Side.SELL and o.order_type is OrderType.LIMIT)
+    view.apply_snapshot(snapshot(orders, Price.from_ticks(sell.price, ZN)))
+    row = view.model.row_of(sell.price)
+    assert view.model.index(row, Col.SELL).data(DecorRole) == (0, "at_spot_up")
+    assert "first move up" in view.model.tooltip(row, Col.SELL)
+
+
 class _RecordingView(LadderView):
     """A ladder view that remembers which region Qt asked it to repaint (what reaches the screen)."""
 

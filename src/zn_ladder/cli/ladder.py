@@ -116,6 +116,7 @@ def ladder_payload(ladder: Ladder, product: Product, warnings: list[str], *, con
             "breakeven": json_number(row.breakeven),
             "is_spot": row.is_spot,
             "through_spot": list(row.through_spot),
+            "at_spot": list(row.at_spot),
         } for row in ladder.rows],
         "warnings": warnings,
     }
@@ -129,6 +130,8 @@ def print_text(ladder: Ladder, product: Product, payload: dict[str, Any]) -> Non
         mark = "<- spot" if row["is_spot"] else ""
         if row["through_spot"]:
             mark = (mark + " " if mark else "") + f"through spot: {len(row['through_spot'])} order(s)"
+        if row["at_spot"]:
+            mark = (mark + " " if mark else "") + f"at spot: {len(row['at_spot'])} order(s), not filled yet"
         rows.append((row["price"], row["buy_qty"] or "", row["sell_qty"] or "", row["position"],
                      f"{row['projected_pnl']:,.2f}", f"{row['risk']:,.2f}", f"{row['breakeven']:.2f}", mark))
     print_table(["price", "buy", "sell", "position", "P&L $", "risk $", "breakeven", ""], rows)

@@ -5,12 +5,17 @@ Walking **down** from spot S, each level L <= S first earns the position held on
 ticks), that value is the row's projected P&L, and then the orders that fill when price trades down to L
 are applied (buy limits and sell stops at L); the row's position is the position after them. Walking
 **up** (L > S) is the mirror image with sell limits and buy stops. An order that cannot fill on its walk
-(a buy limit above S, a sell limit at or below S, a stop on the wrong side) is "through the spot": it is
+(a buy limit above S, a sell limit below S, a stop on the wrong side) is "through the spot": it is
 shown in the row's quantities and flagged, never applied. `side_checked=False` reproduces the seed's Dash
 app, which applied every order the walk crossed whatever its side (identical on a normal book).
 
-A level exactly at S belongs to the down walk, so a sell limit or a buy stop resting exactly at an
-on-tick spot is through the spot, and a buy limit or sell stop there fills at S.
+At an on-tick spot (DESIGN §3.4): an order resting exactly at S has not filled yet. The spot row shows
+the base position and B0, so it always equals the POSITION and TOTAL P&L the window shows; the order
+fills at S on the first move away from S in its direction: a buy limit or sell stop at S counts on every
+row below S, a sell limit or buy stop at S on every row above. Both sides alike; such orders are "at
+spot" (`LadderRow.at_spot`), not through. A spot between ticks has no order at it: the tick below is an
+ordinary level of the down walk. (The seed's mode keeps the seed's rule: every order at the spot level is
+applied on the spot row.)
 
 Window: rows are only produced for `low..high`, but the walk always starts at the spot, so orders that
 lie between the spot and the window are applied on the way to it. Orders beyond the window's far edge
@@ -62,12 +67,15 @@ class LadderRow:
     #: The part of buy_qty / sell_qty that comes from hypothetical (what_if=True) orders.
     what_if_buy: int = 0
     what_if_sell: int = 0
+    #: Order ids resting exactly at an on-tick spot (only on the spot row): not filled on this row, they
+    #: fill on the first move away from spot in their direction (DESIGN §3.4).
+    at_spot: tuple[str, ...] = ()
 
 
 class _Level:
     """Working orders at one price level (mutable while the ladder is being built, private after)."""
 
-    __slots__ = ("buy", "sell", "wi_buy", "wi_sell", "delta", "through")
+    __slots__ = ("buy", "sell", "wi_buy", "wi_sell", "delta", "through", "at_spot")
 
     def __init__(self) -> None:
         self.buy = 0
@@ -76,6 +84,7 @@ class _Level:
         self.wi_sell = 0
         self.delta = 0
         self.through: list[str] = []
+        self.at_spot: list[str] = []
 
 
 _EMPTY_LEVEL = _Level()
@@ -86,16 +95,18 @@ class _Walk:
 
     `keys` is ascending for bisect: the levels themselves going up, their negation going down.
     `acc[i]` is the P&L at breakpoint i before its orders (units of 1/d tick-contracts relative to the
-    base P&L); `pos[i]` the position after them.
+    base P&L); `pos[i]` the position after them. `start` is the position the walk leaves spot with: the
+    base position plus the orders resting at an on-tick spot that fill on the first move this way.
     """
 
-    __slots__ = ("keys", "scaled", "acc", "pos")
+    __slots__ = ("keys", "scaled", "acc", "pos", "start")
 
-    def __init__(self) -> None:
+    def __init__(self, start: int) -> None:
         self.keys: list[int] = []
         self.scaled: list[int] = []
         self.acc: list[int] = []
         self.pos: list[int] = []
+        self.start = start
 
 
 class LadderRows(Sequence[LadderRow]):
@@ -107,11 +118,11 @@ class LadderRows(Sequence[LadderRow]):
     """
 
     __slots__ = ("high", "low", "spot_tick", "_product", "_d", "_spot_scaled", "_base_position", "_base_pnl",
-                 "_levels", "_down", "_up", "_cache")
+                 "_levels", "_down", "_up", "_cache", "_spot_row_is_base")
 
     def __init__(self, *, high: int, low: int, spot_tick: int, product: Product, d: int, spot_scaled: int,
                  base_position: int, base_pnl: Fraction, levels: dict[int, _Level], down: _Walk,
-                 up: _Walk) -> None:
+                 up: _Walk, spot_row_is_base: bool = False) -> None:
         self.high = high
         self.low = low
         self.spot_tick = spot_tick
@@ -123,6 +134,8 @@ class LadderRows(Sequence[LadderRow]):
         self._levels = levels
         self._down = down
         self._up = up
+        #: On an on-tick spot (side-checked): the spot row is the base, before any order resting there.
+        self._spot_row_is_base = spot_row_is_base
         self._cache: dict[int, LadderRow] = {}
 
     def __len__(self) -> int:
@@ -172,6 +185,8 @@ class LadderRows(Sequence[LadderRow]):
     def position_and_units(self, price: int) -> tuple[int, int]:
         """(position after the level's orders, P&L in 1/d tick-contract units over the base) at `price`."""
         d = self._d
+        if price == self.spot_tick and self._spot_row_is_base:
+            return self._base_position, 0
         if price <= self.spot_tick:
             walk = self._down
             k = bisect_right(walk.keys, -price)
@@ -181,7 +196,7 @@ class LadderRows(Sequence[LadderRow]):
         if k:
             ref_scaled, ref_acc, ref_pos = walk.scaled[k - 1], walk.acc[k - 1], walk.pos[k - 1]
         else:
-            ref_scaled, ref_acc, ref_pos = self._spot_scaled, 0, self._base_position
+            ref_scaled, ref_acc, ref_pos = self._spot_scaled, 0, walk.start
         return ref_pos, ref_acc + ref_pos * (price * d - ref_scaled)
 
     def _row(self, price: int) -> LadderRow:
@@ -201,7 +216,7 @@ class LadderRows(Sequence[LadderRow]):
         breakeven = Fraction(pnl_num * tv.denominator, pnl_den * risk_num) if pnl_num and risk_num else _ZERO
         level = self._levels.get(price, _EMPTY_LEVEL)
         row = LadderRow(price, level.buy, level.sell, position, pnl, risk, breakeven, price == self.spot_tick,
-                        tuple(level.through), level.wi_buy, level.wi_sell)
+                        tuple(level.through), level.wi_buy, level.wi_sell, tuple(level.at_spot))
         self._cache[price] = row
         return row
 
@@ -216,6 +231,8 @@ class Ladder:
     rows: LadderRows
     #: Every order id that was through the spot (also those outside the window).
     through_spot: tuple[str, ...]
+    #: Every order id resting exactly at an on-tick spot (DESIGN §3.4): not filled yet.
+    at_spot: tuple[str, ...] = ()
 
     @property
     def high(self) -> int:
@@ -239,10 +256,22 @@ class Ladder:
 
 def _fills_on_walk(order: WorkingOrder, down: bool) -> bool:
     """Whether the order fills when price trades to its level on this walk (DESIGN §3.4)."""
-    buy = order.side > 0
-    if order.order_type == OrderType.STOP:
+    return _fills_going(order.side > 0, order.order_type, down)
+
+
+def _fills_going(buy: bool, order_type: OrderType, down: bool) -> bool:
+    if order_type == OrderType.STOP:
         return buy != down
     return buy == down
+
+
+def spot_mark(buy: bool, order_type: OrderType, price: int, spot_ticks: Fraction) -> str:
+    """How an order at `price` (ticks) stands against spot (exact ticks), by DESIGN §3.4: "" when it
+    fills on its walk, "at_spot" when it rests exactly at an on-tick spot (fills on the first move away
+    in its direction), "through" when it could not fill walking from spot (shown, never applied)."""
+    if price == spot_ticks:
+        return "at_spot"
+    return "" if _fills_going(buy, order_type, price < spot_ticks) else "through"
 
 
 def _unique(orders: Sequence[WorkingOrder]) -> list[WorkingOrder]:
@@ -259,9 +288,9 @@ def _unique(orders: Sequence[WorkingOrder]) -> list[WorkingOrder]:
 
 
 def _build_walk(levels: dict[int, _Level], prices: list[int], *, down: bool, spot_scaled: int, d: int,
-                base_position: int) -> _Walk:
-    walk = _Walk()
-    acc, pos, prev = 0, base_position, spot_scaled
+                start: int) -> _Walk:
+    walk = _Walk(start)
+    acc, pos, prev = 0, start, spot_scaled
     for price in prices:
         delta = levels[price].delta
         if not delta:
@@ -290,8 +319,12 @@ def project_ladder(product: Product, spot: Price, base_position: int, base_pnl: 
     spot_scaled = spot_ticks.numerator
     spot_tick = math.floor(spot_ticks)
 
+    #: Orders resting exactly at an on-tick spot are applied when the walk leaves spot (DESIGN §3.4).
+    at_spot_rule = side_checked and d == 1
     levels: dict[int, _Level] = {}
     through: list[str] = []
+    at_spot: list[str] = []
+    leave_down = leave_up = 0
     for order in _unique(orders):
         qty = order.quantity
         if qty <= 0:
@@ -309,8 +342,16 @@ def project_ladder(product: Product, spot: Price, base_position: int, base_pnl: 
             level.sell += qty
             if order.what_if:
                 level.wi_sell += qty
-        if not side_checked or _fills_on_walk(order, price <= spot_tick):
-            level.delta += qty if buy else -qty
+        signed = qty if buy else -qty
+        if at_spot_rule and price == spot_tick:
+            level.at_spot.append(order.order_id)
+            at_spot.append(order.order_id)
+            if _fills_on_walk(order, True):
+                leave_down += signed
+            else:
+                leave_up += signed
+        elif not side_checked or _fills_on_walk(order, price <= spot_tick):
+            level.delta += signed
         else:
             level.through.append(order.order_id)
             through.append(order.order_id)
@@ -324,13 +365,16 @@ def project_ladder(product: Product, spot: Price, base_position: int, base_pnl: 
         raise InputError(f"ladder window is empty: high {high} is below low {low} (ticks)")
 
     # Only levels between the spot and the window's far edge are reached by a walk.
-    down_prices = sorted((p for p in levels if low <= p <= spot_tick), reverse=True)
+    down_prices = sorted((p for p in levels if low <= p <= spot_tick and not (at_spot_rule and p == spot_tick)),
+                         reverse=True)
     up_prices = sorted(p for p in levels if spot_tick < p <= high)
     rows = LadderRows(
         high=high, low=low, spot_tick=spot_tick, product=product, d=d, spot_scaled=spot_scaled,
         base_position=base_position, base_pnl=Fraction(base_pnl), levels=levels,
         down=_build_walk(levels, down_prices, down=True, spot_scaled=spot_scaled, d=d,
-                         base_position=base_position),
-        up=_build_walk(levels, up_prices, down=False, spot_scaled=spot_scaled, d=d, base_position=base_position),
+                         start=base_position + leave_down),
+        up=_build_walk(levels, up_prices, down=False, spot_scaled=spot_scaled, d=d,
+                       start=base_position + leave_up),
+        spot_row_is_base=at_spot_rule,
     )
-    return Ladder(product, spot, base_position, Fraction(base_pnl), rows, tuple(through))
+    return Ladder(product, spot, base_position, Fraction(base_pnl), rows, tuple(through), tuple(at_spot))

@@ -10,7 +10,7 @@ def test_selftest_exits_0_and_writes_a_png(run_cli, cli_env, tmp_path: Path) -> 
     shot = tmp_path / "shots" / "selftest.png"
     proc = run_cli("selftest", "--screenshot", str(shot), "--seconds", "60", timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "selftest ok" in proc.stdout and "ladder cells match the domain" in proc.stdout
+    assert "selftest ok" in proc.stdout and "match the simulator's ground truth" in proc.stdout
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     # It used its own temporary store and layout, not the user's.

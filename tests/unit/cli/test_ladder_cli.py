@@ -13,7 +13,7 @@ from tests.actant import live_sample
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ORDERS = FIXTURES / "tt_working_orders_response.json"
 ROW_KEYS = ["price", "buy_qty", "sell_qty", "position", "projected_pnl", "risk", "breakeven", "is_spot",
-            "through_spot"]
+            "through_spot", "at_spot"]
 TICK = 15.625  # ZN: half of 1/32 x $1000
 
 
@@ -38,6 +38,7 @@ def test_json_contract(run_cli):
         assert all(isinstance(row[k], (int, float)) and not isinstance(row[k], bool)
                    for k in ("projected_pnl", "risk", "breakeven"))
         assert isinstance(row["is_spot"], bool) and isinstance(row["through_spot"], list)
+        assert isinstance(row["at_spot"], list)
     # The parent order with no price and no quantity is skipped with a warning naming it.
     assert len(data["warnings"]) == 1 and "d5474dbc-ed45-44e1-b036-60d65bc2da53" in data["warnings"][0]
 
@@ -84,6 +85,26 @@ def test_buys_above_spot_are_through_the_spot_and_not_applied(run_cli):
     assert rows["110'055"]["buy_qty"] == 80  # shown ...
     assert rows["110'100"]["position"] == -15  # ... but not applied: the walk up only meets the sells
     assert rows["110'040"]["position"] == 160
+
+
+def test_orders_at_an_on_tick_spot_are_at_spot_not_filled_on_the_spot_row(run_cli):
+    # Spot exactly at the buy 40 @ 110'070 (and, a second run, at the sell 15 @ 110'100): the spot row
+    # is the flat base; the buy counts from one tick down, the sell from one tick up.
+    data = ladder(run_cli, "--spot", "110'070")
+    rows = rows_by_price(data)
+    spot = rows["110'070"]
+    assert (spot["is_spot"], spot["position"], spot["buy_qty"]) == (True, 0, 40)
+    assert spot["at_spot"] == ["93d784cb-7686-492a-92e9-6d4f3f8897a6"] and spot["through_spot"] == []
+    assert (rows["110'065"]["position"], rows["110'065"]["projected_pnl"]) == (40, -40 * TICK)
+    assert rows["110'075"]["position"] == 0
+    data = ladder(run_cli, "--spot", "110'100")
+    rows = rows_by_price(data)
+    assert (rows["110'100"]["position"], rows["110'100"]["at_spot"]) == (0, ["a3343ea2-1f53-4d5c-bd2a-0a2e872b552c"])
+    assert (rows["110'105"]["position"], rows["110'105"]["projected_pnl"]) == (-15, -15 * TICK)
+    assert rows["110'095"]["position"] == 0
+    assert all(not r["at_spot"] for p, r in rows.items() if p != "110'100")
+    out = run_cli("ladder", "--orders", str(ORDERS), "--spot", "110'100")
+    assert "at spot: 1 order(s), not filled yet" in out.stdout
 
 
 def test_sod_lots_set_the_base_position_and_pnl(run_cli, tmp_path):

@@ -32,7 +32,7 @@ def through_reason(order: WorkingOrder, product: Product, spot: Price | None) ->
         consequence = "a buy stop triggers when price rises to it" if buy else \
             "a sell stop triggers when price falls to it"
     else:
-        side_text = "above" if buy else "at or below"
+        side_text = "above" if buy else "below"
         consequence = "a buy limit would already have filled at spot" if buy else \
             "a sell limit would already have filled at spot"
     return (f"{_kind(order)} {order.quantity} @ {where} (order {order.order_id}) is {side_text} spot "
@@ -40,12 +40,20 @@ def through_reason(order: WorkingOrder, product: Product, spot: Price | None) ->
             f"or the spot.")
 
 
-def through_sides(row: Any, orders: Mapping[str, WorkingOrder]) -> tuple[bool, bool]:
-    """(buy side flagged, sell side flagged) for a row's through-spot orders."""
-    if not row.through_spot:
-        return False, False
+def at_spot_reason(order: WorkingOrder, product: Product, spot: Price | None) -> str:
+    """Where an order resting exactly at an on-tick spot counts (DESIGN §3.4), in a trader's words."""
+    where = format_ticks(order.price, product)
+    spot_text = format_price(spot, product, "pricing_monkey") if spot is not None else "spot"
+    down = (order.side is Side.BUY) == (order.order_type != OrderType.STOP)
+    way, rows = ("down", "below") if down else ("up", "above")
+    return (f"{_kind(order)} {order.quantity} @ {where} (order {order.order_id}) rests at spot {spot_text}: "
+            f"not filled yet, so the spot row shows the current position. It fills on the first move {way} "
+            f"and counts on every row {rows} spot.")
+
+
+def _sides(ids: tuple[str, ...], row: Any, orders: Mapping[str, WorkingOrder]) -> tuple[bool, bool]:
     buy = sell = False
-    for order_id in row.through_spot:
+    for order_id in ids:
         order = orders.get(order_id)
         if order is None:  # unknown order: flag whichever side has quantity
             buy, sell = buy or bool(row.buy_qty), sell or bool(row.sell_qty)
@@ -54,6 +62,36 @@ def through_sides(row: Any, orders: Mapping[str, WorkingOrder]) -> tuple[bool, b
         else:
             sell = True
     return buy, sell
+
+
+def through_sides(row: Any, orders: Mapping[str, WorkingOrder]) -> tuple[bool, bool]:
+    """(buy side flagged, sell side flagged) for a row's through-spot orders."""
+    if not row.through_spot:
+        return False, False
+    return _sides(row.through_spot, row, orders)
+
+
+def at_spot_sides(row: Any, orders: Mapping[str, WorkingOrder]) -> tuple[str, str]:
+    """For a row's orders resting exactly at an on-tick spot, per side (buy, sell): which way they fill
+    on leaving spot: "down", "up", "both", or "" for none (an unknown order counts as "both")."""
+    ids = getattr(row, "at_spot", ())
+    if not ids:
+        return "", ""
+    ways: dict[bool, set[str]] = {True: set(), False: set()}
+    for order_id in ids:
+        order = orders.get(order_id)
+        if order is None:
+            for buy, qty in ((True, row.buy_qty), (False, row.sell_qty)):
+                if qty:
+                    ways[buy].update(("down", "up"))
+            continue
+        buy = order.side is Side.BUY
+        ways[buy].add("down" if buy == (order.order_type != OrderType.STOP) else "up")
+
+    def word(found: set[str]) -> str:
+        return "both" if len(found) == 2 else next(iter(found), "")
+
+    return word(ways[True]), word(ways[False])
 
 
 def level_tooltip(row: Any, buy: bool, orders: Mapping[str, WorkingOrder], product: Product,
@@ -75,6 +113,12 @@ def level_tooltip(row: Any, buy: bool, orders: Mapping[str, WorkingOrder], produ
             lines.append("THROUGH SPOT: " + through_reason(order, product, spot))
         elif order is None:
             lines.append(f"THROUGH SPOT: order {order_id} cannot fill on its walk from spot; not applied.")
+    for order_id in getattr(row, "at_spot", ()):
+        order = orders.get(order_id)
+        if order is not None and order.side is side:
+            lines.append("AT SPOT: " + at_spot_reason(order, product, spot))
+        elif order is None:
+            lines.append(f"AT SPOT: order {order_id} rests at spot; it fills on the first move away from spot.")
     return "\n".join(lines)
 
 

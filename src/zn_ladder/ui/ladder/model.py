@@ -20,7 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from zn_ladder.domain.instruments import Product, get_product
 from zn_ladder.domain.prices import decimal_text, format_ticks
-from zn_ladder.ui.ladder.explain import level_tooltip, pnl_tooltip, price_tooltip, through_sides
+from zn_ladder.ui.ladder.explain import at_spot_sides, level_tooltip, pnl_tooltip, price_tooltip, through_sides
 from zn_ladder.workers.snapshots import LadderSnapshot
 
 
@@ -239,6 +239,11 @@ class LadderModel(QAbstractTableModel):
         if scale > 0 and pnl:
             shade = max(1, min(SHADES, round(SHADES * abs(pnl) / scale))) * (1 if pnl > 0 else -1)
         through_buy, through_sell = through_sides(row, orders)
+        at_buy, at_sell = at_spot_sides(row, orders)
+        # The mark of a working-quantity cell: False, "through" (cannot fill from spot) or, for orders
+        # resting at an on-tick spot, "at_spot_down" / "at_spot_up" / "at_spot_both" (where they fill).
+        mark_buy = "through" if through_buy else f"at_spot_{at_buy}" if at_buy else False
+        mark_sell = "through" if through_sell else f"at_spot_{at_sell}" if at_sell else False
         texts = (
             _qty_text(row.buy_qty, row.what_if_buy), price_text, _qty_text(row.sell_qty, row.what_if_sell),
             f"{row.position:+d}" if row.position else "0",
@@ -247,9 +252,9 @@ class LadderModel(QAbstractTableModel):
             ticks_text(float(row.breakeven)) if row.breakeven else "",
         )
         decor = (
-            (row.what_if_buy, through_buy) if row.buy_qty else None,
+            (row.what_if_buy, mark_buy) if row.buy_qty else None,
             (row.is_spot, price == avg_tick),
-            (row.what_if_sell, through_sell) if row.sell_qty else None,
+            (row.what_if_sell, mark_sell) if row.sell_qty else None,
             (row.position > 0) - (row.position < 0),
             shade,
             (row.risk > 0) - (row.risk < 0),
@@ -331,7 +336,11 @@ class LadderModel(QAbstractTableModel):
             return (f"Risk at {price_text}: position {row.position:+d} x ${_exact(self._product.tick_value)}"
                     f" = ${_exact(row.risk)} per tick")
         if col == Col.POSITION:
-            return f"Position at {price_text} after the orders on the way from spot fill: {row.position:+d}"
+            text = f"Position at {price_text} after the orders on the way from spot fill: {row.position:+d}"
+            if getattr(row, "at_spot", ()):
+                text += ("\nOrders resting at spot have not filled here: this is the current position; they "
+                         "count from the first tick away in their direction.")
+            return text
         if col == Col.BREAKEVEN:
             return (f"Breakeven at {price_text}: P&L / risk = {float(row.breakeven):.2f} ticks"
                     if row.breakeven else "Breakeven: 0 where P&L or risk is 0")

@@ -126,7 +126,7 @@ class LadderPainter:
                 d = decor[col]
                 if d is None:
                     continue
-                what_if, through = d
+                what_if, mark = d
                 x, w = xs[col], ws[col] - 1
                 pure_what_if = what_if and row_texts[col].isdigit()
                 if not pure_what_if:
@@ -134,8 +134,10 @@ class LadderPainter:
                 if what_if:
                     p.setPen(self.what_if_pen)
                     p.drawRect(x + 2, y + 2, w - 5, h - 5)
-                if through:
+                if mark == "through":
                     self._through_flag(p, x, y, w, h)
+                elif mark:
+                    self._at_spot_mark(p, x, y, w, h, mark)
                 texts.append((x + w // 2, y, row_texts[col], c["what_if"] if pure_what_if else text_color, _C_BOLD))
             # price
             is_spot, is_avg = decor[Col.PRICE]
@@ -243,6 +245,25 @@ class LadderPainter:
         p.setBrush(QBrush(self.c["warning"]))
         s = min(9, h - 4)
         p.drawPolygon(QPolygonF([QPointF(x + 1, y + 1), QPointF(x + 1 + s, y + 1), QPointF(x + 1, y + 1 + s)]))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _at_spot_mark(self, p: QPainter, x: int, y: int, w: int, h: int, mark: str) -> None:
+        """An order resting exactly at spot: a spot-coloured outline and a small arrow at the cell's
+        edge pointing the way it fills (down: counted on the rows below spot; up: above)."""
+        p.setPen(self.spot_pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(x + 1, y + 1, w - 3, h - 3)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QBrush(self.c["spot_line"]))
+        s = max(3, min(5, (h - 6) // 2))
+        cx = x + w - 4 - s
+        mid = y + h / 2
+        if mark in ("at_spot_up", "at_spot_both"):
+            tip = mid - s - 1 if mark == "at_spot_both" else mid - s
+            p.drawPolygon(QPolygonF([QPointF(cx - s, tip + s), QPointF(cx + s, tip + s), QPointF(cx, tip)]))
+        if mark in ("at_spot_down", "at_spot_both"):
+            tip = mid + s + 1 if mark == "at_spot_both" else mid + s
+            p.drawPolygon(QPolygonF([QPointF(cx - s, tip - s), QPointF(cx + s, tip - s), QPointF(cx, tip)]))
         p.setBrush(Qt.BrushStyle.NoBrush)
 
     def _spot_line(self, p: QPainter, model: LadderModel, g: Geometry, first_row: int, width: int,

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QFont, QKeyEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QLabel, QMenu, QSpinBox, QToolTip, QWidget, QWidgetAction
 
+from zn_ladder.domain.ladder import spot_mark
 from zn_ladder.domain.prices import format_ticks
 from zn_ladder.domain.records import OrderType, Side
 from zn_ladder.ui.ladder import recenter
@@ -303,8 +304,12 @@ class LadderView(QWidget):
                                          (Side.BUY, OrderType.STOP, "Buy stop"),
                                          (Side.SELL, OrderType.STOP, "Sell stop")):
             text = f"What-if {label.lower()} at {format_ticks(price, product)}"
-            if self._through(side, order_type, price):
+            mark = self._spot_mark(side, order_type, price)
+            if mark == "through":
                 text += "  (through spot: shown, not applied)"
+            elif mark == "at_spot":
+                text += "  (at spot: fills on the first move " + (
+                    "down)" if (side is Side.BUY) == (order_type != OrderType.STOP) else "up)")
             action = menu.addAction(text)
             action.setObjectName(f"whatIf_{side.name.lower()}_{order_type.value}")
             action.triggered.connect(
@@ -320,15 +325,13 @@ class LadderView(QWidget):
         centre.triggered.connect(lambda _=False: (self.recenter(), self.recenterRequested.emit()))
         return menu
 
-    def _through(self, side: Side, order_type: OrderType, price: int) -> bool:
-        """Whether such an order could not fill walking from spot (the domain's rule, DESIGN §3.4),
-        to warn in the menu before the trader adds it; the projection itself stays the domain's."""
+    def _spot_mark(self, side: Side, order_type: OrderType, price: int) -> str:
+        """How such an order would stand against spot ("", "at_spot" or "through": the domain's rule,
+        DESIGN §3.4), to say so in the menu before the trader adds it; the projection stays the domain's."""
         snap = self.model.snapshot
         if snap is None:
-            return False
-        down = price <= snap.ladder.spot_tick
-        fills = (side is Side.BUY) != down if order_type == OrderType.STOP else (side is Side.BUY) == down
-        return not fills
+            return ""
+        return spot_mark(side is Side.BUY, order_type, price, snap.spot.ticks(snap.product))
 
     def _request_what_if(self, side: Side, order_type: OrderType, price: int, qty: int) -> None:
         self.what_if_qty = qty
