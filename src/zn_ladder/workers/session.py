@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import product_of_contract
 from zn_ladder.domain.prices import Price
+from zn_ladder.domain.working import net_orders
 from zn_ladder.workers.fills_fetch import FillsFetch
 from zn_ladder.workers.health import HealthBoard, utc_now
 from zn_ladder.workers.poller import Poller
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 
 #: How long closing waits for TT requests still in flight before leaving them to finish alone.
 CALL_JOIN_S = 1.0
+#: Fills this much older than the orders snapshot cannot change its leaves (a clock-skew margin; the
+#: netting reads the newest stored fills only, never the whole day on the GUI thread).
+NETTING_LOOKBACK_NS = 600 * 1_000_000_000
 #: Importable from here as before the split (`SessionConfig`, the status labels).
 __all__ = ["CALL_JOIN_S", "SOURCES", "SPOT_LABELS", "Session", "SessionConfig"]
 
@@ -73,7 +77,13 @@ class Session(QObject):
         self.spot = None
         self.messages: tuple[str, ...] = ()
         self.last_result: Any = None
+        #: The orders as the grid shows them: the last poll net of the fills stored since (domain.working).
         self.last_orders: OrdersSnapshot | None = None
+        #: The last orders poll as TT answered it, and when it was received (ns).
+        self._polled_orders: OrdersSnapshot | None = None
+        self._orders_taken_ns = 0
+        self._store_fills: tuple[Any, ...] = ()
+        self._ladder_orders: tuple[Any, ...] | None = None
         self.last_fills: FillsSnapshot | None = None
         self.started = self.stopped = False
 
@@ -301,11 +311,33 @@ class Session(QObject):
         orders = tuple(o for o in result.orders if self._account_ok(o.account) and o.market == self.config.market
                        and (not self._contracts or o.contract in self._contracts))
         self._choose_contract((o.contract, o.market) for o in orders)
-        snap = OrdersSnapshot(orders, datetime.fromtimestamp(result.received_ns / 1e9, tz=utc_now().tzinfo),
-                              tuple(result.warnings))
-        self.last_orders = snap
-        self.ordersReady.emit(snap)
-        self._orders_out.emit(orders)
+        self._polled_orders = OrdersSnapshot(
+            orders, datetime.fromtimestamp(result.received_ns / 1e9, tz=utc_now().tzinfo), tuple(result.warnings))
+        self._orders_taken_ns = result.received_ns
+        self._ladder_orders = None
+        self._publish_orders()
+
+    def _publish_orders(self) -> None:
+        """The last orders poll net of the fills stored since it (DESIGN §3.4, issue 12): the grid shows
+        an order filled since the poll as filled, and the ladder applies only what is still working, so
+        no contract is counted both in POSITION and in a working order."""
+        polled = self._polled_orders
+        if polled is None:
+            return
+        bound = self._orders_taken_ns - NETTING_LOOKBACK_NS
+        recent = []
+        for fill in reversed(self._store_fills):  # time order: the newest are at the end
+            if fill.time_ns < bound:
+                break
+            recent.append(fill)
+        nets = net_orders(polled.orders, recent, self._orders_taken_ns)
+        working = tuple(w for n in nets if (w := n.working) is not None)
+        if self._ladder_orders is not None and working == self._ladder_orders:
+            return  # nothing new filled of an order since the last publication
+        self._ladder_orders = working
+        self.last_orders = OrdersSnapshot(tuple(n.shown for n in nets), polled.received_at, polled.warnings)
+        self.ordersReady.emit(self.last_orders)
+        self._orders_out.emit(working)
 
     @Slot(object)
     def _on_fills_page(self, page: Any) -> None:
@@ -378,6 +410,8 @@ class Session(QObject):
         self.sod.store_read(snap)
         self.position_check.store_changed()
         fills = tuple(reversed(snap.fills))  # the store worker keeps them in time order
+        self._store_fills = snap.fills
+        self._publish_orders()  # before the store snapshot reaches the scenario: one projection of both
         if not fills and self.last_fills is None:
             # Nothing stored yet (the contract was chosen before the first fills page was written): an
             # empty first snapshot would make the window announce every fill of the day as new.
