@@ -70,6 +70,9 @@ def test_the_ladder_never_counts_a_fill_twice_between_order_polls(qtbot, tmp_pat
             start = time.monotonic()
             qtbot.waitUntil(lambda: len(polls) >= 2 and seen["netted"] >= 1 and seen["gone"] >= 1
                             or time.monotonic() - start > 40, timeout=45_000)
+            status = session.status()  # the strip's orders age is that of the snapshot on screen
+            assert status.orders_at == session.last_orders.received_at
+            assert status.source("orders").interval_s == 10.0
         finally:
             assert session.stop(5.0)
     assert problems == []

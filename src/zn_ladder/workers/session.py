@@ -439,7 +439,8 @@ class Session(QObject):
     # -- status -----------------------------------------------------------------------------------------
     def status(self) -> StatusSnapshot:
         return build_status(self.config, self.health, self.client, result=self.last_result, spot=self.spot,
-                            check=self.last_position_check, messages=self.messages + self._notes)
+                            check=self.last_position_check, messages=self.messages + self._notes,
+                            orders=self.last_orders)
 
     @Slot()
     def emit_status(self) -> None:

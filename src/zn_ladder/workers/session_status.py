@@ -18,7 +18,7 @@ SPOT_LABELS = {"simulator": "simulator", "pricing_monkey": "Pricing Monkey", "ma
 
 
 def build_status(config: Any, health_board: HealthBoard, client: Any, *, result: Any, spot: Any, check: Any,
-                 messages: tuple[str, ...]) -> StatusSnapshot:
+                 messages: tuple[str, ...], orders: Any = None) -> StatusSnapshot:
     """The snapshot for `config` (a `SessionConfig`): the store is listed only while it is not ok."""
     now = utc_now()
     names = list(SOURCES) + (["store"] if health_board.health("store").state != "ok" else [])
@@ -36,4 +36,5 @@ def build_status(config: Any, health_board: HealthBoard, client: Any, *, result:
                           spot_source=SPOT_LABELS.get(source, source), spot_at=spot_at, at=now,
                           messages=messages,
                           position_differences=check.differences if check is not None else (),
-                          positions_checked_at=check.checked_at if check is not None else None)
+                          positions_checked_at=check.checked_at if check is not None else None,
+                          orders_at=orders.received_at if orders is not None else None)
