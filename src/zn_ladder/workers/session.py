@@ -98,7 +98,8 @@ class Session(QObject):
                                       read_price=config.sim_price, reader_settings=config.reader_settings)
         self.scenario = ScenarioWorker(config.product, self.contract or "")
         account = config.accounts[0] if len(config.accounts) == 1 else None
-        self.store = StoreWorker(config.db_path, account=account, market=config.market, parent=self)
+        self.store = StoreWorker(config.db_path, account=account, market=config.market, env=config.conn.env,
+                                 base_url=config.conn.base_url, parent=self)
         self.sod = SodChoice(config.product.symbol, demo=config.demo, put=self.store.put_sod)
         #: The store's positions against TT's after each positions poll and store change (store thread).
         self.position_check = PositionCheck(self.store.submit, include=self._reconciled, parent=self)
