@@ -75,6 +75,7 @@ class Session(QObject):
         self._contracts = tuple(config.contracts)
         self.contract: str | None = config.contracts[0] if config.contracts else None
         self.spot = None
+        self.live_spot = None
         self.messages: tuple[str, ...] = ()
         self.last_result: Any = None
         #: The orders as the grid shows them: the last poll net of the fills stored since (domain.working).
@@ -121,6 +122,7 @@ class Session(QObject):
         self.fills_poller.result.connect(self._on_fills_page)
         self.positions_poller.result.connect(self._on_positions)
         self.spot_worker.spotReady.connect(self._on_spot)
+        self.spot_worker.standby.connect(self._on_spot_standby)
         self.spot_worker.failed.connect(self._spot_failed)
         self.store.opened.connect(self._on_store_opened)
         self.store.snapshotReady.connect(self._on_store_snapshot)
@@ -209,6 +211,10 @@ class Session(QObject):
     @Slot(object)
     def set_manual_spot(self, price: Price) -> None:
         self.spot_worker.manualRequested.emit(price)
+
+    @Slot()
+    def clear_manual_spot(self) -> None:
+        self.spot_worker.clearRequested.emit()
 
     @Slot(int, int)
     def set_window(self, high: int, low: int) -> None:
@@ -424,13 +430,26 @@ class Session(QObject):
 
     @Slot(object)
     def _on_spot(self, snap: Any) -> None:
+        if snap is None:  # a typed spot cleared with no live spot: the ladder walks from the last fill
+            self.spot = None
+            self._spot_out.emit(None, "")
+            self.emit_status()
+            return
         if snap.source == "last_good":
             self._failed("spot", snap.error or "the live spot source failed")
-        else:
+        elif snap.source != "manual" or self.config.spot_mode == "manual":
             self._ok("spot")
         self.spot = snap
         self.spotReady.emit(snap)
         self._spot_out.emit(snap.price, snap.source)
+        if snap.source == "manual":
+            self.emit_status()  # MANUAL on the strip at once
+
+    @Slot(object)
+    def _on_spot_standby(self, snap: Any) -> None:
+        """A live read while a typed spot is in force: the source is healthy, its value not used."""
+        self._ok("spot")
+        self.live_spot = snap
 
     @Slot(object)
     def _on_computed(self, result: Any) -> None:

@@ -30,6 +30,10 @@ def build_status(config: Any, health_board: HealthBoard, client: Any, *, result:
         used, limit = 0, 0
     source = result.spot_source if result is not None else (spot.source if spot else "")
     spot_at = spot.read_at if spot is not None else None
+    manual = spot is not None and spot.source == "manual"
+    if manual:
+        source = "manual"  # at once, not after the next projection
+    standby = SPOT_LABELS.get(config.spot_mode, config.spot_mode) if manual and config.spot_mode != "manual" else ""
     return StatusSnapshot(env=config.env, demo=config.demo,  # type: ignore[arg-type]
                           connection=connection_text(health, has_credentials=config.conn.has_credentials),
                           health=health, budget_used=used, budget_limit=limit,
@@ -37,4 +41,4 @@ def build_status(config: Any, health_board: HealthBoard, client: Any, *, result:
                           messages=messages,
                           position_differences=check.differences if check is not None else (),
                           positions_checked_at=check.checked_at if check is not None else None,
-                          orders_at=orders.received_at if orders is not None else None)
+                          orders_at=orders.received_at if orders is not None else None, spot_standby=standby)

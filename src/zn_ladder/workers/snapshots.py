@@ -123,6 +123,8 @@ class StatusSnapshot:
     #: When the orders snapshot on screen was taken (the last good orders poll): between polls the
     #: grid and the ladder are that poll net of the fills since, so its age matters to the trader.
     orders_at: datetime | None = None
+    #: The live spot source standing by while a typed spot is in force (its label), or "".
+    spot_standby: str = ""
 
     def source(self, name: str) -> SourceHealth | None:
         for health in self.health:
