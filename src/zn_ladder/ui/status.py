@@ -133,7 +133,16 @@ class StatusStrip(QWidget):
             health = snap.source(name)
             self._age(label, name.capitalize(), health, now, snap.orders_at if name == "orders" else None,
                       old_amber=name == "orders")
-        self._age(self.spot, f"Spot {snap.spot_source or '—'}", snap.source("spot"), now, snap.spot_at)
+        manual = snap.spot_source == "manual"
+        title = "Spot MANUAL" if manual else f"Spot {snap.spot_source or '—'}"
+        self._age(self.spot, title, snap.source("spot"), now, snap.spot_at)
+        if manual:  # a typed spot stays in force until cleared; the live source does not overwrite it
+            standby = f" · {snap.spot_standby} standing by" if snap.spot_standby else ""
+            self.spot.setText(self.spot.text() + standby)
+            self.spot.setToolTip(f"Typed spot in force since {local_time(snap.spot_at)} until cleared"
+                                 + (f"; {snap.spot_standby} keeps reading, standing by" if standby else "")
+                                 + (f"\n{self.spot.toolTip()}" if snap.source("spot") is not None
+                                    and snap.source("spot").state != "ok" else ""))
         if snap.budget_limit:
             share = snap.budget_used / snap.budget_limit
             color = t.failing if share >= 0.95 else t.stale if share >= 0.8 else t.text
