@@ -112,3 +112,15 @@ def test_in_the_window_a_typed_spot_holds_while_the_market_moves_until_cleared(q
     finally:
         w.close()
         controller.shutdown()
+
+
+def test_clearing_with_no_live_source_leaves_no_spot(qtbot) -> None:
+    """Manual mode: Clear publishes no spot at all, so the ladder goes back to walking from the last fill."""
+    worker = SpotWorker(ZN, "manual", 1.0)
+    spots: list = []
+    worker.spotReady.connect(spots.append)
+    typed = parse_price("110-02+", ZN, spot=True)
+    worker.set_manual(typed)
+    worker.clear_manual()
+    worker.clear_manual()  # a second Clear changes nothing
+    assert [s.price if s is not None else None for s in spots] == [typed, None]
