@@ -84,6 +84,9 @@ class Session(QObject):
         self._polled_orders: OrdersSnapshot | None = None
         self._orders_taken_ns = 0
         self._store_fills: tuple[Any, ...] = ()
+        #: Fills of polled orders on another instrument than the ladder's, by key, from the fills pages
+        #: (the store snapshot holds the ladder's instrument only): the grid nets those orders too.
+        self._other_fills: dict[str, Any] = {}
         self._ladder_orders: tuple[Any, ...] | None = None
         self.last_fills: FillsSnapshot | None = None
         self.started = self.stopped = False
@@ -322,6 +325,8 @@ class Session(QObject):
             orders, datetime.fromtimestamp(result.received_ns / 1e9, tz=utc_now().tzinfo), tuple(result.warnings))
         self._orders_taken_ns = result.received_ns
         self._ladder_orders = None
+        ids = {o.order_id for o in orders}
+        self._other_fills = {k: f for k, f in self._other_fills.items() if f.order_id in ids}
         self._publish_orders()
 
     def _publish_orders(self) -> None:
@@ -337,6 +342,7 @@ class Session(QObject):
             if fill.time_ns < bound:
                 break
             recent.append(fill)
+        recent.extend(self._other_fills.values())
         nets = net_orders(polled.orders, recent, self._orders_taken_ns)
         working = tuple(w for n in nets if (w := n.working) is not None)
         if self._ladder_orders is not None and working == self._ladder_orders:
@@ -350,6 +356,7 @@ class Session(QObject):
     def _on_fills_page(self, page: Any) -> None:
         self._ok("fills")
         self._choose_contract((f.contract, f.market) for f in page.fills if self._account_ok(f.account))
+        self._note_other_fills(page.fills)
         if not page.fills and not page.corrections:
             if self.last_fills is None:  # no fill today so far: say so, so the first one is news
                 self.last_fills = FillsSnapshot((), utc_now())
@@ -365,6 +372,18 @@ class Session(QObject):
                 fetch.rewind()
 
         future.add_done_callback(done)
+
+    def _note_other_fills(self, fills: Iterable[Any]) -> None:
+        """Fills of polled orders on another instrument than the ladder's: the store snapshot never
+        brings them, so the grid takes them from the page (the ladder's own come with POSITION)."""
+        polled = self._polled_orders
+        if polled is None:
+            return
+        ids = {o.order_id for o in polled.orders if (o.contract, o.market) != (self.contract, self.config.market)}
+        new = {f.key: f for f in fills if f.order_id in ids and f.key not in self._other_fills}
+        if new:
+            self._other_fills.update(new)
+            self._publish_orders()
 
     @Slot(object)
     def _on_positions(self, result: tuple[Any, Any]) -> None:
