@@ -124,3 +124,26 @@ def test_clearing_with_no_live_source_leaves_no_spot(qtbot) -> None:
     worker.clear_manual()
     worker.clear_manual()  # a second Clear changes nothing
     assert [s.price if s is not None else None for s in spots] == [typed, None]
+
+
+def test_the_window_checks_a_typed_spot_against_the_ladder_spot_with_the_reader_limit(window, orders) -> None:
+    """The limit is the Pricing Monkey reader's setting (spot.max_jump_points); the reference is the spot
+    the ladder walks from."""
+    import dataclasses
+
+    from tests.gui.conftest import snapshot
+    from zn_ladder.config.settings import Settings
+
+    s = Settings()
+    window.apply_settings(dataclasses.replace(s, spot=dataclasses.replace(s.spot, max_jump_points=Fraction(1, 2))))
+    window.apply_ladder(snapshot(orders, "110-08"))
+    entry = window.spot_entry
+    asked: list[str] = []
+    entry.confirm = lambda message: asked.append(message) or False
+    sent: list = []
+    window.manualSpotEntered.connect(sent.append)
+    entry.edit.setText("110-24")  # half a point above 110-08: at the limit
+    assert entry.submit() == parse_price("110-24", ZN) and not asked
+    entry.edit.setText("110-24+")  # just past it
+    assert entry.submit() is None and len(asked) == 1 and "limit is 0.5 points" in asked[0]
+    assert sent == [parse_price("110-24", ZN)]
