@@ -184,6 +184,7 @@ class AppController(QObject):
         session.statusReady.connect(w.apply_status)
         w.whatIfChanged.connect(session.set_what_if)
         w.manualSpotEntered.connect(session.set_manual_spot)
+        w.manualSpotCleared.connect(session.clear_manual_spot)
         w.ladderWindowChanged.connect(session.set_window)
         session.start()
         top, rows = w.ladder_model.top, w.ladder_model.rowCount()

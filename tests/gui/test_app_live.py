@@ -204,7 +204,7 @@ def test_what_if_orders_and_a_manual_spot_reach_the_ladder(qtbot, live):
     typed = parse_price("110-02+", product, spot=True)
     w.manualSpotEntered.emit(typed)
     qtbot.waitUntil(lambda: w.ladder_model.snapshot.spot == typed, timeout=5000)
-    qtbot.waitUntil(lambda: "manual" in w.status_strip.spot.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "MANUAL" in w.status_strip.spot.text(), timeout=5000)
 
 
 def test_settings_dialog_applies_without_restart(qtbot, live):

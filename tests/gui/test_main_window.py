@@ -58,7 +58,7 @@ def test_snapshots_fill_every_pane(window, orders):
     assert window.status_strip.env_badge.text() == "SIM" and window.status_strip.demo_badge.isVisibleTo(window)
     assert window.status_strip.budget.text() == "Budget 12/60"
     assert window.status_strip.ages["orders"].text() == "Orders 2s"
-    assert window.status_strip.spot.text() == "Spot manual 9s"
+    assert window.status_strip.spot.text() == "Spot MANUAL 9s"
     assert window.banner.isHidden()
 
 

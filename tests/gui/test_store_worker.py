@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from zn_ladder.domain.records import CorrectionKind, Fill, FillCorrection, Side
 from zn_ladder.store.store import Store
 from zn_ladder.tt.fills_cursor import FillCursor
-from zn_ladder.workers.store_worker import CURSOR_SOURCE, StoreWorker
+from zn_ladder.workers.store_worker import StoreWorker
 
 C = "ZN Dec26"
 T0 = 1_800_000_000_000_000_000
@@ -44,7 +44,7 @@ def test_pages_persist_with_their_cursor_and_the_lists_follow_busts_and_correcti
     worker.stop()
     with Store.open(db) as store:
         truth = store.fills(C)
-        assert store.get_cursor(CURSOR_SOURCE) == FillCursor(T0 + 9).to_dict()
+        assert store.get_cursor(worker.cursor_source) == FillCursor(T0 + 9).to_dict()
     shown = snaps[-1].fills
     assert [f.key for f in shown] == [f.key for f in truth]  # k3 busted, time order kept
     assert list(shown) == truth  # k7 corrected to 1 @ 7080, everything else as stored

@@ -37,8 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cursor_source(conn) -> str:
-    """The cursor's name: one per TT environment and address, so SIM and LIVE never share one."""
-    return f"tt_fills:{conn.env}:{conn.base_url.rstrip('/')}"
+    """The cursor's name: one per TT environment and address, so SIM and LIVE never share one (the
+    window's name for the same cursor: the two share it on one store)."""
+    from zn_ladder.tt.fills_cursor import cursor_source as name
+
+    return name(conn.env, conn.base_url)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,5 +26,16 @@ def put_cursor(conn: sqlite3.Connection, source: str, value: Any) -> None:
                  (source, json.dumps(value, sort_keys=True), time.time_ns()))
 
 
+def cursor_updated_ns(conn: sqlite3.Connection, source: str) -> int | None:
+    """When the cursor was last written (ns), or None when there is none."""
+    row = conn.execute("SELECT updated_ns FROM cursors WHERE source=?", (source,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def delete_cursor(conn: sqlite3.Connection, source: str) -> None:
+    """The caller owns the transaction."""
+    conn.execute("DELETE FROM cursors WHERE source=?", (source,))
+
+
 def all_cursors(conn: sqlite3.Connection) -> dict[str, Any]:
     return {s: json.loads(v) for s, v in conn.execute("SELECT source, value FROM cursors ORDER BY source")}

@@ -255,6 +255,18 @@ class Store:
         with self._write("store cursor") as conn:
             cursors.put_cursor(conn, source, value)
 
+    def move_cursor(self, source: str, to: str | None, event: str, detail: Mapping[str, Any]) -> None:
+        """Rename cursor `source` to `to` (replacing any there), or drop it when `to` is None, in one
+        transaction with its audit entry. Nothing happens when there is no such cursor."""
+        with self._write("move cursor") as conn:
+            value = cursors.get_cursor(conn, source)
+            if value is None:
+                return
+            if to is not None:
+                cursors.put_cursor(conn, to, value)
+            cursors.delete_cursor(conn, source)
+            audit.record(conn, event, {"cursor": source, "to": to, **detail})
+
     def audit(self, event: str, detail: Mapping[str, Any] | None = None, who: str | None = None) -> None:
         """Record a settings/environment change or any other event in the audit log."""
         with self._write("write audit log") as conn:
@@ -269,6 +281,10 @@ class Store:
     def get_cursor(self, source: str) -> Any | None:
         with db.translated(self.path, "read cursor"):
             return cursors.get_cursor(self.conn, source)
+
+    def cursor_updated_ns(self, source: str) -> int | None:
+        with db.translated(self.path, "read cursor"):
+            return cursors.cursor_updated_ns(self.conn, source)
 
     def get_refdata(self, kind: str, ident: str, *, max_age_s: float | None = None) -> Any | None:
         with db.translated(self.path, "read reference data"):

@@ -21,6 +21,16 @@ from zn_ladder.domain.errors import InputError
 
 MAX_HOLDS = 3
 _VERSION = 1
+#: The window's one fills cursor before cursors were kept per environment and address (issue 12): at
+#: start it is moved to the environment that wrote it, or dropped when that is not known.
+LEGACY_CURSOR_SOURCE = "tt_api_fills"
+
+
+def cursor_source(env: str, base_url: str) -> str:
+    """The store's name of the TT fills cursor for TT environment `env` (its path segment, e.g.
+    `ext_uat_cert`) at `base_url`: one per environment and address, so a store used in UAT and then in
+    LIVE never starts LIVE from UAT's timestamp. `zn-ladder monitor` and the window both use this name."""
+    return f"tt_fills:{env}:{base_url.rstrip('/')}"
 
 
 @dataclass(frozen=True, slots=True)

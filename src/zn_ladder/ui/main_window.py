@@ -45,6 +45,7 @@ _PANES_OF = {"orders": ("ladder", "orders"), "fills": ("fills", "summary"), "pos
 class MainWindow(QMainWindow):
     whatIfChanged = Signal(object)  # tuple[WorkingOrder(what_if=True), ...]
     manualSpotEntered = Signal(object)  # Price
+    manualSpotCleared = Signal()
     settingsRequested = Signal()
     recenterRequested = Signal()
     #: The ladder's visible price window moved: (high tick, low tick). Project at least this range.
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
         tools.setMovable(False)
         self.spot_entry = SpotEntry()
         self.spot_entry.spotEntered.connect(self.manualSpotEntered)
+        self.spot_entry.spotCleared.connect(self.manualSpotCleared)
         tools.addWidget(self.spot_entry)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -255,6 +257,13 @@ class MainWindow(QMainWindow):
             self.ladder_view.recenter_band = getattr(ladder, "recenter_band_ticks", self.ladder_view.recenter_band)
             self.set_pnl_units(getattr(ladder, "pnl_units", self.ladder_model.pnl_units))
             self.ladder_model.set_price_style(getattr(ladder, "price_format", "tt"))
+        spot = getattr(settings, "spot", None)
+        if spot is not None:  # the Pricing Monkey reader's limit applies to a typed spot too
+            from fractions import Fraction
+
+            from zn_ladder.spot.sanity import SpotSanity
+
+            self.spot_entry.sanity = SpotSanity(Fraction(spot.max_jump_points))
         notes = getattr(settings, "notifications", None)
         if notes is not None:
             self.sound_action.setChecked(bool(getattr(notes, "sound", True)))
@@ -304,6 +313,7 @@ class MainWindow(QMainWindow):
     def apply_ladder(self, snap: LadderSnapshot) -> None:
         self.ladder_view.apply_snapshot(snap)
         self.spot_entry.product = snap.product
+        self.spot_entry.last_good = snap.spot  # a typed spot far from this one asks first
         if snap.contract:
             self.what_if.contract = snap.contract
             self.ladder_title.setText(f"{snap.contract} scenario ladder")

@@ -34,6 +34,11 @@ def local_time(at: datetime | None) -> str:
     return at.astimezone().strftime("%H:%M:%S") if at is not None else "never"
 
 
+def snapshot_is_old(age_s: float, interval_s: float) -> bool:
+    """A polled snapshot older than twice its interval: at least one poll is missing (shown amber)."""
+    return interval_s > 0 and age_s > 2 * interval_s
+
+
 def problem_line(health: SourceHealth, now: datetime) -> str:
     """One banner line: what, since when, last good read, last error."""
     since = f" since {local_time(health.since)}" if health.since else ""
@@ -126,8 +131,18 @@ class StatusStrip(QWidget):
         now = self.now()
         for name, label in self.ages.items():
             health = snap.source(name)
-            self._age(label, name.capitalize(), health, now)
-        self._age(self.spot, f"Spot {snap.spot_source or '—'}", snap.source("spot"), now, snap.spot_at)
+            self._age(label, name.capitalize(), health, now, snap.orders_at if name == "orders" else None,
+                      old_amber=name == "orders")
+        manual = snap.spot_source == "manual"
+        title = "Spot MANUAL" if manual else f"Spot {snap.spot_source or '—'}"
+        self._age(self.spot, title, snap.source("spot"), now, snap.spot_at)
+        if manual:  # a typed spot stays in force until cleared; the live source does not overwrite it
+            standby = f" · {snap.spot_standby} standing by" if snap.spot_standby else ""
+            self.spot.setText(self.spot.text() + standby)
+            self.spot.setToolTip(f"Typed spot in force since {local_time(snap.spot_at)} until cleared"
+                                 + (f"; {snap.spot_standby} keeps reading, standing by" if standby else "")
+                                 + (f"\n{self.spot.toolTip()}" if snap.source("spot") is not None
+                                    and snap.source("spot").state != "ok" else ""))
         if snap.budget_limit:
             share = snap.budget_used / snap.budget_limit
             color = t.failing if share >= 0.95 else t.stale if share >= 0.8 else t.text
@@ -137,17 +152,25 @@ class StatusStrip(QWidget):
             self.budget.setText(f"Budget {snap.budget_used}")
 
     def _age(self, label: QLabel, title: str, health: SourceHealth | None, now: datetime,
-             at: datetime | None = None) -> None:
+             at: datetime | None = None, *, old_amber: bool = False) -> None:
         t = self._theme
         at = at or (health.last_ok_at if health is not None else None)
         state = health.state if health is not None else "ok"
-        age = age_text((now - at).total_seconds()) if at is not None else "—"
+        seconds = (now - at).total_seconds() if at is not None else 0.0
+        age = age_text(seconds) if at is not None else "—"
         label.setText(f"{title} {age}")
-        color = {"ok": t.ok, "stale": t.stale, "failing": t.failing}.get(state, t.muted)
-        label.setStyleSheet(f"color: {color if state != 'ok' else t.text}; border-left: 3px solid {color}; "
+        interval = health.interval_s if health is not None else 0.0
+        old = old_amber and state == "ok" and at is not None and snapshot_is_old(seconds, interval)
+        color = t.stale if old else {"ok": t.ok, "stale": t.stale, "failing": t.failing}.get(state, t.muted)
+        label.setStyleSheet(f"color: {color if state != 'ok' or old else t.text}; border-left: 3px solid {color}; "
                             f"padding-left: 4px;")
-        label.setToolTip(problem_line(health, now) if health is not None and state != "ok"
-                         else f"last good read {local_time(at)}")
+        if health is not None and state != "ok":
+            label.setToolTip(problem_line(health, now))
+        elif old:
+            label.setToolTip(f"{title} snapshot taken {local_time(at)}, {age} ago: more than twice the "
+                             f"{interval:g}s poll interval. Fills since then are taken off its orders.")
+        else:
+            label.setToolTip(f"last good read {local_time(at)}")
 
 
 class StatusBanner(QFrame):

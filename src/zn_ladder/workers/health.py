@@ -94,14 +94,14 @@ class HealthBoard:
 
 def _judge(name: str, s: _Source, now: datetime) -> SourceHealth:
     if s.failing_since is not None:
-        return SourceHealth(name, "failing", s.last_ok_at, s.failing_since, s.last_error)
+        return SourceHealth(name, "failing", s.last_ok_at, s.failing_since, s.last_error, s.interval_s)
     if s.interval_s > 0:
         reference = s.last_ok_at or s.started_at
         if now - reference > s.allowance:
             why = (f"no answer for {int((now - reference).total_seconds())}s (polled every {s.interval_s:g}s)"
                    if s.last_ok_at else "no data yet")
-            return SourceHealth(name, "stale", s.last_ok_at, reference + s.allowance, why)
-    return SourceHealth(name, "ok", s.last_ok_at, s.last_ok_at)
+            return SourceHealth(name, "stale", s.last_ok_at, reference + s.allowance, why, s.interval_s)
+    return SourceHealth(name, "ok", s.last_ok_at, s.last_ok_at, interval_s=s.interval_s)
 
 
 def connection_text(health: Iterable[SourceHealth], *, has_credentials: bool = True) -> str:

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import product_of_contract
 from zn_ladder.domain.prices import Price
+from zn_ladder.domain.working import net_orders
 from zn_ladder.workers.fills_fetch import FillsFetch
 from zn_ladder.workers.health import HealthBoard, utc_now
 from zn_ladder.workers.poller import Poller
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 
 #: How long closing waits for TT requests still in flight before leaving them to finish alone.
 CALL_JOIN_S = 1.0
+#: Fills this much older than the orders snapshot cannot change its leaves (a clock-skew margin; the
+#: netting reads the newest stored fills only, never the whole day on the GUI thread).
+NETTING_LOOKBACK_NS = 600 * 1_000_000_000
 #: Importable from here as before the split (`SessionConfig`, the status labels).
 __all__ = ["CALL_JOIN_S", "SOURCES", "SPOT_LABELS", "Session", "SessionConfig"]
 
@@ -71,9 +75,19 @@ class Session(QObject):
         self._contracts = tuple(config.contracts)
         self.contract: str | None = config.contracts[0] if config.contracts else None
         self.spot = None
+        self.live_spot = None
         self.messages: tuple[str, ...] = ()
         self.last_result: Any = None
+        #: The orders as the grid shows them: the last poll net of the fills stored since (domain.working).
         self.last_orders: OrdersSnapshot | None = None
+        #: The last orders poll as TT answered it, and when it was received (ns).
+        self._polled_orders: OrdersSnapshot | None = None
+        self._orders_taken_ns = 0
+        self._store_fills: tuple[Any, ...] = ()
+        #: Fills of polled orders on another instrument than the ladder's, by key, from the fills pages
+        #: (the store snapshot holds the ladder's instrument only): the grid nets those orders too.
+        self._other_fills: dict[str, Any] = {}
+        self._ladder_orders: tuple[Any, ...] | None = None
         self.last_fills: FillsSnapshot | None = None
         self.started = self.stopped = False
 
@@ -88,7 +102,8 @@ class Session(QObject):
                                       read_price=config.sim_price, reader_settings=config.reader_settings)
         self.scenario = ScenarioWorker(config.product, self.contract or "")
         account = config.accounts[0] if len(config.accounts) == 1 else None
-        self.store = StoreWorker(config.db_path, account=account, market=config.market, parent=self)
+        self.store = StoreWorker(config.db_path, account=account, market=config.market, env=config.conn.env,
+                                 base_url=config.conn.base_url, parent=self)
         self.sod = SodChoice(config.product.symbol, demo=config.demo, put=self.store.put_sod)
         #: The store's positions against TT's after each positions poll and store change (store thread).
         self.position_check = PositionCheck(self.store.submit, include=self._reconciled, parent=self)
@@ -110,6 +125,7 @@ class Session(QObject):
         self.fills_poller.result.connect(self._on_fills_page)
         self.positions_poller.result.connect(self._on_positions)
         self.spot_worker.spotReady.connect(self._on_spot)
+        self.spot_worker.standby.connect(self._on_spot_standby)
         self.spot_worker.failed.connect(self._spot_failed)
         self.store.opened.connect(self._on_store_opened)
         self.store.snapshotReady.connect(self._on_store_snapshot)
@@ -198,6 +214,10 @@ class Session(QObject):
     @Slot(object)
     def set_manual_spot(self, price: Price) -> None:
         self.spot_worker.manualRequested.emit(price)
+
+    @Slot()
+    def clear_manual_spot(self) -> None:
+        self.spot_worker.clearRequested.emit()
 
     @Slot(int, int)
     def set_window(self, high: int, low: int) -> None:
@@ -301,16 +321,42 @@ class Session(QObject):
         orders = tuple(o for o in result.orders if self._account_ok(o.account) and o.market == self.config.market
                        and (not self._contracts or o.contract in self._contracts))
         self._choose_contract((o.contract, o.market) for o in orders)
-        snap = OrdersSnapshot(orders, datetime.fromtimestamp(result.received_ns / 1e9, tz=utc_now().tzinfo),
-                              tuple(result.warnings))
-        self.last_orders = snap
-        self.ordersReady.emit(snap)
-        self._orders_out.emit(orders)
+        self._polled_orders = OrdersSnapshot(
+            orders, datetime.fromtimestamp(result.received_ns / 1e9, tz=utc_now().tzinfo), tuple(result.warnings))
+        self._orders_taken_ns = result.received_ns
+        self._ladder_orders = None
+        ids = {o.order_id for o in orders}
+        self._other_fills = {k: f for k, f in self._other_fills.items() if f.order_id in ids}
+        self._publish_orders()
+
+    def _publish_orders(self) -> None:
+        """The last orders poll net of the fills stored since it (DESIGN §3.4, issue 12): the grid shows
+        an order filled since the poll as filled, and the ladder applies only what is still working, so
+        no contract is counted both in POSITION and in a working order."""
+        polled = self._polled_orders
+        if polled is None:
+            return
+        bound = self._orders_taken_ns - NETTING_LOOKBACK_NS
+        recent = []
+        for fill in reversed(self._store_fills):  # time order: the newest are at the end
+            if fill.time_ns < bound:
+                break
+            recent.append(fill)
+        recent.extend(self._other_fills.values())
+        nets = net_orders(polled.orders, recent, self._orders_taken_ns)
+        working = tuple(w for n in nets if (w := n.working) is not None)
+        if self._ladder_orders is not None and working == self._ladder_orders:
+            return  # nothing new filled of an order since the last publication
+        self._ladder_orders = working
+        self.last_orders = OrdersSnapshot(tuple(n.shown for n in nets), polled.received_at, polled.warnings)
+        self.ordersReady.emit(self.last_orders)
+        self._orders_out.emit(working)
 
     @Slot(object)
     def _on_fills_page(self, page: Any) -> None:
         self._ok("fills")
         self._choose_contract((f.contract, f.market) for f in page.fills if self._account_ok(f.account))
+        self._note_other_fills(page.fills)
         if not page.fills and not page.corrections:
             if self.last_fills is None:  # no fill today so far: say so, so the first one is news
                 self.last_fills = FillsSnapshot((), utc_now())
@@ -326,6 +372,18 @@ class Session(QObject):
                 fetch.rewind()
 
         future.add_done_callback(done)
+
+    def _note_other_fills(self, fills: Iterable[Any]) -> None:
+        """Fills of polled orders on another instrument than the ladder's: the store snapshot never
+        brings them, so the grid takes them from the page (the ladder's own come with POSITION)."""
+        polled = self._polled_orders
+        if polled is None:
+            return
+        ids = {o.order_id for o in polled.orders if (o.contract, o.market) != (self.contract, self.config.market)}
+        new = {f.key: f for f in fills if f.order_id in ids and f.key not in self._other_fills}
+        if new:
+            self._other_fills.update(new)
+            self._publish_orders()
 
     @Slot(object)
     def _on_positions(self, result: tuple[Any, Any]) -> None:
@@ -378,6 +436,8 @@ class Session(QObject):
         self.sod.store_read(snap)
         self.position_check.store_changed()
         fills = tuple(reversed(snap.fills))  # the store worker keeps them in time order
+        self._store_fills = snap.fills
+        self._publish_orders()  # before the store snapshot reaches the scenario: one projection of both
         if not fills and self.last_fills is None:
             # Nothing stored yet (the contract was chosen before the first fills page was written): an
             # empty first snapshot would make the window announce every fill of the day as new.
@@ -389,13 +449,26 @@ class Session(QObject):
 
     @Slot(object)
     def _on_spot(self, snap: Any) -> None:
+        if snap is None:  # a typed spot cleared with no live spot: the ladder walks from the last fill
+            self.spot = None
+            self._spot_out.emit(None, "")
+            self.emit_status()
+            return
         if snap.source == "last_good":
             self._failed("spot", snap.error or "the live spot source failed")
-        else:
+        elif snap.source != "manual" or self.config.spot_mode == "manual":
             self._ok("spot")
         self.spot = snap
         self.spotReady.emit(snap)
         self._spot_out.emit(snap.price, snap.source)
+        if snap.source == "manual":
+            self.emit_status()  # MANUAL on the strip at once
+
+    @Slot(object)
+    def _on_spot_standby(self, snap: Any) -> None:
+        """A live read while a typed spot is in force: the source is healthy, its value not used."""
+        self._ok("spot")
+        self.live_spot = snap
 
     @Slot(object)
     def _on_computed(self, result: Any) -> None:
@@ -405,7 +478,8 @@ class Session(QObject):
     # -- status -----------------------------------------------------------------------------------------
     def status(self) -> StatusSnapshot:
         return build_status(self.config, self.health, self.client, result=self.last_result, spot=self.spot,
-                            check=self.last_position_check, messages=self.messages + self._notes)
+                            check=self.last_position_check, messages=self.messages + self._notes,
+                            orders=self.last_orders)
 
     @Slot()
     def emit_status(self) -> None:

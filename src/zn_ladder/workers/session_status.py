@@ -18,7 +18,7 @@ SPOT_LABELS = {"simulator": "simulator", "pricing_monkey": "Pricing Monkey", "ma
 
 
 def build_status(config: Any, health_board: HealthBoard, client: Any, *, result: Any, spot: Any, check: Any,
-                 messages: tuple[str, ...]) -> StatusSnapshot:
+                 messages: tuple[str, ...], orders: Any = None) -> StatusSnapshot:
     """The snapshot for `config` (a `SessionConfig`): the store is listed only while it is not ok."""
     now = utc_now()
     names = list(SOURCES) + (["store"] if health_board.health("store").state != "ok" else [])
@@ -30,10 +30,15 @@ def build_status(config: Any, health_board: HealthBoard, client: Any, *, result:
         used, limit = 0, 0
     source = result.spot_source if result is not None else (spot.source if spot else "")
     spot_at = spot.read_at if spot is not None else None
+    manual = spot is not None and spot.source == "manual"
+    if manual:
+        source = "manual"  # at once, not after the next projection
+    standby = SPOT_LABELS.get(config.spot_mode, config.spot_mode) if manual and config.spot_mode != "manual" else ""
     return StatusSnapshot(env=config.env, demo=config.demo,  # type: ignore[arg-type]
                           connection=connection_text(health, has_credentials=config.conn.has_credentials),
                           health=health, budget_used=used, budget_limit=limit,
                           spot_source=SPOT_LABELS.get(source, source), spot_at=spot_at, at=now,
                           messages=messages,
                           position_differences=check.differences if check is not None else (),
-                          positions_checked_at=check.checked_at if check is not None else None)
+                          positions_checked_at=check.checked_at if check is not None else None,
+                          orders_at=orders.received_at if orders is not None else None, spot_standby=standby)

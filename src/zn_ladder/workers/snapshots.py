@@ -97,6 +97,8 @@ class SourceHealth:
     last_ok_at: datetime | None = None
     since: datetime | None = None
     last_error: str = ""
+    #: The source's poll interval (0: not polled); a snapshot older than twice it is shown amber.
+    interval_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,11 @@ class StatusSnapshot:
     #: consecutive position polls (`workers.position_check`), and when that was last checked.
     position_differences: tuple[PositionDifference, ...] = ()
     positions_checked_at: datetime | None = None
+    #: When the orders snapshot on screen was taken (the last good orders poll): between polls the
+    #: grid and the ladder are that poll net of the fills since, so its age matters to the trader.
+    orders_at: datetime | None = None
+    #: The live spot source standing by while a typed spot is in force (its label), or "".
+    spot_standby: str = ""
 
     def source(self, name: str) -> SourceHealth | None:
         for health in self.health:

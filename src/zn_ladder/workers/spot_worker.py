@@ -5,8 +5,11 @@ Sources, one at a time:
 - `pricing_monkey`: the `SpotReaderThread` (the one thread that owns Chromium) asked for a read on the
   interval, at most one read in flight; a failed read keeps the last good value (`SpotBoard`), marked;
 - `manual`: nothing is polled; the trader types the spot.
-A typed spot (any format) is used at once and until a live source brings a newer value, as the issue
-asks. Every value goes out as `spotReady(SpotSnapshot)`; failures as `failed(message)`.
+A typed spot (any format) is used at once and stays in force until cleared (issue 12): the live source
+keeps reading, standing by, and its reads go out as `standby(SpotSnapshot)` only (for the source's
+health), never to the ladder. Every spot in force goes out as `spotReady(SpotSnapshot)`, or
+`spotReady(None)` when a typed spot is cleared with no live value to go back to; failures as
+`failed(message)`.
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ class SpotWorker(Worker):
     failed = Signal(str)
     #: From any thread (queued to this worker's thread): a typed spot / a new read interval.
     manualRequested = Signal(object)
+    clearRequested = Signal()
     intervalRequested = Signal(float)
+    #: A live read while a typed spot is in force (the live source is standing by).
+    standby = Signal(object)
 
     def __init__(self, product: Product, mode: str, interval_s: float, *,
                  read_price: Callable[[], Price] | None = None, reader_settings: Any = None,
@@ -56,7 +62,11 @@ class SpotWorker(Worker):
         self._timer: QTimer | None = None
         self._sim_price: Price | None = None
         self.last: SpotSnapshot | None = None
+        #: The typed spot in force, and the last live value (what Clear goes back to).
+        self.manual: SpotSnapshot | None = None
+        self.live: SpotSnapshot | None = None
         self.manualRequested.connect(self.set_manual)
+        self.clearRequested.connect(self.clear_manual)
         self.intervalRequested.connect(self.set_interval)
 
     def start(self) -> None:
@@ -88,9 +98,26 @@ class SpotWorker(Worker):
 
     @Slot(object)
     def set_manual(self, price: Price) -> None:
-        """A typed spot: used now, and until the live source brings a newer value."""
+        """A typed spot: used now, and until cleared; the live source stands by meanwhile."""
         text = format_price(price, self.product, "tt")
-        self._publish(SpotSnapshot.now(price, self.product, "manual", text))
+        self.manual = SpotSnapshot.now(price, self.product, "manual", text)
+        self._publish(self.manual)
+
+    @Slot()
+    def clear_manual(self) -> None:
+        """Back to the live source: its last value now (marked last good when it is failing or old)."""
+        if self.manual is None:
+            return
+        self.manual = None
+        live = self._board.current() if self._board is not None else self.live
+        self._publish(live)
+
+    def _live_read(self, snap: SpotSnapshot) -> None:
+        self.live = snap
+        if self.manual is not None:
+            self.standby.emit(snap)
+        else:
+            self._publish(snap)
 
     @Slot()
     def read(self) -> None:
@@ -102,11 +129,8 @@ class SpotWorker(Worker):
             except Exception as exc:  # the simulator stopped: keep the last value, say why
                 self.failed.emit(f"simulator price: {error_text(exc)}")
                 return
-            previous, self._sim_price = self._sim_price, price
-            if self.last is not None and self.last.source == "manual" and price == previous:
-                return  # the market has not moved since the trader typed: keep the typed spot
-            self._publish(SpotSnapshot.now(price, self.product, "simulator",
-                                           format_price(price, self.product, "tt")))
+            self._sim_price = price
+            self._live_read(SpotSnapshot.now(price, self.product, "simulator", format_price(price, self.product, "tt")))
         elif self.mode == "pricing_monkey":
             if self._in_flight is not None and not self._in_flight.done():
                 return  # one read at a time; a slow page does not build a backlog
@@ -116,14 +140,14 @@ class SpotWorker(Worker):
         exc = future.exception()
         if exc is None:
             self._board.record_read(future.result())
-            self._publish(future.result())
+            self._live_read(future.result())
             return
         self._board.record_failure(exc)
         self.failed.emit(f"Pricing Monkey: {error_text(exc)}")
         kept = self._board.current()
-        if kept is not None and (self.last is None or self.last.source != "manual"):
+        if kept is not None and self.manual is None:
             self._publish(kept)
 
-    def _publish(self, snap: SpotSnapshot) -> None:
+    def _publish(self, snap: SpotSnapshot | None) -> None:
         self.last = snap
         self.spotReady.emit(snap)

@@ -22,13 +22,12 @@ from PySide6.QtCore import QObject, Signal
 from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.store.snapshot import take_snapshot
 from zn_ladder.store.writer import StoreWriter
-from zn_ladder.tt.fills_cursor import FillCursor
+from zn_ladder.tt.fills_cursor import FillCursor, cursor_source
 from zn_ladder.workers.poller import error_text
+from zn_ladder.workers.window_cursor import load_window_cursor
 
 log = logging.getLogger(__name__)
 
-#: The cursor row of the API fills poll in the store.
-CURSOR_SOURCE = "tt_api_fills"
 #: An incremental read goes back this far (ns) before the newest fill it has, for late arrivals.
 OVERLAP_NS = 60_000_000_000
 #: Every so many reads is a full one, whatever happened.
@@ -51,9 +50,12 @@ class StoreWorker(QObject):
     sodContracts = Signal(object)
 
     def __init__(self, path: Path | str | None, *, account: str | None = None, market: str | None = None,
-                 parent: QObject | None = None) -> None:
+                 env: str = "ext_prod_sim", base_url: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._writer = StoreWriter(path, name="zn-store-writer")
+        #: TT environment segment and address of the fills poll: the cursor is theirs (as in `monitor`).
+        self._env, self._base_url = env, base_url
+        self.cursor_source = cursor_source(env, base_url)
         self._account = account
         #: The instrument is the contract on this market (None: every market, for tools and tests).
         self._market = market
@@ -79,7 +81,9 @@ class StoreWorker(QObject):
         if exc is not None:
             self.failed.emit(f"the local store cannot be opened: {error_text(exc)}")
             return
-        self._writer.get_cursor(CURSOR_SOURCE).add_done_callback(self._after_cursor)
+        env, base_url = self._env, self._base_url
+        self._writer.submit(lambda store: load_window_cursor(store, env, base_url)).add_done_callback(
+            self._after_cursor)
 
     def _after_cursor(self, future: Future) -> None:
         cursor: FillCursor | None = None
@@ -124,7 +128,7 @@ class StoreWorker(QObject):
     def ingest(self, page: Any) -> Future:
         """Persist a `FillsPage` (fills, corrections, cursor) in one transaction, then refresh."""
         future = self._writer.ingest(page.fills, page.corrections, source="tt_api",
-                                     cursor=(CURSOR_SOURCE, page.cursor.to_dict()))
+                                     cursor=(self.cursor_source, page.cursor.to_dict()))
         corrections = tuple(page.corrections)
         future.add_done_callback(lambda f: self._after_write(f, "store the new fills", corrections))
         return future

@@ -35,6 +35,16 @@ def test_reads_keeps_the_last_good_value_takes_a_typed_spot_and_closes_the_brows
         worker.manualRequested.emit(typed)
         qtbot.waitUntil(lambda: seen[-1].source == "manual", timeout=5000)
         assert seen[-1].price == typed
+        # The page recovers with another value: the typed spot stays in force, the reads stand by.
+        standby = []
+        worker.standby.connect(lambda snap: standby.append(snap))
+        pages.zn_mid = "110-09"
+        worker._reader.configure(reader_settings(pages, profile))
+        qtbot.waitUntil(lambda: len(standby) >= 2, timeout=30_000)
+        assert standby[-1].price == parse_price("110-09", ZN) and seen[-1].price == typed
+        worker.clearRequested.emit()  # Clear: back to the live value at once
+        qtbot.waitUntil(lambda: seen[-1].source == "pricing_monkey", timeout=5000)
+        assert seen[-1].price == parse_price("110-09", ZN)
         assert browser_processes(profile)
         assert stop_all([thread], 15.0)
         assert not thread.running
