@@ -75,7 +75,7 @@ def read_fills(paths: Sequence[str], *, kind: str | None = None, default_contrac
     real_clock = True
     for path in paths:
         result = read_file(path, kind, default_contract=default_contract)
-        if result.orders or result.sod:
+        if result.kind.value in ("tt_orders", "actant_sod"):
             raise InputError(f"{path}: {result.kind.a_label} holds no fills")
         name = _name(path)
         warnings.extend(f"{name}: {w}" for w in result.warnings)

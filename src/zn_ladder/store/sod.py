@@ -42,12 +42,20 @@ class SodWrite:
     groups: list[dict] = field(default_factory=list)
 
 
+#: Sources whose file is the whole desk's start of day for its dates: a new file for a date replaces
+#: every lot that source stored for that date (a row gone, or an account now mapped to TT's, must not
+#: stay beside the new one and count twice).
+WHOLE_DAY_SOURCES = frozenset({"actant_sod"})
+
+
 def put_sod(conn: sqlite3.Connection, lots: Sequence[SodLot], stored_ns: int, source: str = "") -> SodWrite:
     """Store SOD lots grouped by (date, account, contract); the caller holds the write transaction."""
     out = SodWrite()
     groups: dict[tuple[str, str, str, str], list[tuple[int, int]]] = defaultdict(list)
     for lot in lots:
         groups[(normalise_date(lot.date), lot.account, lot.market, lot.contract)].append((int(lot.qty), int(lot.price)))
+    if source in WHOLE_DAY_SOURCES:
+        _drop_missing(conn, source, set(groups), out)
     for (date, account, market, contract), new in groups.items():
         where = "account=? AND market=? AND contract=? AND date=?"
         old = conn.execute(f"SELECT qty, price FROM sod_lots WHERE {where} ORDER BY seq",
@@ -67,6 +75,22 @@ def put_sod(conn: sqlite3.Connection, lots: Sequence[SodLot], stored_ns: int, so
         out.groups.append({"date": date, "account": account, "market": market, "contract": contract,
                            "lots": len(new), "replaced": len(old)})
     return out
+
+
+def _drop_missing(conn: sqlite3.Connection, source: str, keep: set[tuple[str, str, str, str]], out: SodWrite) -> None:
+    """Delete the lots `source` stored for the new file's dates under books the file no longer names."""
+    for date in {key[0] for key in keep}:
+        rows = conn.execute("SELECT DISTINCT account, market, contract FROM sod_lots WHERE source=? AND date=?",
+                            (source, date)).fetchall()
+        for account, market, contract in rows:
+            if (date, account, market, contract) in keep:
+                continue
+            gone = conn.execute("DELETE FROM sod_lots WHERE source=? AND date=? AND account=? AND market=? "
+                                "AND contract=?", (source, date, account, market, contract)).rowcount
+            out.replaced += gone
+            out.affected.add((account, market, contract))
+            out.groups.append({"date": date, "account": account, "market": market, "contract": contract,
+                               "lots": 0, "replaced": gone})
 
 
 def sod_lots(conn: sqlite3.Connection, account: str | None = None, contract: str | None = None,

@@ -209,3 +209,23 @@ def test_sod_opens_only_its_own_contract_and_market(db_path: Path) -> None:
         assert pnl_view(store.conn, CONTRACT, "lifo", market="CME_DELAYED").position == 7
     with Store.open(db_path) as store:
         assert store.audit_entries("matching_repaired") == []
+
+
+def test_an_actant_file_replaces_its_whole_day_so_a_remapped_account_counts_once(db_path: Path) -> None:
+    """Imported before `sod.account_map` was set and again after it: the lots move to the TT account,
+    the Actant number's copy goes (a long 5 must never read as 10)."""
+    before = [SodLot("73050502", CONTRACT, 5, 7000, "08/11/2025"), SodLot("A9", CONTRACT, -1, 7002, "08/11/2025")]
+    after = [SodLot("1334000", CONTRACT, 5, 7000, "08/11/2025"), SodLot("A9", CONTRACT, -1, 7002, "08/11/2025")]
+    with Store.open(db_path) as store:
+        store.put_sod(before, source="actant_sod")
+        assert pnl_view(store.conn, CONTRACT, "lifo").position == 4
+        store.put_sod(after, source="actant_sod")
+        assert pnl_view(store.conn, CONTRACT, "lifo").position == 4
+        assert pnl_view(store.conn, CONTRACT, "lifo", "73050502").position == 0
+        assert pnl_view(store.conn, CONTRACT, "fifo", "1334000").position == 5
+        # TT's own SOD (another source) is never dropped by an Actant file
+        store.put_sod([SodLot("T1", CONTRACT, 2, 7001, "08/11/2025")], source="tt_api")
+        store.put_sod(after, source="actant_sod")
+        assert pnl_view(store.conn, CONTRACT, "lifo").position == 6
+    with Store.open(db_path) as store:
+        assert store.audit_entries("matching_repaired") == []
