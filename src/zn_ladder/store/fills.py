@@ -24,10 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from zn_ladder.domain.records import Fill, Side
+from zn_ladder.store.where import Filter, conditions
 
 _COLUMNS = ("key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, stored_ns, "
-            "market, instrument_id")
-_INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            "market, instrument_id, environment")
+_INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
 @dataclass(slots=True)
@@ -62,8 +63,10 @@ def _describe(fill: Fill) -> str:
     return f"{fill.key} ({side} {fill.qty} @ {fill.price} ticks, order {fill.order_id or '-'} cum {fill.cum_qty})"
 
 
-def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int, source: str = "") -> FillInsert:
-    """Insert new fills (the caller holds the write transaction); classify the rest."""
+def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int, source: str = "",
+                 environment: str = "") -> FillInsert:
+    """Insert new fills (the caller holds the write transaction); classify the rest. `environment`:
+    the TT environment a poll's fills came from (empty for files)."""
     out = FillInsert()
     valid: list[Fill] = []
     for fill in fills:
@@ -78,7 +81,7 @@ def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int
     before = conn.execute("SELECT coalesce(max(id), 0) FROM fills").fetchone()[0]
     conn.executemany(_INSERT, [
         (f.key, f.account, f.contract, int(f.side), f.qty, f.price, f.time_ns, f.order_id, f.exec_id,
-         f.source or source, f.user, f.cum_qty, stored_ns, f.market, f.instrument_id) for f in valid])
+         f.source or source, f.user, f.cum_qty, stored_ns, f.market, f.instrument_id, environment) for f in valid])
     new_ids = dict((k, i) for i, k in conn.execute("SELECT id, key FROM fills WHERE id > ?", (before,)))
     if len(new_ids) == len(valid):
         out.added = [(new_ids[f.key], f) for f in valid]
@@ -164,16 +167,19 @@ def _fill(row: tuple) -> Fill:
                 market, inst)
 
 
-def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: str | None = None,
+def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: Filter = None,
                since_ns: int = 0, *, market: str | None = None) -> list[Fill]:
     """Fills as they stand (busts removed, corrections applied), in (time, arrival) order."""
-    where, args = ["busted = 0", "time_ns >= ?"], [since_ns]
-    for column, value in (("contract", contract), ("market", market), ("account", account)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            args.append(value)
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY time_ns, id"
+    where, args = conditions(contract=contract, market=market, account=account)
+    sql = f"{_SELECT} WHERE {' AND '.join(['busted = 0', 'time_ns >= ?', *where])} ORDER BY time_ns, id"
+    args = [since_ns, *args]
     return [_fill(r) for r in conn.execute(sql, args)]
+
+
+def environment_accounts(conn: sqlite3.Connection, environment: str) -> frozenset[str]:
+    """The accounts whose fills came from TT's `environment` (answered from its index)."""
+    return frozenset(r[0] for r in conn.execute("SELECT DISTINCT account FROM fills WHERE environment = ?",
+                                                (environment,)))
 
 
 def fill_count(conn: sqlite3.Connection) -> int:

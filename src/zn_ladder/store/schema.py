@@ -122,10 +122,14 @@ CREATE INDEX audit_event ON audit (event, time_ns);
 #: Instrument identity (issue 12): a fill, an SOD lot and a book belong to a market as well as a
 #: contract, since ZN Sep25 on CME and on CME_Delayed are two instruments. What a version-1 file holds
 #: came from the old single-market assumption, so it is taken as CME (the old tool kept CME only).
+#: A fill from TT also records the environment (UAT, LIVE...) that sent it: TT's accounts belong to one
+#: environment, and a window shows the accounts of its own, so one store can serve both runs.
 #: Books are derived state (verified against a recompute on every open); they are copied, not rebuilt.
 _V2 = """
 ALTER TABLE fills ADD COLUMN market TEXT NOT NULL DEFAULT 'CME';
 ALTER TABLE fills ADD COLUMN instrument_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE fills ADD COLUMN environment TEXT NOT NULL DEFAULT '';
+CREATE INDEX fills_environment ON fills (environment, account);
 DROP INDEX fills_book;
 CREATE INDEX fills_book ON fills (contract, market, account, time_ns);
 

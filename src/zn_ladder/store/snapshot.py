@@ -19,6 +19,7 @@ from zn_ladder.domain import lots as lot_math
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.store import fills, sod
+from zn_ladder.store.where import Filter, conditions, single
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +71,9 @@ class ContractSnapshot:
     market: str | None = None
 
 
-def read_books(conn: sqlite3.Connection, contract: str | None = None, account: str | None = None,
+def read_books(conn: sqlite3.Connection, contract: str | None = None, account: Filter = None,
                method: str | None = None, market: str | None = None) -> list[BookView]:
-    where, args = [], []
-    for column, value in (("contract", contract), ("account", account), ("method", method), ("market", market)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            args.append(value)
+    where, args = conditions(contract=contract, account=account, method=method, market=market)
     sql = ("SELECT id, account, market, contract, method, position, realized_units, fills_applied, sod_date FROM books"
            + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY account, market, contract, method")
     views = []
@@ -87,13 +84,13 @@ def read_books(conn: sqlite3.Connection, contract: str | None = None, account: s
     return views
 
 
-def pnl_view(conn: sqlite3.Connection, contract: str, method: str, account: str | None = None,
+def pnl_view(conn: sqlite3.Connection, contract: str, method: str, account: Filter = None,
              product: Product | None = None, market: str | None = None) -> PnlView:
     """P&L from the persisted books (summed over accounts when `account` is None)."""
     product = product or product_of_contract(contract)
     books = read_books(conn, contract, account, method, market)
     lots = tuple(lot for b in books for lot in b.open_lots)
-    return PnlView(contract, account, method, product, sum(b.position for b in books),
+    return PnlView(contract, single(account), method, product, sum(b.position for b in books),
                    sum(b.realized_units for b in books) * product.tick_value,
                    sum(b.fills_applied for b in books), lots)
 
@@ -118,7 +115,7 @@ def instruments(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return [(m, c) for m, c in conn.execute("SELECT DISTINCT market, contract FROM books ORDER BY contract, market")]
 
 
-def take_snapshot(conn: sqlite3.Connection, contract: str, account: str | None = None,
+def take_snapshot(conn: sqlite3.Connection, contract: str, account: Filter = None,
                   since_ns: int = 0, market: str | None = None) -> ContractSnapshot:
     """Fills (from `since_ns`), SOD and P&L (every method) of one contract on one market (every market
     when None), from one state of the file."""
@@ -137,4 +134,4 @@ def take_snapshot(conn: sqlite3.Connection, contract: str, account: str | None =
     finally:
         if own_txn:
             conn.execute("COMMIT")
-    return ContractSnapshot(contract, account, time.time_ns(), live, lots, pnl, market)
+    return ContractSnapshot(contract, single(account), time.time_ns(), live, lots, pnl, market)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.records import SodLot
+from zn_ladder.store.where import Filter, matches
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%d-%b-%y", "%d-%b-%Y")
 
@@ -93,7 +94,7 @@ def _drop_missing(conn: sqlite3.Connection, source: str, keep: set[tuple[str, st
                                "lots": 0, "replaced": gone})
 
 
-def sod_lots(conn: sqlite3.Connection, account: str | None = None, contract: str | None = None,
+def sod_lots(conn: sqlite3.Connection, account: Filter = None, contract: str | None = None,
              market: str | None = None) -> list[SodLot]:
     """The latest SOD of each account/market/contract (what the books start from)."""
     rows = conn.execute(
@@ -102,5 +103,4 @@ def sod_lots(conn: sqlite3.Connection, account: str | None = None, contract: str
         "ON s.account = m.account AND s.market = m.market AND s.contract = m.contract AND s.date = m.d "
         "ORDER BY s.account, s.market, s.contract, s.seq")
     return [SodLot(a, c, q, p, d, m) for a, c, q, p, d, m in rows
-            if (account is None or a == account) and (contract is None or c == contract)
-            and (market is None or m == market)]
+            if matches(a, account) and matches(c, contract) and matches(m, market)]

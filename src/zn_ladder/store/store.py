@@ -200,7 +200,8 @@ class Store:
 
     def ingest(self, new_fills: Sequence[Fill] = (), new_corrections: Sequence[FillCorrection] = (), *,
                source: str = "", cursor: tuple[str, Any] | None = None,
-               audit_detail: Mapping[str, Any] | None = None, who: str | None = None) -> IngestResult:
+               audit_detail: Mapping[str, Any] | None = None, who: str | None = None,
+               environment: str = "") -> IngestResult:
         """Store a batch of fills and corrections (and a poll cursor) in one durable transaction.
 
         `audit_detail`, when given, writes an `import` audit entry (files); polls pass none, since
@@ -209,7 +210,7 @@ class Store:
         now = time.time_ns()
         batch = _Batch()
         with self._write("store fills") as conn:
-            ins = fills.insert_fills(conn, new_fills, now, source)
+            ins = fills.insert_fills(conn, new_fills, now, source, environment)
             new_corr, corr_dup = corrections.insert_corrections(conn, new_corrections, now, source)
             refs = {c.ref_key for c in new_corr}
             if ins.added:

@@ -116,10 +116,11 @@ class StoreWriter:
 
     def ingest(self, fills: Sequence[Fill] = (), corrections: Sequence[FillCorrection] = (), *,
                source: str = "", cursor: tuple[str, Any] | None = None,
-               audit_detail: Mapping[str, Any] | None = None, who: str | None = None) -> Future[IngestResult]:
+               audit_detail: Mapping[str, Any] | None = None, who: str | None = None,
+               environment: str = "") -> Future[IngestResult]:
         fills, corrections = tuple(fills), tuple(corrections)
         return self.submit(lambda s: s.ingest(fills, corrections, source=source, cursor=cursor,
-                                              audit_detail=audit_detail, who=who))
+                                              audit_detail=audit_detail, who=who, environment=environment))
 
     def put_sod(self, lots: Sequence[SodLot], *, source: str = "", who: str | None = None) -> Future[SodResult]:
         lots = tuple(lots)

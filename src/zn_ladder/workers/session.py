@@ -103,7 +103,7 @@ class Session(QObject):
         self.scenario = ScenarioWorker(config.product, self.contract or "")
         account = config.accounts[0] if len(config.accounts) == 1 else None
         self.store = StoreWorker(config.db_path, account=account, market=config.market, env=config.conn.env,
-                                 base_url=config.conn.base_url, parent=self)
+                                 base_url=config.conn.base_url, scoped=True, parent=self)
         self.sod = SodChoice(config.product.symbol, demo=config.demo, put=self.store.put_sod)
         #: The store's positions against TT's after each positions poll and store change (store thread).
         self.position_check = PositionCheck(self.store.submit, include=self._reconciled, parent=self)
@@ -318,6 +318,7 @@ class Session(QObject):
     @Slot(object)
     def _on_orders(self, result: Any) -> None:
         self._ok("orders")
+        self.store.note_accounts(o.account for o in result.orders)
         orders = tuple(o for o in result.orders if self._account_ok(o.account) and o.market == self.config.market
                        and (not self._contracts or o.contract in self._contracts))
         self._choose_contract((o.contract, o.market) for o in orders)
@@ -389,6 +390,7 @@ class Session(QObject):
     def _on_positions(self, result: tuple[Any, Any]) -> None:
         self._ok("positions")
         positions, sod = result
+        self.store.note_accounts([p.account for p in positions] + [lot.account for lot in sod or ()])
         if sod:
             self.sod.tt_read(tuple(lot for lot in sod if self._account_ok(lot.account) and lot.qty))
         self.tt_positions = positions

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
@@ -50,7 +51,8 @@ class StoreWorker(QObject):
     sodContracts = Signal(object)
 
     def __init__(self, path: Path | str | None, *, account: str | None = None, market: str | None = None,
-                 env: str = "ext_prod_sim", base_url: str = "", parent: QObject | None = None) -> None:
+                 env: str = "ext_prod_sim", base_url: str = "", scoped: bool = False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._writer = StoreWriter(path, name="zn-store-writer")
         #: TT environment segment and address of the fills poll: the cursor is theirs (as in `monitor`).
@@ -59,6 +61,12 @@ class StoreWorker(QObject):
         self._account = account
         #: The instrument is the contract on this market (None: every market, for tools and tests).
         self._market = market
+        #: `scoped`: the snapshots hold the accounts of this TT environment only (those whose fills it
+        #: sent, those its answers name, and the desk's SOD accounts), so a store that served UAT and
+        #: then LIVE never mixes their books. None until read from the store.
+        self._scoped = scoped
+        self._env_accounts: set[str] | None = None
+        self._pending_accounts: set[str] = set()  # named by TT before the store was first read
         self._contract: str | None = None
         self._lock = threading.Lock()
         self.path = path
@@ -100,6 +108,29 @@ class StoreWorker(QObject):
     def stop(self, timeout_s: float = 5.0) -> None:
         self._writer.stop(timeout_s)
 
+    def note_accounts(self, accounts: Iterable[str]) -> None:
+        """Accounts TT's answers name in this environment (orders, fills, positions): in the scope."""
+        new = set(accounts)
+        with self._lock:
+            if self._env_accounts is None:
+                self._pending_accounts |= new
+                return
+            if new <= self._env_accounts:
+                return
+            self._env_accounts |= new
+            self._need_full = True
+
+    def _scope(self, store: Any) -> frozenset[str]:
+        """The accounts this window shows (the writer's thread): this environment's and the SOD's."""
+        from zn_ladder.store.fills import environment_accounts
+
+        with self._lock:
+            if self._env_accounts is None:
+                self._env_accounts = set(environment_accounts(store.conn, self._env))
+                self._env_accounts |= self._pending_accounts
+            known = frozenset(self._env_accounts)
+        return known | {lot.account for lot in store.sod_lots()}
+
     def read_sod_contracts(self) -> None:
         """Emit `sodContracts` with the (contract, market) of every stored SOD lot (writer's thread)."""
         future = self._writer.submit(lambda store: tuple((lot.contract, lot.market) for lot in store.sod_lots()))
@@ -127,8 +158,9 @@ class StoreWorker(QObject):
     # -- work -------------------------------------------------------------------------------------------
     def ingest(self, page: Any) -> Future:
         """Persist a `FillsPage` (fills, corrections, cursor) in one transaction, then refresh."""
+        self.note_accounts(f.account for f in page.fills)
         future = self._writer.ingest(page.fills, page.corrections, source="tt_api",
-                                     cursor=(self.cursor_source, page.cursor.to_dict()))
+                                     cursor=(self.cursor_source, page.cursor.to_dict()), environment=self._env)
         corrections = tuple(page.corrections)
         future.add_done_callback(lambda f: self._after_write(f, "store the new fills", corrections))
         return future
@@ -220,6 +252,8 @@ class StoreWorker(QObject):
             self.snapshotReady.emit(future.result())
 
     def _read_merged(self, store: Any, contract: str, account: str | None, since: int) -> Any:
+        if account is None and self._scoped:
+            account = self._scope(store)
         snap = take_snapshot(store.conn, contract, account, since, self._market)
         with self._lock:
             if contract != self._contract:
