@@ -146,7 +146,13 @@ def settle(qtbot, session: Session, sim: SimulatorServer, after_ns: int) -> tupl
         held = {f.key for f in result.inputs.store.fills}
         return held == keys and session.last_orders.received_at.timestamp() * 1e9 > after_ns
 
-    qtbot.waitUntil(settled, timeout=40_000)
+    try:
+        qtbot.waitUntil(settled, timeout=40_000)
+    except Exception:
+        result = session.last_result
+        held = {f.key for f in result.inputs.store.fills} if result and result.inputs.store else set()
+        raise AssertionError(f"the window never settled on the ground truth: missing {sorted(keys - held)[:5]}, "
+                             f"extra {sorted(held - keys)[:5]} ({len(held)} held, {len(keys)} expected)") from None
     qtbot.wait(300)  # the scenario recomputes from the last inputs
     return session.last_result, truth
 

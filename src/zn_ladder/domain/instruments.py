@@ -53,8 +53,11 @@ class Product:
         return self.symbol
 
 
-def _bond(symbol: str, name: str, point_value: int, parts: int) -> Product:
-    return Product(symbol, name, Fraction(point_value), Fraction(1, 32 * parts))
+def _bond(symbol: str, name: str, point_value: int, parts: int, low: int = 50, high: int = 250) -> Product:
+    """A 32nds-quoted Treasury future. `low`..`high` (points) is where a price can be at all: Treasury
+    futures have traded between ~90 and ~240 in their history; a typed 999 or 5 is a slip, never a spot."""
+    return Product(symbol, name, Fraction(point_value), Fraction(1, 32 * parts), min_price=Fraction(low),
+                   max_price=Fraction(high))
 
 
 PRODUCTS: dict[str, Product] = {
@@ -65,10 +68,10 @@ PRODUCTS: dict[str, Product] = {
         _bond("ZF", "5-Year T-Note", 1000, 4),
         _bond("ZN", "10-Year T-Note", 1000, 2),
         _bond("TN", "Ultra 10-Year T-Note", 1000, 2),
-        _bond("ZB", "U.S. Treasury Bond", 1000, 1),
-        _bond("UB", "Ultra U.S. Treasury Bond", 1000, 1),
+        _bond("ZB", "U.S. Treasury Bond", 1000, 1, high=300),
+        _bond("UB", "Ultra U.S. Treasury Bond", 1000, 1, high=350),
         # Decimal-quoted: proves the model is general. Three-month SOFR, 1/2 bp tick = $12.50.
-        Product("SR3", "Three-Month SOFR", Fraction(2500), Fraction(1, 200), 0, 3),
+        Product("SR3", "Three-Month SOFR", Fraction(2500), Fraction(1, 200), 0, 3, Fraction(80), Fraction(102)),
     )
 }
 

@@ -25,7 +25,7 @@ LAST = Price(Fraction(221, 2))  # 110-16
     ("108'160", "accept", Fraction(217, 2)),
     ("112-16+", "confirm", Fraction(225, 2) + Fraction(1, 64)),  # just past it
     ("108-15.5", "confirm", Fraction(108) + Fraction(31, 64)),
-    ("999", "confirm", Fraction(999)),
+    ("240", "confirm", Fraction(240)),
 ])
 def test_distance_from_the_last_good_spot(text: str, verdict: str, value: Fraction) -> None:
     check = check_manual_spot(text, ZN, LAST)
@@ -35,7 +35,7 @@ def test_distance_from_the_last_good_spot(text: str, verdict: str, value: Fracti
         assert str(float(move)).rstrip("0").rstrip(".") in check.message and "limit is 2 points" in check.message
 
 
-@pytest.mark.parametrize("text", [str(ZN.max_price + 1), str(ZN.max_price), "-3", str(ZN.min_price)])
+@pytest.mark.parametrize("text", [str(ZN.max_price + 1), str(ZN.max_price), "-3", str(ZN.min_price), "999", "5"])
 def test_outside_the_product_range_is_refused_with_the_expected_form(text: str) -> None:
     check = check_manual_spot(text, ZN, LAST)
     assert check.verdict == "refuse" and check.price is None
