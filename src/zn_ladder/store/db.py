@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,13 +102,32 @@ def _check_file(path: Path) -> bool:
     return True
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+
+
+def store_path(location: Path | str) -> Path:
+    """The SQLite file a store location names: a path, or `sqlite:PATH`. Any other URL (a
+    `postgresql://...` desk database, say) is refused rather than taken for a folder name; a Windows
+    drive letter (`C:`) is a path."""
+    text = str(location)
+    match = _SCHEME.match(text)
+    if match is None:
+        return Path(location)
+    scheme = match.group(1).lower()
+    if scheme in ("sqlite", "file"):
+        rest = text[len(match.group(0)):]
+        return Path(rest[2:] if rest.startswith("//") else rest)
+    raise StoreError(f"the store location {text!r} is a {scheme} URL, which this version cannot use: give the "
+                     f"path of a SQLite file (or sqlite:PATH)")
+
+
 def connect(path: Path | str, *, readonly: bool = False,
             busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlite3.Connection:
     """Open (creating only if absent and writable) and migrate the store; return an autocommit connection.
 
     Transactions are explicit (`write_transaction`), so `isolation_level=None`.
     """
-    path = Path(path)
+    path = store_path(path)
     exists = _check_file(path)
     if readonly and not exists:
         raise StoreError(f"no store at {path}: import fills first (zn-ladder import FILE --db {path})")

@@ -81,7 +81,7 @@ class Store:
             from zn_ladder.config.paths import default_db_path
 
             path = default_db_path()
-        path = Path(path)
+        path = db.store_path(path)
         conn = db.connect(path, readonly=readonly, busy_timeout_s=busy_timeout_s)
         store = cls(conn, path, readonly)
         try:

@@ -229,3 +229,17 @@ def test_a_later_migration_upgrades_step_by_step_and_keeps_the_data(db_path: Pat
     monkeypatch.undo()
     with pytest.raises(StoreError, match="newer zn_ladder"):  # and the older app now refuses it
         Store.open(db_path)
+
+
+def test_a_store_location_that_is_not_a_sqlite_file_is_refused(tmp_path, monkeypatch) -> None:
+    """`--db postgresql://...` was once taken for a folder named `postgresql:` (issue 16): refused, and
+    nothing is created; `sqlite:PATH` and a Windows drive letter are paths."""
+    from zn_ladder.store.db import store_path
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match="postgresql URL"):
+        Store.open("postgresql://me@host/desk")
+    assert list(tmp_path.iterdir()) == []
+    assert store_path("sqlite:desk.sqlite3") == Path("desk.sqlite3")
+    assert store_path("sqlite:///tmp/x.sqlite3") == Path("/tmp/x.sqlite3")
+    assert store_path(r"C:\Users\me\zn.sqlite3") == Path(r"C:\Users\me\zn.sqlite3")
