@@ -177,7 +177,8 @@ def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: F
 
 
 def environment_accounts(conn: sqlite3.Connection, environment: str) -> frozenset[str]:
-    """The accounts whose fills came from TT's `environment` (answered from its index)."""
+    """The accounts whose fills came from TT's `environment`: one scan when a window opens, on the
+    writer's thread (an index would cost every insert of the day to save that one read)."""
     return frozenset(r[0] for r in conn.execute("SELECT DISTINCT account FROM fills WHERE environment = ?",
                                                 (environment,)))
 

@@ -129,7 +129,6 @@ _V2 = """
 ALTER TABLE fills ADD COLUMN market TEXT NOT NULL DEFAULT 'CME';
 ALTER TABLE fills ADD COLUMN instrument_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE fills ADD COLUMN environment TEXT NOT NULL DEFAULT '';
-CREATE INDEX fills_environment ON fills (environment, account);
 DROP INDEX fills_book;
 CREATE INDEX fills_book ON fills (contract, market, account, time_ns);
 
