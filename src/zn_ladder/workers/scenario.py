@@ -63,13 +63,18 @@ class ScenarioResult:
 
 
 def scenario_spot(inputs: ScenarioInputs) -> tuple[Price | None, str]:
-    """The spot to walk from; without one, the last fill's price (labelled so) keeps the ladder useful."""
+    """The spot to walk from; without one, the last fill's price, or before the first fill the SOD's
+    (labelled so), keeps the ladder and the cards useful: at 06:59 the trader sees the start-of-day
+    position, not an empty window."""
     if inputs.spot is not None:
         return inputs.spot, inputs.spot_source
     fills: tuple[Fill, ...] = inputs.store.fills if inputs.store is not None else ()
     if fills:
         last = fills[-1]  # time order
         return Price.from_ticks(last.price, inputs.product), "last fill"
+    sod = inputs.store.sod if inputs.store is not None else ()
+    if sod:
+        return Price.from_ticks(sod[-1].price, inputs.product), "SOD price"
     return None, ""
 
 
