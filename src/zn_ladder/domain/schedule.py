@@ -127,7 +127,7 @@ def parse_capture_window(text: str) -> CaptureWindow:
     days = _parse_days(days_spec, text)
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # a folder such as "America" is an OSError
         raise _bad(text, f"unknown time zone {zone!r}") from None
     return CaptureWindow(days, _clock(h1, m1, text), _clock(h2, m2, text), zone)
 

@@ -43,6 +43,7 @@ def test_parse_and_print_back():
     ("Sun-Fri 16:45-16:75 America/Chicago", "16:75 is not a time of day"),
     ("Sun-Fri 16:45-16:15 America/Chikago", "unknown time zone 'America/Chikago'"),
     ("Sun-Fri 16:45-16:15 ../etc/passwd", "unknown time zone"),
+    ("Sun-Fri 16:45-16:15 America", "unknown time zone 'America'"),
 ])
 def test_bad_text_names_what_is_wrong(text, words):
     with pytest.raises(InputError, match="capture window") as info:
