@@ -6,6 +6,7 @@ SIGTERM; inside it captures as usual; the settings' capture.schedule applies whe
 
 from __future__ import annotations
 
+import queue
 import signal
 import subprocess
 import sys
@@ -33,6 +34,18 @@ def closed() -> str:
 
 def open_now() -> str:
     return window(timedelta(hours=-2), timedelta(hours=4))
+
+
+def lines_of(proc: subprocess.Popen) -> queue.Queue:
+    """The process's stdout lines as they come, so a test waits with a deadline, not forever."""
+    lines: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        for line in proc.stdout:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
 
 
 @pytest.fixture
@@ -72,20 +85,22 @@ def test_outside_the_window_it_sleeps_without_a_request_and_stops_at_once(counti
     proc = subprocess.Popen([sys.executable, "-m", "zn_ladder", "monitor", "--db", str(tmp_path / "s.sqlite3"),
                              "--base-url", url, "--interval", "0.05", "--schedule", closed()],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = lines_of(proc)
     try:
-        assert proc.stdout.readline().startswith("monitoring")
-        line = proc.stdout.readline()
-        assert "outside the capture window" in line and "sleeping until" in line, line + proc.stderr.read()
+        assert lines.get(timeout=30).startswith("monitoring")
+        line = lines.get(timeout=30)
+        assert "outside the capture window" in line and "sleeping until" in line, line
         time.sleep(1.5)
         assert count["n"] == 0
         asked = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
         assert time.monotonic() - asked < 3  # a slice of at most a second, then a clean exit
     finally:
         proc.kill()
-    assert proc.returncode == 0, err
-    assert "stopped: 0 polls" in out and count["n"] == 0
+    assert proc.returncode == 0, proc.stderr.read()
+    last = lines.get(timeout=10)  # the process has exited: its last line is already on its way
+    assert last.startswith("stopped: 0 polls") and count["n"] == 0
 
 
 def test_once_outside_the_window_polls_nothing(counting_tt, env, run_cli, tmp_path: Path):

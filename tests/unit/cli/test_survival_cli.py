@@ -54,12 +54,14 @@ def test_levels_file_and_nbm(run_cli, tmp_path):
 
 
 def test_levels_stop_and_nbm_come_from_the_settings(run_cli):
-    assert run_cli("config", "set", "survival.levels", "110'24, 110'15").returncode == 0
-    assert run_cli("config", "set", "survival.stop_loss", "-3000").returncode == 0
+    assert run_cli("config", "set", "survival.levels", "110'22, 109'30").returncode == 0
     data = survival(run_cli, "--price", "111'01", "--risk", "625")
-    # first step 9/32 loses 2,812.50 (survived), the second (to 110'15, 9 more 32nds) 2812.5 x 2.5: broken
-    assert [pt["tt"] for pt in data["curve"]] == ["111'010", "110'240"]
-    assert run_cli("config", "set", "survival.nbm_sixteenths", "2").returncode == 0
+    assert [pt["tt"] for pt in data["curve"]] == ["111'010", "110'220", "109'300"]
+    # the first step (11/32) loses 625 x 16 x 11/32 = 3,437.50: a -3,000 stop leaves only the price
+    assert run_cli("config", "set", "survival.stop_loss", "-3000").returncode == 0
+    assert [pt["tt"] for pt in survival(run_cli, "--price", "111'01", "--risk", "625")["curve"]] == ["111'010"]
+    assert run_cli("config", "set", "survival.stop_loss", "-100000").returncode == 0
+    assert run_cli("config", "set", "survival.nbm_sixteenths", "5").returncode == 0  # 110'22 is 5.5/16 away
     assert survival(run_cli, "--price", "111'01", "--risk", "625")["curve"] == [
         {"level": "111.03125", "tt": "111'010", "risk": 625}]
 

@@ -98,6 +98,30 @@ def test_a_level_exactly_at_nbm_counts():
     assert curve.extreme_level == p32(112, 19)
 
 
+def test_a_first_level_exactly_3_16_away_is_kept():
+    levels = [p32(110, 27), p32(110, 20)]  # 6/32 and 13/32 below 111'01
+    assert [pt.level for pt in survival_curve(p32(111, 1), 625, levels).points] == [p32(111, 1), *levels]
+    # 5.5/32 away is too close: dropped
+    assert [pt.level for pt in survival_curve(p32(111, 1), 625, [p32(110, 27.5), p32(110, 20)]).points] == \
+        [p32(111, 1), p32(110, 20)]
+
+
+def test_a_long_walk_includes_the_level_exactly_at_nbm():
+    # 110'15 is exactly 9/16 = 18/32 below 111'01
+    assert survival_curve(p32(111, 1), 625, [p32(110, 24), p32(110, 15)], nbm_sixteenths=9).extreme_level == \
+        p32(110, 15)
+    assert survival_curve(p32(111, 1), 625, [p32(110, 24), p32(110, 15)], nbm_sixteenths=8).extreme_level == \
+        p32(110, 24)
+
+
+def test_a_pnl_exactly_at_the_stop_is_a_stop():
+    # the first step (9/32) loses exactly 625 x 16 x 9/32 = 2,812.50
+    hit = survival_curve(p32(111, 1), 625, SEED_LEVELS, stop_loss=Fraction(-5625, 2))
+    assert hit.extreme_level == p32(111, 1) and len(hit.points) == 1
+    missed = survival_curve(p32(111, 1), 625, SEED_LEVELS, stop_loss=Fraction(-5625, 2) - Fraction(1, 100))
+    assert missed.extreme_level == p32(110, 24)
+
+
 def test_negative_nbm_is_refused():
     with pytest.raises(InputError, match="break-even margin"):
         survival_curve(p32(111, 1), 625, SEED_LEVELS, nbm_sixteenths=-1)
@@ -137,14 +161,18 @@ def float_survival(cp: float, r0: float, levels: list[float], stop: float, nbm: 
 prices_64ths = st.integers(min_value=108 * 64, max_value=115 * 64).map(lambda n: Fraction(n, 64))
 level_sets = st.lists(st.integers(min_value=106 * 32, max_value=117 * 32), max_size=40).map(
     lambda ns: sorted({Fraction(n, 32) for n in ns}))
+near_offsets = st.lists(st.integers(min_value=-90, max_value=90), max_size=25)
 risks = st.integers(min_value=-400, max_value=400).map(lambda lots: lots * ZN_RISK_PER_LOT)
 money = st.integers(min_value=-200_000, max_value=200_000)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(price=prices_64ths, risk=risks, levels=st.one_of(st.just(list(SEED_LEVELS)), level_sets),
-       pnl=money, stop=st.integers(min_value=-300_000, max_value=0), nbm=st.integers(min_value=0, max_value=80))
-def test_matches_the_float_script(price, risk, levels, pnl, stop, nbm):
+       near=near_offsets, pnl=money, stop=st.integers(min_value=-300_000, max_value=0),
+       nbm=st.integers(min_value=0, max_value=80))
+def test_matches_the_float_script(price, risk, levels, near, pnl, stop, nbm):
+    # levels a whole number of 64ths from the price hit the 3/16 and NBM boundaries exactly
+    levels = sorted(set(levels) | {price + Fraction(k, 64) for k in near})
     exact = survival_curve(price, risk, levels, pnl=pnl, stop_loss=stop, nbm_sixteenths=nbm)
     curve, extreme, sixteenths, pnls = float_survival(float(price), float(risk), [float(x) for x in levels],
                                                       float(stop), float(nbm), float(pnl))
