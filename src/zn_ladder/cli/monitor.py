@@ -182,7 +182,10 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
                           f"{result.corrections_added} corrections", flush=True)
             if args.once:
                 break
-            stop.wait(max(0.0, args.interval - (time.monotonic() - started)))
+            pause = args.interval - (time.monotonic() - started)
+            if closes is not None:  # no poll after the window closes
+                pause = min(pause, (closes - utc_now()).total_seconds())
+            stop.wait(max(0.0, pause))
     print(f"stopped: {polls} polls, {added} new fills stored", flush=True)
     return 0
 
