@@ -56,6 +56,10 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+; Fill capture at log-on (issue 15 §6): `zn-ladder monitor` from the user's Startup folder, minimized; it
+; polls TT only inside the settings' capture.schedule. Not `schtasks /SC ONLOGON`: its trigger is "any
+; user", which a user without admin rights is refused ("Access is denied").
+Name: "captureatlogon"; Description: "Capture TT fills whenever I log on (inside the settings' capture window)"; GroupDescription: "Fill capture:"; Flags: unchecked
 
 [InstallDelete]
 ; Upgrade in place: start from an empty library folder (files of an older PyInstaller build must not
@@ -69,6 +73,7 @@ Source: "README.md"; DestDir: "{app}"; DestName: "INSTALL-README.md"; Flags: ign
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Comment: "Scenario ladder for Treasury futures on TT"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
+Name: "{userstartup}\{#AppName} fill capture"; Filename: "{app}\{#ConsoleExe}"; Parameters: "monitor"; WorkingDir: "{app}"; Flags: runminimized; Tasks: captureatlogon
 
 [Run]
 ; A desk configuration handed over by support: zn-ladder config import FILE (never carries credentials;

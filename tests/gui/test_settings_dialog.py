@@ -107,7 +107,8 @@ def test_inline_validation_messages(qtbot, make_dialog, path):
 def test_the_sod_account_map_is_on_the_storage_tab_beside_the_sod_file(qtbot, make_dialog, path):
     dialog = make_dialog()
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
-    assert titles == ["TT connection", "Polling", "Storage", "Spot price", "Ladder", "Notifications"]
+    assert titles == ["TT connection", "Polling", "Storage", "Spot price", "Ladder", "Notifications",
+                      "Survival curve", "Capture"]
     storage = dialog.tabs.widget(2).widget()
     assert dialog.editors["sod.account_map"].parent() is storage is dialog.editors["storage.sod_path"].parent()
     assert dialog.tab_of("sod.account_map") == dialog.tab_of("storage.sod_path") == 2

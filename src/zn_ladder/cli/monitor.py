@@ -1,10 +1,16 @@
-"""`zn-ladder monitor [--db PATH] [--base-url URL] [--interval S]`: headless capture of TT fills into the store.
+"""`zn-ladder monitor [--db PATH] [--base-url URL] [--interval S] [--schedule WINDOW]`: headless capture of TT fills into the store.
 
 Each poll's fills, corrections and the cursor that follows them are written in one durable
 transaction, so the process can be killed at any instant (kill -9, power cut) and restarted: it
 resumes from the stored cursor, TT sends the boundary fills again, and the store recognises them
 (0 lost, 0 doubled). SIGINT/SIGTERM finish the poll in hand, then exit 0. The SOD TT holds for each
 account is stored at start (so `reconcile` compares like with like).
+
+With a capture window (`--schedule "Sun-Fri 16:45-16:15 America/Chicago"` or the settings'
+`capture.schedule`) it polls only inside the window, as the desk's `.bat` files did; outside it sends
+TT nothing and sleeps in one-second slices against the wall clock, so Ctrl+C/SIGTERM stop it within a
+second (Windows does not interrupt a long wait) and a PC that slept wakes up on time. TT's SOD is read
+again each time a window opens (a new trading session).
 
 This command composes `tt` (the client) and `store`, which are sibling layers; that is why it lives
 in the CLI package and not in either of them.
@@ -17,11 +23,19 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from zn_ladder.cli.tt_connection import add_connection_args
 
+if TYPE_CHECKING:
+    from zn_ladder.domain.schedule import CaptureWindow
+
 ORDER = 60
 log = logging.getLogger(__name__)
+#: Longest single wait while sleeping outside the window: how late a stop or a wake-up can be.
+SLICE_S = 1.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--interval", type=float, default=5.0, metavar="S", help="seconds between polls (default 5)")
     p.add_argument("--once", action="store_true", help="poll once and exit")
     p.add_argument("--no-sod", action="store_true", help="do not fetch and store TT's SOD at start")
+    p.add_argument("--schedule", metavar="WINDOW",
+                   help='poll only inside this window, e.g. "Sun-Fri 16:45-16:15 America/Chicago" (an end before '
+                        'the start runs overnight); "always" to ignore the settings\' capture.schedule')
     add_connection_args(p)
     p.set_defaults(run=run)
 
@@ -51,11 +68,51 @@ def run(args: argparse.Namespace) -> int:
 
     if args.interval <= 0:
         raise InputError(f"--interval {args.interval} must be a positive number of seconds")
+    window = capture_window(args.schedule)
     stop = threading.Event()
     _on_signals(stop)
     with Store.open(args.db) as store, open_connection(args) as conn:
         require_credentials(conn)
-        return _capture(store, conn, args, stop)
+        return _capture(store, conn, args, stop, window)
+
+
+def capture_window(flag: str | None) -> CaptureWindow | None:
+    """The window from --schedule, else from the settings; None to capture all the time."""
+    from zn_ladder.domain.errors import InputError
+    from zn_ladder.domain.schedule import parse_capture_window
+
+    if flag is not None:
+        if flag.strip().lower() in ("", "always"):
+            return None
+        try:
+            return parse_capture_window(flag)
+        except InputError as exc:
+            raise InputError(f"--schedule: {exc}") from None
+    from zn_ladder.config.settings_file import load_settings
+
+    text = load_settings().settings.capture.schedule
+    return parse_capture_window(text) if text else None
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def sleep_until(wake: datetime, stop: threading.Event, now: Callable[[], datetime] = utc_now) -> bool:
+    """Wait until the wall clock reaches `wake` or `stop` is set (True then), in slices of at most
+    `SLICE_S` so that neither a stop nor a clock jump (the PC slept) is noticed late."""
+    while not stop.is_set():
+        remaining = (wake - now()).total_seconds()
+        if remaining <= 0:
+            return False
+        stop.wait(min(remaining, SLICE_S))
+    return True
+
+
+def _local(at: datetime, window: CaptureWindow) -> str:
+    from zoneinfo import ZoneInfo
+
+    return at.astimezone(ZoneInfo(window.zone)).strftime("%a %Y-%m-%d %H:%M %Z")
 
 
 def _on_signals(stop: threading.Event) -> None:
@@ -68,7 +125,7 @@ def _on_signals(stop: threading.Event) -> None:
             signal.signal(getattr(signal, name), handler)
 
 
-def _capture(store, conn, args: argparse.Namespace, stop: threading.Event) -> int:
+def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, window: CaptureWindow | None) -> int:
     from zn_ladder.domain.errors import InputError, TTError
     from zn_ladder.tt.client import TTClient
     from zn_ladder.tt.fills_cursor import FillCursor
@@ -85,9 +142,25 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event) -> in
           f"{'resuming from the stored cursor' if cursor else 'from the start of the day'}", flush=True)
     added = polls = 0
     with TTClient(conn) as client:
-        if not args.no_sod:
-            _store_sod(store, client)
+        sod_due = not args.no_sod
+        closes = None
         while not stop.is_set():
+            if window is not None and (closes is None or utc_now() >= closes):
+                closes = window.close_after(utc_now())
+                if closes is None:
+                    if args.once:
+                        print(f"outside the capture window {window}: nothing polled", flush=True)
+                        break
+                    wake = window.next_open(utc_now())
+                    print(f"{time.strftime('%H:%M:%S')} outside the capture window {window}: sleeping until "
+                          f"{_local(wake, window)}", flush=True)
+                    sleep_until(wake, stop)
+                    sod_due = not args.no_sod  # a new session: TT's SOD again
+                    continue
+                print(f"{time.strftime('%H:%M:%S')} capture window open until {_local(closes, window)}", flush=True)
+            if sod_due:
+                _store_sod(store, client)
+                sod_due = False
             started = time.monotonic()
             try:
                 page = client.fills_since(cursor)
@@ -109,7 +182,10 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event) -> in
                           f"{result.corrections_added} corrections", flush=True)
             if args.once:
                 break
-            stop.wait(max(0.0, args.interval - (time.monotonic() - started)))
+            pause = args.interval - (time.monotonic() - started)
+            if closes is not None:  # no poll after the window closes
+                pause = min(pause, (closes - utc_now()).total_seconds())
+            stop.wait(max(0.0, pause))
     print(f"stopped: {polls} polls, {added} new fills stored", flush=True)
     return 0
 

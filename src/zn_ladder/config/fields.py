@@ -18,6 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import get_product
+from zn_ladder.domain.prices import decimal_text, format_price, parse_price
+from zn_ladder.domain.schedule import parse_capture_window
 from zn_ladder.domain.sod_accounts import EXAMPLE, format_account_map, parse_account_map
 
 
@@ -367,3 +370,74 @@ class AccountMap(Spec):
 
     def to_text(self, value: tuple[tuple[str, str], ...]) -> str:
         return format_account_map(value)
+
+
+@dataclass(frozen=True)
+class Dollars(Points):
+    """An amount of money in dollars, exact (it is compared with P&L figures)."""
+
+    @property
+    def expected(self) -> str:
+        return f"an amount in dollars from {self.low} to {self.high} (e.g. -100000)"
+
+
+@dataclass(frozen=True)
+class PriceList(Spec):
+    """Prices (technical levels) in any form a desk writes them, kept exact, sorted and distinct.
+
+    Typed as comma-separated text, a TOML array of strings in the file. Each is printed in TT's form
+    when that is exact at the finest Treasury tick (1/8 of a 32nd), else as its exact decimal.
+    """
+
+    @property
+    def expected(self) -> str:
+        return "a comma-separated list of prices such as 110'15, 110-20+, 110-24.5 or 110.75"
+
+    def parse(self, value: Any) -> tuple[Fraction, ...]:
+        if isinstance(value, str):
+            items: list[Any] = [v for v in re.split(r"[,\s]+", value) if v]
+        elif isinstance(value, (list, tuple)):
+            items = list(value)
+        else:
+            raise self._refuse(value)
+        zn = get_product("ZN")
+        out: set[Fraction] = set()
+        for item in items:
+            if isinstance(item, Fraction):
+                out.add(item)
+                continue
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                raise self._refuse(value)
+            text = repr(item) if isinstance(item, float) else str(item)
+            try:
+                out.add(parse_price(text, zn, spot=True).value)
+            except InputError as exc:
+                raise BadValue(f"expected {self.expected}; {exc}") from None
+        return tuple(sorted(out))
+
+    def to_toml(self, value: tuple[Fraction, ...]) -> list[str]:
+        finest = get_product("ZT")
+        return [format_price(v, finest, "tt") if (v * finest.ticks_per_point).denominator == 1 else decimal_text(v)
+                for v in value]
+
+    def to_text(self, value: tuple[Fraction, ...]) -> str:
+        return ", ".join(self.to_toml(value))
+
+
+@dataclass(frozen=True)
+class CaptureWindow(Spec):
+    """When headless capture polls TT (`DAYS HH:MM-HH:MM ZONE`), or empty for always."""
+
+    @property
+    def expected(self) -> str:
+        return "a window such as 'Sun-Fri 16:45-16:15 America/Chicago' (or empty for always)"
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self._refuse(value)
+        if not value.strip():
+            return ""
+        try:
+            return str(parse_capture_window(value))
+        except InputError as exc:
+            raise BadValue(f"expected {self.expected}; {exc}") from None

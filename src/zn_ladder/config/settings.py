@@ -19,6 +19,7 @@ from zn_ladder.config import fields as f
 from zn_ladder.config.paths import data_dir, default_db_path
 from zn_ladder.domain.errors import ConfigError, InputError
 from zn_ladder.domain.instruments import PRODUCTS, get_product, product_of_contract
+from zn_ladder.domain.survival import DEFAULT_NBM_SIXTEENTHS, DEFAULT_STOP_LOSS, SEED_LEVELS
 
 #: The version this code writes. Older files are migrated (`migrations.py`) when read.
 SCHEMA_VERSION = 2
@@ -177,13 +178,35 @@ class NotificationSettings:
     desktop: bool = setting(True, f.Flag("Desktop notification", "Show a desktop notification on a new fill."))
 
 
+@dataclass(frozen=True)
+class SurvivalSettings:
+    """The survival curve's inputs that belong to the desk rather than to a trade (issue 15 §5)."""
+
+    levels: tuple[Fraction, ...] = setting(SEED_LEVELS, f.PriceList(
+        "Technical levels", "Prices the survival curve steps through (the desk's list by default)."))
+    stop_loss: Fraction = setting(DEFAULT_STOP_LOSS, f.Dollars(
+        "Stop loss ($)", "The trade's P&L at which it is given up.", low=Fraction(-100_000_000), high=Fraction(0)))
+    nbm_sixteenths: int = setting(int(DEFAULT_NBM_SIXTEENTHS), f.Integer(
+        "Nearest break-even margin (1/16)", "How far from the price, in sixteenths of a point, levels are "
+        "looked at.", low=0, high=1600))
+
+
+@dataclass(frozen=True)
+class CaptureSettings:
+    schedule: str = setting("", f.CaptureWindow(
+        "Capture window", "When `zn-ladder monitor` polls TT, e.g. Sun-Fri 16:45-16:15 America/Chicago; "
+        "outside it, it sleeps. Empty: always."))
+
+
 #: Group name -> group class, in the order the dialog shows them.
 GROUPS: dict[str, type] = {
     "tt": TTSettings, "polling": PollingSettings, "storage": StorageSettings, "sod": SodSettings,
     "spot": SpotSettings, "ladder": LadderSettings, "notifications": NotificationSettings,
+    "survival": SurvivalSettings, "capture": CaptureSettings,
 }
 GROUP_TITLES = {"tt": "TT connection", "polling": "Polling", "storage": "Storage", "sod": "Start of day",
-                "spot": "Spot price", "ladder": "Ladder", "notifications": "Notifications"}
+                "spot": "Spot price", "ladder": "Ladder", "notifications": "Notifications",
+                "survival": "Survival curve", "capture": "Capture"}
 
 
 @dataclass(frozen=True)
@@ -207,6 +230,8 @@ class Settings:
     spot: SpotSettings = field(default_factory=SpotSettings)
     ladder: LadderSettings = field(default_factory=LadderSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    survival: SurvivalSettings = field(default_factory=SurvivalSettings)
+    capture: CaptureSettings = field(default_factory=CaptureSettings)
 
     # --- dotted-key access (the CLI and the dialog) --------------------------------------------
     @staticmethod

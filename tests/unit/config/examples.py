@@ -46,6 +46,11 @@ OTHER_VALUES: dict[str, tuple[str, object]] = {
     "ladder.loss_colour": ("#aa0000", "#aa0000"),
     "notifications.sound": ("false", False),
     "notifications.desktop": ("no", False),
+    "survival.levels": ("110.75, 110'15 110-20+, 110'150", (Fraction(3535, 32), Fraction(7081, 64),
+                                                            Fraction(443, 4))),
+    "survival.stop_loss": ("-50000.5", Fraction(-100001, 2)),
+    "survival.nbm_sixteenths": ("32", 32),
+    "capture.schedule": ("sun-fri 16:45 - 16:15 America/Chicago", "Sun-Fri 16:45-16:15 America/Chicago"),
 }
 
 

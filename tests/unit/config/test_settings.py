@@ -15,7 +15,7 @@ from zn_ladder.domain.errors import ConfigError
 
 def test_every_key_has_an_example_and_no_example_is_stale():
     assert set(OTHER_VALUES) == set(Settings.keys())
-    assert len(Settings.keys()) == 38
+    assert len(Settings.keys()) == 42
 
 
 def test_defaults_run_the_demo():
@@ -176,3 +176,27 @@ def test_simulator_is_used_for_the_demo_only():
     always = Settings().replace_value("tt.simulator", "always").replace_value("tt.environment", "UAT").tt
     assert always.uses_simulator(has_credentials=True)
     assert not Settings().replace_value("tt.simulator", "never").tt.uses_simulator(has_credentials=False)
+
+
+def test_survival_levels_default_to_the_desk_list_and_print_in_tt_form():
+    from zn_ladder.domain.survival import SEED_LEVELS
+
+    s = Settings()
+    assert s.survival.levels == SEED_LEVELS and s.survival.stop_loss == -100_000
+    assert s.survival.nbm_sixteenths == 25
+    toml = s.to_toml_dict()["survival"]
+    assert toml["levels"][:3] == ["108'150", "108'230", "108'290"] and toml["stop_loss"] == -100_000
+    assert parse_settings(to_toml_text(s))[0] == s
+    # a level between ZN ticks keeps its exact value (TT's form at 1/8 of a 32nd, else a decimal)
+    odd = Settings().replace_value("survival.levels", "110'152, 110.5000001")
+    assert odd.text_value("survival.levels") == "110'152, 110.5000001"
+
+
+def test_bad_level_or_capture_window_names_the_key_and_the_value():
+    with pytest.raises(ConfigError, match=r"survival.levels: .*\"110'40\" is not a valid ZN price"):
+        Settings().replace_value("survival.levels", "110'15, 110'40")
+    with pytest.raises(ConfigError, match=r"capture.schedule: .*'Sat-Sun 9-17 UTC'"):
+        Settings().replace_value("capture.schedule", "Sat-Sun 9-17 UTC")
+    with pytest.raises(ConfigError, match=r"survival.stop_loss: expected an amount in dollars"):
+        Settings().replace_value("survival.stop_loss", "5000")
+    assert Settings().replace_value("capture.schedule", " ").capture.schedule == ""
