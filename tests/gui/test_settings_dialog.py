@@ -343,3 +343,42 @@ def test_secret_reaches_no_file_and_no_log_after_a_full_dialog_run(qtbot, make_d
         assert secret.encode() not in content and key.encode() not in content, file
     assert secret not in caplog.text and key not in caplog.text
     assert secret not in dialog.results.item(0, 2).text() + dialog.banner.text()
+
+
+def _wheel(widget, steps: int = -1) -> None:
+    """One real wheel notch over `widget`, through its window as the desktop would deliver it
+    (spontaneous, so an ignored wheel goes on to the parents)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    top = widget.window()
+    pos = widget.mapTo(top, QPoint(widget.width() // 2, widget.height() // 2))
+    QTest.wheelEvent(top.windowHandle(), pos, QPoint(0, 120 * steps))
+
+
+def test_wheel_over_an_unfocused_combo_box_scrolls_the_form_not_the_value(qtbot, make_dialog):
+    from zn_ladder.config.settings import GROUPS
+
+    dialog = make_dialog()
+    dialog.resize(500, 260)  # short enough for the TT tab to scroll
+    dialog.tabs.setCurrentIndex(list(GROUPS).index("tt"))
+    combo = dialog.editors["tt.product"].combo
+    scroll = dialog.tabs.currentWidget()
+    dialog.ok_button.setFocus()
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum() // 2)
+    before = bar.value()
+    _wheel(combo, -1)
+    _wheel(combo, -1)
+    assert combo.currentText() == "ZN"
+    assert bar.value() != before  # the wheel went on to the form
+    assert dialog.editors["tt.environment"].combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+    scroll.ensureWidgetVisible(combo)
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    _wheel(combo, -1)
+    _wheel(combo, +1)
+    _wheel(combo, +1)
+    assert combo.currentText() != "ZN"  # focused: the wheel is the combo's

@@ -7,7 +7,8 @@ engineer would get from the command line. Nothing here knows a particular settin
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -24,6 +25,25 @@ from PySide6.QtWidgets import (
 from zn_ladder.config import fields as f
 
 ERROR_STYLE = "color: #d7191c;"
+
+
+class WheelSafeComboBox(QComboBox):
+    """A combo box that takes the mouse wheel only when it has the focus.
+
+    Scrolling a long settings form passes every combo box under the cursor; a plain QComboBox would
+    change its value on the way (Product went from ZN to SR3 and Apply saved it). Unfocused, the wheel
+    is ignored here so it goes on to the scroll area, and a click (not the wheel) gives the focus.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if not self.hasFocus():
+            event.ignore()
+            return
+        super().wheelEvent(event)
 
 
 class FieldEditor(QWidget):
@@ -46,7 +66,7 @@ class FieldEditor(QWidget):
         self.line: QLineEdit | None = None
         self.swatch: QLabel | None = None
         if isinstance(spec, f.Choice):
-            self.combo = QComboBox(self)
+            self.combo = WheelSafeComboBox(self)
             self.combo.addItems(list(spec.choices))
             self.combo.currentTextChanged.connect(self._changed)
             row.addWidget(self.combo, 1)
