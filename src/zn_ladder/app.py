@@ -273,8 +273,40 @@ def spot_reader_settings(settings: Any) -> Any:
     return ReaderSettings.from_config(settings.spot, get_product(settings.tt.product))
 
 
+NO_DISPLAY = ("no display found ({why}): the window needs a desktop session. Headless, run "
+              "`zn-ladder selftest`, or set QT_QPA_PLATFORM=offscreen to open the window off-screen")
+
+
+def no_display_reason(environ: Any = None, platform: str | None = None) -> str | None:
+    """Why Qt could not open a window here, or None when it can.
+
+    Checked before the QApplication exists: without a display, Qt's xcb plugin aborts the process
+    (exit 134, a core dump, and a message about xcb-cursor0 that sends support down the wrong path).
+    Only Linux/BSD desktops need a display server; Windows and macOS always have one.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return None
+    wanted = environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    if wanted and wanted not in ("xcb", "wayland", "wayland-egl"):
+        return None  # offscreen, vnc, eglfs...: no display server involved
+    if wanted == "xcb" and not environ.get("DISPLAY"):
+        return "QT_QPA_PLATFORM is xcb and DISPLAY is not set"
+    if wanted.startswith("wayland") and not environ.get("WAYLAND_DISPLAY"):
+        return "QT_QPA_PLATFORM is wayland and WAYLAND_DISPLAY is not set"
+    if not wanted and not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
+        return "neither DISPLAY nor WAYLAND_DISPLAY is set"
+    return None
+
+
 def run_gui(args: argparse.Namespace | None = None) -> int:
     """Open the window; returns the process exit code."""
+    why = no_display_reason()
+    if why is not None:
+        from zn_ladder.domain.errors import ConfigError
+
+        raise ConfigError(NO_DISPLAY.format(why=why))  # the CLI prints it on one line, exit 2
     stop = _StopOnSignals()
     from PySide6.QtWidgets import QApplication
 
