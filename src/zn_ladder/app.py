@@ -39,6 +39,8 @@ class LaunchPlan:
     env: str  # SIM | UAT | LIVE (the badge)
     credentials: Any = None
     messages: tuple[str, ...] = ()
+    #: A note for the status strip, not the banner: no OS keyring on this PC (never set in DEMO).
+    keyring_note: str = ""
 
 
 def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
@@ -46,14 +48,17 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
     settings dialog's "Test connection"): the simulator only on SIM without credentials (or `always`).
     A UAT or LIVE desk without credentials gets the real environment's badge and a "no credentials"
     state with what support must do, never simulated orders under a real environment's name."""
-    from zn_ladder.config.credentials import load_credentials
+    from zn_ladder.config.credentials import KeyringUnavailable, load_credentials
     from zn_ladder.domain.errors import ConfigError
 
     env = settings.tt.environment
     messages: list[str] = []
     creds = None
+    no_keyring = ""
     try:
         creds = load_credentials(env)
+    except KeyringUnavailable as exc:  # the PC's, not the session's: a status-strip note, not a banner
+        no_keyring = str(exc)
     except ConfigError as exc:
         messages.append(str(exc))
     demo = force_demo or settings.tt.uses_simulator(has_credentials=creds is not None)
@@ -61,7 +66,10 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
         off = " (the built-in simulator is off: tt.simulator = never)" if env == "SIM" else ""
         messages.append(f"no credentials for {env}{off}: ask support to run "
                         f"`zn-ladder credentials set --env {env.lower()}`")
-    return LaunchPlan(demo, "SIM" if demo else env, None if demo else creds, tuple(messages))
+    if no_keyring:
+        log.info("%s", no_keyring)
+    return LaunchPlan(demo, "SIM" if demo else env, None if demo else creds, tuple(messages),
+                      keyring_note="" if demo else no_keyring)
 
 
 class AppController(QObject):
@@ -92,6 +100,7 @@ class AppController(QObject):
         self.closed = False
         self.window.installEventFilter(self)
         self.window.settingsRequested.connect(self.open_settings)
+        self.window.status_strip.set_note("No keyring" if self.plan.keyring_note else "", self.plan.keyring_note)
         _preload(self.plan.demo)
 
     # -- start ------------------------------------------------------------------------------------------

@@ -200,3 +200,39 @@ def test_polling_beyond_the_plan_budget_falls_back_to_the_plans_schedule(ui_home
     ok = controller._polling_within_budget(s)  # the defaults fit the low plan
     assert (ok["fills_s"], ok["orders_s"]) == (s.polling.fills_s, s.polling.orders_s)
     assert not any("EXCEEDS" in m for m in controller.problems)  # fixed: the banner line goes
+
+
+@pytest.fixture
+def failing_keyring():
+    """A Linux desktop without a Secret Service: keyring's own "no backend" keyring."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.mark.parametrize("env, demo", [("SIM", True), ("UAT", False)])
+def test_no_keyring_is_one_status_strip_note_never_a_banner_and_nothing_in_demo(qtbot, tmp_path, ui_home,
+                                                                              monkeypatch, failing_keyring,
+                                                                              env, demo) -> None:
+    from zn_ladder.app import AppController
+
+    monkeypatch.delenv("ZN_LADDER_TT_KEY", raising=False)
+    monkeypatch.delenv("ZN_LADDER_TT_SECRET", raising=False)
+    controller = AppController(with_tt(Settings(), environment=env), db_path=tmp_path / "k.sqlite3",
+                               ui_state=tmp_path / "w.ini")
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    assert controller.plan.demo is demo
+    assert not any("keyring" in m for m in controller.problems)  # the banner's lines
+    note = w.status_strip.note
+    if demo:
+        assert not note.isVisible()
+    else:
+        assert note.isVisible() and "keyring" in note.text().lower()
+        assert "no OS keyring is available" in note.toolTip()
+    w.close()
