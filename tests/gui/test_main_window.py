@@ -8,6 +8,7 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 from PySide6.QtCore import QThread, QTimer
+from PySide6.QtGui import QAction
 
 from tests.gui.conftest import ZN, snapshot
 from zn_ladder.domain.prices import parse_price, parse_ticks
@@ -165,7 +166,9 @@ def test_typed_settings_apply(window):
     assert window.notifier.sound is False and window.notifier.desktop is True
 
 
-def test_layout_and_ladder_preferences_persist(qtbot, ui_home):
+def test_layout_persists_in_the_ini_and_display_settings_do_not(qtbot, ui_home):
+    """The ini keeps geometry, splitters and columns; font size, units and theme come only from the
+    settings file (issue 14 §2), so a font size left in an old ini is not applied."""
     from zn_ladder.ui.main_window import MainWindow
 
     first = MainWindow()
@@ -178,18 +181,38 @@ def test_layout_and_ladder_preferences_persist(qtbot, ui_home):
     first.right_split.setSizes([100, 150, 200])
     sizes = first.right_split.sizes()
     first.close()
-    assert (ui_home / "config" / "window.ini").exists()
-    second = MainWindow()
+    ini = ui_home / "config" / "window.ini"
+    assert ini.exists()
+    assert "font_size" not in ini.read_text() and "pnl_units" not in ini.read_text()
+    with ini.open("a") as out:  # what an older version left behind
+        out.write("\n[ladder]\nfont_size=22\ntheme=light\npnl_units=ticks\n")
+    second = MainWindow(SimpleNamespace(ladder=SimpleNamespace(font_size=14, theme="dark", pnl_units="dollars")))
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
     # the offscreen screen is 800x600: restoreGeometry clamps the width, so compare the height only
     assert second.height() == first.height()
-    assert second.ladder_view.font_size == 14
-    assert second.ladder_model.pnl_units == "ticks"
     assert second.orders.view.columnWidth(1) == 173
     assert second.right_split.sizes() == sizes
+    assert second.ladder_view.font_size == 14  # the settings file, not the old ini
+    assert second.ladder_model.pnl_units == "dollars" and second.theme().name == "dark"
     second.close()
+    assert "font_size" not in ini.read_text()  # the old copy is gone
+
+
+def test_display_changes_from_the_window_are_signalled_and_settings_applied_are_not(qtbot, window):
+    changed: list[tuple[str, str]] = []
+    window.displaySettingChanged.connect(lambda key, text: changed.append((key, text)))
+    window.apply_settings(SimpleNamespace(ladder=SimpleNamespace(font_size=15, theme="light", pnl_units="ticks"),
+                                          notifications=SimpleNamespace(sound=False, desktop=False)))
+    assert changed == []
+    window.ladder_view.zoom(+1)
+    window.units_actions["dollars"].trigger()
+    window.sound_action.setChecked(True)
+    dark = next(a for a in window.menuBar().findChildren(QAction) if a.text() == "Dark")
+    dark.trigger()
+    assert changed == [("ladder.font_size", "16"), ("ladder.pnl_units", "dollars"),
+                       ("notifications.sound", "true"), ("ladder.theme", "dark")]
 
 
 def test_close_leaves_no_running_timers_or_threads(qtbot, window, orders):

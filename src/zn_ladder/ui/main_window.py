@@ -50,6 +50,10 @@ class MainWindow(QMainWindow):
     recenterRequested = Signal()
     #: The ladder's visible price window moved: (high tick, low tick). Project at least this range.
     ladderWindowChanged = Signal(int, int)
+    #: The trader changed a display setting from the window (View menu, zoom keys, units button, Alerts
+    #: menu): (settings key, value as text), e.g. ("ladder.font_size", "13"). The owner saves it to the
+    #: settings file, the one source of truth for them; the window's own ini keeps only the layout.
+    displaySettingChanged = Signal(str, str)
 
     def __init__(self, settings: Any = None, *, ui_state: QSettings | Path | None = None,
                  parent: QWidget | None = None) -> None:
@@ -61,8 +65,10 @@ class MainWindow(QMainWindow):
         self._colours: dict[str, str] = {}
         self.notifier = FillNotifier(self)
         self._seen_fills: set[str] | None = None
+        self._applying = False  # apply_settings is not the trader changing a setting
         self._build()
         self._build_actions()
+        self.set_theme(self._theme_name)
         if settings is not None:
             self.apply_settings(settings)
         self._restore()
@@ -148,7 +154,8 @@ class MainWindow(QMainWindow):
         self.ladder_view.autoRecenterPausedChanged.connect(self.paused_label.setVisible)
         self.ladder_model.windowChanged.connect(self.ladderWindowChanged)
         self.recenter_button.clicked.connect(self.recenter)
-        self.units_button.toggled.connect(lambda on: self.set_pnl_units("ticks" if on else "dollars"))
+        self.units_button.toggled.connect(lambda on: self._user_units("ticks" if on else "dollars"))
+        self.ladder_view.zoomChanged.connect(lambda size: self._user_changed("ladder.font_size", str(size)))
 
     def _build_actions(self) -> None:
         bar = self.menuBar()
@@ -174,11 +181,11 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(key == "dollars")
             group.addAction(action)
-            action.triggered.connect(lambda _=False, k=key: self.set_pnl_units(k))
+            action.triggered.connect(lambda _=False, k=key: self._user_units(k))
             self.units_actions[key] = action
         themes = view.addMenu("T&heme")
         for name in ("dark", "light"):
-            themes.addAction(name.capitalize(), lambda n=name: self.set_theme(n))
+            themes.addAction(name.capitalize(), lambda n=name: self._user_theme(n))
         alerts = bar.addMenu("&Alerts")
         self.sound_action = alerts.addAction("&Sound on new fill")
         self.desktop_action = alerts.addAction("&Desktop notification on new fill")
@@ -186,6 +193,8 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(True)
             action.toggled.connect(lambda on, a=attr: setattr(self.notifier, a, on))
+            action.toggled.connect(lambda on, a=attr: self._user_changed(f"notifications.{a}", "true" if on
+                                                                        else "false"))
         # Zoom works wherever the focus is in the window (Space stays the ladder's: tables use it).
         self.zoom_shortcuts = []
         for keys, step in (("Ctrl++", 1), ("Ctrl+=", 1), ("Ctrl+-", -1)):
@@ -247,8 +256,27 @@ class MainWindow(QMainWindow):
         if units in self.units_actions:
             self.units_actions[units].setChecked(True)
 
+    def _user_changed(self, key: str, text: str) -> None:
+        if not self._applying:
+            self.displaySettingChanged.emit(key, text)
+
+    def _user_theme(self, name: str) -> None:
+        self.set_theme(name)
+        self._user_changed("ladder.theme", self._theme_name)
+
+    def _user_units(self, units: str) -> None:
+        self.set_pnl_units(units)
+        self._user_changed("ladder.pnl_units", self.ladder_model.pnl_units)
+
     def apply_settings(self, settings: Any) -> None:
         """Take the ladder and notification preferences from the app's typed settings (`config.settings`)."""
+        self._applying = True
+        try:
+            self._apply_settings(settings)
+        finally:
+            self._applying = False
+
+    def _apply_settings(self, settings: Any) -> None:
         ladder = getattr(settings, "ladder", None)
         if ladder is not None:
             self._colours = {k: getattr(ladder, f"{k}_colour", "") for k in ("buy", "sell", "spot", "profit", "loss")}
@@ -270,6 +298,8 @@ class MainWindow(QMainWindow):
             self.desktop_action.setChecked(bool(getattr(notes, "desktop", True)))
 
     def _restore(self) -> None:
+        """Geometry, splitters and columns only: every display setting comes from the settings file
+        (`apply_settings`), so `zn-ladder config set ladder.font_size 14` is what the next launch shows."""
         s = self._state
         geometry = s.value("window/geometry")
         if geometry is not None:
@@ -282,30 +312,16 @@ class MainWindow(QMainWindow):
             state = s.value(key)
             if state is not None:
                 table.view.horizontalHeader().restoreState(state)
-        self.set_theme(str(s.value("ladder/theme", self._theme_name)))
-        self.ladder_view.set_font_size(persist.read_int(s, "ladder/font_size", self.ladder_view.font_size, 6, 40))
-        self.ladder_view.recenter_band = persist.read_int(s, "ladder/recenter_band", self.ladder_view.recenter_band,
-                                                          0, 500)
-        self.auto_recenter_action.setChecked(persist.read_bool(s, "ladder/auto_recenter", True))
-        units = str(s.value("ladder/pnl_units", self.ladder_model.pnl_units))
-        self.set_pnl_units(units if units in ("dollars", "ticks") else "dollars")
-        self.sound_action.setChecked(persist.read_bool(s, "alerts/sound", self.notifier.sound))
-        self.desktop_action.setChecked(persist.read_bool(s, "alerts/desktop", self.notifier.desktop))
 
     def save_state(self) -> None:
         s = self._state
+        for stale in ("ladder", "alerts"):  # display settings an older version kept here
+            s.remove(stale)
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/main_split", self.main_split.saveState())
         s.setValue("window/right_split", self.right_split.saveState())
         s.setValue("orders/header", self.orders.view.horizontalHeader().saveState())
         s.setValue("fills/header", self.fills.view.horizontalHeader().saveState())
-        s.setValue("ladder/theme", self._theme_name)
-        s.setValue("ladder/font_size", self.ladder_view.font_size)
-        s.setValue("ladder/recenter_band", self.ladder_view.recenter_band)
-        s.setValue("ladder/auto_recenter", self.ladder_view.auto_recenter)
-        s.setValue("ladder/pnl_units", self.ladder_model.pnl_units)
-        s.setValue("alerts/sound", self.notifier.sound)
-        s.setValue("alerts/desktop", self.notifier.desktop)
         s.sync()
 
     # -- slots: snapshots in --------------------------------------------------------------------------
