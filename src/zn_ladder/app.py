@@ -81,7 +81,7 @@ class AppController(QObject):
     def __init__(self, settings: Any, *, window: Any = None, problems: tuple[str, ...] = (),
                  force_demo: bool = False, sim_config: Any = None, db_path: Path | None = None,
                  ui_state: Path | None = None, intervals: dict[str, float] | None = None,
-                 session_overrides: dict[str, Any] | None = None) -> None:
+                 session_overrides: dict[str, Any] | None = None, settings_file: Path | None = None) -> None:
         super().__init__()
         from zn_ladder.ui.main_window import MainWindow
 
@@ -98,6 +98,14 @@ class AppController(QObject):
         self.session: Any = None
         self.dialog: Any = None
         self.closed = False
+        self._settings_file = settings_file
+        #: Display settings changed from the window, saved together shortly after (a zoom is many steps).
+        self._pending_display: dict[str, str] = {}
+        self._display_timer = QTimer(self)
+        self._display_timer.setSingleShot(True)
+        self._display_timer.setInterval(400)
+        self._display_timer.timeout.connect(self.save_display_settings)
+        self.window.displaySettingChanged.connect(self._display_setting_changed)
         self.window.installEventFilter(self)
         self.window.settingsRequested.connect(self.open_settings)
         self.window.status_strip.set_note("No keyring" if self.plan.keyring_note else "", self.plan.keyring_note)
@@ -209,7 +217,8 @@ class AppController(QObject):
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.raise_()
             return
-        self.dialog = SettingsDialog(self.settings, self.window, on_audit=self._audit)
+        self.save_display_settings()  # the dialog must open on what the window shows
+        self.dialog = SettingsDialog(self.settings, self.window, on_audit=self._audit, path=self._settings_file)
         self.dialog.settingsApplied.connect(self.apply_settings)
         self.dialog.open()
 
@@ -221,6 +230,38 @@ class AppController(QObject):
             intervals = None if self.plan.demo else self._polling_within_budget(settings)
             self.session.messages = self.problems
             self.session.apply_settings(settings, intervals)
+
+    def _display_setting_changed(self, key: str, text: str) -> None:
+        self._pending_display[key] = text
+        self._display_timer.start()
+
+    def save_display_settings(self) -> None:
+        """Write the display settings changed from the window (View menu, zoom, units, sounds) to the
+        settings file, the one place they live. The file is read again first so that a key changed
+        meanwhile by `zn-ladder config set` is kept; only the keys the trader changed are written."""
+        from zn_ladder.config.settings_file import load_settings, save_settings
+        from zn_ladder.domain.errors import ZnLadderError
+        from zn_ladder.store.audit import SETTINGS_CHANGED
+
+        self._display_timer.stop()
+        pending, self._pending_display = self._pending_display, {}
+        if not pending:
+            return
+        try:
+            on_disk = load_settings(self._settings_file).settings
+            current, changes = self.settings, {}
+            for key, text in pending.items():
+                before = on_disk.text_value(key)
+                on_disk = on_disk.replace_value(key, text)
+                current = current.replace_value(key, text)
+                if on_disk.text_value(key) != before:
+                    changes[key] = [before, on_disk.text_value(key)]
+            if changes:
+                save_settings(on_disk, self._settings_file)
+                self._audit(SETTINGS_CHANGED, {"via": "window", "changes": changes})
+            self.settings = current
+        except ZnLadderError as exc:  # e.g. a read-only config folder: the window keeps what it shows
+            log.warning("display settings not saved: %s", exc)
 
     def _audit(self, event: str, detail: dict) -> None:
         """Settings/environment changes into the store's audit log (on the writer thread, not waited on)."""
@@ -240,6 +281,7 @@ class AppController(QObject):
             return True
         self.closed = True
         ok = True
+        self.save_display_settings()
         if self.dialog is not None:
             self.dialog.close()
         stop_sim = self.sim.stop if self.sim is not None else None

@@ -236,3 +236,35 @@ def test_no_keyring_is_one_status_strip_note_never_a_banner_and_nothing_in_demo(
         assert note.isVisible() and "keyring" in note.text().lower()
         assert "no OS keyring is available" in note.toolTip()
     w.close()
+
+
+def test_display_settings_changed_in_the_window_are_saved_to_the_settings_file(qtbot, tmp_path, ui_home,
+                                                                              no_keyring) -> None:
+    """One source of truth (issue 14 §2): View-menu theme, units and zoom go to the settings file, a
+    key set meanwhile with `config set` is kept, and the Settings dialog opens on what the window shows."""
+    from zn_ladder.app import AppController
+    from zn_ladder.config.settings_file import load_settings, save_settings
+
+    path = tmp_path / "settings.toml"
+    save_settings(Settings(), path)
+    controller = AppController(load_settings(path).settings, db_path=tmp_path / "d.sqlite3",
+                               ui_state=tmp_path / "w.ini", settings_file=path)
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    w.ladder_view.zoom(+1)
+    w.ladder_view.zoom(+1)
+    w.units_actions["ticks"].trigger()
+    save_settings(Settings().replace_value("tt.product", "ZF"), path)  # `config set` while the app runs
+    qtbot.waitUntil(lambda: load_settings(path).settings.ladder.font_size == 13, timeout=3000)
+    saved = load_settings(path).settings
+    assert saved.ladder.pnl_units == "ticks" and saved.tt.product == "ZF"
+    assert controller.settings.ladder.font_size == 13
+    w.set_theme("light")  # not the trader: nothing saved
+    w._user_theme("light")
+    controller.open_settings()  # flushes first, and the dialog shows the window's values
+    assert controller.dialog.editors["ladder.theme"].text() == "light"
+    assert load_settings(path).settings.ladder.theme == "light"
+    controller.dialog.close()
+    w.close()
+    controller.shutdown()
