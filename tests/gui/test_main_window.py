@@ -261,3 +261,39 @@ def test_zoom_keys_work_from_anywhere_in_the_window_and_once_on_the_ladder(qtbot
     assert window.ladder_view.font_size == size
     with qtbot.waitSignal(window.recenterRequested):
         qtbot.keyClick(window.ladder_view, Qt.Key.Key_Space)
+
+
+def test_one_price_format_for_every_place(window, orders):
+    """`ladder.price_format` changes the ladder, the tables, the cards, the chart axis, the what-if list
+    and the tooltips together (issue 14 §11), and back."""
+    from zn_ladder.domain.records import OrderType as OT
+    from zn_ladder.ui.ladder.explain import price_tooltip
+    from zn_ladder.ui.ladder.model import Col
+
+    snap = snapshot(orders)
+    window.apply_ladder(snap)
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    window.apply_fills(FillsSnapshot((_fill(1),), NOW))
+    avg = parse_price("110-05.5", ZN, spot=True)
+    window.apply_pnl(PnlSnapshot(position=12, sod_position=0, realized_lifo=Fraction(0), realized_fifo=Fraction(0),
+                                 unrealized=Fraction(0), total=Fraction(0), average_open_price=avg,
+                                 risk=Fraction(0), product=ZN))
+    window.what_if.add(Side.BUY, OT.LIMIT, 7051, 1)
+    price_col = [c.title for c in window.fills.model.columns].index("Price")
+
+    def shown() -> list[str]:
+        ladder_price = window.ladder_model.cells(0).texts[Col.PRICE]
+        fill_price = window.fills.model.index(0, price_col).data()
+        axis = window.charts.price_axis.tickStrings([7051], 1, 1)[0]
+        what_if = window.what_if._describe(window.what_if.orders[0])
+        return [ladder_price, fill_price, window.summary.text("average"), axis, what_if,
+                price_tooltip(7051, ZN, None, None).split()[0]]
+
+    tt = shown()
+    assert tt[1] == "110'055" and tt[2] == "110'055" and tt[3] == "110'055" and "110'055" in tt[4]
+    window.apply_settings(SimpleNamespace(ladder=SimpleNamespace(price_format="decimal")))
+    dec = shown()
+    assert dec[1] == "110.171875" and dec[2] == "110.171875" and dec[3] == "110.171875" and "110.171875" in dec[4]
+    assert dec[5] == "110.171875" and "." in dec[0] and "'" not in dec[0]
+    window.apply_settings(SimpleNamespace(ladder=SimpleNamespace(price_format="tt")))
+    assert shown() == tt

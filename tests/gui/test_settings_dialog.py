@@ -50,7 +50,7 @@ def type_into(qtbot, dialog: SettingsDialog, key: str, text: str) -> None:
         qtbot.keyClick(editor.line, Qt.Key.Key_Delete)
         qtbot.keyClicks(editor.line, text)
     elif editor.combo is not None:
-        editor.combo.setCurrentIndex(editor.combo.findText(text))
+        editor.combo.setCurrentIndex(editor.combo.findData(editor.spec.parse(text)))
     else:
         assert editor.check is not None
         want = text.lower() in ("true", "yes")
@@ -382,3 +382,20 @@ def test_wheel_over_an_unfocused_combo_box_scrolls_the_form_not_the_value(qtbot,
     _wheel(combo, +1)
     _wheel(combo, +1)
     assert combo.currentText() != "ZN"  # focused: the wheel is the combo's
+
+
+def test_combo_boxes_show_words_and_keep_the_codes(qtbot, make_dialog, path):
+    dialog = make_dialog()
+    fmt = dialog.editors["ladder.price_format"].combo
+    words = [fmt.itemText(i) for i in range(fmt.count())]
+    assert "Pricing Monkey (110-16.5)" in words and "TT (110'165)" in words
+    assert "pricing_monkey" not in words
+    units = dialog.editors["ladder.pnl_units"].combo
+    assert [units.itemText(i) for i in range(units.count())] == ["Dollars", "Ticks"]
+    source = dialog.editors["spot.source"].combo
+    assert "Pricing Monkey" in [source.itemText(i) for i in range(source.count())]
+    fmt.setCurrentIndex(fmt.findText("Pricing Monkey (110-16.5)"))
+    units.setCurrentIndex(units.findText("Ticks"))
+    assert dialog.apply()
+    saved = load_settings(path).settings.ladder
+    assert (saved.price_format, saved.pnl_units) == ("pricing_monkey", "ticks")  # the file holds the codes

@@ -13,7 +13,8 @@ import math
 from fractions import Fraction
 
 from zn_ladder.domain.instruments import Product
-from zn_ladder.domain.prices import Price, decimal_text, format_price, format_ticks
+from zn_ladder.domain.prices import Price, decimal_text, format_price
+from zn_ladder.ui import price_style
 
 #: Decimals of a 32nd (or, for decimal products, extra decimals beyond the tick's) in the compact form.
 PLACES = 2
@@ -33,10 +34,13 @@ def compact_text(price: Price, product: Product) -> str:
 
 
 def average_text(price: Price, product: Product) -> str:
-    """TT price of the tick at or below, plus the compact form when the average is between ticks."""
-    tick_text = format_ticks(price.tick_floor(product), product)
+    """The tick at or below in the chosen price format, plus the compact form when the average is
+    between ticks (in decimal format, just the decimal rounded to a tick's decimals + `PLACES`)."""
+    tick_text = price_style.ticks(price.tick_floor(product), product)
     if price.on_tick(product):
         return tick_text
+    if price_style.current() == "decimal" and product.is_32nds:
+        return decimal_text(_round_half_up(price.value, Fraction(1, 10**(6 + PLACES))))
     return f"{tick_text} ({compact_text(price, product)})"
 
 
@@ -47,6 +51,6 @@ def average_tooltip(price: Price, product: Product) -> str:
     if product.is_32nds:
         lines.append(f"decimal {decimal_text(price.value)}")
     if not price.on_tick(product):
-        lines.append(f"between ticks: the ladder marks {format_ticks(price.tick_floor(product), product)}, "
+        lines.append(f"between ticks: the ladder marks {price_style.ticks(price.tick_floor(product), product)}, "
                      f"the tick below")
     return "\n".join(lines)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QP
                                QVBoxLayout, QWidget)
 
 from zn_ladder import __version__
-from zn_ladder.ui import persist
+from zn_ladder.ui import persist, price_style
 from zn_ladder.ui.charts import Charts
 from zn_ladder.ui.ladder.model import LadderModel
 from zn_ladder.ui.ladder.view import LadderView
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.notifier = FillNotifier(self)
         self._seen_fills: set[str] | None = None
         self._applying = False  # apply_settings is not the trader changing a setting
+        price_style.set_current("tt")  # a new window starts from its settings, not a previous window's
         self._build()
         self._build_actions()
         self.set_theme(self._theme_name)
@@ -256,6 +257,17 @@ class MainWindow(QMainWindow):
         if units in self.units_actions:
             self.units_actions[units].setChecked(True)
 
+    def set_price_format(self, style: str) -> None:
+        """One price format for every place: ladder, tables, cards, charts, what-ifs and tooltips."""
+        self.ladder_model.set_price_style(style)
+        if price_style.set_current(style):
+            for table in (self.orders, self.fills):
+                table.model.refresh_texts()
+            self.summary.reprint()
+            self.what_if._refresh()
+            self.charts.price_axis.picture = None  # pyqtgraph caches the axis' drawn labels
+            self.charts.price_axis.update()
+
     def _user_changed(self, key: str, text: str) -> None:
         if not self._applying:
             self.displaySettingChanged.emit(key, text)
@@ -284,7 +296,7 @@ class MainWindow(QMainWindow):
             self.ladder_view.set_font_size(getattr(ladder, "font_size", self.ladder_view.font_size))
             self.ladder_view.recenter_band = getattr(ladder, "recenter_band_ticks", self.ladder_view.recenter_band)
             self.set_pnl_units(getattr(ladder, "pnl_units", self.ladder_model.pnl_units))
-            self.ladder_model.set_price_style(getattr(ladder, "price_format", "tt"))
+            self.set_price_format(getattr(ladder, "price_format", "tt"))
         spot = getattr(settings, "spot", None)
         if spot is not None:  # the Pricing Monkey reader's limit applies to a typed spot too
             from fractions import Fraction

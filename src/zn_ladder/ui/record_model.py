@@ -51,6 +51,12 @@ class RecordTableModel(QAbstractTableModel):
             texts = self._texts[key] = tuple(c.text(c.value(record), record) for c in self.columns)
         return texts
 
+    def refresh_texts(self) -> None:
+        """Print every row again (the price format changed); rows, order and selection stay."""
+        self._texts.clear()
+        if self._records:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._records) - 1, len(self.columns) - 1), [])
+
     def _sort_value(self, record: Any, column: int) -> Any:
         value = self.columns[column].value(record)
         return (0, "") if value is None else (1, int(value) if isinstance(value, Side) else value)

@@ -67,7 +67,8 @@ class FieldEditor(QWidget):
         self.swatch: QLabel | None = None
         if isinstance(spec, f.Choice):
             self.combo = WheelSafeComboBox(self)
-            self.combo.addItems(list(spec.choices))
+            for choice in spec.choices:  # words shown, the code kept as the item's data
+                self.combo.addItem(spec.label_of(choice), choice)
             self.combo.currentTextChanged.connect(self._changed)
             row.addWidget(self.combo, 1)
         elif isinstance(spec, f.Flag):
@@ -115,7 +116,7 @@ class FieldEditor(QWidget):
     # --- value as text ------------------------------------------------------------------------
     def text(self) -> str:
         if self.combo is not None:
-            return self.combo.currentText()
+            return str(self.combo.currentData())
         if self.check is not None:
             return "true" if self.check.isChecked() else "false"
         assert self.line is not None
@@ -123,7 +124,7 @@ class FieldEditor(QWidget):
 
     def set_text(self, text: str) -> None:
         if self.combo is not None:
-            index = self.combo.findText(text)
+            index = self.combo.findData(text)
             self.combo.setCurrentIndex(index if index >= 0 else 0)
         elif self.check is not None:
             self.check.setChecked(text == "true")

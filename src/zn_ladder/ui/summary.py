@@ -39,6 +39,7 @@ class SummaryStrip(QFrame):
         super().__init__(parent)
         self.setObjectName("summaryStrip")
         self._theme = theme
+        self._last: PnlSnapshot | None = None
         self.values: dict[str, QLabel] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -103,7 +104,13 @@ class SummaryStrip(QFrame):
             label.style().unpolish(label)
             label.style().polish(label)
 
+    def reprint(self) -> None:
+        """Show the last snapshot again (the price format changed)."""
+        if self._last is not None:
+            self.apply(self._last)
+
     def apply(self, snap: PnlSnapshot) -> None:
+        self._last = snap
         self._set("position", f"{snap.position:+d}" if snap.position else "0", snap.position)
         self._set("sod", f"{snap.sod_position:+d}" if snap.sod_position else "0", snap.sod_position)
         for key in ("realized_lifo", "realized_fifo", "unrealized", "total"):

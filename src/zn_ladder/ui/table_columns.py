@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, product_of_contract
-from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui import price_style
 from zn_ladder.domain.records import Fill, OrderType, Side, WorkingOrder
 
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -52,7 +52,7 @@ def price_text(ticks: int | None, record: Any) -> str:
     if ticks is None:
         return ""
     product = _product(record.contract)
-    return format_ticks(ticks, product) if product is not None else str(ticks)
+    return price_style.ticks(ticks, product) if product is not None else str(ticks)
 
 
 def time_text(ns: int, record: Any) -> str:

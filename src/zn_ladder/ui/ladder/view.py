@@ -17,7 +17,7 @@ from PySide6.QtGui import QContextMenuEvent, QFont, QKeyEvent, QPainter, QPaintE
 from PySide6.QtWidgets import QLabel, QMenu, QSpinBox, QToolTip, QWidget, QWidgetAction
 
 from zn_ladder.domain.ladder import spot_mark
-from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui import price_style
 from zn_ladder.domain.records import OrderType, Side
 from zn_ladder.ui.ladder import recenter
 from zn_ladder.ui.ladder.model import LadderModel
@@ -285,7 +285,7 @@ class LadderView(QWidget):
         product = self.model.product
         menu = QMenu(self)
         menu.setObjectName("whatIfMenu")
-        title = QLabel(f"  What-if at {format_ticks(price, product)} — hypothetical, never sent to TT  ")
+        title = QLabel(f"  What-if at {price_style.ticks(price, product)} — hypothetical, never sent to TT  ")
         title.setObjectName("paneTitle")
         head = QWidgetAction(menu)
         head.setDefaultWidget(title)
@@ -303,7 +303,7 @@ class LadderView(QWidget):
                                          (Side.SELL, OrderType.LIMIT, "Sell limit"),
                                          (Side.BUY, OrderType.STOP, "Buy stop"),
                                          (Side.SELL, OrderType.STOP, "Sell stop")):
-            text = f"What-if {label.lower()} at {format_ticks(price, product)}"
+            text = f"What-if {label.lower()} at {price_style.ticks(price, product)}"
             mark = self._spot_mark(side, order_type, price)
             if mark == "through":
                 text += "  (through spot: shown, not applied)"
@@ -317,7 +317,7 @@ class LadderView(QWidget):
         cells = self.model.cells(row)
         if cells.row is not None and (cells.row.what_if_buy or cells.row.what_if_sell):
             menu.addSeparator()
-            remove = menu.addAction(f"Remove what-if orders at {format_ticks(price, product)}")
+            remove = menu.addAction(f"Remove what-if orders at {price_style.ticks(price, product)}")
             remove.setObjectName("whatIfRemove")
             remove.triggered.connect(lambda _=False: self.whatIfRemoveRequested.emit(price))
         menu.addSeparator()

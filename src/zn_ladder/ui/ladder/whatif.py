@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QWidget)
 
 from zn_ladder.domain.instruments import product_of_contract
-from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui import price_style
 from zn_ladder.domain.records import OrderType, Side, WorkingOrder
 
 WHAT_IF_ACCOUNT = "WHAT-IF"
@@ -96,7 +96,7 @@ class WhatIfPanel(QWidget):
 
     def _describe(self, order: WorkingOrder) -> str:
         try:
-            price = format_ticks(order.price, product_of_contract(order.contract))
+            price = price_style.ticks(order.price, product_of_contract(order.contract))
         except ValueError:
             price = str(order.price)
         side = "BUY" if order.side is Side.BUY else "SELL"
