@@ -10,7 +10,9 @@ in the tooltip; this is display only.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import Price, decimal_text, format_price
@@ -42,6 +44,22 @@ def average_text(price: Price, product: Product) -> str:
     if price_style.current() == "decimal" and product.is_32nds:
         return decimal_text(_round_half_up(price.value, Fraction(1, 10**(6 + PLACES))))
     return f"{tick_text} ({compact_text(price, product)})"
+
+
+def accounts_differ_in_sign(by_account: Sequence[Any]) -> bool:
+    """True when one account is long and another short: their netted average is a price that never
+    traded (109'245 on net +2), so the window shows each account's own instead."""
+    signs = {(a.position > 0) - (a.position < 0) for a in by_account if a.position}
+    return len(signs) > 1
+
+
+def per_account_lines(by_account: Sequence[Any], product: Product) -> list[str]:
+    """`DESK01 +5 @ 110'055` per open account (each with its own average), longest position first."""
+    lines = []
+    for a in sorted((a for a in by_account if a.position), key=lambda a: -abs(a.position)):
+        avg = a.average_open_price
+        lines.append(f"{a.account} {a.position:+d} @ {average_text(avg, product) if avg is not None else '—'}")
+    return lines
 
 
 def average_tooltip(price: Price, product: Product) -> str:

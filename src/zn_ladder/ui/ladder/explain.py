@@ -14,6 +14,7 @@ from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import Price, decimal_text, format_ticks
 from zn_ladder.ui import price_style
 from zn_ladder.ui.average_price import average_text
+from zn_ladder.ui.money import dollars
 from zn_ladder.domain.records import OrderType, Side, WorkingOrder
 
 
@@ -138,5 +139,5 @@ def price_tooltip(price: int, product: Product, spot: Price | None, avg: Price |
 def pnl_tooltip(row: Any, product: Product, price_text: str) -> str:
     pnl = Fraction(row.projected_pnl)
     ticks = pnl / product.tick_value
-    return (f"Projected P&L at {price_text}: ${decimal_text(pnl)} = {float(ticks):,.2f} ticks "
+    return (f"Projected P&L at {price_text}: {dollars(pnl)} = {float(ticks):,.2f} ticks "
             f"(1 tick = ${decimal_text(product.tick_value)} per contract)")

@@ -20,6 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from zn_ladder.domain.instruments import Product, get_product
 from zn_ladder.domain.prices import decimal_text, format_ticks
+from zn_ladder.ui.money import dollars
 from zn_ladder.ui.ladder.explain import at_spot_sides, level_tooltip, pnl_tooltip, price_tooltip, through_sides
 from zn_ladder.workers.snapshots import LadderSnapshot
 
@@ -37,13 +38,18 @@ class Col(IntEnum):
 HEADERS = ("Buy", "Price", "Sell", "Pos", "P&L $", "Risk $", "B/E t")
 HEADER_TIPS = (
     "Working buy quantity at the level (what-if orders included, drawn dashed)",
-    "Price, TT format",
+    "Price, in the format chosen in Settings (Ladder > Price format)",
     "Working sell quantity at the level (what-if orders included, drawn dashed)",
     "Position if price walks here from spot and the working orders on the way fill",
     "Projected P&L at the level (dollars or ticks, see View > P&L units)",
     "Risk at the level: position x tick value (dollars per tick)",
-    "Breakeven: projected P&L / risk, in ticks",
+    "Breakeven (B/E), in ticks: projected P&L / risk, i.e. how many ticks price must move against the\n"
+    "position at this level to lose the projected P&L. Read it as a cushion: +8.0 means eight ticks of\n"
+    "room. Blank where P&L or risk is 0; — where the ratio is beyond ±1,000 ticks (a tiny risk makes\n"
+    "it huge and meaningless).",
 )
+#: Beyond this many ticks a breakeven ratio says nothing a trader can use (risk is tiny): shown as —.
+BREAKEVEN_LIMIT_TICKS = 1000
 NCOLS = len(HEADERS)
 
 #: The domain's exact value of a cell (int ticks/qty, Fraction dollars).
@@ -249,7 +255,7 @@ class LadderModel(QAbstractTableModel):
             f"{row.position:+d}" if row.position else "0",
             pnl_text,
             money(float(row.risk)),
-            ticks_text(float(row.breakeven)) if row.breakeven else "",
+            breakeven_text(row.breakeven),
         )
         decor = (
             (row.what_if_buy, mark_buy) if row.buy_qty else None,
@@ -334,7 +340,7 @@ class LadderModel(QAbstractTableModel):
             return pnl_tooltip(row, self._product, price_text)
         if col == Col.RISK:
             return (f"Risk at {price_text}: position {row.position:+d} x ${_exact(self._product.tick_value)}"
-                    f" = ${_exact(row.risk)} per tick")
+                    f" = {dollars(Fraction(row.risk))} per tick")
         if col == Col.POSITION:
             text = f"Position at {price_text} after the orders on the way from spot fill: {row.position:+d}"
             if getattr(row, "at_spot", ()):
@@ -342,8 +348,13 @@ class LadderModel(QAbstractTableModel):
                          "count from the first tick away in their direction.")
             return text
         if col == Col.BREAKEVEN:
-            return (f"Breakeven at {price_text}: P&L / risk = {float(row.breakeven):.2f} ticks"
-                    if row.breakeven else "Breakeven: 0 where P&L or risk is 0")
+            if not row.breakeven:
+                return "Breakeven: blank where P&L or risk is 0"
+            ratio = f"Breakeven at {price_text}: P&L / risk = {float(row.breakeven):,.2f} ticks"
+            if abs(row.breakeven) > BREAKEVEN_LIMIT_TICKS:
+                return (f"{ratio}: beyond ±{BREAKEVEN_LIMIT_TICKS:,} ticks, so shown as — (the risk here is "
+                        f"tiny; the ratio means nothing)")
+            return ratio
         return ""
 
     def spot_ticks(self) -> Fraction | None:
@@ -351,6 +362,15 @@ class LadderModel(QAbstractTableModel):
         if self._snapshot is None:
             return None
         return self._snapshot.spot.ticks(self._product)
+
+
+def breakeven_text(breakeven: Any) -> str:
+    """Blank for 0, — beyond ±`BREAKEVEN_LIMIT_TICKS` (56,869.3 ticks is noise, not a cushion)."""
+    if not breakeven:
+        return ""
+    if abs(breakeven) > BREAKEVEN_LIMIT_TICKS:
+        return "—"
+    return ticks_text(float(breakeven))
 
 
 def _qty_text(qty: int, what_if: int) -> str:
