@@ -205,7 +205,7 @@ class AppController(QObject):
         w.ladderWindowChanged.connect(session.set_window)
         session.start()
         top, rows = w.ladder_model.top, w.ladder_model.rowCount()
-        if rows:
+        if rows and w.ladder_model.snapshot is not None:  # else the first ladder centres itself on spot
             session.set_window(top, top - rows + 1)
         log.info("session started: %s%s, store %s", self.plan.env, " DEMO" if demo else "", db_path)
         self.sessionStarted.emit(session)
