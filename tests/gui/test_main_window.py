@@ -297,3 +297,43 @@ def test_one_price_format_for_every_place(window, orders):
     assert dec[5] == "110.171875" and "." in dec[0] and "'" not in dec[0]
     window.apply_settings(SimpleNamespace(ladder=SimpleNamespace(price_format="tt")))
     assert shown() == tt
+
+
+def test_space_recenters_from_anywhere_in_the_window_but_not_while_typing(qtbot, window, orders):
+    """Issue 14 §13: the menu says Space, so Space works with the focus on a table too; in a text field
+    (the filter box) it types a space."""
+    from PySide6.QtCore import Qt
+
+    window.apply_ladder(snapshot(orders))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    recentred: list[int] = []
+    window.recenterRequested.connect(lambda: recentred.append(1))
+    window.fills.view.setFocus()
+    qtbot.waitUntil(window.fills.view.hasFocus)
+    qtbot.keyClick(window.fills.view, Qt.Key.Key_Space)
+    assert recentred == [1]
+    window.ladder_view.setFocus()
+    qtbot.keyClick(window.ladder_view, Qt.Key.Key_Space)
+    assert recentred == [1, 1]  # once, not twice, on the ladder itself
+    window.orders.filter.setFocus()
+    qtbot.keyClicks(window.orders.filter, "side:buy acc")
+    qtbot.keyClick(window.orders.filter, Qt.Key.Key_Space)
+    assert window.orders.filter.text() == "side:buy acc "
+    assert recentred == [1, 1]
+
+
+def test_no_price_window_is_announced_before_the_first_ladder(qtbot, window, orders):
+    """Issue 14 §13: before the first ladder the view's rows run from 0'000 down; announcing that range
+    made the first projection (and its chart) run from 0'000 to spot, down to -8e+06."""
+    ranges: list[tuple[int, int]] = []
+    window.ladderWindowChanged.connect(lambda hi, lo: ranges.append((hi, lo)))
+    window.resize(1300, 700)
+    window.resize(1400, 900)
+    qtbot.wait(10)
+    assert ranges == []
+    snap = snapshot(orders)
+    window.apply_ladder(snap)
+    assert ranges
+    spot = snap.spot.tick_floor(ZN)
+    assert all(lo <= spot <= hi and hi - lo < 200 for hi, lo in ranges)

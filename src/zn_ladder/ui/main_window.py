@@ -17,7 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QSplitter,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTextEdit,
                                QVBoxLayout, QWidget)
 
 from zn_ladder import __version__
@@ -196,7 +197,13 @@ class MainWindow(QMainWindow):
             action.toggled.connect(lambda on, a=attr: setattr(self.notifier, a, on))
             action.toggled.connect(lambda on, a=attr: self._user_changed(f"notifications.{a}", "true" if on
                                                                         else "false"))
-        # Zoom works wherever the focus is in the window (Space stays the ladder's: tables use it).
+        # Space recenters wherever the focus is in the window, as the menu says, except in a text field:
+        # a line edit claims Space for itself (Qt's shortcut override), so typing a filter or a spot
+        # with a space in it never moves the ladder.
+        self.recenter_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self.recenter_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.recenter_shortcut.activated.connect(self._space)
+        # Zoom works wherever the focus is in the window.
         self.zoom_shortcuts = []
         for keys, step in (("Ctrl++", 1), ("Ctrl+=", 1), ("Ctrl+-", -1)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -394,6 +401,12 @@ class MainWindow(QMainWindow):
                             + ("  ⚠ LIVE" if live else ""))
 
     # -- actions --------------------------------------------------------------------------------------
+    def _space(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)):
+            return  # typing, not a command (a text field normally keeps Space before it gets here)
+        self.recenter()
+
     def recenter(self) -> None:
         self.ladder_view.recenter()
         self.recenterRequested.emit()

@@ -164,7 +164,8 @@ class LadderModel(QAbstractTableModel):
         self._refresh()
         if moved and self._rows:
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, self._rows - 1)
-        self.windowChanged.emit(self._top, self._top - max(self._rows, 1) + 1)
+        if self._snapshot is not None:  # before the first ladder the window is 0'000 down: not a range
+            self.windowChanged.emit(self._top, self._top - max(self._rows, 1) + 1)
 
     def set_snapshot(self, snapshot: LadderSnapshot) -> None:
         self._take(snapshot)
