@@ -20,6 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from zn_ladder.domain.instruments import Product, get_product
 from zn_ladder.domain.prices import decimal_text, format_ticks
+from zn_ladder.domain.records import OrderType, Side
 from zn_ladder.ui.money import dollars
 from zn_ladder.ui.ladder.explain import at_spot_sides, level_tooltip, pnl_tooltip, price_tooltip, through_sides
 from zn_ladder.workers.snapshots import LadderSnapshot
@@ -221,12 +222,17 @@ class LadderModel(QAbstractTableModel):
         snap = self._snapshot
         avg_tick = None
         orders: dict[str, Any] = {}
+        stops: dict[tuple[int, bool], int] = {}  # (price, buy) -> stop quantity resting there
         if snap is not None:
             if snap.average_open_price is not None:
                 avg_tick = snap.average_open_price.tick_floor(self._product)
             orders = {o.order_id: o for o in snap.orders}
+            for o in snap.orders:
+                if o.order_type == OrderType.STOP:
+                    key = (o.price, o.side is Side.BUY)
+                    stops[key] = stops.get(key, 0) + o.quantity
         tick_value = float(self._product.tick_value)
-        return scale, avg_tick, orders, tick_value
+        return scale, avg_tick, orders, tick_value, stops
 
     def _price(self, price: int) -> str:
         text = self._price_text.get(price)
@@ -239,7 +245,7 @@ class LadderModel(QAbstractTableModel):
         if row is None or context is None:
             return RowCells(price, ("", price_text, "", "", "", "", ""),
                             (None, (False, False), None, 0, 0, None, None), None)
-        scale, avg_tick, orders, tick_value = context
+        scale, avg_tick, orders, tick_value, stops = context
         pnl = float(row.projected_pnl)
         pnl_text = money(pnl) if self._pnl_units == "dollars" else ticks_text(pnl / tick_value)
         shade = 0
@@ -258,10 +264,11 @@ class LadderModel(QAbstractTableModel):
             money(float(row.risk)),
             breakeven_text(row.breakeven),
         )
+        # Buy/sell decor: (what-if qty, mark, stop qty) — stops are outlined and tagged "S".
         decor = (
-            (row.what_if_buy, mark_buy) if row.buy_qty else None,
+            (row.what_if_buy, mark_buy, stops.get((price, True), 0)) if row.buy_qty else None,
             (row.is_spot, price == avg_tick),
-            (row.what_if_sell, mark_sell) if row.sell_qty else None,
+            (row.what_if_sell, mark_sell, stops.get((price, False), 0)) if row.sell_qty else None,
             (row.position > 0) - (row.position < 0),
             shade,
             (row.risk > 0) - (row.risk < 0),

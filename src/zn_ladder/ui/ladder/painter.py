@@ -26,6 +26,14 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _SAMPLES = ("8888+88", "188'888", "8888+88", "+88888", "-8,888,888", "-888,888", "-8888.8")
 
 
+def _total_qty(text: str) -> int:
+    """The quantity a buy/sell cell shows ("12", or "10+2" with what-ifs)."""
+    try:
+        return sum(int(part) for part in text.split("+"))
+    except ValueError:
+        return 0
+
+
 @dataclass(frozen=True, slots=True)
 class Geometry:
     row_h: int
@@ -89,6 +97,7 @@ class LadderPainter:
         h = self.geometry.row_h - 1
         self._text_offsets = tuple((h - QFontMetrics(f).height()) // 2 for f in (self.font, self.bold))
         self.col_bg = [self.c["buy_bg"], self.c["price_bg"], self.c["sell_bg"]] + [self.c["value_bg"]] * 4
+        self._stop_tag_w = QFontMetrics(self.small).horizontalAdvance("S") + 4
 
     def _shade(self, rgb: tuple[int, int, int], level: int) -> QColor:
         base = QColor(self.theme.value_bg)
@@ -126,11 +135,15 @@ class LadderPainter:
                 d = decor[col]
                 if d is None:
                     continue
-                what_if, mark = d
+                what_if, mark, stop = d
                 x, w = xs[col], ws[col] - 1
                 pure_what_if = what_if and row_texts[col].isdigit()
-                if not pure_what_if:
+                # Only stops here: an outlined cell, not a filled one (a stop is not a resting bid/offer).
+                stops_only = bool(stop) and not pure_what_if and stop >= _total_qty(row_texts[col])
+                if not pure_what_if and not stops_only:
                     p.fillRect(x + 1, y + 1, w - 2, h - 2, cell_color)
+                if stop:
+                    self._stop_mark(p, x, y, w, h, cell_color)
                 if what_if:
                     p.setPen(self.what_if_pen)
                     p.drawRect(x + 2, y + 2, w - 5, h - 5)
@@ -138,7 +151,8 @@ class LadderPainter:
                     self._through_flag(p, x, y, w, h)
                 elif mark:
                     self._at_spot_mark(p, x, y, w, h, mark)
-                texts.append((x + w // 2, y, row_texts[col], c["what_if"] if pure_what_if else text_color, _C_BOLD))
+                color = c["what_if"] if pure_what_if else cell_color if stops_only else text_color
+                texts.append((x + w // 2, y, row_texts[col], color, _C_BOLD))
             # price
             is_spot, is_avg = decor[Col.PRICE]
             x, w = xs[Col.PRICE], ws[Col.PRICE] - 1
@@ -235,6 +249,17 @@ class LadderPainter:
         if stale:
             p.setPen(Qt.PenStyle.NoPen)
             p.fillRect(0, g.header_h - 2, width, 2, c["stale"])
+
+    def _stop_mark(self, p: QPainter, x: int, y: int, w: int, h: int, color: QColor) -> None:
+        """A stop order at the level: the cell outlined in its side's colour and a small "S" at its left,
+        so a stop never reads as a resting limit."""
+        p.setPen(QPen(color, 2))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(x + 2, y + 2, w - 5, h - 5)
+        p.setFont(self.small)
+        p.setPen(self.c["text"])
+        p.fillRect(x + 2, y + 2, self._stop_tag_w, h - 4, color)
+        p.drawText(x + 2, y + 2, self._stop_tag_w, h - 4, _CENTER, "S")
 
     def _through_flag(self, p: QPainter, x: int, y: int, w: int, h: int) -> None:
         """An orange corner triangle plus outline: 'this order cannot fill from here' (tooltip says why)."""
