@@ -41,6 +41,9 @@ class RecordTableModel(QAbstractTableModel):
     def records(self) -> tuple[Any, ...]:
         return tuple(self._records)
 
+    def record(self, row: int) -> Any:
+        return self._records[row]
+
     def row_texts(self, row: int) -> tuple[str, ...]:
         key = self._keys[row]
         texts = self._texts.get(key)

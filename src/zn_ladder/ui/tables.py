@@ -55,12 +55,28 @@ class RecordTable(QWidget):
         head.addWidget(self.stale_tag)
         head.addStretch(1)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter: text or column:value, e.g. side:buy acc:DESK")
+        self.filter.setObjectName("tableFilter")
+        self.filter.setPlaceholderText("Filter: text, column:value or column:>value, e.g. side:buy price:>110'200")
+        self.filter.setToolTip(
+            "Words separated by spaces; every word must match.\n"
+            "  desk            any column contains 'desk'\n"
+            "  side:buy        the Side column (a column is named by the start of its title)\n"
+            "  price:>110'200  compare prices (any form: 110'200, 110-20, 110.625); also >=, <, <=, =, !=\n"
+            "  qty:>=10        compare numbers (Qty, Leaves)\n"
+            "  time:>14:30     compare times of day\n"
+            "A word that cannot be used is named under the box and ignored.")
         self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(260)
         self.filter.textChanged.connect(self._on_filter)
         head.addWidget(self.filter)
         layout.addLayout(head)
+        #: What in the filter was not understood (and so ignored): never an empty table in silence.
+        self.filter_message = QLabel()
+        self.filter_message.setObjectName("filterMessage")
+        self.filter_message.setWordWrap(True)
+        self.filter_message.setStyleSheet("color: #ff8c42;")
+        self.filter_message.hide()
+        layout.addWidget(self.filter_message)
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -81,6 +97,11 @@ class RecordTable(QWidget):
 
     def _on_filter(self, text: str) -> None:
         self.proxy.set_filter_text(text)
+        problems = self.proxy.problems
+        self.filter_message.setText("Not understood, ignored: " + "; ".join(problems) if problems else "")
+        self.filter_message.setVisible(bool(problems))
+        self.filter.setProperty("problem", bool(problems))
+        self._update_title()
         self.filterChanged.emit(text)
 
     def set_records(self, records: Sequence[Any]) -> None:
@@ -88,7 +109,13 @@ class RecordTable(QWidget):
         self._update_title()
 
     def _update_title(self) -> None:
-        self.title.setText(f"{self._title_text}  ({self.model.rowCount()})")
+        """`Working orders  (29)`, or `Working orders  12 of 29` while a filter is on."""
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        if self.filter.text().strip():
+            self.title.setText(f"{self._title_text}  {shown} of {total}")
+        else:
+            self.title.setText(f"{self._title_text}  ({total})")
 
     def set_stale(self, text: str) -> None:
         """Show the STALE tag with `text` as its tooltip; '' hides it. The rows stay on screen."""
