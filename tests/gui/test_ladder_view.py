@@ -286,3 +286,30 @@ def test_stop_orders_are_outlined_and_tagged_not_filled_like_limits(qtbot, order
     assert image.pixelColor(x + 3, top + g.row_h // 2) == QColor(DARK.buy_cell)  # the "S" tag's ground
     limit_row = view.model.row_of(parse_ticks("110'055", ZN))
     assert view.model.index(limit_row, Col.BUY).data(DecorRole)[2] == 0
+
+
+def test_ladder_columns_are_chosen_from_the_header_menu(qtbot, orders):
+    """Issue 14 §9: hide Risk and B/E, move P&L left of Pos; Buy/Price/Sell cannot be hidden."""
+    view = _view(qtbot)
+    view.apply_snapshot(snapshot(orders))
+    full = view._painter.geometry.width
+    chosen: list[tuple] = []
+    view.columnsChanged.connect(chosen.append)
+    menu = view.build_columns_menu()
+    actions = {a.text().replace("&&", "&"): a for a in menu.actions() if a.isCheckable()}
+    assert not actions["Price"].isEnabled() and actions["Risk"].isChecked()
+    actions["Risk"].setChecked(False)
+    view.build_columns_menu().actions()[Col.BREAKEVEN].setChecked(False)
+    assert view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.POSITION, Col.PNL)
+    assert view._painter.geometry.width < full and view.minimumWidth() == view._painter.geometry.width
+    move = next(a for a in view.build_columns_menu(Col.PNL).actions() if a.text().startswith("Move P&&L left"))
+    move.trigger()
+    assert view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.POSITION)
+    assert chosen[-1] == view.columns()
+    g = view._painter.geometry
+    assert g.xs[Col.PNL] < g.xs[Col.POSITION] and g.widths[Col.RISK] == 0
+    assert g.column_at(g.xs[Col.PNL] + 2) == Col.PNL
+    image = view.grab().toImage()  # paints without the hidden columns
+    assert image.width() >= g.width
+    view.set_columns([Col.PRICE])  # refused: not a ladder
+    assert view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.POSITION)

@@ -337,3 +337,19 @@ def test_no_price_window_is_announced_before_the_first_ladder(qtbot, window, ord
     assert ranges
     spot = snap.spot.tick_floor(ZN)
     assert all(lo <= spot <= hi and hi - lo < 200 for hi, lo in ranges)
+
+
+def test_chosen_columns_survive_a_restart(qtbot, ui_home):
+    from zn_ladder.ui.ladder.model import Col
+    from zn_ladder.ui.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.ladder_view.set_columns([Col.BUY, Col.PRICE, Col.SELL, Col.PNL])
+    first.fills.view.horizontalHeader().setSectionHidden(0, True)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL)
+    assert second.fills.view.horizontalHeader().isSectionHidden(0)
+    second.close()

@@ -165,3 +165,22 @@ def test_filters_compare_prices_numbers_and_times_and_say_what_they_did_not_unde
         assert table.filter_message.isVisibleTo(table) and says in table.filter_message.text(), bad
     table.filter.clear()
     assert table.title.text() == f"Working orders  ({len(orders)})"
+
+
+def test_table_columns_are_chosen_from_the_header_menu(qtbot, orders):
+    table = RecordTable("Working orders", ORDER_COLUMNS, order_key)
+    qtbot.addWidget(table)
+    table.set_records(orders)
+    header = table.view.horizontalHeader()
+    assert header.sectionsMovable()
+    menu = table.columns_menu()
+    by_title = {a.text(): a for a in menu.actions() if a.isCheckable()}
+    by_title["Order ID"].setChecked(False)
+    by_title["Status"].setChecked(False)
+    assert header.isSectionHidden(_col(ORDER_COLUMNS, "Order ID"))
+    header.moveSection(header.visualIndex(_col(ORDER_COLUMNS, "Price")), 0)
+    titles = [a.text() for a in table.columns_menu().actions() if a.isCheckable()]
+    assert titles[0] == "Price"  # the menu lists columns in their shown order
+    table.reset_columns()
+    assert not header.isSectionHidden(_col(ORDER_COLUMNS, "Order ID"))
+    assert header.visualIndex(_col(ORDER_COLUMNS, "Price")) == _col(ORDER_COLUMNS, "Price")

@@ -331,6 +331,12 @@ class MainWindow(QMainWindow):
             state = s.value(key)
             if state is not None:
                 table.view.horizontalHeader().restoreState(state)
+        columns = s.value("window/ladder_columns")
+        if columns:
+            try:
+                self.ladder_view.set_columns([int(c) for c in str(columns).split()])
+            except ValueError:
+                log.warning("ignoring the saved ladder columns %r", columns)
 
     def save_state(self) -> None:
         s = self._state
@@ -341,6 +347,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/right_split", self.right_split.saveState())
         s.setValue("orders/header", self.orders.view.horizontalHeader().saveState())
         s.setValue("fills/header", self.fills.view.horizontalHeader().saveState())
+        s.setValue("window/ladder_columns", " ".join(map(str, self.ladder_view.columns())))
         s.sync()
 
     # -- slots: snapshots in --------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
+                               QVBoxLayout, QWidget)
 
 from zn_ladder.ui.record_filter import RecordFilterProxy
 from zn_ladder.ui.record_model import RecordTableModel, SortRole
@@ -91,9 +91,42 @@ class RecordTable(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setSectionsMovable(True)  # drag a title to reorder; the layout is saved with the window
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: self._exec_menu(self.columns_menu(), header.mapToGlobal(pos)))
+        header.setToolTip("Right-click to choose the columns; drag a title to move its column")
         for i, column in enumerate(columns):
             self.view.setColumnWidth(i, column.width)
         layout.addWidget(self.view)
+
+    def columns_menu(self) -> QMenu:
+        """Show/hide each column (at least one stays), and put them all back in their first order."""
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("tableColumnsMenu")
+        shown = [c for c in range(self.model.columnCount()) if not header.isSectionHidden(c)]
+        for c in sorted(range(self.model.columnCount()), key=header.visualIndex):
+            action = menu.addAction(self.model.columns[c].title.replace("&", "&&"))
+            action.setCheckable(True)
+            action.setChecked(c in shown)
+            action.setEnabled(not (c in shown and len(shown) == 1))
+            action.toggled.connect(lambda on, c=c: header.setSectionHidden(c, not on))
+        menu.addSeparator()
+        menu.addAction("Reset columns", self.reset_columns)
+        return menu
+
+    def reset_columns(self) -> None:
+        header = self.view.horizontalHeader()
+        for c in range(self.model.columnCount()):
+            header.setSectionHidden(c, False)
+            header.moveSection(header.visualIndex(c), c)
+            self.view.setColumnWidth(c, self.model.columns[c].width)
+
+    @staticmethod
+    def _exec_menu(menu: QMenu, where: Any) -> None:  # pragma: no cover - modal
+        menu.exec(where)
+        menu.deleteLater()
 
     def _on_filter(self, text: str) -> None:
         self.proxy.set_filter_text(text)

@@ -43,7 +43,7 @@ class Geometry:
 
     @property
     def width(self) -> int:
-        return self.xs[-1] + self.widths[-1]
+        return sum(self.widths)
 
     def column_at(self, x: int) -> int | None:
         for col, (left, w) in enumerate(zip(self.xs, self.widths)):
@@ -52,22 +52,29 @@ class Geometry:
         return None
 
 
-def geometry_for(font: QFont, bold: QFont) -> Geometry:
+ALL_COLUMNS: tuple[int, ...] = tuple(range(NCOLS))
+
+
+def geometry_for(font: QFont, bold: QFont, shown: tuple[int, ...] = ALL_COLUMNS) -> Geometry:
+    """Row height and each column's x and width, for the columns `shown` in that order (a hidden
+    column has width 0 and is not painted)."""
     fm = QFontMetrics(bold)
     row_h = fm.height() + 5
     pad = max(10, fm.horizontalAdvance("0") * 2)
-    widths = tuple(fm.horizontalAdvance(s) + pad for s in _SAMPLES)
-    xs, x = [], 0
-    for w in widths:
-        xs.append(x)
-        x += w
-    return Geometry(row_h, row_h + 6, tuple(xs), widths)
+    natural = [fm.horizontalAdvance(s) + pad for s in _SAMPLES]
+    xs, widths = [0] * NCOLS, [0] * NCOLS
+    x = 0
+    for col in shown:
+        xs[col], widths[col] = x, natural[col]
+        x += natural[col]
+    return Geometry(row_h, row_h + 6, tuple(xs), tuple(widths))
 
 
 class LadderPainter:
     """Holds the paint resources of one theme and font size."""
 
-    def __init__(self, theme: Theme, font: QFont) -> None:
+    def __init__(self, theme: Theme, font: QFont, shown: tuple[int, ...] = ALL_COLUMNS) -> None:
+        self.shown = shown
         self.set_style(theme, font)
 
     def set_style(self, theme: Theme, font: QFont) -> None:
@@ -78,7 +85,7 @@ class LadderPainter:
         self.small = QFont(font)
         self.small.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
         self.small.setBold(True)
-        self.geometry = geometry_for(self.font, self.bold)
+        self.geometry = geometry_for(self.font, self.bold, self.shown)
         c = QColor
         t = theme
         self.c = {name: c(getattr(t, name)) for name in (
@@ -133,7 +140,7 @@ class LadderPainter:
             for col, cell_color, text_color in ((Col.BUY, c["buy_cell"], c["buy_text"]),
                                                (Col.SELL, c["sell_cell"], c["sell_text"])):
                 d = decor[col]
-                if d is None:
+                if d is None or not ws[col]:
                     continue
                 what_if, mark, stop = d
                 x, w = xs[col], ws[col] - 1
@@ -156,20 +163,21 @@ class LadderPainter:
             # price
             is_spot, is_avg = decor[Col.PRICE]
             x, w = xs[Col.PRICE], ws[Col.PRICE] - 1
-            if is_spot:
-                p.fillRect(x, y, w, h, c["spot_price_bg"])
-            if is_avg:
-                p.fillRect(x, y, 4, h, c["avg_marker"])
-                p.fillRect(x + w - 4, y, 4, h, c["avg_marker"])
-            texts.append((x + w // 2, y, row_texts[Col.PRICE], c["price_text"], _C_BOLD if is_spot else _C_FONT))
+            if w > 0:
+                if is_spot:
+                    p.fillRect(x, y, w, h, c["spot_price_bg"])
+                if is_avg:
+                    p.fillRect(x, y, 4, h, c["avg_marker"])
+                    p.fillRect(x + w - 4, y, 4, h, c["avg_marker"])
+                texts.append((x + w // 2, y, row_texts[Col.PRICE], c["price_text"], _C_BOLD if is_spot else _C_FONT))
             # values
             shade = decor[Col.PNL]
-            if shade:
+            if shade and ws[Col.PNL]:
                 p.fillRect(xs[Col.PNL], y, ws[Col.PNL] - 1, h,
                            self.shade_pos[shade] if shade > 0 else self.shade_neg[-shade])
             for col in (Col.POSITION, Col.PNL, Col.RISK, Col.BREAKEVEN):
                 text = row_texts[col]
-                if not text:
+                if not text or not ws[col]:
                     continue
                 if col == Col.PNL:
                     color = c["text"] if shade else c["muted"]
@@ -194,7 +202,7 @@ class LadderPainter:
         p = QPainter(pixmap)
         try:
             self._header(p, model, g, width, stale)
-            for col in range(NCOLS):
+            for col in self.shown:
                 p.fillRect(g.xs[col], g.header_h, g.widths[col] - 1, bottom - g.header_h, self.col_bg[col])
             p.setPen(self.grid_pen)
             p.drawLines([QLineF(0, y + rh - 0.5, g.width, y + rh - 0.5) for y in range(g.header_h, bottom, rh)])
@@ -238,7 +246,7 @@ class LadderPainter:
         c = self.c
         p.fillRect(0, 0, width, g.header_h - 1, c["header"])
         p.setFont(self.small)
-        for col in range(NCOLS):
+        for col in self.shown:
             title = model.headerData(col, Qt.Orientation.Horizontal)
             color = c["buy_cell"] if col == Col.BUY else c["sell_cell"] if col == Col.SELL else c["header_text"]
             p.setPen(c["header_text"])
@@ -334,6 +342,8 @@ class LadderPainter:
         return QRect(0, math.floor(y) - pad, width, extent + 2 * pad + 1)
 
     def _arrows(self, p: QPainter, g: Geometry, y: float) -> None:
+        if not g.widths[Col.PRICE]:
+            return
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QBrush(self.c["spot_line"]))
         x = g.xs[Col.PRICE]

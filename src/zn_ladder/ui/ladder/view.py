@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
@@ -20,7 +21,7 @@ from zn_ladder.domain.ladder import spot_mark
 from zn_ladder.ui import price_style
 from zn_ladder.domain.records import OrderType, Side
 from zn_ladder.ui.ladder import recenter
-from zn_ladder.ui.ladder.model import LadderModel
+from zn_ladder.ui.ladder.model import NCOLS, Col, LadderModel
 from zn_ladder.ui.ladder.painter import LadderPainter
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import LadderSnapshot
@@ -42,6 +43,8 @@ class LadderView(QWidget):
     autoRecenterPausedChanged = Signal(bool)
     #: Font point size after Ctrl+ / Ctrl-.
     zoomChanged = Signal(int)
+    #: The trader showed, hid or moved a column: the columns shown, in order (logical `Col` numbers).
+    columnsChanged = Signal(tuple)
 
     def __init__(self, model: LadderModel | None = None, theme: Theme = DARK, font_size: int = 10,
                  parent: QWidget | None = None) -> None:
@@ -103,6 +106,47 @@ class LadderView(QWidget):
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self._restyle()
+
+    # -- columns (header's context menu) --------------------------------------------------------------
+    def columns(self) -> tuple[int, ...]:
+        """The columns shown, in display order."""
+        return self._painter.shown
+
+    def set_columns(self, shown: Sequence[int]) -> None:
+        """Show these columns in this order; unknown numbers are dropped, and an empty choice (or one
+        without Buy, Price or Sell) is refused: a ladder without them is not a ladder."""
+        clean = tuple(dict.fromkeys(int(c) for c in shown if 0 <= int(c) < NCOLS))
+        if not {Col.BUY, Col.PRICE, Col.SELL} <= set(clean) or clean == self._painter.shown:
+            return
+        self._painter.shown = clean
+        self._restyle()
+        self.columnsChanged.emit(clean)
+
+    def build_columns_menu(self, col: int | None = None) -> QMenu:
+        """Show/hide each column; move the one under the cursor left or right; reset."""
+        menu = QMenu(self)
+        menu.setObjectName("ladderColumnsMenu")
+        shown = list(self.columns())
+        for c in range(NCOLS):
+            action = menu.addAction(_COLUMN_NAMES[c].replace("&", "&&"))
+            action.setCheckable(True)
+            action.setChecked(c in shown)
+            action.setEnabled(c not in (Col.BUY, Col.PRICE, Col.SELL))  # the ladder itself stays
+            action.toggled.connect(lambda on, c=c: self.set_columns(
+                [x for x in self.columns() if x != c] + ([c] if on else [])))
+        if col is not None and col in shown:
+            menu.addSeparator()
+            i = shown.index(col)
+            name = _COLUMN_NAMES[col].replace("&", "&&")
+            left = menu.addAction(f"Move {name} left")
+            left.setEnabled(i > 0)
+            left.triggered.connect(lambda: self.set_columns(_swap(shown, i, i - 1)))
+            right = menu.addAction(f"Move {name} right")
+            right.setEnabled(i < len(shown) - 1)
+            right.triggered.connect(lambda: self.set_columns(_swap(shown, i, i + 1)))
+        menu.addSeparator()
+        menu.addAction("Reset columns", lambda: self.set_columns(range(NCOLS)))
+        return menu
 
     def _restyle(self) -> None:
         centre = self.centre_price()
@@ -271,6 +315,11 @@ class LadderView(QWidget):
         return super().event(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.pos().y() < self._painter.geometry.header_h:  # the header: which columns, in what order
+            menu = self.build_columns_menu(self._painter.geometry.column_at(event.pos().x()))
+            menu.exec(event.globalPos())
+            menu.deleteLater()
+            return
         row = self.row_at_y(event.pos().y())
         if row is None:
             return
@@ -336,3 +385,12 @@ class LadderView(QWidget):
     def _request_what_if(self, side: Side, order_type: OrderType, price: int, qty: int) -> None:
         self.what_if_qty = qty
         self.whatIfRequested.emit((side, order_type, price, qty))
+
+
+_COLUMN_NAMES = ("Buy", "Price", "Sell", "Position", "P&L", "Risk", "Breakeven (B/E)")
+
+
+def _swap(items: list[int], i: int, j: int) -> list[int]:
+    out = list(items)
+    out[i], out[j] = out[j], out[i]
+    return out
