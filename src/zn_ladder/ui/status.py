@@ -101,7 +101,6 @@ class StatusStrip(QWidget):
         self._theme = theme
         self.demo_badge.setStyleSheet(f"background: {theme.demo}; color: white; font-weight: 700; "
                                       f"padding: 1px 8px; border-radius: 3px;")
-        self.note.setStyleSheet(f"color: {theme.stale};")
         self.refresh()
 
     def set_note(self, text: str, detail: str = "") -> None:
