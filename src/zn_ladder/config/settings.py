@@ -76,7 +76,7 @@ class TTSettings:
         "one contract on two markets is two instruments, never one book.", pattern=r"^[A-Za-z0-9_ .-]+$",
         max_length=40, described="a TT market name such as CME or CME_Delayed"))
     product: str = setting("ZN", f.Choice(
-        "Product", "The ladder's product.", choices=tuple(PRODUCTS),
+        "Product", "The ladder's product.", restart=True, choices=tuple(PRODUCTS),
         aliases={k.lower(): get_product(k).symbol for k in ("TY", "FV", "TU", "US", "WN", "UXY")}))
 
     def uses_simulator(self, has_credentials: bool) -> bool:
