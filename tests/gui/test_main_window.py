@@ -353,3 +353,20 @@ def test_chosen_columns_survive_a_restart(qtbot, ui_home):
     assert second.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL)
     assert second.fills.view.horizontalHeader().isSectionHidden(0)
     second.close()
+
+
+def test_orders_for_another_contract_than_the_ladder_are_said_not_silent(window, orders):
+    """Issue 14 §3: after Product/Contracts change, a ladder of one contract beside orders of another
+    says so in the window."""
+    from dataclasses import replace as copy
+
+    window.apply_ladder(snapshot(orders))  # ZN Sep25
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    assert window.mismatch.isHidden()
+    other = tuple(copy(o, contract="ZF Sep25") for o in orders[:3])
+    window.apply_orders(OrdersSnapshot(tuple(orders[3:]) + other, NOW))
+    assert window.mismatch.isVisibleTo(window)
+    text = window.mismatch.text()
+    assert "ZN Sep25" in text and "ZF Sep25 ×3" in text and f"3 of the {len(orders)}" in text
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    assert window.mismatch.isHidden()

@@ -88,6 +88,13 @@ class MainWindow(QMainWindow):
         self.summary = SummaryStrip()
         self.charts = Charts()
         self.banner = StatusBanner()
+        #: Orders listed for another instrument than the ladder's: said, never a silent mismatch.
+        self.mismatch = QLabel()
+        self.mismatch.setObjectName("mismatchNote")
+        self.mismatch.setWordWrap(True)
+        self.mismatch.hide()
+        self._ladder_contract = ""
+        self._listed_orders: tuple = ()
         self.status_strip = StatusStrip()
         self.statusBar().addWidget(self.status_strip, 1)
         self.statusBar().setSizeGripEnabled(False)
@@ -144,6 +151,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         layout.addWidget(self.banner)
+        layout.addWidget(self.mismatch)
         layout.addWidget(self.summary)
         layout.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
@@ -359,11 +367,38 @@ class MainWindow(QMainWindow):
         if snap.contract:
             self.what_if.contract = snap.contract
             self.ladder_title.setText(f"{snap.contract} scenario ladder")
+            if snap.contract != self._ladder_contract:
+                self._ladder_contract = snap.contract
+                self._check_instrument()
         self.charts.apply_ladder(snap)
 
     @Slot(object)
     def apply_orders(self, snap: OrdersSnapshot) -> None:
         self.orders.set_records(snap.orders)
+        self._listed_orders = snap.orders
+        self._check_instrument()
+
+    def _check_instrument(self) -> None:
+        """Say so when the order grid lists orders the ladder does not show (another contract, e.g.
+        after Product or Contracts changed in Settings): they are not in its projection."""
+        ladder = self._ladder_contract
+        if not ladder:
+            self.mismatch.hide()
+            return
+        others: dict[str, int] = {}
+        for order in self._listed_orders:
+            if order.contract != ladder and not order.what_if:
+                others[order.contract] = others.get(order.contract, 0) + 1
+        if not others:
+            self.mismatch.hide()
+            return
+        listed = ", ".join(f"{c} ×{n}" for c, n in sorted(others.items(), key=lambda kv: -kv[1]))
+        count = sum(others.values())
+        self.mismatch.setText(
+            f"⚠ The ladder shows {ladder}; {count} of the {len(self._listed_orders)} working orders listed are "
+            f"for other contracts ({listed}) and are not on it. Check Settings › TT connection (Product, "
+            f"Contracts, Accounts).")
+        self.mismatch.show()
 
     @Slot(object)
     def apply_fills(self, snap: FillsSnapshot) -> None:

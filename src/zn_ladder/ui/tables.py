@@ -74,7 +74,6 @@ class RecordTable(QWidget):
         self.filter_message = QLabel()
         self.filter_message.setObjectName("filterMessage")
         self.filter_message.setWordWrap(True)
-        self.filter_message.setStyleSheet("color: #ff8c42;")
         self.filter_message.hide()
         layout.addWidget(self.filter_message)
         self.view = QTableView()

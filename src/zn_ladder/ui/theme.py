@@ -117,5 +117,9 @@ def style_sheet(t: Theme) -> str:
     QLabel#staleTag {{ color: {t.window}; background: {t.stale}; border-radius: 3px; padding: 0 6px;
         font-weight: 700; }}
     QLabel#readOnly {{ color: {t.muted}; padding: 0 6px; }}
+    QLabel#mismatchNote {{ color: {t.window}; background: {t.stale}; border-radius: 3px; padding: 3px 10px;
+        font-weight: 600; }}
+    QLabel#stripNote {{ color: {t.stale}; }}
+    QLabel#filterMessage {{ color: {t.stale}; }}
     QToolTip {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.muted}; padding: 4px; }}
     """
