@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from types import SimpleNamespace
 
+import pytest
 from PySide6.QtCore import QThread, QTimer
 from PySide6.QtGui import QAction
 
@@ -178,8 +179,7 @@ def test_layout_persists_in_the_ini_and_display_settings_do_not(qtbot, ui_home):
     first.resize(1200, 580)
     first.set_pnl_units("ticks")
     first.orders.view.setColumnWidth(1, 173)
-    first.right_split.setSizes([100, 150, 200])
-    sizes = first.right_split.sizes()
+    first.docks.docks["charts"].close()  # a pane closed by the trader stays closed
     first.close()
     ini = ui_home / "config" / "window.ini"
     assert ini.exists()
@@ -193,7 +193,7 @@ def test_layout_persists_in_the_ini_and_display_settings_do_not(qtbot, ui_home):
     # the offscreen screen is 800x600: restoreGeometry clamps the width, so compare the height only
     assert second.height() == first.height()
     assert second.orders.view.columnWidth(1) == 173
-    assert second.right_split.sizes() == sizes
+    assert second.docks.visible_panes() == ["ladder", "summary", "orders", "fills"]
     assert second.ladder_view.font_size == 14  # the settings file, not the old ini
     assert second.ladder_model.pnl_units == "dollars" and second.theme().name == "dark"
     second.close()
@@ -370,3 +370,46 @@ def test_orders_for_another_contract_than_the_ladder_are_said_not_silent(window,
     assert "ZN Sep25" in text and "ZF Sep25 ×3" in text and f"3 of the {len(orders)}" in text
     window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
     assert window.mismatch.isHidden()
+
+
+def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, window, orders):
+    """Issue 14 §8: ladder, summary, orders, fills and charts are docks; "Compact ladder" is the ladder
+    alone in at most 400 px with every price column whole; a layout saved by name comes back."""
+    from PySide6.QtWidgets import QDockWidget
+
+    from zn_ladder.ui.ladder.model import Col
+    from zn_ladder.ui.main_window import COMPACT_WIDTH
+
+    window.apply_ladder(snapshot(orders))
+    docks = window.docks.docks
+    assert set(docks) == {"ladder", "summary", "orders", "fills", "charts"}
+    assert all(isinstance(d, QDockWidget) and d.widget() is not None for d in docks.values())
+    assert docks["ladder"].widget() is window.ladder_pane and docks["orders"].widget() is window.orders
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "charts"]
+    # the ladder is as wide as its columns; the other panes take the rest
+    assert window.ladder_pane.width() <= window.ladder_view.minimumWidth() + 2
+    assert docks["orders"].width() > window.width() // 2
+
+    window.docks.docks["fills"].close()
+    window.ladder_view.set_columns([Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.RISK])
+    assert window.save_layout("  Roll   week ") == "Roll week"
+    with pytest.raises(ValueError, match="built-in"):
+        window.save_layout("Compact ladder")
+
+    assert window.apply_layout("Compact ladder")
+    qtbot.waitUntil(lambda: window.width() <= COMPACT_WIDTH)
+    assert window.docks.visible_panes() == ["ladder"]
+    assert window.ladder_view.columns()[:3] == (Col.BUY, Col.PRICE, Col.SELL)
+    assert Col.PNL in window.ladder_view.columns()
+    assert window.ladder_view.width() >= window.ladder_view.minimumWidth()  # no column cut
+    assert window.ladder_view.mapTo(window, window.ladder_view.rect().topRight()).x() < window.width()
+
+    assert window.apply_layout("Roll week")
+    assert window.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.RISK)
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "charts"]
+    assert window.layouts.names() == ["Roll week"]
+    window.layouts.delete("Roll week")
+    assert window.layouts.names() == [] and not window.apply_layout("Roll week")
+    assert window.apply_layout("Full")
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "charts"]
+    assert len(window.ladder_view.columns()) == 7

@@ -17,16 +17,16 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
-                               QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QInputDialog, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QPlainTextEdit, QSizePolicy, QTextEdit, QVBoxLayout, QWidget)
 
 from zn_ladder import __version__
 from zn_ladder.ui import persist, price_style
 from zn_ladder.ui.charts import Charts
-from zn_ladder.ui.ladder.model import LadderModel
-from zn_ladder.ui.ladder.view import LadderView
-from zn_ladder.ui.ladder.whatif import WhatIfPanel
+from zn_ladder.ui.docks import PaneDocks
+from zn_ladder.ui.ladder.model import NCOLS, Col, LadderModel
+from zn_ladder.ui.ladder_pane import LadderPane
+from zn_ladder.ui.layouts import BUILT_IN, COMPACT, FULL, Layout, NamedLayouts
 from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
@@ -38,6 +38,8 @@ from zn_ladder.workers.snapshots import FillsSnapshot, LadderSnapshot, OrdersSna
 log = logging.getLogger(__name__)
 
 READ_ONLY = "READ-ONLY · zn_ladder never sends, changes or cancels orders in TT"
+#: The compact layout fits a column this wide beside MD Trader.
+COMPACT_WIDTH = 400
 #: Which panes show data from which source, for STALE marking.
 _PANES_OF = {"orders": ("ladder", "orders"), "fills": ("fills", "summary"), "positions": ("summary",),
              "spot": ("ladder", "summary")}
@@ -67,6 +69,8 @@ class MainWindow(QMainWindow):
         self.notifier = FillNotifier(self)
         self._seen_fills: set[str] | None = None
         self._applying = False  # apply_settings is not the trader changing a setting
+        self._shown_once = False
+        self._restored_docks = False
         price_style.set_current("tt")  # a new window starts from its settings, not a previous window's
         self._build()
         self._build_actions()
@@ -79,8 +83,6 @@ class MainWindow(QMainWindow):
     # -- construction ---------------------------------------------------------------------------------
     def _build(self) -> None:
         self.ladder_model = LadderModel(parent=self)
-        self.ladder_view = LadderView(self.ladder_model)
-        self.what_if = WhatIfPanel()
         self.orders = RecordTable("Working orders", ORDER_COLUMNS, order_key, sort_column=0)
         self.orders.setObjectName("ordersTable")
         self.fills = RecordTable("Today's fills", FILL_COLUMNS, fill_key, sort_column=0)
@@ -99,52 +101,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_strip, 1)
         self.statusBar().setSizeGripEnabled(False)
 
-        ladder_pane = QWidget()
-        ladder_pane.setObjectName("ladderPane")
-        lp = QVBoxLayout(ladder_pane)
-        lp.setContentsMargins(0, 0, 0, 0)
-        lp.setSpacing(3)
-        head = QHBoxLayout()
-        self.ladder_title = QLabel("Scenario ladder")
-        self.ladder_title.setObjectName("paneTitle")
-        head.addWidget(self.ladder_title)
-        self.ladder_stale = QLabel("STALE")
-        self.ladder_stale.setObjectName("staleTag")
-        self.ladder_stale.hide()
-        head.addWidget(self.ladder_stale)
-        self.paused_label = QLabel("auto-recenter paused · Space")
-        self.paused_label.setObjectName("readOnly")
-        self.paused_label.hide()
-        head.addWidget(self.paused_label)
-        head.addStretch(1)
-        self.recenter_button = QPushButton("Recenter")
-        self.recenter_button.setObjectName("recenterButton")
-        self.recenter_button.setToolTip("Put spot in the middle of the ladder (Space)")
-        self.recenter_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.units_button = QPushButton("P&&L in $")
-        self.units_button.setObjectName("unitsButton")
-        self.units_button.setCheckable(True)
-        self.units_button.setToolTip("Show projected P&L in dollars or in ticks")
-        self.units_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        head.addWidget(self.units_button)
-        head.addWidget(self.recenter_button)
-        lp.addLayout(head)
-        lp.addWidget(self.ladder_view, 1)
-        lp.addWidget(self.what_if)
-
-        self.right_split = QSplitter(Qt.Orientation.Vertical)
-        self.right_split.setObjectName("rightSplit")
-        self.right_split.addWidget(self.orders)
-        self.right_split.addWidget(self.fills)
-        self.right_split.addWidget(self.charts)
-        self.right_split.setSizes([300, 260, 220])
-        self.main_split = QSplitter(Qt.Orientation.Horizontal)
-        self.main_split.setObjectName("mainSplit")
-        self.main_split.addWidget(ladder_pane)
-        self.main_split.addWidget(self.right_split)
-        self.main_split.setStretchFactor(0, 0)
-        self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([self.ladder_view.sizeHint().width() + 8, 1000])
+        self.ladder_pane = LadderPane(self.ladder_model)
+        self.ladder_view, self.what_if = self.ladder_pane.view, self.ladder_pane.what_if
+        self.ladder_title, self.ladder_stale = self.ladder_pane.title, self.ladder_pane.stale
+        self.paused_label = self.ladder_pane.paused
+        self.recenter_button, self.units_button = self.ladder_pane.recenter_button, self.ladder_pane.units_button
+        self.docks = PaneDocks({"ladder": self.ladder_pane, "summary": self.summary, "orders": self.orders,
+                                "fills": self.fills, "charts": self.charts})
+        self.layouts = NamedLayouts(self._state)
+        # The status strip shrinks with the window (a compact layout is 400 px); its labels clip.
+        self.status_strip.setMinimumWidth(0)
+        self.status_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -152,8 +119,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(4)
         layout.addWidget(self.banner)
         layout.addWidget(self.mismatch)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.main_split, 1)
+        layout.addWidget(self.docks, 1)
         self.setCentralWidget(central)
         self.resize(1560, 980)
 
@@ -161,7 +127,6 @@ class MainWindow(QMainWindow):
         self.ladder_view.whatIfRemoveRequested.connect(self.what_if.remove_at)
         self.what_if.changed.connect(self.whatIfChanged)
         self.ladder_view.recenterRequested.connect(self.recenterRequested)
-        self.ladder_view.autoRecenterPausedChanged.connect(self.paused_label.setVisible)
         self.ladder_model.windowChanged.connect(self.ladderWindowChanged)
         self.recenter_button.clicked.connect(self.recenter)
         self.units_button.toggled.connect(lambda on: self._user_units("ticks" if on else "dollars"))
@@ -217,6 +182,12 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda s=step: self.ladder_view.zoom(s))
             self.zoom_shortcuts.append(shortcut)
+        view.addSeparator()
+        panes = view.addMenu("&Panes")
+        for dock in self.docks.docks.values():
+            panes.addAction(dock.toggleViewAction())
+        self.layouts_menu = view.addMenu("&Layouts")
+        self.layouts_menu.aboutToShow.connect(self._fill_layouts_menu)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About zn_ladder", self.show_about)
 
@@ -324,6 +295,13 @@ class MainWindow(QMainWindow):
             self.sound_action.setChecked(bool(getattr(notes, "sound", True)))
             self.desktop_action.setChecked(bool(getattr(notes, "desktop", True)))
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._restored_docks:  # dock sizes take effect only in a shown window
+                self.docks.full_layout(self.ladder_view.minimumWidth())
+
     def _restore(self) -> None:
         """Geometry, splitters and columns only: every display setting comes from the settings file
         (`apply_settings`), so `zn-ladder config set ladder.font_size 14` is what the next launch shows."""
@@ -331,10 +309,7 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        for key, splitter in (("window/main_split", self.main_split), ("window/right_split", self.right_split)):
-            state = s.value(key)
-            if state is not None:
-                splitter.restoreState(state)
+        self._restored_docks = self.docks.restore(s.value("window/docks"))
         for key, table in (("orders/header", self.orders), ("fills/header", self.fills)):
             state = s.value(key)
             if state is not None:
@@ -348,15 +323,80 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         s = self._state
-        for stale in ("ladder", "alerts"):  # display settings an older version kept here
+        for stale in ("ladder", "alerts", "window/main_split", "window/right_split"):  # an older version's
             s.remove(stale)
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/main_split", self.main_split.saveState())
-        s.setValue("window/right_split", self.right_split.saveState())
+        s.setValue("window/docks", self.docks.state())
         s.setValue("orders/header", self.orders.view.horizontalHeader().saveState())
         s.setValue("fills/header", self.fills.view.horizontalHeader().saveState())
         s.setValue("window/ladder_columns", " ".join(map(str, self.ladder_view.columns())))
         s.sync()
+
+    # -- layouts --------------------------------------------------------------------------------------
+    def _fill_layouts_menu(self) -> None:
+        menu = self.layouts_menu
+        menu.clear()
+        for name in (*BUILT_IN, *self.layouts.names()):
+            menu.addAction(name.replace("&", "&&"), lambda n=name: self.apply_layout(n))
+        menu.addSeparator()
+        menu.addAction("&Save current layout as…", self._ask_layout_name)
+        saved = self.layouts.names()
+        if saved:
+            delete = menu.addMenu("&Delete")
+            for name in saved:
+                delete.addAction(name.replace("&", "&&"), lambda n=name: self.layouts.delete(n))
+
+    def _ask_layout_name(self) -> None:  # pragma: no cover - modal
+        name, ok = QInputDialog.getText(self, "Save layout", "Name of this layout:")
+        if ok:
+            try:
+                self.save_layout(name)
+            except ValueError as exc:
+                QMessageBox.warning(self, "Save layout", str(exc))
+
+    def save_layout(self, name: str) -> str:
+        """Keep the current panes, ladder columns and window size under `name` (ValueError: bad name)."""
+        return self.layouts.save(name, Layout(self.docks.state(), self.saveGeometry(), self.ladder_view.columns()))
+
+    def apply_layout(self, name: str) -> bool:
+        """A built-in layout (Full, Compact ladder) or a saved one; False when there is none by that name."""
+        if name == FULL:
+            self.ladder_view.set_columns(range(NCOLS))
+            self.docks.full_layout(self.ladder_view.sizeHint().width())
+            if self.width() < 1000:
+                self.resize(1560, max(self.height(), 700))
+            return True
+        if name == COMPACT:
+            self._compact()
+            return True
+        layout = self.layouts.load(name)
+        if layout is None:
+            return False
+        if layout.ladder_columns:
+            self.ladder_view.set_columns(layout.ladder_columns)
+        if layout.geometry:
+            self.restoreGeometry(layout.geometry)
+        self.docks.restore(layout.docks)
+        return True
+
+    def _compact(self) -> None:
+        """The ladder alone, Buy/Price/Sell/Pos/P&L (without Pos when that does not fit), in at most
+        `COMPACT_WIDTH` pixels: a column beside MD Trader."""
+        self.docks.compact_layout()
+        for columns in ((Col.BUY, Col.PRICE, Col.SELL, Col.POSITION, Col.PNL), (Col.BUY, Col.PRICE, Col.SELL, Col.PNL)):
+            self.ladder_view.set_columns(columns)
+            if self._settled_minimum_width() <= COMPACT_WIDTH:
+                break
+        self.resize(max(self._settled_minimum_width(), min(COMPACT_WIDTH, self.width())), self.height())
+
+    def _settled_minimum_width(self) -> int:
+        """The window's minimum width once the layouts have taken the last change into account."""
+        for widget in (self.ladder_pane, self.docks, self.centralWidget(), self):
+            layout = widget.layout()
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
+        return self.minimumSizeHint().width()
 
     # -- slots: snapshots in --------------------------------------------------------------------------
     @Slot(object)

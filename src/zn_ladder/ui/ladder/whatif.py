@@ -38,7 +38,8 @@ class WhatIfPanel(QWidget):
         head = QHBoxLayout()
         title = QLabel("What-if orders (right-click a ladder level)")
         title.setObjectName("paneTitle")
-        head.addWidget(title)
+        title.setWordWrap(True)  # a compact layout is 400 px wide
+        head.addWidget(title, 1)
         head.addStretch(1)
         self.clear_button = QPushButton("Clear all")
         self.clear_button.setObjectName("whatIfClear")
