@@ -378,7 +378,7 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
     from PySide6.QtWidgets import QDockWidget
 
     from zn_ladder.ui.ladder.model import Col
-    from zn_ladder.ui.main_window import COMPACT_WIDTH
+    from zn_ladder.ui.layouts import COMPACT_WIDTH
 
     window.apply_ladder(snapshot(orders))
     docks = window.docks.docks

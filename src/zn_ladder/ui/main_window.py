@@ -10,7 +10,6 @@ owner (app.py) wires those to the workers. It is read-only: nothing here can sen
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,22 +23,21 @@ from zn_ladder import __version__
 from zn_ladder.ui import persist, price_style
 from zn_ladder.ui.charts import Charts
 from zn_ladder.ui.docks import PaneDocks
-from zn_ladder.ui.ladder.model import NCOLS, Col, LadderModel
+from zn_ladder.ui.instrument_note import InstrumentNote
+from zn_ladder.ui.ladder.model import LadderModel
 from zn_ladder.ui.ladder_pane import LadderPane
-from zn_ladder.ui.layouts import BUILT_IN, COMPACT, FULL, Layout, NamedLayouts
+from zn_ladder.ui.layouts import NamedLayouts, WindowLayouts
 from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
 from zn_ladder.ui.summary import SummaryStrip
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
-from zn_ladder.ui.theme import Theme, get_theme, style_sheet
+from zn_ladder.ui.theme import Theme, get_theme, style_sheet, with_colours
 from zn_ladder.workers.snapshots import FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot, StatusSnapshot
 
 log = logging.getLogger(__name__)
 
 READ_ONLY = "READ-ONLY · zn_ladder never sends, changes or cancels orders in TT"
-#: The compact layout fits a column this wide beside MD Trader.
-COMPACT_WIDTH = 400
 #: Which panes show data from which source, for STALE marking.
 _PANES_OF = {"orders": ("ladder", "orders"), "fills": ("fills", "summary"), "positions": ("summary",),
              "spot": ("ladder", "summary")}
@@ -90,13 +88,7 @@ class MainWindow(QMainWindow):
         self.summary = SummaryStrip()
         self.charts = Charts()
         self.banner = StatusBanner()
-        #: Orders listed for another instrument than the ladder's: said, never a silent mismatch.
-        self.mismatch = QLabel()
-        self.mismatch.setObjectName("mismatchNote")
-        self.mismatch.setWordWrap(True)
-        self.mismatch.hide()
-        self._ladder_contract = ""
-        self._listed_orders: tuple = ()
+        self.mismatch = InstrumentNote()
         self.status_strip = StatusStrip()
         self.statusBar().addWidget(self.status_strip, 1)
         self.statusBar().setSizeGripEnabled(False)
@@ -109,6 +101,7 @@ class MainWindow(QMainWindow):
         self.docks = PaneDocks({"ladder": self.ladder_pane, "summary": self.summary, "orders": self.orders,
                                 "fills": self.fills, "charts": self.charts})
         self.layouts = NamedLayouts(self._state)
+        self.window_layouts = WindowLayouts(self, self.layouts)
         # The status strip shrinks with the window (a compact layout is 400 px); its labels clip.
         self.status_strip.setMinimumWidth(0)
         self.status_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -187,13 +180,14 @@ class MainWindow(QMainWindow):
         for dock in self.docks.docks.values():
             panes.addAction(dock.toggleViewAction())
         self.layouts_menu = view.addMenu("&Layouts")
-        self.layouts_menu.aboutToShow.connect(self._fill_layouts_menu)
+        self.layouts_menu.aboutToShow.connect(lambda: self.window_layouts.fill_menu(self.layouts_menu))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About zn_ladder", self.show_about)
 
         tools = self.addToolBar("Main")
         tools.setObjectName("mainToolbar")
         tools.setMovable(False)
+        tools.addAction(self.settings_action)  # first, so a narrow window never pushes it off-screen
         self.spot_entry = SpotEntry()
         self.spot_entry.spotEntered.connect(self.manualSpotEntered)
         self.spot_entry.spotCleared.connect(self.manualSpotCleared)
@@ -205,24 +199,10 @@ class MainWindow(QMainWindow):
         note = QLabel(READ_ONLY)
         note.setObjectName("readOnly")
         tools.addWidget(note)
-        tools.addAction(self.settings_action)
 
     # -- preferences ----------------------------------------------------------------------------------
     def theme(self) -> Theme:
-        theme = get_theme(self._theme_name)
-        c = self._colours
-        changes: dict[str, Any] = {}
-        if c.get("buy"):
-            changes["buy_cell"] = c["buy"]
-        if c.get("sell"):
-            changes["sell_cell"] = c["sell"]
-        if c.get("spot"):
-            changes["spot_price_bg"] = c["spot"]
-        if c.get("profit"):
-            changes["positive"] = c["profit"]
-        if c.get("loss"):
-            changes["negative"] = c["loss"]
-        return replace(theme, **changes) if changes else theme
+        return with_colours(get_theme(self._theme_name), self._colours)
 
     def set_theme(self, name: str) -> None:
         self._theme_name = name if name in ("dark", "light") else "dark"
@@ -332,71 +312,14 @@ class MainWindow(QMainWindow):
         s.setValue("window/ladder_columns", " ".join(map(str, self.ladder_view.columns())))
         s.sync()
 
-    # -- layouts --------------------------------------------------------------------------------------
-    def _fill_layouts_menu(self) -> None:
-        menu = self.layouts_menu
-        menu.clear()
-        for name in (*BUILT_IN, *self.layouts.names()):
-            menu.addAction(name.replace("&", "&&"), lambda n=name: self.apply_layout(n))
-        menu.addSeparator()
-        menu.addAction("&Save current layout as…", self._ask_layout_name)
-        saved = self.layouts.names()
-        if saved:
-            delete = menu.addMenu("&Delete")
-            for name in saved:
-                delete.addAction(name.replace("&", "&&"), lambda n=name: self.layouts.delete(n))
-
-    def _ask_layout_name(self) -> None:  # pragma: no cover - modal
-        name, ok = QInputDialog.getText(self, "Save layout", "Name of this layout:")
-        if ok:
-            try:
-                self.save_layout(name)
-            except ValueError as exc:
-                QMessageBox.warning(self, "Save layout", str(exc))
-
+    # -- layouts (ui/layouts.py) ---------------------------------------------------------------------
     def save_layout(self, name: str) -> str:
         """Keep the current panes, ladder columns and window size under `name` (ValueError: bad name)."""
-        return self.layouts.save(name, Layout(self.docks.state(), self.saveGeometry(), self.ladder_view.columns()))
+        return self.window_layouts.save(name)
 
     def apply_layout(self, name: str) -> bool:
         """A built-in layout (Full, Compact ladder) or a saved one; False when there is none by that name."""
-        if name == FULL:
-            self.ladder_view.set_columns(range(NCOLS))
-            self.docks.full_layout(self.ladder_view.sizeHint().width())
-            if self.width() < 1000:
-                self.resize(1560, max(self.height(), 700))
-            return True
-        if name == COMPACT:
-            self._compact()
-            return True
-        layout = self.layouts.load(name)
-        if layout is None:
-            return False
-        if layout.ladder_columns:
-            self.ladder_view.set_columns(layout.ladder_columns)
-        if layout.geometry:
-            self.restoreGeometry(layout.geometry)
-        self.docks.restore(layout.docks)
-        return True
-
-    def _compact(self) -> None:
-        """The ladder alone, Buy/Price/Sell/Pos/P&L (without Pos when that does not fit), in at most
-        `COMPACT_WIDTH` pixels: a column beside MD Trader."""
-        self.docks.compact_layout()
-        for columns in ((Col.BUY, Col.PRICE, Col.SELL, Col.POSITION, Col.PNL), (Col.BUY, Col.PRICE, Col.SELL, Col.PNL)):
-            self.ladder_view.set_columns(columns)
-            if self._settled_minimum_width() <= COMPACT_WIDTH:
-                break
-        self.resize(max(self._settled_minimum_width(), min(COMPACT_WIDTH, self.width())), self.height())
-
-    def _settled_minimum_width(self) -> int:
-        """The window's minimum width once the layouts have taken the last change into account."""
-        for widget in (self.ladder_pane, self.docks, self.centralWidget(), self):
-            layout = widget.layout()
-            if layout is not None:
-                layout.invalidate()
-                layout.activate()
-        return self.minimumSizeHint().width()
+        return self.window_layouts.apply(name)
 
     # -- slots: snapshots in --------------------------------------------------------------------------
     @Slot(object)
@@ -407,38 +330,13 @@ class MainWindow(QMainWindow):
         if snap.contract:
             self.what_if.contract = snap.contract
             self.ladder_title.setText(f"{snap.contract} scenario ladder")
-            if snap.contract != self._ladder_contract:
-                self._ladder_contract = snap.contract
-                self._check_instrument()
+            self.mismatch.set_ladder_contract(snap.contract)
         self.charts.apply_ladder(snap)
 
     @Slot(object)
     def apply_orders(self, snap: OrdersSnapshot) -> None:
         self.orders.set_records(snap.orders)
-        self._listed_orders = snap.orders
-        self._check_instrument()
-
-    def _check_instrument(self) -> None:
-        """Say so when the order grid lists orders the ladder does not show (another contract, e.g.
-        after Product or Contracts changed in Settings): they are not in its projection."""
-        ladder = self._ladder_contract
-        if not ladder:
-            self.mismatch.hide()
-            return
-        others: dict[str, int] = {}
-        for order in self._listed_orders:
-            if order.contract != ladder and not order.what_if:
-                others[order.contract] = others.get(order.contract, 0) + 1
-        if not others:
-            self.mismatch.hide()
-            return
-        listed = ", ".join(f"{c} ×{n}" for c, n in sorted(others.items(), key=lambda kv: -kv[1]))
-        count = sum(others.values())
-        self.mismatch.setText(
-            f"⚠ The ladder shows {ladder}; {count} of the {len(self._listed_orders)} working orders listed are "
-            f"for other contracts ({listed}) and are not on it. Check Settings › TT connection (Product, "
-            f"Contracts, Accounts).")
-        self.mismatch.show()
+        self.mismatch.set_orders(snap.orders)
 
     @Slot(object)
     def apply_fills(self, snap: FillsSnapshot) -> None:
