@@ -385,6 +385,9 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
     assert set(docks) == {"ladder", "summary", "orders", "fills", "charts"}
     assert all(isinstance(d, QDockWidget) and d.widget() is not None for d in docks.values())
     assert docks["ladder"].widget() is window.ladder_pane and docks["orders"].widget() is window.orders
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    assert docks["orders"].windowTitle() == f"Working orders  ({len(orders)})"  # the title is the dock's
+    assert docks["ladder"].windowTitle() == "ZN Sep25 scenario ladder"
     assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "charts"]
     # the ladder is as wide as its columns; the other panes take the rest
     assert window.ladder_pane.width() <= window.ladder_view.minimumWidth() + 2

@@ -41,7 +41,7 @@ class PaneDocks(QMainWindow):
             self.setCorner(corner, Qt.DockWidgetArea.TopDockWidgetArea)
         self.docks: dict[str, QDockWidget] = {}
         for name in PANES:
-            dock = QDockWidget(TITLES[name].replace("&&", "&"), self)
+            dock = QDockWidget(TITLES[name], self)  # "&&": a dock title reads & as a mnemonic
             dock.setObjectName(f"dock_{name}")
             dock.setWidget(panes[name])
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable

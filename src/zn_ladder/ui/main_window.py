@@ -100,15 +100,24 @@ class MainWindow(QMainWindow):
         self.recenter_button, self.units_button = self.ladder_pane.recenter_button, self.ladder_pane.units_button
         self.docks = PaneDocks({"ladder": self.ladder_pane, "summary": self.summary, "orders": self.orders,
                                 "fills": self.fills, "charts": self.charts})
+        # Each pane's title (with its row count) is its dock's title, not a second heading inside it.
+        for table, name in ((self.orders, "orders"), (self.fills, "fills")):
+            table.title.hide()
+            table.titleChanged.connect(self.docks.docks[name].setWindowTitle)
+            self.docks.docks[name].setWindowTitle(table.title.text())
+        self.ladder_title.hide()
         self.layouts = NamedLayouts(self._state)
         self.window_layouts = WindowLayouts(self, self.layouts)
-        # The status strip shrinks with the window (a compact layout is 400 px); its labels clip.
+        # The status strip shrinks with the window (a compact layout is 400 px): the ages clip, the
+        # environment and DEMO badges keep their size.
         self.status_strip.setMinimumWidth(0)
         self.status_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        for badge in (self.status_strip.env_badge, self.status_strip.demo_badge):
+            badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
 
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(4)
         layout.addWidget(self.banner)
         layout.addWidget(self.mismatch)
@@ -330,6 +339,7 @@ class MainWindow(QMainWindow):
         if snap.contract:
             self.what_if.contract = snap.contract
             self.ladder_title.setText(f"{snap.contract} scenario ladder")
+            self.docks.docks["ladder"].setWindowTitle(self.ladder_title.text())
             self.mismatch.set_ladder_contract(snap.contract)
         self.charts.apply_ladder(snap)
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from zn_ladder.domain.reconcile import PositionDifference
 from zn_ladder.ui.average_price import accounts_differ_in_sign, average_text, average_tooltip, per_account_lines
@@ -70,6 +70,7 @@ class SummaryStrip(QFrame):
         self.stale_tag.hide()
         layout.addWidget(self.stale_tag)
         self.set_theme(theme)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # a strip, not a pane to fill
 
     def _position_marker(self) -> QLabel:
         self.position_marker = QLabel("≠ TT")

@@ -34,6 +34,8 @@ class RecordTable(QWidget):
     """Title, filter box and a sortable table over a `RecordTableModel`."""
 
     filterChanged = Signal(str)
+    #: The title with its row count ("Working orders  12 of 29"), e.g. for the dock around the table.
+    titleChanged = Signal(str)
 
     def __init__(self, title: str, columns: Sequence[Column], key: Callable[[Any], str], *,
                  sort_column: int = 0, descending: bool = True, parent: QWidget | None = None) -> None:
@@ -148,6 +150,7 @@ class RecordTable(QWidget):
             self.title.setText(f"{self._title_text}  {shown} of {total}")
         else:
             self.title.setText(f"{self._title_text}  ({total})")
+        self.titleChanged.emit(self.title.text())
 
     def set_stale(self, text: str) -> None:
         """Show the STALE tag with `text` as its tooltip; '' hides it. The rows stay on screen."""

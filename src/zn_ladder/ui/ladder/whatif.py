@@ -36,7 +36,7 @@ class WhatIfPanel(QWidget):
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
         head = QHBoxLayout()
-        title = QLabel("What-if orders (right-click a ladder level)")
+        title = QLabel("What-if orders · right-click a level")
         title.setObjectName("paneTitle")
         title.setWordWrap(True)  # a compact layout is 400 px wide
         head.addWidget(title, 1)
