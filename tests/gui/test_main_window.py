@@ -401,8 +401,8 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
 
     assert window.apply_layout("Compact ladder")
     qtbot.waitUntil(lambda: window.width() <= COMPACT_WIDTH)
-    assert window.docks.visible_panes() == ["ladder"]
-    assert window.ladder_view.columns()[:3] == (Col.BUY, Col.PRICE, Col.SELL)
+    assert window.docks.visible_panes() == ["ladder"] and window.ladder_view.dense
+    assert window.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.POSITION, Col.PNL)
     assert Col.PNL in window.ladder_view.columns()
     assert window.ladder_view.width() >= window.ladder_view.minimumWidth()  # no column cut
     assert window.ladder_view.mapTo(window, window.ladder_view.rect().topRight()).x() < window.width()
@@ -415,4 +415,5 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
     assert window.layouts.names() == [] and not window.apply_layout("Roll week")
     assert window.apply_layout("Full")
     assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "charts"]
+    assert not window.ladder_view.dense
     assert len(window.ladder_view.columns()) == 7

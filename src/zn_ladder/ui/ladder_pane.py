@@ -25,7 +25,7 @@ class LadderPane(QWidget):
         self.title.setObjectName("paneTitle")
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # clips when narrow
         self.title.setMinimumWidth(60)
-        head.addWidget(self.title, 1)
+        head.addWidget(self.title)
         self.stale = QLabel("STALE")
         self.stale.setObjectName("staleTag")
         self.stale.hide()
@@ -35,6 +35,7 @@ class LadderPane(QWidget):
         self.paused.setObjectName("readOnly")
         self.paused.hide()
         head.addWidget(self.paused)
+        head.addStretch(1)
         self.recenter_button = QPushButton("Recenter")
         self.recenter_button.setObjectName("recenterButton")
         self.recenter_button.setToolTip("Put spot in the middle of the ladder (Space)")

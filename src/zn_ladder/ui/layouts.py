@@ -28,6 +28,7 @@ class Layout:
     docks: QByteArray
     geometry: QByteArray
     ladder_columns: tuple[int, ...]
+    dense: bool = False
 
 
 class NamedLayouts:
@@ -59,6 +60,7 @@ class NamedLayouts:
         self._s.setValue(f"{key}/docks", layout.docks)
         self._s.setValue(f"{key}/geometry", layout.geometry)
         self._s.setValue(f"{key}/ladder_columns", " ".join(map(str, layout.ladder_columns)))
+        self._s.setValue(f"{key}/dense", "1" if layout.dense else "0")
         self._s.sync()
         return name
 
@@ -71,7 +73,8 @@ class NamedLayouts:
             columns = tuple(int(c) for c in str(self._s.value(f"{key}/ladder_columns", "")).split())
         except ValueError:
             columns = ()
-        return Layout(QByteArray(docks), QByteArray(self._s.value(f"{key}/geometry") or b""), columns)
+        dense = str(self._s.value(f"{key}/dense", "0")) in ("1", "true")
+        return Layout(QByteArray(docks), QByteArray(self._s.value(f"{key}/geometry") or b""), columns, dense)
 
     def delete(self, name: str) -> None:
         self._s.remove(f"{GROUP}/{name}")
@@ -107,11 +110,13 @@ class WindowLayouts:
 
     def save(self, name: str) -> str:
         w = self.window
-        return self.named.save(name, Layout(w.docks.state(), w.saveGeometry(), w.ladder_view.columns()))
+        return self.named.save(name, Layout(w.docks.state(), w.saveGeometry(), w.ladder_view.columns(),
+                                            w.ladder_view.dense))
 
     def apply(self, name: str) -> bool:
         w = self.window
         if name == FULL:
+            w.ladder_view.set_dense(False)
             w.ladder_view.set_columns(range(NCOLS))
             w.docks.full_layout(w.ladder_view.minimumWidth())
             if w.width() < 1000:
@@ -123,6 +128,7 @@ class WindowLayouts:
         layout = self.named.load(name)
         if layout is None:
             return False
+        w.ladder_view.set_dense(layout.dense)
         if layout.ladder_columns:
             w.ladder_view.set_columns(layout.ladder_columns)
         if layout.geometry:
@@ -131,10 +137,11 @@ class WindowLayouts:
         return True
 
     def _compact(self) -> None:
-        """The ladder alone, Buy/Price/Sell/Pos/P&L (without Pos when that does not fit), in at most
+        """The ladder alone and dense, Buy/Price/Sell/Pos/P&L (without Pos when that does not fit), in at most
         `COMPACT_WIDTH` pixels: a column beside MD Trader."""
         w = self.window
         w.docks.compact_layout()
+        w.ladder_view.set_dense(True)
         for columns in ((Col.BUY, Col.PRICE, Col.SELL, Col.POSITION, Col.PNL), (Col.BUY, Col.PRICE, Col.SELL, Col.PNL)):
             w.ladder_view.set_columns(columns)
             if self._settled_minimum_width() <= COMPACT_WIDTH:

@@ -112,8 +112,11 @@ class MainWindow(QMainWindow):
         # environment and DEMO badges keep their size.
         self.status_strip.setMinimumWidth(0)
         self.status_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        for badge in (self.status_strip.env_badge, self.status_strip.demo_badge):
+        strip = self.status_strip
+        for badge in (strip.env_badge, strip.demo_badge):
             badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        for label in (strip.connection, *strip.ages.values(), strip.budget, strip.spot, strip.note):
+            label.setMinimumWidth(8)  # their natural width when there is room, clipped when not
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -303,6 +306,7 @@ class MainWindow(QMainWindow):
             state = s.value(key)
             if state is not None:
                 table.view.horizontalHeader().restoreState(state)
+        self.ladder_view.set_dense(str(s.value("window/ladder_dense", "0")) in ("1", "true"))
         columns = s.value("window/ladder_columns")
         if columns:
             try:
@@ -319,6 +323,7 @@ class MainWindow(QMainWindow):
         s.setValue("orders/header", self.orders.view.horizontalHeader().saveState())
         s.setValue("fills/header", self.fills.view.horizontalHeader().saveState())
         s.setValue("window/ladder_columns", " ".join(map(str, self.ladder_view.columns())))
+        s.setValue("window/ladder_dense", "1" if self.ladder_view.dense else "0")
         s.sync()
 
     # -- layouts (ui/layouts.py) ---------------------------------------------------------------------

@@ -24,6 +24,8 @@ _C_FONT, _C_BOLD, _R_FONT = 0, 1, 2
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 #: Sample texts that size each column (widest plausible content).
 _SAMPLES = ("8888+88", "188'888", "8888+88", "+88888", "-8,888,888", "-888,888", "-8888.8")
+#: The dense ladder of the compact layout (a 400 px column): a little less room for rare widths.
+_DENSE_SAMPLES = ("888+88", "188'888", "888+88", "+8888", "-8,888,888", "-88,888", "-888.8")
 
 
 def _total_qty(text: str) -> int:
@@ -55,13 +57,14 @@ class Geometry:
 ALL_COLUMNS: tuple[int, ...] = tuple(range(NCOLS))
 
 
-def geometry_for(font: QFont, bold: QFont, shown: tuple[int, ...] = ALL_COLUMNS) -> Geometry:
+def geometry_for(font: QFont, bold: QFont, shown: tuple[int, ...] = ALL_COLUMNS, dense: bool = False) -> Geometry:
     """Row height and each column's x and width, for the columns `shown` in that order (a hidden
-    column has width 0 and is not painted)."""
+    column has width 0 and is not painted); `dense` trims the padding and the samples."""
     fm = QFontMetrics(bold)
     row_h = fm.height() + 5
-    pad = max(10, fm.horizontalAdvance("0") * 2)
-    natural = [fm.horizontalAdvance(s) + pad for s in _SAMPLES]
+    digit = fm.horizontalAdvance("0")
+    pad = max(6, digit) if dense else max(10, digit * 2)
+    natural = [fm.horizontalAdvance(s) + pad for s in (_DENSE_SAMPLES if dense else _SAMPLES)]
     xs, widths = [0] * NCOLS, [0] * NCOLS
     x = 0
     for col in shown:
@@ -75,6 +78,7 @@ class LadderPainter:
 
     def __init__(self, theme: Theme, font: QFont, shown: tuple[int, ...] = ALL_COLUMNS) -> None:
         self.shown = shown
+        self.dense = False
         self.set_style(theme, font)
 
     def set_style(self, theme: Theme, font: QFont) -> None:
@@ -85,7 +89,7 @@ class LadderPainter:
         self.small = QFont(font)
         self.small.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
         self.small.setBold(True)
-        self.geometry = geometry_for(self.font, self.bold, self.shown)
+        self.geometry = geometry_for(self.font, self.bold, self.shown, self.dense)
         c = QColor
         t = theme
         self.c = {name: c(getattr(t, name)) for name in (

@@ -122,6 +122,17 @@ class LadderView(QWidget):
         self._restyle()
         self.columnsChanged.emit(clean)
 
+    @property
+    def dense(self) -> bool:
+        return self._painter.dense
+
+    def set_dense(self, dense: bool) -> None:
+        """Narrower columns (the compact layout): less padding, room for slightly smaller numbers."""
+        if bool(dense) != self._painter.dense:
+            self._painter.dense = bool(dense)
+            self._restyle()
+            self.columnsChanged.emit(self._painter.shown)
+
     def build_columns_menu(self, col: int | None = None) -> QMenu:
         """Show/hide each column; move the one under the cursor left or right; reset."""
         menu = QMenu(self)
