@@ -73,7 +73,8 @@ class TTSettings:
         described="a comma-separated list of contracts such as 'ZN Dec26' (or empty for all)"))
     market: str = setting("CME", f.Text(
         "Market", "The market whose orders, fills and positions the window shows (e.g. CME, CME_Delayed): "
-        "one contract on two markets is two instruments, never one book.", pattern=r"^[A-Za-z0-9_ .-]+$",
+        "one contract on two markets is two instruments, never one book.", restart=True,
+        pattern=r"^[A-Za-z0-9_ .-]+$",
         max_length=40, described="a TT market name such as CME or CME_Delayed"))
     product: str = setting("ZN", f.Choice(
         "Product", "The ladder's product.", restart=True, choices=tuple(PRODUCTS),
