@@ -188,7 +188,7 @@ def test_orders_at_an_on_tick_spot_are_marked_at_spot_and_explained(qtbot, order
     snap = snapshot(orders, "110-07")
     view.apply_snapshot(snap)
     row = view.model.row_of(parse_ticks("110'070", ZN))
-    assert view.model.index(row, Col.BUY).data(DecorRole) == (0, "at_spot_down")
+    assert view.model.index(row, Col.BUY).data(DecorRole) == (0, "at_spot_down", 0)
     assert view.model.cells(row).texts[Col.POSITION] == "+12"  # the base, before the buy 40 fills
     assert view.model.cells(row + 1).texts[Col.POSITION] == "+52"  # one tick down: filled
     tip = view.model.tooltip(row, Col.BUY)
@@ -214,7 +214,7 @@ def test_orders_at_an_on_tick_spot_are_marked_at_spot_and_explained(qtbot, order
     sell = next(o for o in orders if o.side is Side.SELL and o.order_type is OrderType.LIMIT)
     view.apply_snapshot(snapshot(orders, Price.from_ticks(sell.price, ZN)))
     row = view.model.row_of(sell.price)
-    assert view.model.index(row, Col.SELL).data(DecorRole) == (0, "at_spot_up")
+    assert view.model.index(row, Col.SELL).data(DecorRole) == (0, "at_spot_up", 0)
     assert "first move up" in view.model.tooltip(row, Col.SELL)
 
 
