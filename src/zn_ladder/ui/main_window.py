@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QInputDialog, QLabel, QLineEdit, QMainWindow,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QPlainTextEdit, QSizePolicy, QTextEdit, QVBoxLayout, QWidget)
 
 from zn_ladder import __version__

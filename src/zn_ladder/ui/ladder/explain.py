@@ -44,8 +44,8 @@ def through_reason(order: WorkingOrder, product: Product, spot: Price | None) ->
 
 def at_spot_reason(order: WorkingOrder, product: Product, spot: Price | None) -> str:
     """Where an order resting exactly at an on-tick spot counts (DESIGN §3.4), in a trader's words."""
-    where = format_ticks(order.price, product)
-    spot_text = format_price(spot, product, "pricing_monkey") if spot is not None else "spot"
+    where = price_style.ticks(order.price, product)
+    spot_text = price_style.price(spot, product) if spot is not None else "spot"
     down = (order.side is Side.BUY) == (order.order_type != OrderType.STOP)
     way, rows = ("down", "below") if down else ("up", "above")
     return (f"{_kind(order)} {order.quantity} @ {where} (order {order.order_id}) rests at spot {spot_text}: "
