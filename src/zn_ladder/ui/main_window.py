@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
             for table in (self.orders, self.fills):
                 table.model.refresh_texts()
             self.summary.reprint()
-            self.what_if._refresh()
+            self.what_if.reprint()
             self.charts.price_axis.picture = None  # pyqtgraph caches the axis' drawn labels
             self.charts.price_axis.update()
 

@@ -91,6 +91,10 @@ class WhatIfPanel(QWidget):
             self._orders.clear()
             self._changed()
 
+    def reprint(self) -> None:
+        """Describe the orders again (the price format changed); the orders themselves do not change."""
+        self._refresh()
+
     def _changed(self) -> None:
         self._refresh()
         self.changed.emit(self.orders)
