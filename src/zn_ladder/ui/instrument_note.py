@@ -21,6 +21,7 @@ class InstrumentNote(QLabel):
         self.hide()
         self._contract = ""
         self._orders: Sequence[Any] = ()
+        self._pending = ""
 
     def set_ladder_contract(self, contract: str) -> None:
         if contract != self._contract:
@@ -31,6 +32,11 @@ class InstrumentNote(QLabel):
         self._orders = orders
         self._check()
 
+    def set_pending_restart(self, text: str) -> None:
+        """An instrument setting changed that the running session cannot pick up ('' when none)."""
+        self._pending = text
+        self._check()
+
     def _check(self) -> None:
         ladder = self._contract
         others: dict[str, int] = {}
@@ -38,12 +44,14 @@ class InstrumentNote(QLabel):
             for order in self._orders:
                 if order.contract != ladder and not order.what_if:
                     others[order.contract] = others.get(order.contract, 0) + 1
-        if not others:
-            self.hide()
-            return
-        listed = ", ".join(f"{c} ×{n}" for c, n in sorted(others.items(), key=lambda kv: -kv[1]))
-        self.setText(
-            f"⚠ The ladder shows {ladder}; {sum(others.values())} of the {len(self._orders)} working orders listed "
-            f"are for other contracts ({listed}) and are not on it. Check Settings › TT connection (Product, "
-            f"Contracts, Accounts).")
-        self.show()
+        lines = []
+        if others:
+            listed = ", ".join(f"{c} ×{n}" for c, n in sorted(others.items(), key=lambda kv: -kv[1]))
+            lines.append(
+                f"⚠ The ladder shows {ladder}; {sum(others.values())} of the {len(self._orders)} working orders "
+                f"listed are for other contracts ({listed}) and are not on it. Check Settings › TT connection "
+                f"(Product, Contracts, Accounts).")
+        if self._pending:
+            lines.append(f"⚠ {self._pending}")
+        self.setText("\n".join(lines))
+        self.setVisible(bool(lines))
