@@ -86,6 +86,8 @@ class AppController(QObject):
         from zn_ladder.ui.main_window import MainWindow
 
         self.settings = settings
+        #: What the session was started with: instrument settings changed later need a restart.
+        self.started_settings = settings
         self.plan = plan_launch(settings, force_demo=force_demo)
         self.problems = tuple(problems) + self.plan.messages
         self.window = window or MainWindow(settings, ui_state=ui_state)
@@ -226,6 +228,7 @@ class AppController(QObject):
         """Apply what can change without a restart (the dialog says which keys need one)."""
         self.settings = settings
         self.window.apply_settings(settings)
+        self.window.mismatch.set_pending_restart(instrument_change_note(self.started_settings, settings))
         if self.session is not None:
             intervals = None if self.plan.demo else self._polling_within_budget(settings)
             self.session.messages = self.problems
@@ -291,6 +294,21 @@ class AppController(QObject):
             stop_sim()
         log.info("stopped (%s)", "clean" if ok else "some workers were still busy")
         return ok
+
+
+#: Settings that choose the instrument the session shows; the running session keeps the ones it started with.
+INSTRUMENT_KEYS = {"tt.product": "Product", "tt.market": "Market", "tt.environment": "Environment"}
+
+
+def instrument_change_note(started: Any, now: Any) -> str:
+    """'' when the instrument settings are those the session started with; else what changed and that
+    the window still shows the old one until a restart (never a silent mismatch)."""
+    changes = [f"{label} {now.text_value(key)} (was {started.text_value(key)})"
+               for key, label in INSTRUMENT_KEYS.items() if started.text_value(key) != now.text_value(key)]
+    if not changes:
+        return ""
+    return (f"Settings now say {', '.join(changes)}: restart zn_ladder to show it. Until then this window "
+            f"still shows {started.tt.product} on {started.tt.market} in {started.tt.environment}.")
 
 
 def _preload(demo: bool) -> None:

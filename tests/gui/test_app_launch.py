@@ -268,3 +268,24 @@ def test_display_settings_changed_in_the_window_are_saved_to_the_settings_file(q
     controller.dialog.close()
     w.close()
     controller.shutdown()
+
+
+def test_an_instrument_change_in_settings_is_said_in_the_window_until_a_restart(qtbot, tmp_path, ui_home,
+                                                                                 no_keyring) -> None:
+    """Issue 14 §3: Product (or Market) changed in Settings: the running window says it still shows the
+    old instrument, instead of an SR3 setting over a ZN ladder in silence."""
+    from zn_ladder.app import AppController
+
+    controller = AppController(Settings(), db_path=tmp_path / "i.sqlite3", ui_state=tmp_path / "w.ini",
+                               settings_file=tmp_path / "s.toml")
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    assert w.mismatch.isHidden()
+    controller.apply_settings(Settings().replace_value("tt.product", "SR3"))
+    assert w.mismatch.isVisibleTo(w)
+    assert "Product SR3 (was ZN)" in w.mismatch.text() and "still shows ZN on CME" in w.mismatch.text()
+    controller.apply_settings(Settings().replace_value("ladder.font_size", "12"))  # back to ZN
+    assert w.mismatch.isHidden()
+    w.close()
+    controller.shutdown()
