@@ -126,6 +126,9 @@ class RecordFilterProxy(QSortFilterProxyModel):
             compare = _COMPARISON.match(raw.partition(":")[2])
             kind = columns[match].kind if match < len(columns) else "text"
             if compare is None:
+                if needle[:1] in ("<", ">", "=", "!"):
+                    problems.append(f"{raw}: a comparison needs a value after {needle!r}, e.g. {name}:>=10")
+                    continue
                 terms.append((match, needle))
                 continue
             if kind == "text":
