@@ -289,3 +289,28 @@ def test_an_instrument_change_in_settings_is_said_in_the_window_until_a_restart(
     assert w.mismatch.isHidden()
     w.close()
     controller.shutdown()
+
+
+def test_the_first_projection_is_around_spot_not_from_zero(qtbot, tmp_path, ui_home) -> None:
+    """Issue 14 §13: before the first ladder the view's rows ran from 0'000 down and that range was
+    projected, so the chart ran from 0'000 to spot, down to -8e+06. Every ladder, the first included,
+    now stays around spot and the orders."""
+    from .live_app import make_controller
+
+    controller = make_controller(tmp_path)
+    ladders: list = []
+    controller.sessionStarted.connect(lambda session: session.ladderReady.connect(ladders.append))
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    controller.start()
+    try:
+        qtbot.waitUntil(lambda: len(ladders) >= 3, timeout=20_000)
+        for snap in ladders:
+            spot = snap.spot.tick_floor(snap.product)
+            assert spot - snap.ladder.low < 400 and snap.ladder.high - spot < 400, (snap.ladder.low, spot)
+        xs, _ = w.charts.curve_data()
+        assert len(xs) and min(xs) > ladders[0].spot.tick_floor(ladders[0].product) - 400
+    finally:
+        w.close()
+        controller.shutdown()
