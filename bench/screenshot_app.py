@@ -7,7 +7,8 @@ Run under Xvfb so fonts and the window are real:
 Writes app_demo.png (first launch: DEMO on the built-in simulator), app_busy.png (a busy book: three
 accounts, ten orders a side), app_failing.png (TT stopped: banner, STALE tags, "unreachable since") and
 app_live.png (LIVE environment with credentials: red LIVE badge), app_live_failing.png (the same when TT
-stops answering). Everything lives in a temporary
+stops answering), app_filters.png (table filters with a comparison and a word not understood) and
+app_compact.png (the compact ladder-only layout). Everything lives in a temporary
 ZN_LADDER_HOME.
 """
 
@@ -80,6 +81,18 @@ def main(out: Path) -> int:
     pump(30, lambda: c.session is not None and has_data(c))
     pump(8)
     shoot(c, "app_busy.png")
+    # 3b. Filters: a price comparison on the orders, a word the fills filter does not understand.
+    c.window.orders.filter.setText("side:sell price:>110'200")
+    c.window.fills.filter.setText("qty:>=5 exec:>3")
+    pump(1)
+    shoot(c, "app_filters.png")
+    c.window.orders.filter.clear()
+    c.window.fills.filter.clear()
+    # 3c. The compact layout: the ladder alone, a 400 px column beside MD Trader.
+    c.window.apply_layout("Compact ladder")
+    pump(2)
+    c.window.grab().save(str(out / "app_compact.png"))
+    print(out / "app_compact.png")
     c.window.close()
     c.shutdown()
     # 4. LIVE with credentials (a simulator posing as TT's LIVE environment).

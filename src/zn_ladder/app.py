@@ -39,6 +39,8 @@ class LaunchPlan:
     env: str  # SIM | UAT | LIVE (the badge)
     credentials: Any = None
     messages: tuple[str, ...] = ()
+    #: A note for the status strip, not the banner: no OS keyring on this PC (never set in DEMO).
+    keyring_note: str = ""
 
 
 def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
@@ -46,14 +48,17 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
     settings dialog's "Test connection"): the simulator only on SIM without credentials (or `always`).
     A UAT or LIVE desk without credentials gets the real environment's badge and a "no credentials"
     state with what support must do, never simulated orders under a real environment's name."""
-    from zn_ladder.config.credentials import load_credentials
+    from zn_ladder.config.credentials import KeyringUnavailable, load_credentials
     from zn_ladder.domain.errors import ConfigError
 
     env = settings.tt.environment
     messages: list[str] = []
     creds = None
+    no_keyring = ""
     try:
         creds = load_credentials(env)
+    except KeyringUnavailable as exc:  # the PC's, not the session's: a status-strip note, not a banner
+        no_keyring = str(exc)
     except ConfigError as exc:
         messages.append(str(exc))
     demo = force_demo or settings.tt.uses_simulator(has_credentials=creds is not None)
@@ -61,7 +66,10 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
         off = " (the built-in simulator is off: tt.simulator = never)" if env == "SIM" else ""
         messages.append(f"no credentials for {env}{off}: ask support to run "
                         f"`zn-ladder credentials set --env {env.lower()}`")
-    return LaunchPlan(demo, "SIM" if demo else env, None if demo else creds, tuple(messages))
+    if no_keyring:
+        log.info("%s", no_keyring)
+    return LaunchPlan(demo, "SIM" if demo else env, None if demo else creds, tuple(messages),
+                      keyring_note="" if demo else no_keyring)
 
 
 class AppController(QObject):
@@ -73,11 +81,13 @@ class AppController(QObject):
     def __init__(self, settings: Any, *, window: Any = None, problems: tuple[str, ...] = (),
                  force_demo: bool = False, sim_config: Any = None, db_path: Path | None = None,
                  ui_state: Path | None = None, intervals: dict[str, float] | None = None,
-                 session_overrides: dict[str, Any] | None = None) -> None:
+                 session_overrides: dict[str, Any] | None = None, settings_file: Path | None = None) -> None:
         super().__init__()
         from zn_ladder.ui.main_window import MainWindow
 
         self.settings = settings
+        #: What the session was started with: instrument settings changed later need a restart.
+        self.started_settings = settings
         self.plan = plan_launch(settings, force_demo=force_demo)
         self.problems = tuple(problems) + self.plan.messages
         self.window = window or MainWindow(settings, ui_state=ui_state)
@@ -90,8 +100,17 @@ class AppController(QObject):
         self.session: Any = None
         self.dialog: Any = None
         self.closed = False
+        self._settings_file = settings_file
+        #: Display settings changed from the window, saved together shortly after (a zoom is many steps).
+        self._pending_display: dict[str, str] = {}
+        self._display_timer = QTimer(self)
+        self._display_timer.setSingleShot(True)
+        self._display_timer.setInterval(400)
+        self._display_timer.timeout.connect(self.save_display_settings)
+        self.window.displaySettingChanged.connect(self._display_setting_changed)
         self.window.installEventFilter(self)
         self.window.settingsRequested.connect(self.open_settings)
+        self.window.status_strip.set_note("No keyring" if self.plan.keyring_note else "", self.plan.keyring_note)
         _preload(self.plan.demo)
 
     # -- start ------------------------------------------------------------------------------------------
@@ -188,7 +207,7 @@ class AppController(QObject):
         w.ladderWindowChanged.connect(session.set_window)
         session.start()
         top, rows = w.ladder_model.top, w.ladder_model.rowCount()
-        if rows:
+        if rows and w.ladder_model.snapshot is not None:  # else the first ladder centres itself on spot
             session.set_window(top, top - rows + 1)
         log.info("session started: %s%s, store %s", self.plan.env, " DEMO" if demo else "", db_path)
         self.sessionStarted.emit(session)
@@ -200,7 +219,8 @@ class AppController(QObject):
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.raise_()
             return
-        self.dialog = SettingsDialog(self.settings, self.window, on_audit=self._audit)
+        self.save_display_settings()  # the dialog must open on what the window shows
+        self.dialog = SettingsDialog(self.settings, self.window, on_audit=self._audit, path=self._settings_file)
         self.dialog.settingsApplied.connect(self.apply_settings)
         self.dialog.open()
 
@@ -208,10 +228,43 @@ class AppController(QObject):
         """Apply what can change without a restart (the dialog says which keys need one)."""
         self.settings = settings
         self.window.apply_settings(settings)
+        self.window.mismatch.set_pending_restart(instrument_change_note(self.started_settings, settings))
         if self.session is not None:
             intervals = None if self.plan.demo else self._polling_within_budget(settings)
             self.session.messages = self.problems
             self.session.apply_settings(settings, intervals)
+
+    def _display_setting_changed(self, key: str, text: str) -> None:
+        self._pending_display[key] = text
+        self._display_timer.start()
+
+    def save_display_settings(self) -> None:
+        """Write the display settings changed from the window (View menu, zoom, units, sounds) to the
+        settings file, the one place they live. The file is read again first so that a key changed
+        meanwhile by `zn-ladder config set` is kept; only the keys the trader changed are written."""
+        from zn_ladder.config.settings_file import load_settings, save_settings
+        from zn_ladder.domain.errors import ZnLadderError
+        from zn_ladder.store.audit import SETTINGS_CHANGED
+
+        self._display_timer.stop()
+        pending, self._pending_display = self._pending_display, {}
+        if not pending:
+            return
+        try:
+            on_disk = load_settings(self._settings_file).settings
+            current, changes = self.settings, {}
+            for key, text in pending.items():
+                before = on_disk.text_value(key)
+                on_disk = on_disk.replace_value(key, text)
+                current = current.replace_value(key, text)
+                if on_disk.text_value(key) != before:
+                    changes[key] = [before, on_disk.text_value(key)]
+            if changes:
+                save_settings(on_disk, self._settings_file)
+                self._audit(SETTINGS_CHANGED, {"via": "window", "changes": changes})
+            self.settings = current
+        except ZnLadderError as exc:  # e.g. a read-only config folder: the window keeps what it shows
+            log.warning("display settings not saved: %s", exc)
 
     def _audit(self, event: str, detail: dict) -> None:
         """Settings/environment changes into the store's audit log (on the writer thread, not waited on)."""
@@ -231,6 +284,7 @@ class AppController(QObject):
             return True
         self.closed = True
         ok = True
+        self.save_display_settings()
         if self.dialog is not None:
             self.dialog.close()
         stop_sim = self.sim.stop if self.sim is not None else None
@@ -240,6 +294,21 @@ class AppController(QObject):
             stop_sim()
         log.info("stopped (%s)", "clean" if ok else "some workers were still busy")
         return ok
+
+
+#: Settings that choose the instrument the session shows; the running session keeps the ones it started with.
+INSTRUMENT_KEYS = {"tt.product": "Product", "tt.market": "Market", "tt.environment": "Environment"}
+
+
+def instrument_change_note(started: Any, now: Any) -> str:
+    """'' when the instrument settings are those the session started with; else what changed and that
+    the window still shows the old one until a restart (never a silent mismatch)."""
+    changes = [f"{label} {now.text_value(key)} (was {started.text_value(key)})"
+               for key, label in INSTRUMENT_KEYS.items() if started.text_value(key) != now.text_value(key)]
+    if not changes:
+        return ""
+    return (f"Settings now say {', '.join(changes)}: restart zn_ladder to show it. Until then this window "
+            f"still shows {started.tt.product} on {started.tt.market} in {started.tt.environment}.")
 
 
 def _preload(demo: bool) -> None:
@@ -273,8 +342,40 @@ def spot_reader_settings(settings: Any) -> Any:
     return ReaderSettings.from_config(settings.spot, get_product(settings.tt.product))
 
 
+NO_DISPLAY = ("no display found ({why}): the window needs a desktop session. Headless, run "
+              "`zn-ladder selftest`, or set QT_QPA_PLATFORM=offscreen to open the window off-screen")
+
+
+def no_display_reason(environ: Any = None, platform: str | None = None) -> str | None:
+    """Why Qt could not open a window here, or None when it can.
+
+    Checked before the QApplication exists: without a display, Qt's xcb plugin aborts the process
+    (exit 134, a core dump, and a message about xcb-cursor0 that sends support down the wrong path).
+    Only Linux/BSD desktops need a display server; Windows and macOS always have one.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return None
+    wanted = environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    if wanted and wanted not in ("xcb", "wayland", "wayland-egl"):
+        return None  # offscreen, vnc, eglfs...: no display server involved
+    if wanted == "xcb" and not environ.get("DISPLAY"):
+        return "QT_QPA_PLATFORM is xcb and DISPLAY is not set"
+    if wanted.startswith("wayland") and not environ.get("WAYLAND_DISPLAY"):
+        return "QT_QPA_PLATFORM is wayland and WAYLAND_DISPLAY is not set"
+    if not wanted and not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
+        return "neither DISPLAY nor WAYLAND_DISPLAY is set"
+    return None
+
+
 def run_gui(args: argparse.Namespace | None = None) -> int:
     """Open the window; returns the process exit code."""
+    why = no_display_reason()
+    if why is not None:
+        from zn_ladder.domain.errors import ConfigError
+
+        raise ConfigError(NO_DISPLAY.format(why=why))  # the CLI prints it on one line, exit 2
     stop = _StopOnSignals()
     from PySide6.QtWidgets import QApplication
 

@@ -73,3 +73,13 @@ def window(qtbot, ui_home: Path):
     qtbot.waitExposed(win)
     yield win
     win.close()
+
+
+@pytest.fixture(autouse=True)
+def tt_price_format():
+    """The window's price format is process-wide (`ui.price_style`): every test starts and ends on TT."""
+    from zn_ladder.ui import price_style
+
+    price_style.set_current("tt")
+    yield
+    price_style.set_current("tt")

@@ -200,3 +200,117 @@ def test_polling_beyond_the_plan_budget_falls_back_to_the_plans_schedule(ui_home
     ok = controller._polling_within_budget(s)  # the defaults fit the low plan
     assert (ok["fills_s"], ok["orders_s"]) == (s.polling.fills_s, s.polling.orders_s)
     assert not any("EXCEEDS" in m for m in controller.problems)  # fixed: the banner line goes
+
+
+@pytest.fixture
+def failing_keyring():
+    """A Linux desktop without a Secret Service: keyring's own "no backend" keyring."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.mark.parametrize("env, demo", [("SIM", True), ("UAT", False)])
+def test_no_keyring_is_one_status_strip_note_never_a_banner_and_nothing_in_demo(qtbot, tmp_path, ui_home,
+                                                                              monkeypatch, failing_keyring,
+                                                                              env, demo) -> None:
+    from zn_ladder.app import AppController
+
+    monkeypatch.delenv("ZN_LADDER_TT_KEY", raising=False)
+    monkeypatch.delenv("ZN_LADDER_TT_SECRET", raising=False)
+    controller = AppController(with_tt(Settings(), environment=env), db_path=tmp_path / "k.sqlite3",
+                               ui_state=tmp_path / "w.ini")
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    assert controller.plan.demo is demo
+    assert not any("keyring" in m for m in controller.problems)  # the banner's lines
+    note = w.status_strip.note
+    if demo:
+        assert not note.isVisible()
+    else:
+        assert note.isVisible() and "keyring" in note.text().lower()
+        assert "no OS keyring is available" in note.toolTip()
+    w.close()
+
+
+def test_display_settings_changed_in_the_window_are_saved_to_the_settings_file(qtbot, tmp_path, ui_home,
+                                                                              no_keyring) -> None:
+    """One source of truth (issue 14 §2): View-menu theme, units and zoom go to the settings file, a
+    key set meanwhile with `config set` is kept, and the Settings dialog opens on what the window shows."""
+    from zn_ladder.app import AppController
+    from zn_ladder.config.settings_file import load_settings, save_settings
+
+    path = tmp_path / "settings.toml"
+    save_settings(Settings(), path)
+    controller = AppController(load_settings(path).settings, db_path=tmp_path / "d.sqlite3",
+                               ui_state=tmp_path / "w.ini", settings_file=path)
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    w.ladder_view.zoom(+1)
+    w.ladder_view.zoom(+1)
+    w.units_actions["ticks"].trigger()
+    save_settings(Settings().replace_value("tt.product", "ZF"), path)  # `config set` while the app runs
+    qtbot.waitUntil(lambda: load_settings(path).settings.ladder.font_size == 13, timeout=3000)
+    saved = load_settings(path).settings
+    assert saved.ladder.pnl_units == "ticks" and saved.tt.product == "ZF"
+    assert controller.settings.ladder.font_size == 13
+    w.set_theme("light")  # not the trader: nothing saved
+    w._user_theme("light")
+    controller.open_settings()  # flushes first, and the dialog shows the window's values
+    assert controller.dialog.editors["ladder.theme"].text() == "light"
+    assert load_settings(path).settings.ladder.theme == "light"
+    controller.dialog.close()
+    w.close()
+    controller.shutdown()
+
+
+def test_an_instrument_change_in_settings_is_said_in_the_window_until_a_restart(qtbot, tmp_path, ui_home,
+                                                                                 no_keyring) -> None:
+    """Issue 14 §3: Product (or Market) changed in Settings: the running window says it still shows the
+    old instrument, instead of an SR3 setting over a ZN ladder in silence."""
+    from zn_ladder.app import AppController
+
+    controller = AppController(Settings(), db_path=tmp_path / "i.sqlite3", ui_state=tmp_path / "w.ini",
+                               settings_file=tmp_path / "s.toml")
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    assert w.mismatch.isHidden()
+    controller.apply_settings(Settings().replace_value("tt.product", "SR3"))
+    assert w.mismatch.isVisibleTo(w)
+    assert "Product SR3 (was ZN)" in w.mismatch.text() and "still shows ZN on CME" in w.mismatch.text()
+    controller.apply_settings(Settings().replace_value("ladder.font_size", "12"))  # back to ZN
+    assert w.mismatch.isHidden()
+    w.close()
+    controller.shutdown()
+
+
+def test_the_first_projection_is_around_spot_not_from_zero(qtbot, tmp_path, ui_home) -> None:
+    """Issue 14 §13: before the first ladder the view's rows ran from 0'000 down and that range was
+    projected, so the chart ran from 0'000 to spot, down to -8e+06. Every ladder, the first included,
+    now stays around spot and the orders."""
+    from .live_app import make_controller
+
+    controller = make_controller(tmp_path)
+    ladders: list = []
+    controller.sessionStarted.connect(lambda session: session.ladderReady.connect(ladders.append))
+    w = controller.window
+    qtbot.addWidget(w)
+    w.show()
+    controller.start()
+    try:
+        qtbot.waitUntil(lambda: len(ladders) >= 3, timeout=20_000)
+        for snap in ladders:
+            spot = snap.spot.tick_floor(snap.product)
+            assert spot - snap.ladder.low < 400 and snap.ladder.high - spot < 400, (snap.ladder.low, spot)
+        xs, _ = w.charts.curve_data()
+        assert len(xs) and min(xs) > ladders[0].spot.tick_floor(ladders[0].product) - 400
+    finally:
+        w.close()
+        controller.shutdown()

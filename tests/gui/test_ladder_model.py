@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 
 import pytest
 from PySide6.QtCore import Qt
@@ -159,3 +160,24 @@ def test_rows_outside_the_projected_range_show_price_only(orders):
     assert model.index(0, Col.PRICE).data(DISPLAY) == format_ticks(snap.ladder.high + 5, ZN)
     assert [model.index(0, c).data(DISPLAY) for c in (Col.BUY, Col.POSITION, Col.PNL)] == ["", "", ""]
     assert model.index(0, Col.PNL).data(RawRole) is None
+
+
+def test_breakeven_beyond_a_sane_bound_is_a_dash_and_the_header_explains_the_column(qtbot):
+    """Issue 14 §12: a tiny risk makes P&L / risk huge (56,869.3 ticks); the cell says — instead, its
+    tooltip says why, and the header's tooltip says what B/E is."""
+    from zn_ladder.ui.ladder.model import BREAKEVEN_LIMIT_TICKS, HEADER_TIPS, breakeven_text
+
+    assert breakeven_text(Fraction(0)) == ""
+    assert breakeven_text(Fraction(80, 10)) == "8.0"
+    assert breakeven_text(Fraction(-999)) == "-999.0"
+    assert breakeven_text(Fraction(568693, 10)) == "—"
+    assert breakeven_text(Fraction(-(BREAKEVEN_LIMIT_TICKS + 1))) == "—"
+    assert "projected P&L / risk" in HEADER_TIPS[Col.BREAKEVEN] and "—" in HEADER_TIPS[Col.BREAKEVEN]
+
+
+def test_money_in_ladder_tooltips_is_dollars_and_cents(qtbot):
+    from zn_ladder.ui.ladder.explain import pnl_tooltip
+    from types import SimpleNamespace
+
+    tip = pnl_tooltip(SimpleNamespace(projected_pnl=Fraction(103468750, 2000)), ZN, "110'055")
+    assert "$51,734.38" in tip and "51734.375" not in tip

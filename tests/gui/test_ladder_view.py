@@ -120,13 +120,13 @@ def test_through_spot_orders_are_flagged_with_a_reason(qtbot, orders):
     snap = snapshot(orders, "110-06")
     view.apply_snapshot(snap)
     row = view.model.row_of(parse_ticks("110'070", ZN))
-    what_if, through = view.model.index(row, Col.BUY).data(DecorRole)
+    what_if, through, stop = view.model.index(row, Col.BUY).data(DecorRole)
     assert through and not what_if
     tip = view.model.tooltip(row, Col.BUY)
     assert "THROUGH SPOT" in tip and "above spot" in tip and "not applied" in tip
     assert snap.ladder.through_spot  # the domain said so; the widget only shows it
     clean = view.model.row_of(parse_ticks("110'055", ZN))
-    assert view.model.index(clean, Col.BUY).data(DecorRole) == (0, False)
+    assert view.model.index(clean, Col.BUY).data(DecorRole) == (0, False, 0)
 
 
 def test_painted_ladder_shows_buy_cells_blue_and_the_spot_line(qtbot, orders):
@@ -188,7 +188,7 @@ def test_orders_at_an_on_tick_spot_are_marked_at_spot_and_explained(qtbot, order
     snap = snapshot(orders, "110-07")
     view.apply_snapshot(snap)
     row = view.model.row_of(parse_ticks("110'070", ZN))
-    assert view.model.index(row, Col.BUY).data(DecorRole) == (0, "at_spot_down")
+    assert view.model.index(row, Col.BUY).data(DecorRole) == (0, "at_spot_down", 0)
     assert view.model.cells(row).texts[Col.POSITION] == "+12"  # the base, before the buy 40 fills
     assert view.model.cells(row + 1).texts[Col.POSITION] == "+52"  # one tick down: filled
     tip = view.model.tooltip(row, Col.BUY)
@@ -214,7 +214,7 @@ def test_orders_at_an_on_tick_spot_are_marked_at_spot_and_explained(qtbot, order
     sell = next(o for o in orders if o.side is Side.SELL and o.order_type is OrderType.LIMIT)
     view.apply_snapshot(snapshot(orders, Price.from_ticks(sell.price, ZN)))
     row = view.model.row_of(sell.price)
-    assert view.model.index(row, Col.SELL).data(DecorRole) == (0, "at_spot_up")
+    assert view.model.index(row, Col.SELL).data(DecorRole) == (0, "at_spot_up", 0)
     assert "first move up" in view.model.tooltip(row, Col.SELL)
 
 
@@ -260,3 +260,56 @@ def test_moving_spot_repaints_the_rows_of_the_old_spot_line(qtbot):
     image = QApplication.primaryScreen().grabWindow(view.winId()).toImage()
     stale_y = round(g.header_h + float(view.model.top - first.spot.ticks(ZN)) * g.row_h + g.row_h / 2 - 0.5)
     assert DARK.spot_line not in {image.pixelColor(x, stale_y + d).name() for d in (-1, 0, 1)}
+
+
+def test_stop_orders_are_outlined_and_tagged_not_filled_like_limits(qtbot, orders):
+    """Issue 14 §10: a stop at a level is drawn as an outlined cell with an "S" tag; a limit is filled."""
+    from dataclasses import replace as copy
+
+    from zn_ladder.domain.records import OrderType
+
+    limit = next(o for o in orders if o.order_type == OrderType.LIMIT and o.side.name == "SELL")
+    stop_price = parse_ticks("110'120", ZN)
+    stop = copy(limit, order_id="STOP1", order_type=OrderType.STOP, price=stop_price, side=limit.side.BUY,
+                quantity=7)
+    view = _view(qtbot)
+    view.apply_snapshot(snapshot([*orders, stop], "110-08.25"))
+    row = view.model.row_of(stop_price)
+    assert view.model.index(row, Col.BUY).data(DecorRole)[2] == 7
+    assert "stop" in view.model.tooltip(row, Col.BUY)
+    image = view.grab().toImage()
+    g = view._painter.geometry
+    x, w, top = g.xs[Col.BUY], g.widths[Col.BUY] - 1, g.header_h + row * g.row_h
+    centre = image.pixelColor(x + w - 8, top + g.row_h // 2)
+    assert centre != QColor(DARK.buy_cell)  # not filled like a limit
+    assert image.pixelColor(x + w - 4, top + g.row_h // 2) == QColor(DARK.buy_cell)  # the outline
+    assert image.pixelColor(x + 3, top + g.row_h // 2) == QColor(DARK.buy_cell)  # the "S" tag's ground
+    limit_row = view.model.row_of(parse_ticks("110'055", ZN))
+    assert view.model.index(limit_row, Col.BUY).data(DecorRole)[2] == 0
+
+
+def test_ladder_columns_are_chosen_from_the_header_menu(qtbot, orders):
+    """Issue 14 §9: hide Risk and B/E, move P&L left of Pos; Buy/Price/Sell cannot be hidden."""
+    view = _view(qtbot)
+    view.apply_snapshot(snapshot(orders))
+    full = view._painter.geometry.width
+    chosen: list[tuple] = []
+    view.columnsChanged.connect(chosen.append)
+    menu = view.build_columns_menu()
+    actions = {a.text().replace("&&", "&"): a for a in menu.actions() if a.isCheckable()}
+    assert not actions["Price"].isEnabled() and actions["Risk"].isChecked()
+    actions["Risk"].setChecked(False)
+    view.build_columns_menu().actions()[Col.BREAKEVEN].setChecked(False)
+    assert view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.POSITION, Col.PNL)
+    assert view._painter.geometry.width < full and view.minimumWidth() == view._painter.geometry.width
+    move = next(a for a in view.build_columns_menu(Col.PNL).actions() if a.text().startswith("Move P&&L left"))
+    move.trigger()
+    assert view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.POSITION)
+    assert chosen[-1] == view.columns()
+    g = view._painter.geometry
+    assert g.xs[Col.PNL] < g.xs[Col.POSITION] and g.widths[Col.RISK] == 0
+    assert g.column_at(g.xs[Col.PNL] + 2) == Col.PNL
+    image = view.grab().toImage()  # paints without the hidden columns
+    assert image.width() >= g.width
+    view.set_columns([Col.PRICE])  # refused: not a ladder
+    assert view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.POSITION)

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from types import SimpleNamespace
 
+import pytest
 from PySide6.QtCore import QThread, QTimer
+from PySide6.QtGui import QAction
 
 from tests.gui.conftest import ZN, snapshot
 from zn_ladder.domain.prices import parse_price, parse_ticks
@@ -165,7 +167,9 @@ def test_typed_settings_apply(window):
     assert window.notifier.sound is False and window.notifier.desktop is True
 
 
-def test_layout_and_ladder_preferences_persist(qtbot, ui_home):
+def test_layout_persists_in_the_ini_and_display_settings_do_not(qtbot, ui_home):
+    """The ini keeps geometry, splitters and columns; font size, units and theme come only from the
+    settings file (issue 14 §2), so a font size left in an old ini is not applied."""
     from zn_ladder.ui.main_window import MainWindow
 
     first = MainWindow()
@@ -175,21 +179,40 @@ def test_layout_and_ladder_preferences_persist(qtbot, ui_home):
     first.resize(1200, 580)
     first.set_pnl_units("ticks")
     first.orders.view.setColumnWidth(1, 173)
-    first.right_split.setSizes([100, 150, 200])
-    sizes = first.right_split.sizes()
+    first.docks.docks["charts"].close()  # a pane closed by the trader stays closed
     first.close()
-    assert (ui_home / "config" / "window.ini").exists()
-    second = MainWindow()
+    ini = ui_home / "config" / "window.ini"
+    assert ini.exists()
+    assert "font_size" not in ini.read_text() and "pnl_units" not in ini.read_text()
+    with ini.open("a") as out:  # what an older version left behind
+        out.write("\n[ladder]\nfont_size=22\ntheme=light\npnl_units=ticks\n")
+    second = MainWindow(SimpleNamespace(ladder=SimpleNamespace(font_size=14, theme="dark", pnl_units="dollars")))
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
     # the offscreen screen is 800x600: restoreGeometry clamps the width, so compare the height only
     assert second.height() == first.height()
-    assert second.ladder_view.font_size == 14
-    assert second.ladder_model.pnl_units == "ticks"
     assert second.orders.view.columnWidth(1) == 173
-    assert second.right_split.sizes() == sizes
+    assert second.docks.visible_panes() == ["ladder", "summary", "orders", "fills"]
+    assert second.ladder_view.font_size == 14  # the settings file, not the old ini
+    assert second.ladder_model.pnl_units == "dollars" and second.theme().name == "dark"
     second.close()
+    assert "font_size" not in ini.read_text()  # the old copy is gone
+
+
+def test_display_changes_from_the_window_are_signalled_and_settings_applied_are_not(qtbot, window):
+    changed: list[tuple[str, str]] = []
+    window.displaySettingChanged.connect(lambda key, text: changed.append((key, text)))
+    window.apply_settings(SimpleNamespace(ladder=SimpleNamespace(font_size=15, theme="light", pnl_units="ticks"),
+                                          notifications=SimpleNamespace(sound=False, desktop=False)))
+    assert changed == []
+    window.ladder_view.zoom(+1)
+    window.units_actions["dollars"].trigger()
+    window.sound_action.setChecked(True)
+    dark = next(a for a in window.menuBar().findChildren(QAction) if a.text() == "Dark")
+    dark.trigger()
+    assert changed == [("ladder.font_size", "16"), ("ladder.pnl_units", "dollars"),
+                       ("notifications.sound", "true"), ("ladder.theme", "dark")]
 
 
 def test_close_leaves_no_running_timers_or_threads(qtbot, window, orders):
@@ -238,3 +261,159 @@ def test_zoom_keys_work_from_anywhere_in_the_window_and_once_on_the_ladder(qtbot
     assert window.ladder_view.font_size == size
     with qtbot.waitSignal(window.recenterRequested):
         qtbot.keyClick(window.ladder_view, Qt.Key.Key_Space)
+
+
+def test_one_price_format_for_every_place(window, orders):
+    """`ladder.price_format` changes the ladder, the tables, the cards, the chart axis, the what-if list
+    and the tooltips together (issue 14 §11), and back."""
+    from zn_ladder.domain.records import OrderType as OT
+    from zn_ladder.ui.ladder.explain import price_tooltip
+    from zn_ladder.ui.ladder.model import Col
+
+    snap = snapshot(orders)
+    window.apply_ladder(snap)
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    window.apply_fills(FillsSnapshot((_fill(1),), NOW))
+    avg = parse_price("110-05.5", ZN, spot=True)
+    window.apply_pnl(PnlSnapshot(position=12, sod_position=0, realized_lifo=Fraction(0), realized_fifo=Fraction(0),
+                                 unrealized=Fraction(0), total=Fraction(0), average_open_price=avg,
+                                 risk=Fraction(0), product=ZN))
+    window.what_if.add(Side.BUY, OT.LIMIT, 7051, 1)
+    price_col = [c.title for c in window.fills.model.columns].index("Price")
+
+    def shown() -> list[str]:
+        ladder_price = window.ladder_model.cells(0).texts[Col.PRICE]
+        fill_price = window.fills.model.index(0, price_col).data()
+        axis = window.charts.price_axis.tickStrings([7051], 1, 1)[0]
+        what_if = window.what_if._describe(window.what_if.orders[0])
+        return [ladder_price, fill_price, window.summary.text("average"), axis, what_if,
+                price_tooltip(7051, ZN, None, None).split()[0]]
+
+    tt = shown()
+    assert tt[1] == "110'055" and tt[2] == "110'055" and tt[3] == "110'055" and "110'055" in tt[4]
+    window.apply_settings(SimpleNamespace(ladder=SimpleNamespace(price_format="decimal")))
+    dec = shown()
+    assert dec[1] == "110.171875" and dec[2] == "110.171875" and dec[3] == "110.171875" and "110.171875" in dec[4]
+    assert dec[5] == "110.171875" and "." in dec[0] and "'" not in dec[0]
+    window.apply_settings(SimpleNamespace(ladder=SimpleNamespace(price_format="tt")))
+    assert shown() == tt
+
+
+def test_space_recenters_from_anywhere_in_the_window_but_not_while_typing(qtbot, window, orders):
+    """Issue 14 §13: the menu says Space, so Space works with the focus on a table too; in a text field
+    (the filter box) it types a space."""
+    from PySide6.QtCore import Qt
+
+    window.apply_ladder(snapshot(orders))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    recentred: list[int] = []
+    window.recenterRequested.connect(lambda: recentred.append(1))
+    window.fills.view.setFocus()
+    qtbot.waitUntil(window.fills.view.hasFocus)
+    qtbot.keyClick(window.fills.view, Qt.Key.Key_Space)
+    assert recentred == [1]
+    window.ladder_view.setFocus()
+    qtbot.keyClick(window.ladder_view, Qt.Key.Key_Space)
+    assert recentred == [1, 1]  # once, not twice, on the ladder itself
+    window.orders.filter.setFocus()
+    qtbot.keyClicks(window.orders.filter, "side:buy acc")
+    qtbot.keyClick(window.orders.filter, Qt.Key.Key_Space)
+    assert window.orders.filter.text() == "side:buy acc "
+    assert recentred == [1, 1]
+
+
+def test_no_price_window_is_announced_before_the_first_ladder(qtbot, window, orders):
+    """Issue 14 §13: before the first ladder the view's rows run from 0'000 down; announcing that range
+    made the first projection (and its chart) run from 0'000 to spot, down to -8e+06."""
+    ranges: list[tuple[int, int]] = []
+    window.ladderWindowChanged.connect(lambda hi, lo: ranges.append((hi, lo)))
+    window.resize(1300, 700)
+    window.resize(1400, 900)
+    qtbot.wait(10)
+    assert ranges == []
+    snap = snapshot(orders)
+    window.apply_ladder(snap)
+    assert ranges
+    spot = snap.spot.tick_floor(ZN)
+    assert all(lo <= spot <= hi and hi - lo < 200 for hi, lo in ranges)
+
+
+def test_chosen_columns_survive_a_restart(qtbot, ui_home):
+    from zn_ladder.ui.ladder.model import Col
+    from zn_ladder.ui.main_window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.ladder_view.set_columns([Col.BUY, Col.PRICE, Col.SELL, Col.PNL])
+    first.fills.view.horizontalHeader().setSectionHidden(0, True)
+    first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL)
+    assert second.fills.view.horizontalHeader().isSectionHidden(0)
+    second.close()
+
+
+def test_orders_for_another_contract_than_the_ladder_are_said_not_silent(window, orders):
+    """Issue 14 §3: after Product/Contracts change, a ladder of one contract beside orders of another
+    says so in the window."""
+    from dataclasses import replace as copy
+
+    window.apply_ladder(snapshot(orders))  # ZN Sep25
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    assert window.mismatch.isHidden()
+    other = tuple(copy(o, contract="ZF Sep25") for o in orders[:3])
+    window.apply_orders(OrdersSnapshot(tuple(orders[3:]) + other, NOW))
+    assert window.mismatch.isVisibleTo(window)
+    text = window.mismatch.text()
+    assert "ZN Sep25" in text and "ZF Sep25 ×3" in text and f"3 of the {len(orders)}" in text
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    assert window.mismatch.isHidden()
+
+
+def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, window, orders):
+    """Issue 14 §8: ladder, summary, orders, fills and charts are docks; "Compact ladder" is the ladder
+    alone in at most 400 px with every price column whole; a layout saved by name comes back."""
+    from PySide6.QtWidgets import QDockWidget
+
+    from zn_ladder.ui.ladder.model import Col
+    from zn_ladder.ui.layouts import COMPACT_WIDTH
+
+    window.apply_ladder(snapshot(orders))
+    docks = window.docks.docks
+    assert set(docks) == {"ladder", "summary", "orders", "fills", "charts"}
+    assert all(isinstance(d, QDockWidget) and d.widget() is not None for d in docks.values())
+    assert docks["ladder"].widget() is window.ladder_pane and docks["orders"].widget() is window.orders
+    window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
+    assert docks["orders"].windowTitle() == f"Working orders  ({len(orders)})"  # the title is the dock's
+    assert docks["ladder"].windowTitle() == "ZN Sep25 scenario ladder"
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "charts"]
+    # the ladder is as wide as its columns; the other panes take the rest
+    assert window.ladder_pane.width() <= window.ladder_view.minimumWidth() + 2
+    assert docks["orders"].width() > window.width() // 2
+
+    window.docks.docks["fills"].close()
+    window.ladder_view.set_columns([Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.RISK])
+    assert window.save_layout("  Roll   week ") == "Roll week"
+    with pytest.raises(ValueError, match="built-in"):
+        window.save_layout("Compact ladder")
+
+    assert window.apply_layout("Compact ladder")
+    qtbot.waitUntil(lambda: window.width() <= COMPACT_WIDTH)
+    assert window.docks.visible_panes() == ["ladder"] and window.ladder_view.dense
+    assert window.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.POSITION, Col.PNL)
+    assert Col.PNL in window.ladder_view.columns()
+    assert window.ladder_view.width() >= window.ladder_view.minimumWidth()  # no column cut
+    assert window.ladder_view.mapTo(window, window.ladder_view.rect().topRight()).x() < window.width()
+
+    assert window.apply_layout("Roll week")
+    assert window.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.RISK)
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "charts"]
+    assert window.layouts.names() == ["Roll week"]
+    window.layouts.delete("Roll week")
+    assert window.layouts.names() == [] and not window.apply_layout("Roll week")
+    assert window.apply_layout("Full")
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "charts"]
+    assert not window.ladder_view.dense
+    assert len(window.ladder_view.columns()) == 7

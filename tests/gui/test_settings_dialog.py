@@ -50,7 +50,7 @@ def type_into(qtbot, dialog: SettingsDialog, key: str, text: str) -> None:
         qtbot.keyClick(editor.line, Qt.Key.Key_Delete)
         qtbot.keyClicks(editor.line, text)
     elif editor.combo is not None:
-        editor.combo.setCurrentIndex(editor.combo.findText(text))
+        editor.combo.setCurrentIndex(editor.combo.findData(editor.spec.parse(text)))
     else:
         assert editor.check is not None
         want = text.lower() in ("true", "yes")
@@ -313,20 +313,21 @@ def test_no_keyring_on_uat_is_reported_without_the_network(qtbot, make_dialog, m
 
 
 def test_secret_reaches_no_file_and_no_log_after_a_full_dialog_run(qtbot, make_dialog, memory_keyring, path,
-                                                                    tmp_path, caplog):
+                                                                    tmp_path, caplog, audits):
     """Credentials in the keyring, a TT (the simulator) that only accepts them, Apply, Test connection,
     export: then no file under the config, data and log folders and no log line holds the secret."""
     import logging
 
     from zn_ladder.config import paths
-    from zn_ladder.config.credentials import Credentials, save_credentials
     from zn_ladder.tt.sim import SimConfig, SimulatorServer
 
     key, secret = "desk-key-0123456789", "Zx-desk-secret-4242-never-log"
     caplog.set_level(logging.DEBUG)
-    save_credentials("SIM", Credentials(key, secret))
     with SimulatorServer(SimConfig(api_key=key, api_secret=secret, step_interval=None), port=0) as sim:
         dialog = make_dialog()
+        qtbot.keyClicks(dialog.credentials.key, key)  # entered in the dialog, as support staff would
+        qtbot.keyClicks(dialog.credentials.secret, secret)
+        assert dialog.credentials.store()
         type_into(qtbot, dialog, "tt.simulator", "never")
         type_into(qtbot, dialog, "tt.base_url", sim.url)
         assert dialog.apply()
@@ -344,3 +345,111 @@ def test_secret_reaches_no_file_and_no_log_after_a_full_dialog_run(qtbot, make_d
         assert secret.encode() not in content and key.encode() not in content, file
     assert secret not in caplog.text and key not in caplog.text
     assert secret not in dialog.results.item(0, 2).text() + dialog.banner.text()
+    assert audits and secret not in repr(audits) and dialog.credentials.secret.text() == ""
+
+
+def test_credentials_fields_store_in_the_keyring_audit_and_clear(qtbot, make_dialog, memory_keyring, audits, path):
+    """Issue 14 §5: key shown, secret masked, stored only in the keyring, audited, with Clear."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from zn_ladder.config.credentials import load_credentials
+
+    dialog = make_dialog()
+    box = dialog.credentials
+    assert box.key.echoMode() == QLineEdit.EchoMode.Normal
+    assert box.secret.echoMode() == QLineEdit.EchoMode.Password
+    assert not box.store_button.isEnabled() and not box.clear_button.isEnabled()
+    assert "none stored" in box.status.text()
+    type_into(qtbot, dialog, "tt.environment", "UAT")
+    box.key.setText("uat-key-12345678")
+    box.secret.setText("uat-secret-xyz")
+    assert box.store_button.isEnabled()
+    qtbot.mouseClick(box.store_button, Qt.MouseButton.LeftButton)
+    creds = load_credentials("UAT")
+    assert (creds.app_key, creds.app_secret) == ("uat-key-12345678", "uat-secret-xyz")
+    assert load_credentials("SIM") is None  # the environment the dialog shows, no other
+    assert audits == [("credentials_changed", {"env": "UAT", "action": "stored", "key": "uat-…",
+                                               "via": "settings dialog"})]
+    assert box.secret.text() == "" and "uat-secret" not in box.status.text() and "keyring" in box.status.text()
+    assert not path.exists() or "uat-" not in path.read_text()  # never the settings file
+    assert box.clear_button.isEnabled()
+    box.confirm_clear = lambda env: False
+    assert not box.clear() and load_credentials("UAT") is not None
+    box.confirm_clear = lambda env: env == "UAT"
+    assert box.clear()
+    assert load_credentials("UAT") is None
+    assert audits[-1] == ("credentials_changed", {"env": "UAT", "action": "cleared", "via": "settings dialog"})
+
+
+def test_unauditable_credentials_change_is_undone(qtbot, make_dialog, memory_keyring):
+    from zn_ladder.config.credentials import Credentials, load_credentials, save_credentials
+
+    def broken(event, detail):
+        raise OSError("disk full")
+
+    save_credentials("SIM", Credentials("old-key-000000", "old-secret"))
+    dialog = make_dialog(on_audit=broken)
+    dialog.credentials.key.setText("new-key-111111")
+    dialog.credentials.secret.setText("new-secret")
+    assert not dialog.credentials.store()
+    assert load_credentials("SIM").app_key == "old-key-000000"
+    assert "audit log could not be written" in dialog.credentials.status.text()
+    dialog.credentials.confirm_clear = lambda env: True
+    assert not dialog.credentials.clear()
+    assert load_credentials("SIM").app_key == "old-key-000000"
+
+
+def _wheel(widget, steps: int = -1) -> None:
+    """One real wheel notch over `widget`, through its window as the desktop would deliver it
+    (spontaneous, so an ignored wheel goes on to the parents)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    top = widget.window()
+    pos = widget.mapTo(top, QPoint(widget.width() // 2, widget.height() // 2))
+    QTest.wheelEvent(top.windowHandle(), pos, QPoint(0, 120 * steps))
+
+
+def test_wheel_over_an_unfocused_combo_box_scrolls_the_form_not_the_value(qtbot, make_dialog):
+    from zn_ladder.config.settings import GROUPS
+
+    dialog = make_dialog()
+    dialog.resize(500, 260)  # short enough for the TT tab to scroll
+    dialog.tabs.setCurrentIndex(list(GROUPS).index("tt"))
+    combo = dialog.editors["tt.product"].combo
+    scroll = dialog.tabs.currentWidget()
+    dialog.ok_button.setFocus()
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum() // 2)
+    before = bar.value()
+    _wheel(combo, -1)
+    _wheel(combo, -1)
+    assert combo.currentText() == "ZN"
+    assert bar.value() != before  # the wheel went on to the form
+    assert dialog.editors["tt.environment"].combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+
+    scroll.ensureWidgetVisible(combo)
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    _wheel(combo, -1)
+    _wheel(combo, +1)
+    _wheel(combo, +1)
+    assert combo.currentText() != "ZN"  # focused: the wheel is the combo's
+
+
+def test_combo_boxes_show_words_and_keep_the_codes(qtbot, make_dialog, path):
+    dialog = make_dialog()
+    fmt = dialog.editors["ladder.price_format"].combo
+    words = [fmt.itemText(i) for i in range(fmt.count())]
+    assert "Pricing Monkey (110-16.5)" in words and "TT (110'165)" in words
+    assert "pricing_monkey" not in words
+    units = dialog.editors["ladder.pnl_units"].combo
+    assert [units.itemText(i) for i in range(units.count())] == ["Dollars", "Ticks"]
+    source = dialog.editors["spot.source"].combo
+    assert "Pricing Monkey" in [source.itemText(i) for i in range(source.count())]
+    fmt.setCurrentIndex(fmt.findText("Pricing Monkey (110-16.5)"))
+    units.setCurrentIndex(units.findText("Ticks"))
+    assert dialog.apply()
+    saved = load_settings(path).settings.ladder
+    assert (saved.price_format, saved.pnl_units) == ("pricing_monkey", "ticks")  # the file holds the codes

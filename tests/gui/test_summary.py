@@ -67,3 +67,39 @@ def test_ladder_marks_the_row_the_summary_names(qtbot, orders):
     text = average_text(avg, ZN)
     assert text == "110'075 (110-07.57)"
     assert text.startswith(view.model.index(marked[0], Col.PRICE).data())
+
+
+def test_unrealized_is_labelled_with_its_method_and_both_splits_add_up_to_total(qtbot):
+    """Issue 14 §12: LIFO realized + LIFO unrealized = TOTAL, and FIFO's pair too, all on screen."""
+    strip = SummaryStrip()
+    qtbot.addWidget(strip)
+    strip.apply(PnlSnapshot(position=2, sod_position=0, realized_lifo=Fraction(1250), realized_fifo=Fraction(-75, 2),
+                            unrealized=Fraction(250), total=Fraction(1500), average_open_price=None,
+                            risk=2 * ZN.tick_value, product=ZN))
+    captions = [label.text() for label in strip.findChildren(type(strip.values["total"]))
+                if label.objectName() == "summaryCaption"]
+    assert "UNREALIZED LIFO" in captions and "UNREALIZED FIFO" in captions
+    assert strip.text("unrealized") == "$250.00" and strip.text("unrealized_fifo") == "$1,537.50"
+    assert strip.text("realized_fifo") == "-$37.50" and strip.text("total") == "$1,500.00"
+    tip = strip.values["total"].toolTip()
+    assert "LIFO: realized $1,250.00 + unrealized at spot $250.00 = total $1,500.00" in tip
+    assert "FIFO: realized -$37.50 + unrealized at spot $1,537.50 = total $1,500.00" in tip
+
+
+def test_average_open_is_per_account_when_accounts_are_long_and_short(qtbot):
+    from types import SimpleNamespace
+
+    strip = SummaryStrip()
+    qtbot.addWidget(strip)
+    long_avg = Price.from_ticks(parse_ticks("110'055", ZN), ZN)
+    short_avg = Price.from_ticks(parse_ticks("110'120", ZN), ZN)
+    accounts = (SimpleNamespace(account="DESK01", position=5, average_open_price=long_avg),
+                SimpleNamespace(account="DESK02", position=-3, average_open_price=short_avg))
+    net = SimpleNamespace(**{f.name: getattr(_pnl(long_avg), f.name) for f in dataclasses.fields(PnlSnapshot)})
+    net.position, net.by_account = 2, accounts
+    strip.apply(net)
+    assert strip.text("average") == "DESK01 +5 @ 110'055\nDESK02 -3 @ 110'120"
+    assert "never traded" in strip.values["average"].toolTip()
+    net.by_account = (accounts[0], SimpleNamespace(account="DESK02", position=4, average_open_price=short_avg))
+    strip.apply(net)  # same sign: one netted average, as before
+    assert strip.text("average") == "110'055"

@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import Qt
 
 from tests.gui.conftest import ZN
-from zn_ladder.domain.prices import format_ticks
+from zn_ladder.domain.prices import format_ticks, parse_ticks
 from zn_ladder.domain.records import Fill, Side
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, RecordTableModel, fill_key, order_key
 
@@ -83,9 +83,11 @@ def test_sorting_uses_raw_values_and_filters_by_column(qtbot, orders):
     assert table.proxy.rowCount() == 3
     table.filter.setText("110'055")  # a bare word matches any column
     assert table.proxy.rowCount() == 1
-    table.filter.setText("nosuchcolumn:x")
-    assert table.proxy.rowCount() == 0
+    table.filter.setText("nosuchcolumn:x side:sell")  # the unknown word is named and ignored
+    assert table.proxy.rowCount() == 3
+    assert table.filter_message.isVisibleTo(table) and "nosuchcolumn:x" in table.filter_message.text()
     table.filter.clear()
+    assert not table.filter_message.isVisibleTo(table)
     assert table.proxy.rowCount() == len(orders)
     assert table.title.text().endswith(f"({len(orders)})")
 
@@ -124,3 +126,61 @@ def test_sorted_table_inserts_new_rows_in_place_and_keeps_selection(qtbot, qtmod
     assert [int(q) for q in qtys] == sorted(int(q) for q in qtys)
     rows = table.view.selectionModel().selectedRows()
     assert [r.sibling(r.row(), _col(FILL_COLUMNS, "Exec ID")).data(DISPLAY) for r in rows] == [selected]
+
+
+def test_filters_compare_prices_numbers_and_times_and_say_what_they_did_not_understand(qtbot, orders):
+    """Issue 14 §14: `price:>110'200` compares prices (any form), `qty:>=N` numbers, `time:>HH:MM` times;
+    the header counts the rows shown ("12 of 29"); a word that cannot be used is named, never silent."""
+    from datetime import datetime
+
+    table = RecordTable("Working orders", ORDER_COLUMNS, order_key)
+    qtbot.addWidget(table)
+    table.show()
+    table.set_records(orders)
+    cut = parse_ticks("110'100", ZN)
+    above = [o for o in orders if o.price > cut]
+    assert 0 < len(above) < len(orders)
+    for text in ("price:>110'100", "price:>110-10", "PRICE:>110.3125"):
+        table.filter.setText(text)
+        assert table.proxy.rowCount() == len(above), text
+        assert not table.filter_message.isVisibleTo(table)
+    assert table.title.text() == f"Working orders  {len(above)} of {len(orders)}"
+    table.filter.setText("price:<=110'100")
+    assert table.proxy.rowCount() == len(orders) - len(above)
+    table.filter.setText("price:=110'055")
+    assert table.proxy.rowCount() == sum(o.price == parse_ticks("110'055", ZN) for o in orders)
+    big = sorted(o.quantity for o in orders)[len(orders) // 2]
+    table.filter.setText(f"leaves:>={big} side:buy")
+    assert table.proxy.rowCount() == sum(o.quantity >= big and o.side is Side.BUY for o in orders)
+    first = min(o.time_ns for o in orders)
+    clock = datetime.fromtimestamp(first / 1e9).strftime("%H:%M:%S")
+    table.filter.setText(f"time:>{clock}")
+    assert table.proxy.rowCount() == sum(
+        datetime.fromtimestamp(o.time_ns / 1e9).time() > datetime.fromtimestamp(first / 1e9).time().replace(
+            microsecond=0) for o in orders)
+    for bad, says in (("price:>abc", "not a price"), ("qty:>many", "not a number"), ("acc:>5", "is text"),
+                      ("time:>25:00", "not a time"), ("zzz:1", "no column"), ("price:>", "needs a value")):
+        table.filter.setText(bad)
+        assert table.proxy.rowCount() == len(orders), bad  # ignored, not an empty table
+        assert table.filter_message.isVisibleTo(table) and says in table.filter_message.text(), bad
+    table.filter.clear()
+    assert table.title.text() == f"Working orders  ({len(orders)})"
+
+
+def test_table_columns_are_chosen_from_the_header_menu(qtbot, orders):
+    table = RecordTable("Working orders", ORDER_COLUMNS, order_key)
+    qtbot.addWidget(table)
+    table.set_records(orders)
+    header = table.view.horizontalHeader()
+    assert header.sectionsMovable()
+    menu = table.columns_menu()
+    by_title = {a.text(): a for a in menu.actions() if a.isCheckable()}
+    by_title["Order ID"].setChecked(False)
+    by_title["Status"].setChecked(False)
+    assert header.isSectionHidden(_col(ORDER_COLUMNS, "Order ID"))
+    header.moveSection(header.visualIndex(_col(ORDER_COLUMNS, "Price")), 0)
+    titles = [a.text() for a in table.columns_menu().actions() if a.isCheckable()]
+    assert titles[0] == "Price"  # the menu lists columns in their shown order
+    table.reset_columns()
+    assert not header.isSectionHidden(_col(ORDER_COLUMNS, "Order ID"))
+    assert header.visualIndex(_col(ORDER_COLUMNS, "Price")) == _col(ORDER_COLUMNS, "Price")

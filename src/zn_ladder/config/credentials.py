@@ -29,6 +29,13 @@ _NO_BACKEND = ("no OS keyring is available to hold TT credentials ({why}). On Wi
                f"or set {KEY_VAR} and {SECRET_VAR} in the environment")
 
 
+class KeyringUnavailable(ConfigError):
+    """No OS keyring can hold a secret here (e.g. a Linux desktop without a Secret Service).
+
+    Its own type because it is a property of the PC, not a fault of the session: the window says it
+    once in the status strip, and not at all in DEMO, which needs no credentials."""
+
+
 def key_hint(app_key: str) -> str:
     """Enough of an app key to recognise it in a status line, not enough to use it."""
     return app_key[:4] + "…" if len(app_key) > 8 else "…"
@@ -81,10 +88,10 @@ def _keyring():
         import keyring
         from keyring.backends import chainer, fail
     except ImportError as exc:  # pragma: no cover - keyring is a dependency
-        raise ConfigError(_NO_BACKEND.format(why=f"the keyring package is missing: {exc}")) from None
+        raise KeyringUnavailable(_NO_BACKEND.format(why=f"the keyring package is missing: {exc}")) from None
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring) or (isinstance(backend, chainer.ChainerBackend) and not backend.backends):
-        raise ConfigError(_NO_BACKEND.format(why="keyring found no backend"))
+        raise KeyringUnavailable(_NO_BACKEND.format(why="keyring found no backend"))
     return backend
 
 

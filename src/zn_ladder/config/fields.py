@@ -67,6 +67,11 @@ class Choice(Spec):
     choices: tuple[str, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
     upper: bool = False
+    #: The words a person reads for a choice (the dialog's combo box); the code is what the file holds.
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label_of(self, choice: str) -> str:
+        return self.labels.get(choice, choice)
 
     @property
     def expected(self) -> str:

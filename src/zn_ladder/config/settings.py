@@ -51,7 +51,8 @@ class TTSettings:
         "confirmation.", restart=True, choices=ENVIRONMENTS, aliases=_ENV_ALIASES))
     simulator: str = setting("auto", f.Choice(
         "Built-in simulator", "auto: the built-in TT simulator when the environment is SIM and no "
-        "credentials are stored (the demo); always; never.", restart=True, choices=("auto", "always", "never")))
+        "credentials are stored (the demo); always; never.", restart=True, choices=("auto", "always", "never"),
+        labels={"auto": "Automatic (DEMO when SIM has no credentials)", "always": "Always", "never": "Never"}))
     app_name: str = setting("znladder", f.Text(
         "App name", "First part of TT's requestId.", restart=True, pattern=_NAME, max_length=40,
         described="letters and digits only (part of TT's requestId), up to 40 characters"))
@@ -63,7 +64,8 @@ class TTSettings:
         "server.", restart=True))
     usage_plan: str = setting("low", f.Choice(
         "Usage plan", "The app key's TT usage plan; the client budgets its requests to it.",
-        restart=True, choices=("free", "low", "medium", "high")))
+        restart=True, choices=("free", "low", "medium", "high"),
+        labels={"free": "Free", "low": "Low", "medium": "Medium", "high": "High"}))
     accounts: tuple[str, ...] = setting((), f.TextList(
         "Accounts", "Accounts to show (names or ids); empty for all.",
         described="a comma-separated list of accounts (or empty for all)"))
@@ -72,10 +74,11 @@ class TTSettings:
         described="a comma-separated list of contracts such as 'ZN Dec26' (or empty for all)"))
     market: str = setting("CME", f.Text(
         "Market", "The market whose orders, fills and positions the window shows (e.g. CME, CME_Delayed): "
-        "one contract on two markets is two instruments, never one book.", pattern=r"^[A-Za-z0-9_ .-]+$",
+        "one contract on two markets is two instruments, never one book.", restart=True,
+        pattern=r"^[A-Za-z0-9_ .-]+$",
         max_length=40, described="a TT market name such as CME or CME_Delayed"))
     product: str = setting("ZN", f.Choice(
-        "Product", "The ladder's product.", choices=tuple(PRODUCTS),
+        "Product", "The ladder's product.", restart=True, choices=tuple(PRODUCTS),
         aliases={k.lower(): get_product(k).symbol for k in ("TY", "FV", "TU", "US", "WN", "UXY")}))
 
     def uses_simulator(self, has_credentials: bool) -> bool:
@@ -133,7 +136,8 @@ class SodSettings:
 class SpotSettings:
     source: str = setting("manual", f.Choice(
         "Spot source", "Where the spot price comes from (manual by default: the demo needs no login).", choices=("pricing_monkey", "manual"),
-        aliases={"pm": "pricing_monkey", "pricing monkey": "pricing_monkey"}))
+        aliases={"pm": "pricing_monkey", "pricing monkey": "pricing_monkey"},
+        labels={"pricing_monkey": "Pricing Monkey", "manual": "Typed in (manual)"}))
     pm_url: str = setting("https://pricingmonkey.com/", f.Url(
         "Pricing Monkey URL", "The page that shows the price.", restart=True, allow_empty=False))
     locator: str = setting("text=ZN", f.Text(
@@ -159,12 +163,16 @@ class LadderSettings:
         "half the ticks shown).", low=1, high=499))
     font_size: int = setting(11, f.Integer("Font size", "Ladder font size (points).", low=6, high=40))
     pnl_units: str = setting("dollars", f.Choice(
-        "P&L units", "Show P&L in dollars or ticks.", choices=("dollars", "ticks")))
+        "P&L units", "Show P&L in dollars or ticks.", choices=("dollars", "ticks"),
+        labels={"dollars": "Dollars", "ticks": "Ticks"}))
     price_format: str = setting("tt", f.Choice(
-        "Price format", "How prices are printed.", choices=("tt", "cme", "decimal", "pricing_monkey"),
-        aliases={"pm": "pricing_monkey"}))
+        "Price format", "How prices are printed everywhere in the window: ladder, tables, cards, charts and "
+        "tooltips.", choices=("tt", "cme", "decimal", "pricing_monkey"),
+        aliases={"pm": "pricing_monkey"},
+        labels={"tt": "TT (110'165)", "cme": "CME (110-16+)", "decimal": "Decimal (110.515625)",
+                "pricing_monkey": "Pricing Monkey (110-16.5)"}))
     theme: str = setting("dark", f.Choice("Theme", "Dark (MD-Trader-like) or light (e.g. for a projector).",
-                                          choices=("dark", "light")))
+                                          choices=("dark", "light"), labels={"dark": "Dark", "light": "Light"}))
     buy_colour: str = setting("", f.Colour("Buy colour", "Working buys and long positions."))
     sell_colour: str = setting("", f.Colour("Sell colour", "Working sells and short positions."))
     spot_colour: str = setting("", f.Colour("Spot row colour", "The row at the spot price."))

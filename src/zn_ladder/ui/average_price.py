@@ -10,10 +10,13 @@ in the tooltip; this is display only.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 from zn_ladder.domain.instruments import Product
-from zn_ladder.domain.prices import Price, decimal_text, format_price, format_ticks
+from zn_ladder.domain.prices import Price, decimal_text, format_price
+from zn_ladder.ui import price_style
 
 #: Decimals of a 32nd (or, for decimal products, extra decimals beyond the tick's) in the compact form.
 PLACES = 2
@@ -33,11 +36,30 @@ def compact_text(price: Price, product: Product) -> str:
 
 
 def average_text(price: Price, product: Product) -> str:
-    """TT price of the tick at or below, plus the compact form when the average is between ticks."""
-    tick_text = format_ticks(price.tick_floor(product), product)
+    """The tick at or below in the chosen price format, plus the compact form when the average is
+    between ticks (in decimal format, just the decimal rounded to a tick's decimals + `PLACES`)."""
+    tick_text = price_style.ticks(price.tick_floor(product), product)
     if price.on_tick(product):
         return tick_text
+    if price_style.current() == "decimal" and product.is_32nds:
+        return decimal_text(_round_half_up(price.value, Fraction(1, 10**(6 + PLACES))))
     return f"{tick_text} ({compact_text(price, product)})"
+
+
+def accounts_differ_in_sign(by_account: Sequence[Any]) -> bool:
+    """True when one account is long and another short: their netted average is a price that never
+    traded (109'245 on net +2), so the window shows each account's own instead."""
+    signs = {(a.position > 0) - (a.position < 0) for a in by_account if a.position}
+    return len(signs) > 1
+
+
+def per_account_lines(by_account: Sequence[Any], product: Product) -> list[str]:
+    """`DESK01 +5 @ 110'055` per open account (each with its own average), longest position first."""
+    lines = []
+    for a in sorted((a for a in by_account if a.position), key=lambda a: -abs(a.position)):
+        avg = a.average_open_price
+        lines.append(f"{a.account} {a.position:+d} @ {average_text(avg, product) if avg is not None else '—'}")
+    return lines
 
 
 def average_tooltip(price: Price, product: Product) -> str:
@@ -47,6 +69,6 @@ def average_tooltip(price: Price, product: Product) -> str:
     if product.is_32nds:
         lines.append(f"decimal {decimal_text(price.value)}")
     if not price.on_tick(product):
-        lines.append(f"between ticks: the ladder marks {format_ticks(price.tick_floor(product), product)}, "
+        lines.append(f"between ticks: the ladder marks {price_style.ticks(price.tick_floor(product), product)}, "
                      f"the tick below")
     return "\n".join(lines)

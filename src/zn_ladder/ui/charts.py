@@ -24,7 +24,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from zn_ladder.domain.instruments import Product
-from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui import price_style
 from zn_ladder.ui.pnl_series import PnlSeries, peak_decimate
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import LadderSnapshot, PnlSnapshot
@@ -58,7 +58,7 @@ class PriceAxis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.product is None:
             return super().tickStrings(values, scale, spacing)
-        return [format_ticks(round(v), self.product) for v in values]
+        return [price_style.ticks(round(v), self.product) for v in values]
 
 
 class ClockAxis(pg.DateAxisItem):

@@ -10,28 +10,29 @@ owner (app.py) wires those to the workers. It is read-only: nothing here can sen
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QPlainTextEdit, QSizePolicy, QTextEdit, QVBoxLayout, QWidget)
 
 from zn_ladder import __version__
-from zn_ladder.ui import persist
+from zn_ladder.ui import persist, price_style
 from zn_ladder.ui.charts import Charts
+from zn_ladder.ui.docks import PaneDocks
+from zn_ladder.ui.instrument_note import InstrumentNote
 from zn_ladder.ui.ladder.model import LadderModel
-from zn_ladder.ui.ladder.view import LadderView
-from zn_ladder.ui.ladder.whatif import WhatIfPanel
+from zn_ladder.ui.ladder_pane import LadderPane
+from zn_ladder.ui.layouts import NamedLayouts, WindowLayouts
 from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
 from zn_ladder.ui.summary import SummaryStrip
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
-from zn_ladder.ui.theme import Theme, get_theme, style_sheet
+from zn_ladder.ui.theme import Theme, get_theme, style_sheet, with_colours
 from zn_ladder.workers.snapshots import FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot, StatusSnapshot
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,10 @@ class MainWindow(QMainWindow):
     recenterRequested = Signal()
     #: The ladder's visible price window moved: (high tick, low tick). Project at least this range.
     ladderWindowChanged = Signal(int, int)
+    #: The trader changed a display setting from the window (View menu, zoom keys, units button, Alerts
+    #: menu): (settings key, value as text), e.g. ("ladder.font_size", "13"). The owner saves it to the
+    #: settings file, the one source of truth for them; the window's own ini keeps only the layout.
+    displaySettingChanged = Signal(str, str)
 
     def __init__(self, settings: Any = None, *, ui_state: QSettings | Path | None = None,
                  parent: QWidget | None = None) -> None:
@@ -61,8 +66,13 @@ class MainWindow(QMainWindow):
         self._colours: dict[str, str] = {}
         self.notifier = FillNotifier(self)
         self._seen_fills: set[str] | None = None
+        self._applying = False  # apply_settings is not the trader changing a setting
+        self._shown_once = False
+        self._restored_docks = False
+        price_style.set_current("tt")  # a new window starts from its settings, not a previous window's
         self._build()
         self._build_actions()
+        self.set_theme(self._theme_name)
         if settings is not None:
             self.apply_settings(settings)
         self._restore()
@@ -71,8 +81,6 @@ class MainWindow(QMainWindow):
     # -- construction ---------------------------------------------------------------------------------
     def _build(self) -> None:
         self.ladder_model = LadderModel(parent=self)
-        self.ladder_view = LadderView(self.ladder_model)
-        self.what_if = WhatIfPanel()
         self.orders = RecordTable("Working orders", ORDER_COLUMNS, order_key, sort_column=0)
         self.orders.setObjectName("ordersTable")
         self.fills = RecordTable("Today's fills", FILL_COLUMNS, fill_key, sort_column=0)
@@ -80,64 +88,43 @@ class MainWindow(QMainWindow):
         self.summary = SummaryStrip()
         self.charts = Charts()
         self.banner = StatusBanner()
+        self.mismatch = InstrumentNote()
         self.status_strip = StatusStrip()
         self.statusBar().addWidget(self.status_strip, 1)
         self.statusBar().setSizeGripEnabled(False)
 
-        ladder_pane = QWidget()
-        ladder_pane.setObjectName("ladderPane")
-        lp = QVBoxLayout(ladder_pane)
-        lp.setContentsMargins(0, 0, 0, 0)
-        lp.setSpacing(3)
-        head = QHBoxLayout()
-        self.ladder_title = QLabel("Scenario ladder")
-        self.ladder_title.setObjectName("paneTitle")
-        head.addWidget(self.ladder_title)
-        self.ladder_stale = QLabel("STALE")
-        self.ladder_stale.setObjectName("staleTag")
-        self.ladder_stale.hide()
-        head.addWidget(self.ladder_stale)
-        self.paused_label = QLabel("auto-recenter paused · Space")
-        self.paused_label.setObjectName("readOnly")
-        self.paused_label.hide()
-        head.addWidget(self.paused_label)
-        head.addStretch(1)
-        self.recenter_button = QPushButton("Recenter")
-        self.recenter_button.setObjectName("recenterButton")
-        self.recenter_button.setToolTip("Put spot in the middle of the ladder (Space)")
-        self.recenter_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.units_button = QPushButton("P&&L in $")
-        self.units_button.setObjectName("unitsButton")
-        self.units_button.setCheckable(True)
-        self.units_button.setToolTip("Show projected P&L in dollars or in ticks")
-        self.units_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        head.addWidget(self.units_button)
-        head.addWidget(self.recenter_button)
-        lp.addLayout(head)
-        lp.addWidget(self.ladder_view, 1)
-        lp.addWidget(self.what_if)
-
-        self.right_split = QSplitter(Qt.Orientation.Vertical)
-        self.right_split.setObjectName("rightSplit")
-        self.right_split.addWidget(self.orders)
-        self.right_split.addWidget(self.fills)
-        self.right_split.addWidget(self.charts)
-        self.right_split.setSizes([300, 260, 220])
-        self.main_split = QSplitter(Qt.Orientation.Horizontal)
-        self.main_split.setObjectName("mainSplit")
-        self.main_split.addWidget(ladder_pane)
-        self.main_split.addWidget(self.right_split)
-        self.main_split.setStretchFactor(0, 0)
-        self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([self.ladder_view.sizeHint().width() + 8, 1000])
+        self.ladder_pane = LadderPane(self.ladder_model)
+        self.ladder_view, self.what_if = self.ladder_pane.view, self.ladder_pane.what_if
+        self.ladder_title, self.ladder_stale = self.ladder_pane.title, self.ladder_pane.stale
+        self.paused_label = self.ladder_pane.paused
+        self.recenter_button, self.units_button = self.ladder_pane.recenter_button, self.ladder_pane.units_button
+        self.docks = PaneDocks({"ladder": self.ladder_pane, "summary": self.summary, "orders": self.orders,
+                                "fills": self.fills, "charts": self.charts})
+        # Each pane's title (with its row count) is its dock's title, not a second heading inside it.
+        for table, name in ((self.orders, "orders"), (self.fills, "fills")):
+            table.title.hide()
+            table.titleChanged.connect(self.docks.docks[name].setWindowTitle)
+            self.docks.docks[name].setWindowTitle(table.title.text())
+        self.ladder_title.hide()
+        self.layouts = NamedLayouts(self._state)
+        self.window_layouts = WindowLayouts(self, self.layouts)
+        # The status strip shrinks with the window (a compact layout is 400 px): the ages clip, the
+        # environment and DEMO badges keep their size.
+        self.status_strip.setMinimumWidth(0)
+        self.status_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        strip = self.status_strip
+        for badge in (strip.env_badge, strip.demo_badge):
+            badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        for label in (strip.connection, *strip.ages.values(), strip.budget, strip.spot, strip.note):
+            label.setMinimumWidth(8)  # their natural width when there is room, clipped when not
 
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(4)
         layout.addWidget(self.banner)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.main_split, 1)
+        layout.addWidget(self.mismatch)
+        layout.addWidget(self.docks, 1)
         self.setCentralWidget(central)
         self.resize(1560, 980)
 
@@ -145,10 +132,10 @@ class MainWindow(QMainWindow):
         self.ladder_view.whatIfRemoveRequested.connect(self.what_if.remove_at)
         self.what_if.changed.connect(self.whatIfChanged)
         self.ladder_view.recenterRequested.connect(self.recenterRequested)
-        self.ladder_view.autoRecenterPausedChanged.connect(self.paused_label.setVisible)
         self.ladder_model.windowChanged.connect(self.ladderWindowChanged)
         self.recenter_button.clicked.connect(self.recenter)
-        self.units_button.toggled.connect(lambda on: self.set_pnl_units("ticks" if on else "dollars"))
+        self.units_button.toggled.connect(lambda on: self._user_units("ticks" if on else "dollars"))
+        self.ladder_view.zoomChanged.connect(lambda size: self._user_changed("ladder.font_size", str(size)))
 
     def _build_actions(self) -> None:
         bar = self.menuBar()
@@ -174,11 +161,11 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(key == "dollars")
             group.addAction(action)
-            action.triggered.connect(lambda _=False, k=key: self.set_pnl_units(k))
+            action.triggered.connect(lambda _=False, k=key: self._user_units(k))
             self.units_actions[key] = action
         themes = view.addMenu("T&heme")
         for name in ("dark", "light"):
-            themes.addAction(name.capitalize(), lambda n=name: self.set_theme(n))
+            themes.addAction(name.capitalize(), lambda n=name: self._user_theme(n))
         alerts = bar.addMenu("&Alerts")
         self.sound_action = alerts.addAction("&Sound on new fill")
         self.desktop_action = alerts.addAction("&Desktop notification on new fill")
@@ -186,18 +173,33 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(True)
             action.toggled.connect(lambda on, a=attr: setattr(self.notifier, a, on))
-        # Zoom works wherever the focus is in the window (Space stays the ladder's: tables use it).
+            action.toggled.connect(lambda on, a=attr: self._user_changed(f"notifications.{a}", "true" if on
+                                                                        else "false"))
+        # Space recenters wherever the focus is in the window, as the menu says, except in a text field:
+        # a line edit claims Space for itself (Qt's shortcut override), so typing a filter or a spot
+        # with a space in it never moves the ladder.
+        self.recenter_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self.recenter_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.recenter_shortcut.activated.connect(self._space)
+        # Zoom works wherever the focus is in the window.
         self.zoom_shortcuts = []
         for keys, step in (("Ctrl++", 1), ("Ctrl+=", 1), ("Ctrl+-", -1)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda s=step: self.ladder_view.zoom(s))
             self.zoom_shortcuts.append(shortcut)
+        view.addSeparator()
+        panes = view.addMenu("&Panes")
+        for dock in self.docks.docks.values():
+            panes.addAction(dock.toggleViewAction())
+        self.layouts_menu = view.addMenu("&Layouts")
+        self.layouts_menu.aboutToShow.connect(lambda: self.window_layouts.fill_menu(self.layouts_menu))
         help_menu = bar.addMenu("&Help")
         help_menu.addAction("&About zn_ladder", self.show_about)
 
         tools = self.addToolBar("Main")
         tools.setObjectName("mainToolbar")
         tools.setMovable(False)
+        tools.addAction(self.settings_action)  # first, so a narrow window never pushes it off-screen
         self.spot_entry = SpotEntry()
         self.spot_entry.spotEntered.connect(self.manualSpotEntered)
         self.spot_entry.spotCleared.connect(self.manualSpotCleared)
@@ -209,24 +211,10 @@ class MainWindow(QMainWindow):
         note = QLabel(READ_ONLY)
         note.setObjectName("readOnly")
         tools.addWidget(note)
-        tools.addAction(self.settings_action)
 
     # -- preferences ----------------------------------------------------------------------------------
     def theme(self) -> Theme:
-        theme = get_theme(self._theme_name)
-        c = self._colours
-        changes: dict[str, Any] = {}
-        if c.get("buy"):
-            changes["buy_cell"] = c["buy"]
-        if c.get("sell"):
-            changes["sell_cell"] = c["sell"]
-        if c.get("spot"):
-            changes["spot_price_bg"] = c["spot"]
-        if c.get("profit"):
-            changes["positive"] = c["profit"]
-        if c.get("loss"):
-            changes["negative"] = c["loss"]
-        return replace(theme, **changes) if changes else theme
+        return with_colours(get_theme(self._theme_name), self._colours)
 
     def set_theme(self, name: str) -> None:
         self._theme_name = name if name in ("dark", "light") else "dark"
@@ -247,8 +235,38 @@ class MainWindow(QMainWindow):
         if units in self.units_actions:
             self.units_actions[units].setChecked(True)
 
+    def set_price_format(self, style: str) -> None:
+        """One price format for every place: ladder, tables, cards, charts, what-ifs and tooltips."""
+        self.ladder_model.set_price_style(style)
+        if price_style.set_current(style):
+            for table in (self.orders, self.fills):
+                table.model.refresh_texts()
+            self.summary.reprint()
+            self.what_if.reprint()
+            self.charts.price_axis.picture = None  # pyqtgraph caches the axis' drawn labels
+            self.charts.price_axis.update()
+
+    def _user_changed(self, key: str, text: str) -> None:
+        if not self._applying:
+            self.displaySettingChanged.emit(key, text)
+
+    def _user_theme(self, name: str) -> None:
+        self.set_theme(name)
+        self._user_changed("ladder.theme", self._theme_name)
+
+    def _user_units(self, units: str) -> None:
+        self.set_pnl_units(units)
+        self._user_changed("ladder.pnl_units", self.ladder_model.pnl_units)
+
     def apply_settings(self, settings: Any) -> None:
         """Take the ladder and notification preferences from the app's typed settings (`config.settings`)."""
+        self._applying = True
+        try:
+            self._apply_settings(settings)
+        finally:
+            self._applying = False
+
+    def _apply_settings(self, settings: Any) -> None:
         ladder = getattr(settings, "ladder", None)
         if ladder is not None:
             self._colours = {k: getattr(ladder, f"{k}_colour", "") for k in ("buy", "sell", "spot", "profit", "loss")}
@@ -256,7 +274,7 @@ class MainWindow(QMainWindow):
             self.ladder_view.set_font_size(getattr(ladder, "font_size", self.ladder_view.font_size))
             self.ladder_view.recenter_band = getattr(ladder, "recenter_band_ticks", self.ladder_view.recenter_band)
             self.set_pnl_units(getattr(ladder, "pnl_units", self.ladder_model.pnl_units))
-            self.ladder_model.set_price_style(getattr(ladder, "price_format", "tt"))
+            self.set_price_format(getattr(ladder, "price_format", "tt"))
         spot = getattr(settings, "spot", None)
         if spot is not None:  # the Pricing Monkey reader's limit applies to a typed spot too
             from fractions import Fraction
@@ -269,44 +287,53 @@ class MainWindow(QMainWindow):
             self.sound_action.setChecked(bool(getattr(notes, "sound", True)))
             self.desktop_action.setChecked(bool(getattr(notes, "desktop", True)))
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._restored_docks:  # dock sizes take effect only in a shown window
+                self.docks.full_layout(self.ladder_view.minimumWidth())
+
     def _restore(self) -> None:
+        """Geometry, splitters and columns only: every display setting comes from the settings file
+        (`apply_settings`), so `zn-ladder config set ladder.font_size 14` is what the next launch shows."""
         s = self._state
         geometry = s.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        for key, splitter in (("window/main_split", self.main_split), ("window/right_split", self.right_split)):
-            state = s.value(key)
-            if state is not None:
-                splitter.restoreState(state)
+        self._restored_docks = self.docks.restore(s.value("window/docks"))
         for key, table in (("orders/header", self.orders), ("fills/header", self.fills)):
             state = s.value(key)
             if state is not None:
                 table.view.horizontalHeader().restoreState(state)
-        self.set_theme(str(s.value("ladder/theme", self._theme_name)))
-        self.ladder_view.set_font_size(persist.read_int(s, "ladder/font_size", self.ladder_view.font_size, 6, 40))
-        self.ladder_view.recenter_band = persist.read_int(s, "ladder/recenter_band", self.ladder_view.recenter_band,
-                                                          0, 500)
-        self.auto_recenter_action.setChecked(persist.read_bool(s, "ladder/auto_recenter", True))
-        units = str(s.value("ladder/pnl_units", self.ladder_model.pnl_units))
-        self.set_pnl_units(units if units in ("dollars", "ticks") else "dollars")
-        self.sound_action.setChecked(persist.read_bool(s, "alerts/sound", self.notifier.sound))
-        self.desktop_action.setChecked(persist.read_bool(s, "alerts/desktop", self.notifier.desktop))
+        self.ladder_view.set_dense(str(s.value("window/ladder_dense", "0")) in ("1", "true"))
+        columns = s.value("window/ladder_columns")
+        if columns:
+            try:
+                self.ladder_view.set_columns([int(c) for c in str(columns).split()])
+            except ValueError:
+                log.warning("ignoring the saved ladder columns %r", columns)
 
     def save_state(self) -> None:
         s = self._state
+        for stale in ("ladder", "alerts", "window/main_split", "window/right_split"):  # an older version's
+            s.remove(stale)
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/main_split", self.main_split.saveState())
-        s.setValue("window/right_split", self.right_split.saveState())
+        s.setValue("window/docks", self.docks.state())
         s.setValue("orders/header", self.orders.view.horizontalHeader().saveState())
         s.setValue("fills/header", self.fills.view.horizontalHeader().saveState())
-        s.setValue("ladder/theme", self._theme_name)
-        s.setValue("ladder/font_size", self.ladder_view.font_size)
-        s.setValue("ladder/recenter_band", self.ladder_view.recenter_band)
-        s.setValue("ladder/auto_recenter", self.ladder_view.auto_recenter)
-        s.setValue("ladder/pnl_units", self.ladder_model.pnl_units)
-        s.setValue("alerts/sound", self.notifier.sound)
-        s.setValue("alerts/desktop", self.notifier.desktop)
+        s.setValue("window/ladder_columns", " ".join(map(str, self.ladder_view.columns())))
+        s.setValue("window/ladder_dense", "1" if self.ladder_view.dense else "0")
         s.sync()
+
+    # -- layouts (ui/layouts.py) ---------------------------------------------------------------------
+    def save_layout(self, name: str) -> str:
+        """Keep the current panes, ladder columns and window size under `name` (ValueError: bad name)."""
+        return self.window_layouts.save(name)
+
+    def apply_layout(self, name: str) -> bool:
+        """A built-in layout (Full, Compact ladder) or a saved one; False when there is none by that name."""
+        return self.window_layouts.apply(name)
 
     # -- slots: snapshots in --------------------------------------------------------------------------
     @Slot(object)
@@ -317,11 +344,14 @@ class MainWindow(QMainWindow):
         if snap.contract:
             self.what_if.contract = snap.contract
             self.ladder_title.setText(f"{snap.contract} scenario ladder")
+            self.docks.docks["ladder"].setWindowTitle(self.ladder_title.text())
+            self.mismatch.set_ladder_contract(snap.contract)
         self.charts.apply_ladder(snap)
 
     @Slot(object)
     def apply_orders(self, snap: OrdersSnapshot) -> None:
         self.orders.set_records(snap.orders)
+        self.mismatch.set_orders(snap.orders)
 
     @Slot(object)
     def apply_fills(self, snap: FillsSnapshot) -> None:
@@ -366,6 +396,12 @@ class MainWindow(QMainWindow):
                             + ("  ⚠ LIVE" if live else ""))
 
     # -- actions --------------------------------------------------------------------------------------
+    def _space(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)):
+            return  # typing, not a command (a text field normally keeps Space before it gets here)
+        self.recenter()
+
     def recenter(self) -> None:
         self.ladder_view.recenter()
         self.recenterRequested.emit()

@@ -1,8 +1,10 @@
-"""Where the window remembers itself: geometry, splitters, column widths and ladder preferences.
+"""Where the window remembers its layout: geometry, splitters and columns, nothing else.
 
 A QSettings ini file under the app's config directory (`window.ini`), separate from the typed app
 settings (`config/`): these are per-machine layout details a support engineer never needs to edit, and
-a broken one must never stop the app (the window falls back to its defaults).
+a broken one must never stop the app (the window falls back to its defaults). Display settings (theme,
+font size, units, price format, sounds) live only in the settings file: two places for one preference
+meant `config set ladder.font_size 14` was overridden by the window's own copy.
 """
 
 from __future__ import annotations
@@ -20,18 +22,3 @@ def window_settings(path: Path | None = None) -> QSettings:
     path = path or config_dir() / FILE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     return QSettings(str(path), QSettings.Format.IniFormat)
-
-
-def read_int(settings: QSettings, key: str, default: int, low: int, high: int) -> int:
-    try:
-        value = int(settings.value(key, default))
-    except (TypeError, ValueError):
-        return default
-    return value if low <= value <= high else default
-
-
-def read_bool(settings: QSettings, key: str, default: bool) -> bool:
-    value = settings.value(key, default)
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "yes", "on")
-    return bool(value)

@@ -1,50 +1,165 @@
-"""`RecordFilterProxy`: the filter box's rows of a record table.
+"""`RecordFilterProxy`: the filter box's rows of a record table, and the filter's syntax.
 
-Filter syntax: words separated by spaces, all must match; `side:B` or `acc:DESK` restricts a word to the
-column whose title starts with the part before the colon; a bare word may match any column. Sorting is
-left to the source model (one Python sort on raw values); this proxy only filters.
+Words separated by spaces, all must match:
+- a bare word matches any column's text (`110'055`, `desk`);
+- `column:word` restricts it to the column whose title starts with `column` (`side:b`, `acc:DESK`);
+- on a price, number or time column a comparison compares values, not text: `price:>110'200`,
+  `price:<=110-16+`, `qty:>=10`, `leaves:=5`, `time:>14:30`, `price:!=110'055`. Prices are read in any
+  of the app's forms (TT, CME, decimal, Pricing Monkey) for each row's own product.
+
+A word the filter cannot use (a column no title starts with, a comparison on a text column, a value
+that is not a price/number/time) is ignored and `problems` says why, so the table never empties in
+silence. Sorting is left to the source model (one Python sort on raw values); this proxy only filters.
 """
 
 from __future__ import annotations
 
+import operator
+import re
+from collections.abc import Callable
+from datetime import datetime, time
+from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import get_product
+from zn_ladder.domain.prices import parse_price
 from zn_ladder.ui.record_model import RecordTableModel
+from zn_ladder.ui.table_columns import product_of_record
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt, "=": operator.eq}
+_COMPARISON = re.compile(r"^(>=|<=|!=|>|<|=)(.+)$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+class _Comparison:
+    """`column OP value` on a typed column; the value is parsed once per product (prices)."""
+
+    def __init__(self, column: int, kind: str, op: str, text: str) -> None:
+        self.column, self.kind, self.op, self.text = column, kind, _OPS[op], text
+        self._prices: dict[str, Fraction | None] = {}
+        self.number: Fraction | None = None
+        self.clock: time | None = None
+        if kind == "number":
+            self.number = _number(text)
+        elif kind == "time":
+            self.clock = _clock(text)
+
+    def valid(self, sample_product: Any) -> str | None:
+        """Why this comparison cannot be used, or None."""
+        if self.kind == "number" and self.number is None:
+            return f"{self.text!r} is not a number"
+        if self.kind == "time" and self.clock is None:
+            return f"{self.text!r} is not a time of day (HH:MM or HH:MM:SS)"
+        if self.kind == "price" and self._price(sample_product) is None:
+            return f"{self.text!r} is not a price (e.g. 110'200, 110-20, 110.625)"
+        return None
+
+    def _price(self, product: Any) -> Fraction | None:
+        key = product.symbol
+        if key not in self._prices:
+            try:
+                self._prices[key] = parse_price(self.text, product, spot=True, allow_negative=True).ticks(product)
+            except (InputError, ValueError):
+                self._prices[key] = None
+        return self._prices[key]
+
+    def accepts(self, value: Any, record: Any) -> bool:
+        if value is None:
+            return False
+        if self.kind == "number":
+            return self.op(value, self.number)
+        if self.kind == "time":
+            return bool(value) and self.op(datetime.fromtimestamp(value / 1e9).time(), self.clock)
+        product = product_of_record(record)
+        wanted = self._price(product) if product is not None else None
+        return wanted is not None and self.op(value, wanted)
+
+
+def _number(text: str) -> Fraction | None:
+    try:
+        return Fraction(text.replace(",", ""))
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _clock(text: str) -> time | None:
+    match = _TIME.match(text)
+    if not match:
+        return None
+    h, m, s = int(match[1]), int(match[2]), int(match[3] or 0)
+    return time(h, m, s) if h < 24 and m < 60 and s < 60 else None
 
 
 class RecordFilterProxy(QSortFilterProxyModel):
-    """Sorts on raw values and filters with `word` / `column:word` terms (see the module docstring)."""
+    """Filters with `word`, `column:word` and `column:OPvalue` terms (see the module docstring)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._terms: list[tuple[int | None, str]] = []
+        self._comparisons: list[_Comparison] = []
+        #: What the last filter text had that could not be used (one line each); empty when all was.
+        self.problems: list[str] = []
 
     def set_filter_text(self, text: str) -> None:
         source = self.sourceModel()
+        columns = getattr(source, "columns", ())
         titles = [str(source.headerData(c, Qt.Orientation.Horizontal)).lower().replace(" ", "")
                   for c in range(source.columnCount())] if source is not None else []
         terms: list[tuple[int | None, str]] = []
-        for word in text.lower().split():
-            column, sep, needle = word.partition(":")
-            if sep and column:
-                match = next((i for i, t in enumerate(titles) if t.startswith(column)), None)
-                terms.append((match if match is not None else -1, needle))
-            else:
+        comparisons: list[_Comparison] = []
+        problems: list[str] = []
+        sample = _sample_product(source)
+        for raw in text.split():
+            word = raw.lower()
+            name, sep, needle = word.partition(":")
+            if not (sep and name):
                 terms.append((None, word))
+                continue
+            match = next((i for i, t in enumerate(titles) if t.startswith(name)), None)
+            if match is None:
+                problems.append(f"{raw}: no column starts with {name!r} (columns: {', '.join(titles)})")
+                continue
+            compare = _COMPARISON.match(raw.partition(":")[2])
+            kind = columns[match].kind if match < len(columns) else "text"
+            if compare is None:
+                if needle[:1] in ("<", ">", "=", "!"):
+                    problems.append(f"{raw}: a comparison needs a value after {needle!r}, e.g. {name}:>=10")
+                    continue
+                terms.append((match, needle))
+                continue
+            if kind == "text":
+                problems.append(f"{raw}: {titles[match]} is text; compare only price, number or time columns")
+                continue
+            comparison = _Comparison(match, kind, compare[1], compare[2])
+            why = comparison.valid(sample)
+            if why is not None:
+                problems.append(f"{raw}: {why}")
+                continue
+            comparisons.append(comparison)
+        self.problems = problems
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.9: the non-deprecated way
             self.beginFilterChange()
-            self._terms = terms
+            self._terms, self._comparisons = terms, comparisons
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self._terms = terms
+            self._terms, self._comparisons = terms, comparisons
             self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if not self._terms:
+        if not self._terms and not self._comparisons:
             return True
         model = self.sourceModel()
+        if self._comparisons:
+            record = model.record(source_row)
+            for comparison in self._comparisons:
+                if not comparison.accepts(model.columns[comparison.column].value(record), record):
+                    return False
+        if not self._terms:
+            return True
         if isinstance(model, RecordTableModel):  # fast path: the cached texts, no QVariant round trips
             cells = [text.lower() for text in model.row_texts(source_row)]
         else:
@@ -54,7 +169,7 @@ class RecordFilterProxy(QSortFilterProxyModel):
             if column is None:
                 if not any(needle in cell for cell in cells):
                     return False
-            elif column < 0 or needle not in cells[column]:
+            elif needle not in cells[column]:
                 return False
         return True
 
@@ -64,3 +179,12 @@ class RecordFilterProxy(QSortFilterProxyModel):
         source = self.sourceModel()
         if source is not None:
             source.sort(column, order)
+
+
+def _sample_product(source: Any) -> Any:
+    """A product to check a typed price against: the first row's, else ZN (the desk's default)."""
+    if isinstance(source, RecordTableModel) and source.rowCount():
+        product = product_of_record(source.record(0))
+        if product is not None:
+            return product
+    return get_product("ZN")

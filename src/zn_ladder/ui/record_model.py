@@ -41,6 +41,9 @@ class RecordTableModel(QAbstractTableModel):
     def records(self) -> tuple[Any, ...]:
         return tuple(self._records)
 
+    def record(self, row: int) -> Any:
+        return self._records[row]
+
     def row_texts(self, row: int) -> tuple[str, ...]:
         key = self._keys[row]
         texts = self._texts.get(key)
@@ -50,6 +53,12 @@ class RecordTableModel(QAbstractTableModel):
             record = self._records[row]
             texts = self._texts[key] = tuple(c.text(c.value(record), record) for c in self.columns)
         return texts
+
+    def refresh_texts(self) -> None:
+        """Print every row again (the price format changed); rows, order and selection stay."""
+        self._texts.clear()
+        if self._records:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._records) - 1, len(self.columns) - 1), [])
 
     def _sort_value(self, record: Any, column: int) -> Any:
         value = self.columns[column].value(record)

@@ -1,6 +1,7 @@
 """The settings dialog support staff use on a trader's PC.
 
 One tab per settings group, an editor per key with its check's message shown inline, Apply/OK/Cancel,
+the TT credentials fields (to the OS keyring only, `credentials_box.py`),
 Restore defaults, export/import of a desk configuration (no secrets: the model holds none), and "Test
 connection", which runs the doctor's checks on a worker thread. Switching to LIVE needs the word LIVE
 typed exactly; environment and settings changes go to the audit log through `on_audit` (the main
@@ -40,6 +41,7 @@ from zn_ladder.config.settings import GROUP_TITLES, GROUPS, Problem, Settings, r
 from zn_ladder.config.settings_file import export_settings, import_settings, save_settings, settings_path
 from zn_ladder.domain.errors import ZnLadderError
 from zn_ladder.store.audit import ENVIRONMENT_CHANGED, SETTINGS_CHANGED
+from zn_ladder.ui.credentials_box import CredentialsBox
 from zn_ladder.ui.live_confirm import ask_live_word
 from zn_ladder.ui.settings_editors import ERROR_STYLE, FieldEditor
 from zn_ladder.workers.connection_test import ChecksFn, ConnectionTester
@@ -96,6 +98,10 @@ class SettingsDialog(QDialog):
                 self.editors[key] = editor
                 form.addRow(spec.label.replace("&", "&&") + (" *" if spec.restart else ""), editor)
             if group == "tt":
+                self.credentials = CredentialsBox(lambda: self.editors["tt.environment"].text(),
+                                                  lambda event, detail: self._on_audit(event, detail), page)
+                self.editors["tt.environment"].edited.connect(lambda _key: self.credentials.refresh())
+                form.addRow(self.credentials)
                 self._add_connection_test(form, page, checks)
         #: The group whose title each tab has, in tab order.
         self._tab_groups = list(pages)

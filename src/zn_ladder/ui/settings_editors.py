@@ -7,7 +7,8 @@ engineer would get from the command line. Nothing here knows a particular settin
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -24,6 +25,25 @@ from PySide6.QtWidgets import (
 from zn_ladder.config import fields as f
 
 ERROR_STYLE = "color: #d7191c;"
+
+
+class WheelSafeComboBox(QComboBox):
+    """A combo box that takes the mouse wheel only when it has the focus.
+
+    Scrolling a long settings form passes every combo box under the cursor; a plain QComboBox would
+    change its value on the way (Product went from ZN to SR3 and Apply saved it). Unfocused, the wheel
+    is ignored here so it goes on to the scroll area, and a click (not the wheel) gives the focus.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if not self.hasFocus():
+            event.ignore()
+            return
+        super().wheelEvent(event)
 
 
 class FieldEditor(QWidget):
@@ -46,8 +66,9 @@ class FieldEditor(QWidget):
         self.line: QLineEdit | None = None
         self.swatch: QLabel | None = None
         if isinstance(spec, f.Choice):
-            self.combo = QComboBox(self)
-            self.combo.addItems(list(spec.choices))
+            self.combo = WheelSafeComboBox(self)
+            for choice in spec.choices:  # words shown, the code kept as the item's data
+                self.combo.addItem(spec.label_of(choice), choice)
             self.combo.currentTextChanged.connect(self._changed)
             row.addWidget(self.combo, 1)
         elif isinstance(spec, f.Flag):
@@ -95,7 +116,7 @@ class FieldEditor(QWidget):
     # --- value as text ------------------------------------------------------------------------
     def text(self) -> str:
         if self.combo is not None:
-            return self.combo.currentText()
+            return str(self.combo.currentData())
         if self.check is not None:
             return "true" if self.check.isChecked() else "false"
         assert self.line is not None
@@ -103,7 +124,7 @@ class FieldEditor(QWidget):
 
     def set_text(self, text: str) -> None:
         if self.combo is not None:
-            index = self.combo.findText(text)
+            index = self.combo.findData(text)
             self.combo.setCurrentIndex(index if index >= 0 else 0)
         elif self.check is not None:
             self.check.setChecked(text == "true")

@@ -86,6 +86,11 @@ class StatusStrip(QWidget):
         self.spot.setObjectName("spotAge")
         layout.addWidget(self.budget)
         layout.addWidget(self.spot)
+        #: A standing fact about this PC (e.g. no OS keyring), said once here rather than in the banner.
+        self.note = QLabel()
+        self.note.setObjectName("stripNote")
+        self.note.hide()
+        layout.addWidget(self.note)
         layout.addStretch(1)
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
@@ -97,6 +102,12 @@ class StatusStrip(QWidget):
         self.demo_badge.setStyleSheet(f"background: {theme.demo}; color: white; font-weight: 700; "
                                       f"padding: 1px 8px; border-radius: 3px;")
         self.refresh()
+
+    def set_note(self, text: str, detail: str = "") -> None:
+        """A short standing note (empty: none), its full text in the tooltip."""
+        self.note.setText(f"⚠ {text}" if text else "")
+        self.note.setToolTip(detail or text)
+        self.note.setVisible(bool(text))
 
     def apply(self, snap: StatusSnapshot) -> None:
         self._snap = snap

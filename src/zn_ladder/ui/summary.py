@@ -10,28 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from fractions import Fraction
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from zn_ladder.domain.reconcile import PositionDifference
-from zn_ladder.ui.average_price import average_text, average_tooltip
+from zn_ladder.ui.average_price import accounts_differ_in_sign, average_text, average_tooltip, per_account_lines
+from zn_ladder.ui.money import dollars
 from zn_ladder.ui.position_marks import position_tooltip
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import PnlSnapshot
 
 FIELDS = (
     ("position", "Position"), ("sod", "SOD"), ("realized_lifo", "Realized LIFO"),
-    ("realized_fifo", "Realized FIFO"), ("unrealized", "Unrealized @ spot"), ("total", "Total P&L"),
-    ("average", "Avg open"), ("risk", "Risk / tick"),
+    ("unrealized", "Unrealized LIFO"), ("realized_fifo", "Realized FIFO"), ("unrealized_fifo", "Unrealized FIFO"),
+    ("total", "Total P&L"), ("average", "Avg open"), ("risk", "Risk / tick"),
 )
-
-
-def dollars(value: Fraction) -> str:
-    text = f"{float(value):,.2f}"
-    if text in ("-0.00", "0.00"):
-        return "$0.00"
-    return f"-${text[1:]}" if text.startswith("-") else f"${text}"
+#: Each method's pair of cards adds up to TOTAL, which does not depend on the method (DESIGN §3.4).
+_SPLIT_TIP = ("{method}: realized {realized} + unrealized at spot {unrealized} = total {total}.\n"
+              "Realized and unrealized depend on how closing fills are matched to open lots (LIFO: newest "
+              "first, the desk's method; FIFO: oldest first, the clearing house's); their sum does not.")
 
 
 class SummaryStrip(QFrame):
@@ -39,6 +36,7 @@ class SummaryStrip(QFrame):
         super().__init__(parent)
         self.setObjectName("summaryStrip")
         self._theme = theme
+        self._last: PnlSnapshot | None = None
         self.values: dict[str, QLabel] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -71,6 +69,7 @@ class SummaryStrip(QFrame):
         self.stale_tag.hide()
         layout.addWidget(self.stale_tag)
         self.set_theme(theme)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # a strip, not a pane to fill
 
     def _position_marker(self) -> QLabel:
         self.position_marker = QLabel("≠ TT")
@@ -103,14 +102,42 @@ class SummaryStrip(QFrame):
             label.style().unpolish(label)
             label.style().polish(label)
 
+    def reprint(self) -> None:
+        """Show the last snapshot again (the price format changed)."""
+        if self._last is not None:
+            self.apply(self._last)
+
     def apply(self, snap: PnlSnapshot) -> None:
+        self._last = snap
         self._set("position", f"{snap.position:+d}" if snap.position else "0", snap.position)
         self._set("sod", f"{snap.sod_position:+d}" if snap.sod_position else "0", snap.sod_position)
-        for key in ("realized_lifo", "realized_fifo", "unrealized", "total"):
-            value = getattr(snap, key)
+        # FIFO's unrealized is the rest of the same total (the snapshot carries it when its producer does).
+        fifo_unrealized = getattr(snap, "unrealized_fifo", None)
+        if fifo_unrealized is None:
+            fifo_unrealized = snap.total - snap.realized_fifo
+        values = {"realized_lifo": snap.realized_lifo, "unrealized": snap.unrealized,
+                  "realized_fifo": snap.realized_fifo, "unrealized_fifo": fifo_unrealized, "total": snap.total}
+        for key, value in values.items():
             self._set(key, dollars(value), (value > 0) - (value < 0))
+        lifo = _SPLIT_TIP.format(method="LIFO", realized=dollars(snap.realized_lifo),
+                                 unrealized=dollars(snap.unrealized), total=dollars(snap.total))
+        fifo = _SPLIT_TIP.format(method="FIFO", realized=dollars(snap.realized_fifo),
+                                 unrealized=dollars(fifo_unrealized), total=dollars(snap.total))
+        for key in ("realized_lifo", "unrealized"):
+            self.values[key].setToolTip(lifo)
+        for key in ("realized_fifo", "unrealized_fifo"):
+            self.values[key].setToolTip(fifo)
+        self.values["total"].setToolTip(lifo.split("\n")[0] + "\n" + fifo.split("\n")[0])
         avg = snap.average_open_price
-        if avg is None or snap.product is None:
+        # Per account (account, position, average_open_price), when the snapshot's producer gives it.
+        by_account = getattr(snap, "by_account", ()) or ()
+        if snap.product is not None and accounts_differ_in_sign(by_account):
+            lines = per_account_lines(by_account, snap.product)
+            self._set("average", "\n".join(lines))
+            self.values["average"].setToolTip(
+                "Accounts are long and short at once: netting them would give an average that never traded, "
+                "so each account's own average open price is shown.\n" + "\n".join(lines))
+        elif avg is None or snap.product is None:
             self._set("average", "—")
             self.values["average"].setToolTip("")
         else:

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, product_of_contract
-from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui import price_style
 from zn_ladder.domain.records import Fill, OrderType, Side, WorkingOrder
 
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -34,6 +34,8 @@ class Column:
     width: int = 80
     #: "side" colours the cell blue/red by the record's side.
     color: str = ""
+    #: What the value is, for the filter's comparisons (`price:>110'200`): text, price, number or time.
+    kind: str = "text"
 
 
 _products: dict[str, Product | None] = {}
@@ -48,11 +50,16 @@ def _product(contract: str) -> Product | None:
     return _products[contract]
 
 
+def product_of_record(record: Any) -> Product | None:
+    """The product of a record's contract (None for a contract the app does not know)."""
+    return _product(record.contract)
+
+
 def price_text(ticks: int | None, record: Any) -> str:
     if ticks is None:
         return ""
     product = _product(record.contract)
-    return format_ticks(ticks, product) if product is not None else str(ticks)
+    return price_style.ticks(ticks, product) if product is not None else str(ticks)
 
 
 def time_text(ns: int, record: Any) -> str:
@@ -72,25 +79,25 @@ def type_text(order: WorkingOrder) -> str:
 
 
 ORDER_COLUMNS: tuple[Column, ...] = (
-    Column("Time", lambda o: o.time_ns, time_text, _CENTER, 70),
+    Column("Time", lambda o: o.time_ns, time_text, _CENTER, 70, kind="time"),
     Column("Account", lambda o: o.account, width=80),
     Column("Contract", lambda o: o.contract, width=80),
     Column("Side", lambda o: o.side, side_text, _CENTER, 52, color="side"),
     Column("Type", type_text, width=70),
-    Column("Price", lambda o: o.price, price_text, _RIGHT, 80),
-    Column("Qty", lambda o: o.order_qty or o.quantity, align=_RIGHT, width=56),
-    Column("Leaves", lambda o: o.quantity, align=_RIGHT, width=66),
+    Column("Price", lambda o: o.price, price_text, _RIGHT, 80, kind="price"),
+    Column("Qty", lambda o: o.order_qty or o.quantity, align=_RIGHT, width=56, kind="number"),
+    Column("Leaves", lambda o: o.quantity, align=_RIGHT, width=66, kind="number"),
     Column("Status", lambda o: o.status, width=96),
     Column("Order ID", lambda o: o.order_id, width=120),
 )
 
 FILL_COLUMNS: tuple[Column, ...] = (
-    Column("Time", lambda f: f.time_ns, time_text, _CENTER, 70),
+    Column("Time", lambda f: f.time_ns, time_text, _CENTER, 70, kind="time"),
     Column("Account", lambda f: f.account, width=80),
     Column("Contract", lambda f: f.contract, width=80),
     Column("Side", lambda f: f.side, side_text, _CENTER, 52, color="side"),
-    Column("Qty", lambda f: f.qty, align=_RIGHT, width=56),
-    Column("Price", lambda f: f.price, price_text, _RIGHT, 80),
+    Column("Qty", lambda f: f.qty, align=_RIGHT, width=56, kind="number"),
+    Column("Price", lambda f: f.price, price_text, _RIGHT, 80, kind="price"),
     Column("Order ID", lambda f: f.order_id, width=110),
     Column("Exec ID", lambda f: f.exec_id or f.key, width=110),
     Column("Source", lambda f: f.source, width=70),

@@ -18,8 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
+                               QVBoxLayout, QWidget)
 
 from zn_ladder.ui.record_filter import RecordFilterProxy
 from zn_ladder.ui.record_model import RecordTableModel, SortRole
@@ -34,6 +34,8 @@ class RecordTable(QWidget):
     """Title, filter box and a sortable table over a `RecordTableModel`."""
 
     filterChanged = Signal(str)
+    #: The title with its row count ("Working orders  12 of 29"), e.g. for the dock around the table.
+    titleChanged = Signal(str)
 
     def __init__(self, title: str, columns: Sequence[Column], key: Callable[[Any], str], *,
                  sort_column: int = 0, descending: bool = True, parent: QWidget | None = None) -> None:
@@ -55,12 +57,27 @@ class RecordTable(QWidget):
         head.addWidget(self.stale_tag)
         head.addStretch(1)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter: text or column:value, e.g. side:buy acc:DESK")
+        self.filter.setObjectName("tableFilter")
+        self.filter.setPlaceholderText("Filter: text, column:value or column:>value, e.g. side:buy price:>110'200")
+        self.filter.setToolTip(
+            "Words separated by spaces; every word must match.\n"
+            "  desk            any column contains 'desk'\n"
+            "  side:buy        the Side column (a column is named by the start of its title)\n"
+            "  price:>110'200  compare prices (any form: 110'200, 110-20, 110.625); also >=, <, <=, =, !=\n"
+            "  qty:>=10        compare numbers (Qty, Leaves)\n"
+            "  time:>14:30     compare times of day\n"
+            "A word that cannot be used is named under the box and ignored.")
         self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(260)
         self.filter.textChanged.connect(self._on_filter)
         head.addWidget(self.filter)
         layout.addLayout(head)
+        #: What in the filter was not understood (and so ignored): never an empty table in silence.
+        self.filter_message = QLabel()
+        self.filter_message.setObjectName("filterMessage")
+        self.filter_message.setWordWrap(True)
+        self.filter_message.hide()
+        layout.addWidget(self.filter_message)
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -75,12 +92,50 @@ class RecordTable(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setSectionsMovable(True)  # drag a title to reorder; the layout is saved with the window
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: self._exec_menu(self.columns_menu(), header.mapToGlobal(pos)))
+        header.setToolTip("Right-click to choose the columns; drag a title to move its column")
         for i, column in enumerate(columns):
             self.view.setColumnWidth(i, column.width)
         layout.addWidget(self.view)
 
+    def columns_menu(self) -> QMenu:
+        """Show/hide each column (at least one stays), and put them all back in their first order."""
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("tableColumnsMenu")
+        shown = [c for c in range(self.model.columnCount()) if not header.isSectionHidden(c)]
+        for c in sorted(range(self.model.columnCount()), key=header.visualIndex):
+            action = menu.addAction(self.model.columns[c].title.replace("&", "&&"))
+            action.setCheckable(True)
+            action.setChecked(c in shown)
+            action.setEnabled(not (c in shown and len(shown) == 1))
+            action.toggled.connect(lambda on, c=c: header.setSectionHidden(c, not on))
+        menu.addSeparator()
+        menu.addAction("Reset columns", self.reset_columns)
+        return menu
+
+    def reset_columns(self) -> None:
+        header = self.view.horizontalHeader()
+        for c in range(self.model.columnCount()):
+            header.setSectionHidden(c, False)
+            header.moveSection(header.visualIndex(c), c)
+            self.view.setColumnWidth(c, self.model.columns[c].width)
+
+    @staticmethod
+    def _exec_menu(menu: QMenu, where: Any) -> None:  # pragma: no cover - modal
+        menu.exec(where)
+        menu.deleteLater()
+
     def _on_filter(self, text: str) -> None:
         self.proxy.set_filter_text(text)
+        problems = self.proxy.problems
+        self.filter_message.setText("Not understood, ignored: " + "; ".join(problems) if problems else "")
+        self.filter_message.setVisible(bool(problems))
+        self.filter.setProperty("problem", bool(problems))
+        self._update_title()
         self.filterChanged.emit(text)
 
     def set_records(self, records: Sequence[Any]) -> None:
@@ -88,7 +143,14 @@ class RecordTable(QWidget):
         self._update_title()
 
     def _update_title(self) -> None:
-        self.title.setText(f"{self._title_text}  ({self.model.rowCount()})")
+        """`Working orders  (29)`, or `Working orders  12 of 29` while a filter is on."""
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        if self.filter.text().strip():
+            self.title.setText(f"{self._title_text}  {shown} of {total}")
+        else:
+            self.title.setText(f"{self._title_text}  ({total})")
+        self.titleChanged.emit(self.title.text())
 
     def set_stale(self, text: str) -> None:
         """Show the STALE tag with `text` as its tooltip; '' hides it. The rows stay on screen."""

@@ -8,7 +8,7 @@ QColor/QBrush once per theme change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +86,17 @@ def get_theme(name: str) -> Theme:
     return THEMES.get((name or "dark").lower(), DARK)
 
 
+#: Settings colour name (`ladder.<name>_colour`) -> the theme field it overrides.
+_COLOUR_FIELDS = {"buy": "buy_cell", "sell": "sell_cell", "spot": "spot_price_bg", "profit": "positive",
+                  "loss": "negative"}
+
+
+def with_colours(theme: Theme, colours: dict[str, str]) -> Theme:
+    """`theme` with the colours the settings override (an empty colour keeps the theme's)."""
+    changes = {_COLOUR_FIELDS[k]: v for k, v in colours.items() if v and k in _COLOUR_FIELDS}
+    return replace(theme, **changes) if changes else theme
+
+
 def style_sheet(t: Theme) -> str:
     """Application-wide style: flat, dense, low-glare, like a vendor's trading front end."""
     return f"""
@@ -117,5 +128,9 @@ def style_sheet(t: Theme) -> str:
     QLabel#staleTag {{ color: {t.window}; background: {t.stale}; border-radius: 3px; padding: 0 6px;
         font-weight: 700; }}
     QLabel#readOnly {{ color: {t.muted}; padding: 0 6px; }}
+    QLabel#mismatchNote {{ color: {t.window}; background: {t.stale}; border-radius: 3px; padding: 3px 10px;
+        font-weight: 600; }}
+    QLabel#stripNote {{ color: {t.stale}; }}
+    QLabel#filterMessage {{ color: {t.stale}; }}
     QToolTip {{ background: {t.panel}; color: {t.text}; border: 1px solid {t.muted}; padding: 4px; }}
     """

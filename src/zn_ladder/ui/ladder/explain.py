@@ -11,8 +11,10 @@ from fractions import Fraction
 from typing import Any
 
 from zn_ladder.domain.instruments import Product
-from zn_ladder.domain.prices import Price, decimal_text, format_price, format_ticks
+from zn_ladder.domain.prices import Price, decimal_text, format_ticks
+from zn_ladder.ui import price_style
 from zn_ladder.ui.average_price import average_text
+from zn_ladder.ui.money import dollars
 from zn_ladder.domain.records import OrderType, Side, WorkingOrder
 
 
@@ -24,8 +26,8 @@ def _kind(order: WorkingOrder) -> str:
 
 def through_reason(order: WorkingOrder, product: Product, spot: Price | None) -> str:
     """Why an order cannot fill on its walk from spot (DESIGN §3.4), in a trader's words."""
-    where = format_ticks(order.price, product)
-    spot_text = format_price(spot, product, "pricing_monkey") if spot is not None else "spot"
+    where = price_style.ticks(order.price, product)
+    spot_text = price_style.price(spot, product) if spot is not None else "spot"
     buy = order.side is Side.BUY
     if order.order_type == OrderType.STOP:
         side_text = "below" if buy else "above"
@@ -42,8 +44,8 @@ def through_reason(order: WorkingOrder, product: Product, spot: Price | None) ->
 
 def at_spot_reason(order: WorkingOrder, product: Product, spot: Price | None) -> str:
     """Where an order resting exactly at an on-tick spot counts (DESIGN §3.4), in a trader's words."""
-    where = format_ticks(order.price, product)
-    spot_text = format_price(spot, product, "pricing_monkey") if spot is not None else "spot"
+    where = price_style.ticks(order.price, product)
+    spot_text = price_style.price(spot, product) if spot is not None else "spot"
     down = (order.side is Side.BUY) == (order.order_type != OrderType.STOP)
     way, rows = ("down", "below") if down else ("up", "above")
     return (f"{_kind(order)} {order.quantity} @ {where} (order {order.order_id}) rests at spot {spot_text}: "
@@ -101,7 +103,7 @@ def level_tooltip(row: Any, buy: bool, orders: Mapping[str, WorkingOrder], produ
         return ""
     what_if = row.what_if_buy if buy else row.what_if_sell
     side = Side.BUY if buy else Side.SELL
-    lines = [f"Working {'buy' if buy else 'sell'} {qty} at {format_ticks(row.price, product)}"]
+    lines = [f"Working {'buy' if buy else 'sell'} {qty} at {price_style.ticks(row.price, product)}"]
     if what_if:
         lines.append(f"  of which {what_if} what-if (hypothetical, never sent to TT)")
     at_level = [o for o in orders.values() if o.price == row.price and o.side is side]
@@ -123,11 +125,12 @@ def level_tooltip(row: Any, buy: bool, orders: Mapping[str, WorkingOrder], produ
 
 
 def price_tooltip(price: int, product: Product, spot: Price | None, avg: Price | None) -> str:
-    lines = [f"{format_ticks(price, product)}  ({format_ticks(price, product, 'cme')}, "
-             f"{format_ticks(price, product, 'decimal')})"]
+    shown = price_style.ticks(price, product)
+    others = dict.fromkeys(format_ticks(price, product, s) for s in ("tt", "cme", "decimal"))
+    lines = [f"{shown}  ({', '.join(t for t in others if t != shown)})"]
     if spot is not None and spot.tick_floor(product) == price:
         exact = "" if spot.on_tick(product) else " (between ticks; the line shows where)"
-        lines.append(f"Spot {format_price(spot, product, 'pricing_monkey')}{exact}")
+        lines.append(f"Spot {price_style.price(spot, product)}{exact}")
     if avg is not None and avg.tick_floor(product) == price:
         lines.append(f"Average open price {average_text(avg, product)}")
     return "\n".join(lines)
@@ -136,5 +139,5 @@ def price_tooltip(price: int, product: Product, spot: Price | None, avg: Price |
 def pnl_tooltip(row: Any, product: Product, price_text: str) -> str:
     pnl = Fraction(row.projected_pnl)
     ticks = pnl / product.tick_value
-    return (f"Projected P&L at {price_text}: ${decimal_text(pnl)} = {float(ticks):,.2f} ticks "
+    return (f"Projected P&L at {price_text}: {dollars(pnl)} = {float(ticks):,.2f} ticks "
             f"(1 tick = ${decimal_text(product.tick_value)} per contract)")

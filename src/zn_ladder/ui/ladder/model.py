@@ -20,6 +20,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from zn_ladder.domain.instruments import Product, get_product
 from zn_ladder.domain.prices import decimal_text, format_ticks
+from zn_ladder.domain.records import OrderType, Side
+from zn_ladder.ui.money import dollars
 from zn_ladder.ui.ladder.explain import at_spot_sides, level_tooltip, pnl_tooltip, price_tooltip, through_sides
 from zn_ladder.workers.snapshots import LadderSnapshot
 
@@ -37,13 +39,18 @@ class Col(IntEnum):
 HEADERS = ("Buy", "Price", "Sell", "Pos", "P&L $", "Risk $", "B/E t")
 HEADER_TIPS = (
     "Working buy quantity at the level (what-if orders included, drawn dashed)",
-    "Price, TT format",
+    "Price, in the format chosen in Settings (Ladder > Price format)",
     "Working sell quantity at the level (what-if orders included, drawn dashed)",
     "Position if price walks here from spot and the working orders on the way fill",
     "Projected P&L at the level (dollars or ticks, see View > P&L units)",
     "Risk at the level: position x tick value (dollars per tick)",
-    "Breakeven: projected P&L / risk, in ticks",
+    "Breakeven (B/E), in ticks: projected P&L / risk, i.e. how many ticks price must move against the\n"
+    "position at this level to lose the projected P&L. Read it as a cushion: +8.0 means eight ticks of\n"
+    "room. Blank where P&L or risk is 0; — where the ratio is beyond ±1,000 ticks (a tiny risk makes\n"
+    "it huge and meaningless).",
 )
+#: Beyond this many ticks a breakeven ratio says nothing a trader can use (risk is tiny): shown as —.
+BREAKEVEN_LIMIT_TICKS = 1000
 NCOLS = len(HEADERS)
 
 #: The domain's exact value of a cell (int ticks/qty, Fraction dollars).
@@ -158,7 +165,8 @@ class LadderModel(QAbstractTableModel):
         self._refresh()
         if moved and self._rows:
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, self._rows - 1)
-        self.windowChanged.emit(self._top, self._top - max(self._rows, 1) + 1)
+        if self._snapshot is not None:  # before the first ladder the window is 0'000 down: not a range
+            self.windowChanged.emit(self._top, self._top - max(self._rows, 1) + 1)
 
     def set_snapshot(self, snapshot: LadderSnapshot) -> None:
         self._take(snapshot)
@@ -214,12 +222,17 @@ class LadderModel(QAbstractTableModel):
         snap = self._snapshot
         avg_tick = None
         orders: dict[str, Any] = {}
+        stops: dict[tuple[int, bool], int] = {}  # (price, buy) -> stop quantity resting there
         if snap is not None:
             if snap.average_open_price is not None:
                 avg_tick = snap.average_open_price.tick_floor(self._product)
             orders = {o.order_id: o for o in snap.orders}
+            for o in snap.orders:
+                if o.order_type == OrderType.STOP:
+                    key = (o.price, o.side is Side.BUY)
+                    stops[key] = stops.get(key, 0) + o.quantity
         tick_value = float(self._product.tick_value)
-        return scale, avg_tick, orders, tick_value
+        return scale, avg_tick, orders, tick_value, stops
 
     def _price(self, price: int) -> str:
         text = self._price_text.get(price)
@@ -232,7 +245,7 @@ class LadderModel(QAbstractTableModel):
         if row is None or context is None:
             return RowCells(price, ("", price_text, "", "", "", "", ""),
                             (None, (False, False), None, 0, 0, None, None), None)
-        scale, avg_tick, orders, tick_value = context
+        scale, avg_tick, orders, tick_value, stops = context
         pnl = float(row.projected_pnl)
         pnl_text = money(pnl) if self._pnl_units == "dollars" else ticks_text(pnl / tick_value)
         shade = 0
@@ -249,12 +262,13 @@ class LadderModel(QAbstractTableModel):
             f"{row.position:+d}" if row.position else "0",
             pnl_text,
             money(float(row.risk)),
-            ticks_text(float(row.breakeven)) if row.breakeven else "",
+            breakeven_text(row.breakeven),
         )
+        # Buy/sell decor: (what-if qty, mark, stop qty) — stops are outlined and tagged "S".
         decor = (
-            (row.what_if_buy, mark_buy) if row.buy_qty else None,
+            (row.what_if_buy, mark_buy, stops.get((price, True), 0)) if row.buy_qty else None,
             (row.is_spot, price == avg_tick),
-            (row.what_if_sell, mark_sell) if row.sell_qty else None,
+            (row.what_if_sell, mark_sell, stops.get((price, False), 0)) if row.sell_qty else None,
             (row.position > 0) - (row.position < 0),
             shade,
             (row.risk > 0) - (row.risk < 0),
@@ -334,7 +348,7 @@ class LadderModel(QAbstractTableModel):
             return pnl_tooltip(row, self._product, price_text)
         if col == Col.RISK:
             return (f"Risk at {price_text}: position {row.position:+d} x ${_exact(self._product.tick_value)}"
-                    f" = ${_exact(row.risk)} per tick")
+                    f" = {dollars(Fraction(row.risk))} per tick")
         if col == Col.POSITION:
             text = f"Position at {price_text} after the orders on the way from spot fill: {row.position:+d}"
             if getattr(row, "at_spot", ()):
@@ -342,8 +356,13 @@ class LadderModel(QAbstractTableModel):
                          "count from the first tick away in their direction.")
             return text
         if col == Col.BREAKEVEN:
-            return (f"Breakeven at {price_text}: P&L / risk = {float(row.breakeven):.2f} ticks"
-                    if row.breakeven else "Breakeven: 0 where P&L or risk is 0")
+            if not row.breakeven:
+                return "Breakeven: blank where P&L or risk is 0"
+            ratio = f"Breakeven at {price_text}: P&L / risk = {float(row.breakeven):,.2f} ticks"
+            if abs(row.breakeven) > BREAKEVEN_LIMIT_TICKS:
+                return (f"{ratio}: beyond ±{BREAKEVEN_LIMIT_TICKS:,} ticks, so shown as — (the risk here is "
+                        f"tiny; the ratio means nothing)")
+            return ratio
         return ""
 
     def spot_ticks(self) -> Fraction | None:
@@ -351,6 +370,15 @@ class LadderModel(QAbstractTableModel):
         if self._snapshot is None:
             return None
         return self._snapshot.spot.ticks(self._product)
+
+
+def breakeven_text(breakeven: Any) -> str:
+    """Blank for 0, — beyond ±`BREAKEVEN_LIMIT_TICKS` (56,869.3 ticks is noise, not a cushion)."""
+    if not breakeven:
+        return ""
+    if abs(breakeven) > BREAKEVEN_LIMIT_TICKS:
+        return "—"
+    return ticks_text(float(breakeven))
 
 
 def _qty_text(qty: int, what_if: int) -> str:

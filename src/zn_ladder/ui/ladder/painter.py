@@ -24,6 +24,16 @@ _C_FONT, _C_BOLD, _R_FONT = 0, 1, 2
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 #: Sample texts that size each column (widest plausible content).
 _SAMPLES = ("8888+88", "188'888", "8888+88", "+88888", "-8,888,888", "-888,888", "-8888.8")
+#: The dense ladder of the compact layout (a 400 px column): a little less room for rare widths.
+_DENSE_SAMPLES = ("888+88", "188'888", "888+88", "+8888", "-8,888,888", "-88,888", "-888.8")
+
+
+def _total_qty(text: str) -> int:
+    """The quantity a buy/sell cell shows ("12", or "10+2" with what-ifs)."""
+    try:
+        return sum(int(part) for part in text.split("+"))
+    except ValueError:
+        return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +45,7 @@ class Geometry:
 
     @property
     def width(self) -> int:
-        return self.xs[-1] + self.widths[-1]
+        return sum(self.widths)
 
     def column_at(self, x: int) -> int | None:
         for col, (left, w) in enumerate(zip(self.xs, self.widths)):
@@ -44,22 +54,31 @@ class Geometry:
         return None
 
 
-def geometry_for(font: QFont, bold: QFont) -> Geometry:
+ALL_COLUMNS: tuple[int, ...] = tuple(range(NCOLS))
+
+
+def geometry_for(font: QFont, bold: QFont, shown: tuple[int, ...] = ALL_COLUMNS, dense: bool = False) -> Geometry:
+    """Row height and each column's x and width, for the columns `shown` in that order (a hidden
+    column has width 0 and is not painted); `dense` trims the padding and the samples."""
     fm = QFontMetrics(bold)
     row_h = fm.height() + 5
-    pad = max(10, fm.horizontalAdvance("0") * 2)
-    widths = tuple(fm.horizontalAdvance(s) + pad for s in _SAMPLES)
-    xs, x = [], 0
-    for w in widths:
-        xs.append(x)
-        x += w
-    return Geometry(row_h, row_h + 6, tuple(xs), widths)
+    digit = fm.horizontalAdvance("0")
+    pad = max(6, digit) if dense else max(10, digit * 2)
+    natural = [fm.horizontalAdvance(s) + pad for s in (_DENSE_SAMPLES if dense else _SAMPLES)]
+    xs, widths = [0] * NCOLS, [0] * NCOLS
+    x = 0
+    for col in shown:
+        xs[col], widths[col] = x, natural[col]
+        x += natural[col]
+    return Geometry(row_h, row_h + 6, tuple(xs), tuple(widths))
 
 
 class LadderPainter:
     """Holds the paint resources of one theme and font size."""
 
-    def __init__(self, theme: Theme, font: QFont) -> None:
+    def __init__(self, theme: Theme, font: QFont, shown: tuple[int, ...] = ALL_COLUMNS) -> None:
+        self.shown = shown
+        self.dense = False
         self.set_style(theme, font)
 
     def set_style(self, theme: Theme, font: QFont) -> None:
@@ -70,7 +89,7 @@ class LadderPainter:
         self.small = QFont(font)
         self.small.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
         self.small.setBold(True)
-        self.geometry = geometry_for(self.font, self.bold)
+        self.geometry = geometry_for(self.font, self.bold, self.shown, self.dense)
         c = QColor
         t = theme
         self.c = {name: c(getattr(t, name)) for name in (
@@ -89,6 +108,7 @@ class LadderPainter:
         h = self.geometry.row_h - 1
         self._text_offsets = tuple((h - QFontMetrics(f).height()) // 2 for f in (self.font, self.bold))
         self.col_bg = [self.c["buy_bg"], self.c["price_bg"], self.c["sell_bg"]] + [self.c["value_bg"]] * 4
+        self._stop_tag_w = QFontMetrics(self.small).horizontalAdvance("S") + 4
 
     def _shade(self, rgb: tuple[int, int, int], level: int) -> QColor:
         base = QColor(self.theme.value_bg)
@@ -124,13 +144,17 @@ class LadderPainter:
             for col, cell_color, text_color in ((Col.BUY, c["buy_cell"], c["buy_text"]),
                                                (Col.SELL, c["sell_cell"], c["sell_text"])):
                 d = decor[col]
-                if d is None:
+                if d is None or not ws[col]:
                     continue
-                what_if, mark = d
+                what_if, mark, stop = d
                 x, w = xs[col], ws[col] - 1
                 pure_what_if = what_if and row_texts[col].isdigit()
-                if not pure_what_if:
+                # Only stops here: an outlined cell, not a filled one (a stop is not a resting bid/offer).
+                stops_only = bool(stop) and not pure_what_if and stop >= _total_qty(row_texts[col])
+                if not pure_what_if and not stops_only:
                     p.fillRect(x + 1, y + 1, w - 2, h - 2, cell_color)
+                if stop:
+                    self._stop_mark(p, x, y, w, h, cell_color)
                 if what_if:
                     p.setPen(self.what_if_pen)
                     p.drawRect(x + 2, y + 2, w - 5, h - 5)
@@ -138,24 +162,26 @@ class LadderPainter:
                     self._through_flag(p, x, y, w, h)
                 elif mark:
                     self._at_spot_mark(p, x, y, w, h, mark)
-                texts.append((x + w // 2, y, row_texts[col], c["what_if"] if pure_what_if else text_color, _C_BOLD))
+                color = c["what_if"] if pure_what_if else cell_color if stops_only else text_color
+                texts.append((x + w // 2, y, row_texts[col], color, _C_BOLD))
             # price
             is_spot, is_avg = decor[Col.PRICE]
             x, w = xs[Col.PRICE], ws[Col.PRICE] - 1
-            if is_spot:
-                p.fillRect(x, y, w, h, c["spot_price_bg"])
-            if is_avg:
-                p.fillRect(x, y, 4, h, c["avg_marker"])
-                p.fillRect(x + w - 4, y, 4, h, c["avg_marker"])
-            texts.append((x + w // 2, y, row_texts[Col.PRICE], c["price_text"], _C_BOLD if is_spot else _C_FONT))
+            if w > 0:
+                if is_spot:
+                    p.fillRect(x, y, w, h, c["spot_price_bg"])
+                if is_avg:
+                    p.fillRect(x, y, 4, h, c["avg_marker"])
+                    p.fillRect(x + w - 4, y, 4, h, c["avg_marker"])
+                texts.append((x + w // 2, y, row_texts[Col.PRICE], c["price_text"], _C_BOLD if is_spot else _C_FONT))
             # values
             shade = decor[Col.PNL]
-            if shade:
+            if shade and ws[Col.PNL]:
                 p.fillRect(xs[Col.PNL], y, ws[Col.PNL] - 1, h,
                            self.shade_pos[shade] if shade > 0 else self.shade_neg[-shade])
             for col in (Col.POSITION, Col.PNL, Col.RISK, Col.BREAKEVEN):
                 text = row_texts[col]
-                if not text:
+                if not text or not ws[col]:
                     continue
                 if col == Col.PNL:
                     color = c["text"] if shade else c["muted"]
@@ -180,7 +206,7 @@ class LadderPainter:
         p = QPainter(pixmap)
         try:
             self._header(p, model, g, width, stale)
-            for col in range(NCOLS):
+            for col in self.shown:
                 p.fillRect(g.xs[col], g.header_h, g.widths[col] - 1, bottom - g.header_h, self.col_bg[col])
             p.setPen(self.grid_pen)
             p.drawLines([QLineF(0, y + rh - 0.5, g.width, y + rh - 0.5) for y in range(g.header_h, bottom, rh)])
@@ -224,7 +250,7 @@ class LadderPainter:
         c = self.c
         p.fillRect(0, 0, width, g.header_h - 1, c["header"])
         p.setFont(self.small)
-        for col in range(NCOLS):
+        for col in self.shown:
             title = model.headerData(col, Qt.Orientation.Horizontal)
             color = c["buy_cell"] if col == Col.BUY else c["sell_cell"] if col == Col.SELL else c["header_text"]
             p.setPen(c["header_text"])
@@ -235,6 +261,17 @@ class LadderPainter:
         if stale:
             p.setPen(Qt.PenStyle.NoPen)
             p.fillRect(0, g.header_h - 2, width, 2, c["stale"])
+
+    def _stop_mark(self, p: QPainter, x: int, y: int, w: int, h: int, color: QColor) -> None:
+        """A stop order at the level: the cell outlined in its side's colour and a small "S" at its left,
+        so a stop never reads as a resting limit."""
+        p.setPen(QPen(color, 2))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(x + 2, y + 2, w - 5, h - 5)
+        p.setFont(self.small)
+        p.setPen(self.c["text"])
+        p.fillRect(x + 2, y + 2, self._stop_tag_w, h - 4, color)
+        p.drawText(x + 2, y + 2, self._stop_tag_w, h - 4, _CENTER, "S")
 
     def _through_flag(self, p: QPainter, x: int, y: int, w: int, h: int) -> None:
         """An orange corner triangle plus outline: 'this order cannot fill from here' (tooltip says why)."""
@@ -309,6 +346,8 @@ class LadderPainter:
         return QRect(0, math.floor(y) - pad, width, extent + 2 * pad + 1)
 
     def _arrows(self, p: QPainter, g: Geometry, y: float) -> None:
+        if not g.widths[Col.PRICE]:
+            return
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QBrush(self.c["spot_line"]))
         x = g.xs[Col.PRICE]

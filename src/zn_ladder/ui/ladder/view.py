@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
@@ -17,10 +18,10 @@ from PySide6.QtGui import QContextMenuEvent, QFont, QKeyEvent, QPainter, QPaintE
 from PySide6.QtWidgets import QLabel, QMenu, QSpinBox, QToolTip, QWidget, QWidgetAction
 
 from zn_ladder.domain.ladder import spot_mark
-from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui import price_style
 from zn_ladder.domain.records import OrderType, Side
 from zn_ladder.ui.ladder import recenter
-from zn_ladder.ui.ladder.model import LadderModel
+from zn_ladder.ui.ladder.model import NCOLS, Col, LadderModel
 from zn_ladder.ui.ladder.painter import LadderPainter
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import LadderSnapshot
@@ -42,6 +43,8 @@ class LadderView(QWidget):
     autoRecenterPausedChanged = Signal(bool)
     #: Font point size after Ctrl+ / Ctrl-.
     zoomChanged = Signal(int)
+    #: The trader showed, hid or moved a column: the columns shown, in order (logical `Col` numbers).
+    columnsChanged = Signal(tuple)
 
     def __init__(self, model: LadderModel | None = None, theme: Theme = DARK, font_size: int = 10,
                  parent: QWidget | None = None) -> None:
@@ -103,6 +106,58 @@ class LadderView(QWidget):
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self._restyle()
+
+    # -- columns (header's context menu) --------------------------------------------------------------
+    def columns(self) -> tuple[int, ...]:
+        """The columns shown, in display order."""
+        return self._painter.shown
+
+    def set_columns(self, shown: Sequence[int]) -> None:
+        """Show these columns in this order; unknown numbers are dropped, and an empty choice (or one
+        without Buy, Price or Sell) is refused: a ladder without them is not a ladder."""
+        clean = tuple(dict.fromkeys(int(c) for c in shown if 0 <= int(c) < NCOLS))
+        if not {Col.BUY, Col.PRICE, Col.SELL} <= set(clean) or clean == self._painter.shown:
+            return
+        self._painter.shown = clean
+        self._restyle()
+        self.columnsChanged.emit(clean)
+
+    @property
+    def dense(self) -> bool:
+        return self._painter.dense
+
+    def set_dense(self, dense: bool) -> None:
+        """Narrower columns (the compact layout): less padding, room for slightly smaller numbers."""
+        if bool(dense) != self._painter.dense:
+            self._painter.dense = bool(dense)
+            self._restyle()
+            self.columnsChanged.emit(self._painter.shown)
+
+    def build_columns_menu(self, col: int | None = None) -> QMenu:
+        """Show/hide each column; move the one under the cursor left or right; reset."""
+        menu = QMenu(self)
+        menu.setObjectName("ladderColumnsMenu")
+        shown = list(self.columns())
+        for c in range(NCOLS):
+            action = menu.addAction(_COLUMN_NAMES[c].replace("&", "&&"))
+            action.setCheckable(True)
+            action.setChecked(c in shown)
+            action.setEnabled(c not in (Col.BUY, Col.PRICE, Col.SELL))  # the ladder itself stays
+            action.toggled.connect(lambda on, c=c: self.set_columns(
+                [x for x in self.columns() if x != c] + ([c] if on else [])))
+        if col is not None and col in shown:
+            menu.addSeparator()
+            i = shown.index(col)
+            name = _COLUMN_NAMES[col].replace("&", "&&")
+            left = menu.addAction(f"Move {name} left")
+            left.setEnabled(i > 0)
+            left.triggered.connect(lambda: self.set_columns(_swap(shown, i, i - 1)))
+            right = menu.addAction(f"Move {name} right")
+            right.setEnabled(i < len(shown) - 1)
+            right.triggered.connect(lambda: self.set_columns(_swap(shown, i, i + 1)))
+        menu.addSeparator()
+        menu.addAction("Reset columns", lambda: self.set_columns(range(NCOLS)))
+        return menu
 
     def _restyle(self) -> None:
         centre = self.centre_price()
@@ -271,6 +326,11 @@ class LadderView(QWidget):
         return super().event(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.pos().y() < self._painter.geometry.header_h:  # the header: which columns, in what order
+            menu = self.build_columns_menu(self._painter.geometry.column_at(event.pos().x()))
+            menu.exec(event.globalPos())
+            menu.deleteLater()
+            return
         row = self.row_at_y(event.pos().y())
         if row is None:
             return
@@ -285,7 +345,7 @@ class LadderView(QWidget):
         product = self.model.product
         menu = QMenu(self)
         menu.setObjectName("whatIfMenu")
-        title = QLabel(f"  What-if at {format_ticks(price, product)} — hypothetical, never sent to TT  ")
+        title = QLabel(f"  What-if at {price_style.ticks(price, product)} — hypothetical, never sent to TT  ")
         title.setObjectName("paneTitle")
         head = QWidgetAction(menu)
         head.setDefaultWidget(title)
@@ -303,7 +363,7 @@ class LadderView(QWidget):
                                          (Side.SELL, OrderType.LIMIT, "Sell limit"),
                                          (Side.BUY, OrderType.STOP, "Buy stop"),
                                          (Side.SELL, OrderType.STOP, "Sell stop")):
-            text = f"What-if {label.lower()} at {format_ticks(price, product)}"
+            text = f"What-if {label.lower()} at {price_style.ticks(price, product)}"
             mark = self._spot_mark(side, order_type, price)
             if mark == "through":
                 text += "  (through spot: shown, not applied)"
@@ -317,7 +377,7 @@ class LadderView(QWidget):
         cells = self.model.cells(row)
         if cells.row is not None and (cells.row.what_if_buy or cells.row.what_if_sell):
             menu.addSeparator()
-            remove = menu.addAction(f"Remove what-if orders at {format_ticks(price, product)}")
+            remove = menu.addAction(f"Remove what-if orders at {price_style.ticks(price, product)}")
             remove.setObjectName("whatIfRemove")
             remove.triggered.connect(lambda _=False: self.whatIfRemoveRequested.emit(price))
         menu.addSeparator()
@@ -336,3 +396,12 @@ class LadderView(QWidget):
     def _request_what_if(self, side: Side, order_type: OrderType, price: int, qty: int) -> None:
         self.what_if_qty = qty
         self.whatIfRequested.emit((side, order_type, price, qty))
+
+
+_COLUMN_NAMES = ("Buy", "Price", "Sell", "Position", "P&L", "Risk", "Breakeven (B/E)")
+
+
+def _swap(items: list[int], i: int, j: int) -> list[int]:
+    out = list(items)
+    out[i], out[j] = out[j], out[i]
+    return out

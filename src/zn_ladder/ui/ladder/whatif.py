@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QWidget)
 
 from zn_ladder.domain.instruments import product_of_contract
-from zn_ladder.domain.prices import format_ticks
+from zn_ladder.ui import price_style
 from zn_ladder.domain.records import OrderType, Side, WorkingOrder
 
 WHAT_IF_ACCOUNT = "WHAT-IF"
@@ -36,9 +36,10 @@ class WhatIfPanel(QWidget):
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
         head = QHBoxLayout()
-        title = QLabel("What-if orders (right-click a ladder level)")
+        title = QLabel("What-if orders · right-click a level")
         title.setObjectName("paneTitle")
-        head.addWidget(title)
+        title.setWordWrap(True)  # a compact layout is 400 px wide
+        head.addWidget(title, 1)
         head.addStretch(1)
         self.clear_button = QPushButton("Clear all")
         self.clear_button.setObjectName("whatIfClear")
@@ -90,13 +91,17 @@ class WhatIfPanel(QWidget):
             self._orders.clear()
             self._changed()
 
+    def reprint(self) -> None:
+        """Describe the orders again (the price format changed); the orders themselves do not change."""
+        self._refresh()
+
     def _changed(self) -> None:
         self._refresh()
         self.changed.emit(self.orders)
 
     def _describe(self, order: WorkingOrder) -> str:
         try:
-            price = format_ticks(order.price, product_of_contract(order.contract))
+            price = price_style.ticks(order.price, product_of_contract(order.contract))
         except ValueError:
             price = str(order.price)
         side = "BUY" if order.side is Side.BUY else "SELL"
