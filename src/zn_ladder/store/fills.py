@@ -19,6 +19,7 @@ rows, so the common case (all new, or all known) costs no per-row lookups.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,8 +28,18 @@ from zn_ladder.domain.records import Fill, Side
 from zn_ladder.store.where import Filter, conditions
 
 _COLUMNS = ("key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, stored_ns, "
-            "market, instrument_id, environment")
-_INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            "market, instrument_id, environment, checksum")
+_INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#: The received fields a fill's checksum covers, in order (`checksum`).
+CHECKED = "key, account, market, contract, side, qty, price, time_ns, order_id, exec_id, cum_qty"
+
+
+def checksum(key: str, account: str, market: str, contract: str, side: int, qty: int, price: int, time_ns: int,
+             order_id: str, exec_id: str, cum_qty: int) -> str:
+    """What was received, hashed: a changed qty, price, side or time of a stored fill is detected on open."""
+    text = "\x1f".join(map(str, (key, account, market, contract, side, qty, price, time_ns, order_id, exec_id,
+                                  cum_qty)))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass(slots=True)
@@ -81,7 +92,9 @@ def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int
     before = conn.execute("SELECT coalesce(max(id), 0) FROM fills").fetchone()[0]
     conn.executemany(_INSERT, [
         (f.key, f.account, f.contract, int(f.side), f.qty, f.price, f.time_ns, f.order_id, f.exec_id,
-         f.source or source, f.user, f.cum_qty, stored_ns, f.market, f.instrument_id, environment) for f in valid])
+         f.source or source, f.user, f.cum_qty, stored_ns, f.market, f.instrument_id, environment,
+         checksum(f.key, f.account, f.market, f.contract, int(f.side), f.qty, f.price, f.time_ns, f.order_id,
+                  f.exec_id, f.cum_qty)) for f in valid])
     new_ids = dict((k, i) for i, k in conn.execute("SELECT id, key FROM fills WHERE id > ?", (before,)))
     if len(new_ids) == len(valid):
         out.added = [(new_ids[f.key], f) for f in valid]
@@ -174,6 +187,32 @@ def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: F
     sql = f"{_SELECT} WHERE {' AND '.join(['busted = 0', 'time_ns >= ?', *where])} ORDER BY time_ns, id"
     args = [since_ns, *args]
     return [_fill(r) for r in conn.execute(sql, args)]
+
+
+def changed_fills(conn: sqlite3.Connection) -> list[str]:
+    """Describe every stored fill whose fields no longer match the checksum taken when it arrived (rows of
+    an older file that have none are given theirs now; the caller holds the write transaction)."""
+    changed = []
+    unsummed = []
+    for row in conn.execute(f"SELECT id, checksum, {CHECKED} FROM fills"):
+        row_id, stored, *fields = row
+        if not stored:
+            unsummed.append((checksum(*fields), row_id))
+        elif stored != checksum(*fields):
+            key, account, market, contract, side, qty, price, time_ns = fields[:8]
+            changed.append(f"fill {key} ({account} {market} {contract}: {'B' if side > 0 else 'S'} {qty} @ {price} "
+                           f"ticks, time {time_ns})")
+    if unsummed:
+        conn.executemany("UPDATE fills SET checksum=? WHERE id=?", unsummed)
+    return changed
+
+
+def retime(conn: sqlite3.Connection, key: str, time_ns: int) -> None:
+    """Give a stored fill its real execution time (it had only a file's row order), checksum included."""
+    conn.execute("UPDATE fills SET time_ns=? WHERE key=?", (time_ns, key))
+    row = conn.execute(f"SELECT {CHECKED} FROM fills WHERE key=?", (key,)).fetchone()
+    if row is not None:
+        conn.execute("UPDATE fills SET checksum=? WHERE key=?", (checksum(*row), key))
 
 
 def environment_accounts(conn: sqlite3.Connection, environment: str) -> frozenset[str]:

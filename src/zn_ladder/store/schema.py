@@ -122,6 +122,8 @@ CREATE INDEX audit_event ON audit (event, time_ns);
 #: Instrument identity (issue 12): a fill, an SOD lot and a book belong to a market as well as a
 #: contract, since ZN Sep25 on CME and on CME_Delayed are two instruments. What a version-1 file holds
 #: came from the old single-market assumption, so it is taken as CME (the old tool kept CME only).
+#: Each fill keeps a checksum of what was received (SQLite has none of its own): the check on open
+#: names a row changed outside the app (a flipped bit, a hand edit); rows of a v1 file get theirs then.
 #: A fill from TT also records the environment (UAT, LIVE...) that sent it: TT's accounts belong to one
 #: environment, and a window shows the accounts of its own, so one store can serve both runs.
 #: Books are derived state (verified against a recompute on every open); they are copied, not rebuilt.
@@ -129,6 +131,7 @@ _V2 = """
 ALTER TABLE fills ADD COLUMN market TEXT NOT NULL DEFAULT 'CME';
 ALTER TABLE fills ADD COLUMN instrument_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE fills ADD COLUMN environment TEXT NOT NULL DEFAULT '';
+ALTER TABLE fills ADD COLUMN checksum TEXT NOT NULL DEFAULT '';
 DROP INDEX fills_book;
 CREATE INDEX fills_book ON fills (contract, market, account, time_ns);
 
@@ -142,6 +145,7 @@ CREATE TABLE sod_lots_v2 (
     price      INTEGER NOT NULL,
     source     TEXT    NOT NULL DEFAULT '',
     stored_ns  INTEGER NOT NULL,
+    checksum   TEXT    NOT NULL DEFAULT '',
     PRIMARY KEY (account, market, contract, date, seq)
 ) WITHOUT ROWID;
 INSERT INTO sod_lots_v2 (date, account, market, contract, seq, qty, price, source, stored_ns)

@@ -8,6 +8,7 @@ The latest date stored decides where a book starts (see `matching.session_start_
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -67,10 +68,10 @@ def put_sod(conn: sqlite3.Connection, lots: Sequence[SodLot], stored_ns: int, so
         if old:
             conn.execute(f"DELETE FROM sod_lots WHERE {where}", (account, market, contract, date))
             out.replaced += len(old)
-        conn.executemany("INSERT INTO sod_lots (date, account, market, contract, seq, qty, price, source, stored_ns) "
-                         "VALUES (?,?,?,?,?,?,?,?,?)",
-                         [(date, account, market, contract, i, q, p, source, stored_ns)
-                          for i, (q, p) in enumerate(new)])
+        conn.executemany("INSERT INTO sod_lots (date, account, market, contract, seq, qty, price, source, stored_ns, "
+                         "checksum) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                         [(date, account, market, contract, i, q, p, source, stored_ns,
+                           lot_checksum(date, account, market, contract, i, q, p)) for i, (q, p) in enumerate(new)])
         out.added += len(new)
         out.affected.add((account, market, contract))
         out.groups.append({"date": date, "account": account, "market": market, "contract": contract,
@@ -92,6 +93,27 @@ def _drop_missing(conn: sqlite3.Connection, source: str, keep: set[tuple[str, st
             out.affected.add((account, market, contract))
             out.groups.append({"date": date, "account": account, "market": market, "contract": contract,
                                "lots": 0, "replaced": gone})
+
+
+def lot_checksum(*fields: object) -> str:
+    """What was imported for one SOD lot, hashed (see `fills.checksum`)."""
+    return hashlib.blake2b("\x1f".join(map(str, fields)).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def changed_lots(conn: sqlite3.Connection) -> list[str]:
+    """Describe every SOD lot that no longer matches its checksum (older rows get theirs now)."""
+    changed, unsummed = [], []
+    for row in conn.execute("SELECT checksum, date, account, market, contract, seq, qty, price FROM sod_lots"):
+        stored, *fields = row
+        if not stored:
+            unsummed.append((lot_checksum(*fields), *fields[:5]))
+        elif stored != lot_checksum(*fields):
+            date, account, market, contract, _, qty, price = fields
+            changed.append(f"SOD lot {account} {market} {contract} {date} ({qty:+d} @ {price} ticks)")
+    if unsummed:
+        conn.executemany("UPDATE sod_lots SET checksum=? WHERE date=? AND account=? AND market=? AND contract=? "
+                         "AND seq=?", unsummed)
+    return changed
 
 
 def sod_lots(conn: sqlite3.Connection, account: Filter = None, contract: str | None = None,

@@ -90,6 +90,7 @@ class Store:
                 if problem:
                     raise StoreError(f"the store {path} is damaged ({problem}); it was left untouched: move it "
                                      f"aside (or restore a backup) and start again")
+                store.verify_rows()
                 store.verify_matching()
         except BaseException:
             conn.close()
@@ -123,6 +124,17 @@ class Store:
             raise
 
     # --- matching ----------------------------------------------------------------------------
+
+    def verify_rows(self) -> None:
+        """Every fill still holds what was received (its checksum): SQLite keeps none of its own, so a
+        flipped bit or a hand edit would otherwise change a position silently. Refused, naming the rows."""
+        with self._write("verify fills") as conn:
+            changed = fills.changed_fills(conn) + sod.changed_lots(conn)
+        if changed:
+            more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+            raise StoreError(f"the store {self.path} holds {len(changed)} fill(s) or SOD lot(s) changed since they were received: "
+                             f"{'; '.join(changed[:3])}{more}; it was left as it is: restore a backup, or move it "
+                             f"aside and import the fills again")
 
     def verify_matching(self) -> list[matching.BookDifference]:
         with self._write("verify matching state") as conn:
@@ -225,7 +237,7 @@ class Store:
                               "corrections": list(a.corrections), "before": _state(a.before),
                               "after": _state(a.after)}, who)
             for key, time_ns, book in ins.retimed:
-                conn.execute("UPDATE fills SET time_ns=? WHERE key=?", (time_ns, key))
+                fills.retime(conn, key, time_ns)
                 batch.recompute.add(book)
             for conflict in ins.conflicts:
                 audit.record(conn, audit.FILL_CONFLICT, {**conflict, "source": source}, who)

@@ -243,3 +243,45 @@ def test_a_store_location_that_is_not_a_sqlite_file_is_refused(tmp_path, monkeyp
     assert store_path("sqlite:desk.sqlite3") == Path("desk.sqlite3")
     assert store_path("sqlite:///tmp/x.sqlite3") == Path("/tmp/x.sqlite3")
     assert store_path(r"C:\Users\me\zn.sqlite3") == Path(r"C:\Users\me\zn.sqlite3")
+
+
+@pytest.mark.parametrize("column, value", [("qty", 3), ("price", 7001), ("side", 1), ("time_ns", 5),
+                                           ("account", "A2"), ("market", "CME_DELAYED")])
+def test_a_fill_changed_outside_the_app_is_named_on_open_and_the_file_left_alone(db_path, column, value) -> None:
+    """SQLite keeps no checksums: a flipped bit in a stored fill changed a position silently (issue 13 §17).
+    Each fill's checksum of what was received names it on open; nothing is written."""
+    with Store.open(db_path) as store:
+        store.ingest([make_fill("k1", 1, 2, 7000, 1), make_fill("k2", -1, 1, 7004, 2)])
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"UPDATE fills SET {column}=? WHERE key='k2'", (value,))
+    conn.commit()
+    conn.close()
+    before = file_digest(db_path)
+    with pytest.raises(StoreError, match=r"1 fill\(s\) or SOD lot\(s\) changed since they were received: fill k2 "):
+        Store.open(db_path)
+    assert file_digest(db_path) == before
+
+
+def test_a_retimed_fill_keeps_a_true_checksum(db_path) -> None:
+    """An export's fill (row-order time) later seen from the API gets the real time: not a 'change'."""
+    export = make_fill("o1#1", 1, 1, 7000, 0, order_id="o1", cum_qty=1, exec_id="", source="audit_trail")
+    api = make_fill("E1", 1, 1, 7000, 50, order_id="o1", cum_qty=1)
+    with Store.open(db_path) as store:
+        store.ingest([export], source="audit_trail")
+        assert store.ingest([api], source="tt_api").duplicate == 1
+        assert store.fills()[0].time_ns == api.time_ns
+    with Store.open(db_path) as store:
+        assert store.fill_count() == 1
+
+
+def test_an_sod_lot_changed_outside_the_app_is_named_on_open(db_path) -> None:
+    from zn_ladder.domain.records import SodLot
+
+    with Store.open(db_path) as store:
+        store.put_sod([SodLot("A1", "ZN Sep25", 5, 7000, "2025-08-11")], source="actant_sod")
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE sod_lots SET qty=4")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match=r"SOD lot A1 CME ZN Sep25 2025-08-11 \(\+4 @ 7000 ticks\)"):
+        Store.open(db_path)
