@@ -34,12 +34,13 @@ _INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?
 CHECKED = "key, account, market, contract, side, qty, price, time_ns, order_id, exec_id, cum_qty"
 
 
-def checksum(key: str, account: str, market: str, contract: str, side: int, qty: int, price: int, time_ns: int,
-             order_id: str, exec_id: str, cum_qty: int) -> str:
-    """What was received, hashed: a changed qty, price, side or time of a stored fill is detected on open."""
-    text = "\x1f".join(map(str, (key, account, market, contract, side, qty, price, time_ns, order_id, exec_id,
-                                  cum_qty)))
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+_CHECKED_FORMAT = "\x1f".join(["%s"] * len(CHECKED.split(",")))
+
+
+def checksum(*fields: object) -> str:
+    """What was received (the `CHECKED` fields, in order), hashed: a changed qty, price, side or time of a
+    stored fill is detected on open. One %-format and one digest per row: the check reads every fill."""
+    return hashlib.blake2b((_CHECKED_FORMAT % fields).encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass(slots=True)
@@ -189,13 +190,14 @@ def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: F
     return [_fill(r) for r in conn.execute(sql, args)]
 
 
-def changed_fills(conn: sqlite3.Connection) -> list[str]:
-    """Describe every stored fill whose fields no longer match the checksum taken when it arrived (rows of
-    an older file that have none are given theirs now; the caller holds the write transaction)."""
+def changed_fills(conn: sqlite3.Connection, since_ns: int = 0) -> list[str]:
+    """Describe every stored fill from `since_ns` on whose fields no longer match the checksum taken when it
+    arrived (rows of an older file that have none are given theirs now; the caller holds the write
+    transaction)."""
     changed = []
     unsummed = []
-    for row in conn.execute(f"SELECT id, checksum, {CHECKED} FROM fills"):
-        row_id, stored, *fields = row
+    rows = conn.execute(f"SELECT id, checksum, {CHECKED} FROM fills WHERE time_ns >= ?", (since_ns,))
+    for row_id, stored, *fields in rows:
         if not stored:
             unsummed.append((checksum(*fields), row_id))
         elif stored != checksum(*fields):
