@@ -141,7 +141,11 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
     print(f"monitoring {conn.base_url} ({conn.env}) into {store.path}; "
           f"{'resuming from the stored cursor' if cursor else 'from the start of the day'}", flush=True)
     added = polls = 0
+    from zn_ladder.tt.budget import budget_source
+
+    spent = budget_source(conn.env, conn.base_url)
     with TTClient(conn) as client:
+        client.budget.carry_over(store.get_cursor(spent))  # today's requests of earlier runs count on
         sod_due = not args.no_sod
         closes = None
         while not stop.is_set():
@@ -171,7 +175,8 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
                 print(f"{time.strftime('%H:%M:%S')} TT unreachable: {exc}", flush=True)
             else:
                 result = store.ingest(page.fills, page.corrections, source="tt_api",
-                                      cursor=(source, page.cursor.to_dict()))
+                                      cursor=(source, page.cursor.to_dict()), environment=conn.env)
+                store.put_cursor(spent, client.budget.saved())
                 cursor = page.cursor
                 polls += 1
                 added += result.added

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from zn_ladder.domain.errors import ConfigError
 from zn_ladder.tt.errors import TTBudgetError
@@ -167,9 +168,33 @@ class RequestBudget:
         """Attempts counted since this budget was created (all days)."""
         return self._total
 
+    def carry_over(self, saved: Any) -> None:
+        """Count on what earlier processes spent today (`saved()` as the store kept it): a restart
+        loop must not hand the app a fresh day's allowance that TT would not. Another day's is ignored."""
+        if not isinstance(saved, dict):
+            return
+        day, used = saved.get("day"), saved.get("used")
+        if not isinstance(used, int) or isinstance(used, bool) or not 0 < used <= 10 * self.plan.per_day:
+            return
+        with self._lock:
+            self._roll_day()
+            if day == self._day:
+                self._used += used
+
+    def saved(self) -> dict[str, Any]:
+        """Today's count as the store keeps it between processes (`carry_over` reads it back)."""
+        with self._lock:
+            self._roll_day()
+            return {"day": self._day, "used": self._used}
+
     def usage(self) -> BudgetUsage:
         with self._lock:
             self._roll_day()
             self._trim(self._mono())
             return BudgetUsage(self.plan.name, self.plan.per_second, self.plan.per_day, self._used,
                                len(self._recent), self._day)
+
+
+def budget_source(env: str, base_url: str) -> str:
+    """Where the store keeps the day's request count of one TT environment and address."""
+    return f"tt_budget:{env}:{base_url}"

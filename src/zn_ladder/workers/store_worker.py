@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Signal
 from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.store.snapshot import take_snapshot
 from zn_ladder.store.writer import StoreWriter
+from zn_ladder.tt.budget import budget_source
 from zn_ladder.tt.fills_cursor import FillCursor, cursor_source
 from zn_ladder.workers.poller import error_text
 from zn_ladder.workers.window_cursor import load_window_cursor
@@ -66,6 +67,8 @@ class StoreWorker(QObject):
         #: then LIVE never mixes their books. None until read from the store.
         self._scoped = scoped
         self._env_accounts: set[str] | None = None
+        #: The TT client's request budget, whose day's count the store keeps across restarts.
+        self._budget: Any = None
         self._pending_accounts: set[str] = set()  # named by TT before the store was first read
         self._contract: str | None = None
         self._lock = threading.Lock()
@@ -84,11 +87,25 @@ class StoreWorker(QObject):
         opened.add_done_callback(self._after_open)
         return opened
 
+    def track_budget(self, budget: Any) -> None:
+        """Keep `budget`'s day's request count in the store: read back when the store opens (a restart
+        loop must not reset what TT counts), saved with each stored page and at stop."""
+        self._budget = budget
+
+    def _save_budget(self) -> None:
+        budget = self._budget
+        if budget is not None:
+            name = budget_source(self._env, self._base_url)
+            self._writer.submit(lambda store: store.put_cursor(name, budget.saved()))
+
     def _after_open(self, future: Future) -> None:
         exc = future.exception()
         if exc is not None:
             self.failed.emit(f"the local store cannot be opened: {error_text(exc)}")
             return
+        budget, name = self._budget, budget_source(self._env, self._base_url)
+        if budget is not None:
+            self._writer.submit(lambda store: budget.carry_over(store.get_cursor(name)))
         env, base_url = self._env, self._base_url
         self._writer.submit(lambda store: load_window_cursor(store, env, base_url)).add_done_callback(
             self._after_cursor)
@@ -106,6 +123,8 @@ class StoreWorker(QObject):
         self.opened.emit(cursor)
 
     def stop(self, timeout_s: float = 5.0) -> None:
+        if self._writer.alive:
+            self._save_budget()
         self._writer.stop(timeout_s)
 
     def note_accounts(self, accounts: Iterable[str]) -> None:
@@ -163,6 +182,7 @@ class StoreWorker(QObject):
                                      cursor=(self.cursor_source, page.cursor.to_dict()), environment=self._env)
         corrections = tuple(page.corrections)
         future.add_done_callback(lambda f: self._after_write(f, "store the new fills", corrections))
+        self._save_budget()
         return future
 
     def put_sod(self, lots: tuple[SodLot, ...]) -> Future:

@@ -118,3 +118,19 @@ def test_ahead_of_pace_compares_spend_with_the_share_of_the_day_gone():
     for _ in range(10):
         budget.acquire()
     assert budget.ahead_of_pace()
+
+
+def test_carry_over_counts_on_what_earlier_processes_saved_today_only():
+    clock = FakeClock(wall=1_790_000_000.0)
+    first = make(Plan("p", 100, 1000), clock)
+    for _ in range(5):
+        first.acquire()
+    saved = first.saved()
+    again = make(Plan("p", 100, 1000), clock)
+    again.acquire()  # a request before the store was read
+    again.carry_over(saved)
+    assert again.usage().used_today == 6 and again.saved() == {"day": saved["day"], "used": 6}
+    for junk in (None, {"day": saved["day"], "used": "7"}, {"day": saved["day"], "used": True},
+                 {"day": saved["day"], "used": -3}, {"day": "1999-01-01", "used": 9}, []):
+        again.carry_over(junk)
+    assert again.usage().used_today == 6
