@@ -138,6 +138,9 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
         log.warning("stored cursor for %s unusable (%s): starting from the beginning; duplicates are ignored",
                     source, exc)
         cursor = None
+    held = store.quarantined(conn.env)
+    if held and cursor is not None:  # ask TT again for what was set aside as unreadable
+        cursor = cursor.rewound_to(held[0].time_ns)
     print(f"monitoring {conn.base_url} ({conn.env}) into {store.path}; "
           f"{'resuming from the stored cursor' if cursor else 'from the start of the day'}", flush=True)
     added = polls = 0
@@ -175,7 +178,8 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
                 print(f"{time.strftime('%H:%M:%S')} TT unreachable: {exc}", flush=True)
             else:
                 result = store.ingest(page.fills, page.corrections, source="tt_api",
-                                      cursor=(source, page.cursor.to_dict()), environment=conn.env)
+                                      cursor=(source, page.cursor.to_dict()), environment=conn.env,
+                                      quarantined=page.quarantined)
                 store.put_cursor(spent, client.budget.saved())
                 cursor = page.cursor
                 polls += 1

@@ -122,6 +122,8 @@ CREATE INDEX audit_event ON audit (event, time_ns);
 #: Instrument identity (issue 12): a fill, an SOD lot and a book belong to a market as well as a
 #: contract, since ZN Sep25 on CME and on CME_Delayed are two instruments. What a version-1 file holds
 #: came from the old single-market assumption, so it is taken as CME (the old tool kept CME only).
+#: A fill record TT keeps sending in an unreadable form is set aside in `quarantine` with its raw text
+#: (never marked seen without being stored or quarantined); it is resolved when the fill arrives whole.
 #: Each fill keeps a checksum of what was received (SQLite has none of its own): the check on open
 #: names a row changed outside the app (a flipped bit, a hand edit); rows of a v1 file get theirs then.
 #: A fill from TT also records the environment (UAT, LIVE...) that sent it: TT's accounts belong to one
@@ -132,6 +134,18 @@ ALTER TABLE fills ADD COLUMN market TEXT NOT NULL DEFAULT 'CME';
 ALTER TABLE fills ADD COLUMN instrument_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE fills ADD COLUMN environment TEXT NOT NULL DEFAULT '';
 ALTER TABLE fills ADD COLUMN checksum TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE quarantine (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT    NOT NULL,
+    time_ns      INTEGER NOT NULL,
+    environment  TEXT    NOT NULL DEFAULT '',
+    raw          TEXT    NOT NULL,
+    reason       TEXT    NOT NULL,
+    stored_ns    INTEGER NOT NULL,
+    resolved_ns  INTEGER,
+    UNIQUE (environment, name, time_ns)
+);
 DROP INDEX fills_book;
 CREATE INDEX fills_book ON fills (contract, market, account, time_ns);
 

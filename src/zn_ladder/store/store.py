@@ -23,7 +23,7 @@ from typing import Any
 
 from zn_ladder.domain.errors import StoreError
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot
-from zn_ladder.store import audit, corrections, cursors, db, fills, matching, refdata, sod
+from zn_ladder.store import audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +217,7 @@ class Store:
     def ingest(self, new_fills: Sequence[Fill] = (), new_corrections: Sequence[FillCorrection] = (), *,
                source: str = "", cursor: tuple[str, Any] | None = None,
                audit_detail: Mapping[str, Any] | None = None, who: str | None = None,
-               environment: str = "") -> IngestResult:
+               environment: str = "", quarantined: Sequence[Any] = ()) -> IngestResult:
         """Store a batch of fills and corrections (and a poll cursor) in one durable transaction.
 
         `audit_detail`, when given, writes an `import` audit entry (files); polls pass none, since
@@ -227,6 +227,10 @@ class Store:
         batch = _Batch()
         with self._write("store fills") as conn:
             ins = fills.insert_fills(conn, new_fills, now, source, environment)
+            if quarantined:
+                quarantine.put(conn, quarantined, environment, now)
+            if ins.added and conn.execute("SELECT 1 FROM quarantine WHERE resolved_ns IS NULL LIMIT 1").fetchone():
+                quarantine.resolve(conn, (f.key for _, f in ins.added), now)
             new_corr, corr_dup = corrections.insert_corrections(conn, new_corrections, now, source)
             refs = {c.ref_key for c in new_corr}
             if ins.added:
@@ -314,6 +318,11 @@ class Store:
     def fill_count(self) -> int:
         with db.translated(self.path, "count fills"):
             return fills.fill_count(self.conn)
+
+    def quarantined(self, environment: str | None = None) -> list[quarantine.QuarantineEntry]:
+        """Fill records TT sent unreadable and still set aside (see `store.quarantine`)."""
+        with db.translated(self.path, "read quarantine"):
+            return quarantine.open_entries(self.conn, environment)
 
     def corrections(self) -> list[FillCorrection]:
         with db.translated(self.path, "read corrections"):

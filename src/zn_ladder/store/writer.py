@@ -117,10 +117,11 @@ class StoreWriter:
     def ingest(self, fills: Sequence[Fill] = (), corrections: Sequence[FillCorrection] = (), *,
                source: str = "", cursor: tuple[str, Any] | None = None,
                audit_detail: Mapping[str, Any] | None = None, who: str | None = None,
-               environment: str = "") -> Future[IngestResult]:
-        fills, corrections = tuple(fills), tuple(corrections)
+               environment: str = "", quarantined: Sequence[Any] = ()) -> Future[IngestResult]:
+        fills, corrections, quarantined = tuple(fills), tuple(corrections), tuple(quarantined)
         return self.submit(lambda s: s.ingest(fills, corrections, source=source, cursor=cursor,
-                                              audit_detail=audit_detail, who=who, environment=environment))
+                                              audit_detail=audit_detail, who=who, environment=environment,
+                                              quarantined=quarantined))
 
     def put_sod(self, lots: Sequence[SodLot], *, source: str = "", who: str | None = None) -> Future[SodResult]:
         lots = tuple(lots)

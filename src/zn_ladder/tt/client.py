@@ -7,6 +7,7 @@ Read-only by design: nothing here sends, changes or cancels an order.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -48,6 +49,17 @@ class OrdersResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A fill record TT kept sending in a form that cannot be read: set aside with its raw text (the
+    store keeps it, the window and `doctor` show it), never dropped, and asked for again later."""
+
+    name: str
+    time_ns: int
+    raw: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class FillsPage:
     """What one incremental poll brought: new fills and corrections (never one already delivered
     since `cursor`'s predecessor), and the cursor to pass to the next poll (or to persist)."""
@@ -58,6 +70,8 @@ class FillsPage:
     warnings: tuple[str, ...] = ()
     pages: int = 1
     received_ns: int = 0
+    #: Records set aside this poll (see `Quarantined`); stored with the page, in one transaction.
+    quarantined: tuple[Quarantined, ...] = ()
 
 
 def _one(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -287,6 +301,7 @@ class TTClient:
         delivered: list[tuple[int, str]] = []
         this_poll: set[tuple[int, str]] = set()
         hold_at: int | None = None
+        quarantined: list[Quarantined] = []
         for raw in items:
             ts = record_time(raw) if isinstance(raw, Mapping) else None
             key = record_key(raw) if isinstance(raw, Mapping) else None
@@ -304,9 +319,11 @@ class TTClient:
                     hold_at = at if hold_at is None else min(hold_at, at)
                     log.info("fill %s cannot be read yet (%s); it will be fetched again", name, exc)
                     continue
-                message = f"skipped fill {name}: {exc}"
+                message = f"fill {name} set aside (quarantined): {exc}"
                 log.warning(message)
                 warnings.append(message)
+                quarantined.append(Quarantined(str(key or name), ts if ts is not None else cursor.min_timestamp,
+                                               _raw_text(raw), str(exc)))
                 if ident is not None:
                     delivered.append(ident)
                 continue
@@ -315,7 +332,7 @@ class TTClient:
             delivered.append(ident)
             (corrections if isinstance(record, FillCorrection) else fills).append(record)
         return FillsPage(tuple(fills), tuple(corrections), cursor.advance(delivered, hold_at=hold_at),
-                         tuple(warnings), pages, time.time_ns())
+                         tuple(warnings), pages, time.time_ns(), tuple(quarantined))
 
     def positions(self, account_id: str | int | None = None) -> tuple[Position, ...]:
         endpoint = "position" if account_id is None else f"position/{account_id}"
@@ -331,6 +348,15 @@ class TTClient:
         lots, _ = parse_many(items, lambda r: parse_sod(r, self._instrument_of_record), "SOD record",
                              "accountId", "instrumentId")
         return tuple(lots)
+
+
+def _raw_text(raw: Any) -> str:
+    """The record as TT sent it, for the quarantine (bounded: a record is never megabytes)."""
+    try:
+        text = json.dumps(raw, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        text = repr(raw)
+    return text[:20_000]
 
 
 def _code_table(value: Any) -> dict[str, str]:

@@ -7,8 +7,9 @@ still delivered. Saved with `to_json` and restored with `from_json`, a restarted
 no gap and no duplicate.
 
 When a record cannot be parsed (TT sent it with a field missing) the cursor is held at that record's
-timestamp, so the next poll fetches it again; after `MAX_HOLDS` polls in a row it is given up with a
-warning, so one broken record cannot stall the fills for ever.
+timestamp, so the next poll fetches it again; after `MAX_HOLDS` polls in a row it is set aside (the
+store's quarantine keeps it with its raw text), so one broken record cannot stall the fills for ever;
+the next start asks again from the oldest record still set aside (`rewound_to`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,13 @@ class FillCursor:
         except ValueError as exc:
             raise InputError(f"saved fills cursor {text[:80]!r} is not JSON ({exc})") from None
         return cls.from_dict(data)
+
+    def rewound_to(self, time_ns: int) -> FillCursor:
+        """The cursor asking again from `time_ns` when that is earlier (a record set aside then): what
+        comes back twice is dropped by the store, what TT now sends readable is stored."""
+        if time_ns >= self.min_timestamp:
+            return self
+        return FillCursor(int(time_ns))
 
     @classmethod
     def starting_at(cls, time_ns: int) -> FillCursor:

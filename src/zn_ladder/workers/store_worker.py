@@ -179,7 +179,8 @@ class StoreWorker(QObject):
         """Persist a `FillsPage` (fills, corrections, cursor) in one transaction, then refresh."""
         self.note_accounts(f.account for f in page.fills)
         future = self._writer.ingest(page.fills, page.corrections, source="tt_api",
-                                     cursor=(self.cursor_source, page.cursor.to_dict()), environment=self._env)
+                                     cursor=(self.cursor_source, page.cursor.to_dict()), environment=self._env,
+                                     quarantined=getattr(page, "quarantined", ()))
         corrections = tuple(page.corrections)
         future.add_done_callback(lambda f: self._after_write(f, "store the new fills", corrections))
         self._save_budget()

@@ -18,7 +18,7 @@ from typing import Any
 
 from zn_ladder.store.audit import ENVIRONMENT_CHANGED, SETTINGS_CHANGED, AuditEntry
 from zn_ladder.tt.environments import resolve_env
-from zn_ladder.tt.fills_cursor import LEGACY_CURSOR_SOURCE, cursor_source
+from zn_ladder.tt.fills_cursor import LEGACY_CURSOR_SOURCE, FillCursor, cursor_source
 
 log = logging.getLogger(__name__)
 
@@ -73,4 +73,17 @@ def load_window_cursor(store: Any, env: str, base_url: str) -> Any | None:
             log.info("fills cursor %s dropped (%s); %s catches up from the start of the day",
                      LEGACY_CURSOR_SOURCE, why, source)
             store.move_cursor(LEGACY_CURSOR_SOURCE, None, CURSOR_DROPPED, {"environment": writer, "reason": why})
-    return store.get_cursor(source)
+    return resume_quarantined(store, env, store.get_cursor(source))
+
+
+def resume_quarantined(store: Any, env: str, saved: Any) -> Any:
+    """The saved cursor, rewound to the oldest fill record of `env` still set aside, so it is asked for
+    again (the window and `monitor` alike)."""
+    entries = store.quarantined(env)
+    if not entries or saved is None:
+        return saved
+    try:
+        cursor = FillCursor.from_dict(saved)
+    except Exception:  # an unreadable cursor: the caller starts from the day's beginning anyway
+        return saved
+    return cursor.rewound_to(entries[0].time_ns).to_dict()

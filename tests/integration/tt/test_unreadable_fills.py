@@ -94,3 +94,44 @@ def test_unreadable_fill_is_asked_again_then_skipped_with_a_warning():
     finally:
         client.close()
         tt.close()
+
+
+def test_a_record_that_stays_unreadable_is_quarantined_then_recovered_at_the_next_start(cli_env, tmp_path):
+    """Issue 13 §2: after MAX_HOLDS malformed answers a fill was marked seen and never fetched again. Now it
+    is kept in the store's quarantine with its raw text (the fills around it stored), and the next start
+    asks TT again from its time: served whole, it is stored and the quarantine entry resolved."""
+    import subprocess
+    import sys
+
+    from zn_ladder.store.store import Store
+
+    tt = ScriptedTT()
+    db = tmp_path / "s.sqlite3"
+    env = {**cli_env, "ZN_LADDER_TT_KEY": "k-123456", "ZN_LADDER_TT_SECRET": "s-123456"}
+
+    def monitor(seconds: float) -> None:
+        proc = subprocess.Popen([sys.executable, "-m", "zn_ladder", "monitor", "--no-sod", "--db", str(db),
+                                 "--base-url", tt.url, "--env", "sim", "--plan", "high", "--interval", "0.05"],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().startswith("monitoring")
+        try:
+            proc.wait(seconds)
+        except subprocess.TimeoutExpired:
+            proc.terminate()
+        proc.communicate(timeout=30)
+
+    try:
+        broken = fill("D", 400, px="garbage")
+        tt.fills = [fill("A", 100), broken, fill("E", 500)]
+        monitor(3.0)
+        with Store.open(db) as store:
+            assert sorted(f.key for f in store.fills()) == ["A", "E"]
+            (held,) = store.quarantined()
+            assert held.name == "D" and held.time_ns == 400 and '"garbage"' in held.raw and "lastPx" in held.reason
+        broken["lastPx"] = 110.25  # TT serves it whole now
+        monitor(3.0)
+        with Store.open(db) as store:
+            assert sorted(f.key for f in store.fills()) == ["A", "D", "E"]  # once each
+            assert store.quarantined() == []
+    finally:
+        tt.close()
