@@ -134,6 +134,7 @@ class Session(QObject):
         self.store.stored.connect(self._store_ok)
         self.store.sodImported.connect(self._on_sod_imported)
         self.store.sodContracts.connect(self._on_sod_contracts)
+        self.store.setAside.connect(self._on_set_aside)
         self.position_check.checked.connect(self._on_position_check)
         sc = self.scenario
         self._orders_out.connect(sc.set_orders)
@@ -396,6 +397,16 @@ class Session(QObject):
             self.sod.tt_read(tuple(lot for lot in sod if self._account_ok(lot.account) and lot.qty))
         self.tt_positions = positions
         self.position_check.tt_polled(positions)
+
+    @Slot(object)
+    def _on_set_aside(self, entries: tuple[Any, ...]) -> None:
+        """TT fill records kept unreadable: said in the banner until the fill arrives whole (never a
+        silent log line; the store keeps their raw text)."""
+        names = ", ".join(e.name for e in entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
+        note = (f"{len(entries)} TT fill record(s) set aside as unreadable ({names}): kept in the store's "
+                "quarantine and asked for again at the next start")
+        self._notes = tuple(n for n in self._notes if "set aside as unreadable" not in n) + (note,)
+        self.emit_status()
 
     @Slot(object)
     def _on_sod_contracts(self, held: tuple[tuple[str, str], ...]) -> None:

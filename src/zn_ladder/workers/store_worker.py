@@ -50,6 +50,8 @@ class StoreWorker(QObject):
     #: (contract, market) of each SOD lot stored (latest date per book): a ladder for them from the first
     #: paint, before any order or fill arrives.
     sodContracts = Signal(object)
+    #: Fill records of this environment set aside as unreadable (`store.quarantine` entries), when any.
+    setAside = Signal(object)
 
     def __init__(self, path: Path | str | None, *, account: str | None = None, market: str | None = None,
                  env: str = "ext_prod_sim", base_url: str = "", scoped: bool = False,
@@ -92,6 +94,12 @@ class StoreWorker(QObject):
         loop must not reset what TT counts), saved with each stored page and at stop."""
         self._budget = budget
 
+    def _report_set_aside(self) -> None:
+        env = self._env
+        future = self._writer.submit(lambda store: tuple(store.quarantined(env)))
+        future.add_done_callback(lambda f: self.setAside.emit(f.result())
+                                 if f.exception() is None and f.result() else None)
+
     def _save_budget(self) -> None:
         budget = self._budget
         if budget is not None:
@@ -106,6 +114,7 @@ class StoreWorker(QObject):
         budget, name = self._budget, budget_source(self._env, self._base_url)
         if budget is not None:
             self._writer.submit(lambda store: budget.carry_over(store.get_cursor(name)))
+        self._report_set_aside()
         env, base_url = self._env, self._base_url
         self._writer.submit(lambda store: load_window_cursor(store, env, base_url)).add_done_callback(
             self._after_cursor)
@@ -184,6 +193,8 @@ class StoreWorker(QObject):
         corrections = tuple(page.corrections)
         future.add_done_callback(lambda f: self._after_write(f, "store the new fills", corrections))
         self._save_budget()
+        if getattr(page, "quarantined", ()):
+            self._report_set_aside()
         return future
 
     def put_sod(self, lots: tuple[SodLot, ...]) -> Future:
