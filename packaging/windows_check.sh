@@ -36,6 +36,9 @@ mkdir -p "$WORK"
 
 # --- 1. tools ---------------------------------------------------------------------------------------
 missing=()
+apt_packages=(wine wine32:i386 wine64 gcc-mingw-w64-x86-64-win32 xvfb xauth)
+# npm comes with this kind of machine's Node.js; Debian's npm where it does not
+command -v npm >/dev/null 2>&1 || { missing+=(npm); apt_packages+=(npm); }
 dpkg --print-foreign-architectures | grep -qx i386 || missing+=("(i386 architecture)")
 for pkg in wine wine32:i386 wine64 gcc-mingw-w64-x86-64-win32 xvfb xauth; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -47,7 +50,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   dpkg --add-architecture i386
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    wine wine32:i386 wine64 gcc-mingw-w64-x86-64-win32 xvfb xauth >"$WORK/apt.log" 2>&1 \
+    "${apt_packages[@]}" >"$WORK/apt.log" 2>&1 \
     || { tail -30 "$WORK/apt.log"; fail "apt-get install of Wine and mingw-w64"; }
   lap "installed ${missing[*]} from Debian"
 fi
