@@ -5,6 +5,9 @@ other jobs on a shared machine disturb less), then the old tool's way for compar
 `read_csv` + an `iterrows` LIFO loop on the same file (run once: it takes seconds).
 
     /work/venv/bin/python bench/bench_pnl_cli.py [--fills 200000] [--runs 5] [--skip-pandas]
+
+The pandas comparison needs the `bench` extra (`pip install -e ".[bench]"`); the app itself never imports
+pandas.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 ; Build (after `pyinstaller build.spec`), from the repository root:
 ;   "%ProgramFiles(x86)%\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 installer\zn_ladder.iss
 ; -> installer\Output\zn_ladder-setup-0.1.0.exe
+; /DDistDir=FOLDER packs another bundle folder (packaging/windows_check.sh packs a stand-in under Wine).
 ;
 ; Decisions (see installer\README.md):
 ; - Per user, no admin rights: PrivilegesRequired=lowest, so {autopf} is %LOCALAPPDATA%\Programs and
@@ -11,18 +12,28 @@
 ;   closes a running zn_ladder (Restart Manager) and replaces the program files. The old bundle's
 ;   _internal folder is deleted first so that no library of an older build lingers beside the new one.
 ; - The uninstaller removes only the program folder. Settings, the fills database, logs, crash
-;   reports and the browser profile live in the user's AppData\Local\zn_ladder (platformdirs), which
+;   reports and the browser profile live in the user's %LOCALAPPDATA%\zn_ladder (platformdirs), which
 ;   the installer never created and the uninstaller never touches.
 ; - A desk configuration file can be applied at install time: /DESKCONFIG="\\server\share\desk.toml".
+;   If it cannot be applied (file missing, `config import` failing) the setup still installs, says so
+;   (message box unless /SUPPRESSMSGBOXES, and the setup log) and exits with code 10 instead of 0, so
+;   a deployment script sees it.
 
 #define AppName "zn_ladder"
 #define AppExe "zn-ladder-gui.exe"
 #define ConsoleExe "zn-ladder.exe"
-#define DistDir "..\dist\zn-ladder"
+#ifndef DistDir
+  #define DistDir AddBackslash(SourcePath) + "..\dist\zn-ladder"
+#endif
 #ifndef AppVersion
   ; Without /DAppVersion=..., read the version resource build.spec put into the executable.
-  #define AppVersion GetVersionNumbersString(AddBackslash(SourcePath) + "..\dist\zn-ladder\zn-ladder.exe")
+  #define AppVersion GetVersionNumbersString(AddBackslash(DistDir) + ConsoleExe)
 #endif
+#if AppVersion == ""
+  #error No version: pass /DAppVersion=X.Y.Z, or build the bundle first (its zn-ladder.exe carries the version resource)
+#endif
+; Exit code of a setup that installed but could not apply /DESKCONFIG (Inno's own codes are 1-8).
+#define DeskConfigExitCode 10
 
 [Setup]
 ; Fixed forever: Windows (and this installer) recognise an installed zn_ladder by it.
@@ -76,9 +87,7 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app
 Name: "{userstartup}\{#AppName} fill capture"; Filename: "{app}\{#ConsoleExe}"; Parameters: "monitor"; WorkingDir: "{app}"; Flags: runminimized; Tasks: captureatlogon
 
 [Run]
-; A desk configuration handed over by support: zn-ladder config import FILE (never carries credentials;
-; a switch to LIVE in it is refused here and must be confirmed by the trader in the app).
-Filename: "{app}\{#ConsoleExe}"; Parameters: "config import ""{param:DESKCONFIG}"""; StatusMsg: "Applying the desk configuration..."; Flags: runhidden waituntilterminated; Check: HasDeskConfig
+; The desk configuration (/DESKCONFIG) is applied from the code section, where its exit code is checked.
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 [UninstallDelete]
@@ -86,18 +95,55 @@ Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags
 Type: dirifempty; Name: "{app}"
 
 [Code]
-function HasDeskConfig: Boolean;
 var
-  Path: String;
+  // Why /DESKCONFIG was not applied; empty when it was, or when none was given.
+  DeskConfigProblem: String;
+
+// A desk configuration handed over by support: `zn-ladder.exe config import FILE` (it never carries
+// credentials; a switch to LIVE in it is refused here and must be confirmed by the trader in the app).
+// Run from here rather than [Run] because [Run] ignores the program's exit code.
+procedure ApplyDeskConfig;
+var
+  Path, Exe, Params: String;
+  Code: Integer;
 begin
   Path := ExpandConstant('{param:DESKCONFIG|}');
-  Result := (Path <> '');
-  if Result and not FileExists(Path) then
+  if Path = '' then
+    Exit;
+  if not FileExists(Path) then
+    DeskConfigProblem := 'The desk configuration file was not found:' + #13#10 + Path
+  else
   begin
-    Log('DESKCONFIG ' + Path + ' not found: the settings are left as they are');
-    if not WizardSilent then
-      MsgBox('The desk configuration file was not found:' + #13#10 + Path + #13#10 +
-             'zn_ladder is installed with its current settings.', mbError, MB_OK);
-    Result := False;
+    Exe := ExpandConstant('{app}\{#ConsoleExe}');
+    Params := 'config import "' + Path + '"';
+    WizardForm.StatusLabel.Caption := 'Applying the desk configuration...';
+    Log('Applying the desk configuration: "' + Exe + '" ' + Params);
+    if not Exec(Exe, Params, ExpandConstant('{app}'), SW_HIDE, ewWaitUntilTerminated, Code) then
+      DeskConfigProblem := 'zn-ladder.exe could not be started to import the desk configuration ' + Path +
+        ': ' + SysErrorMessage(Code)
+    else if Code <> 0 then
+      DeskConfigProblem := 'The desk configuration ' + Path + ' was not applied: `zn-ladder.exe config import`' +
+        ' exited with code ' + IntToStr(Code) + '. Run it in a console to see why:' + #13#10 +
+        '"' + Exe + '" ' + Params;
   end;
+  if DeskConfigProblem <> '' then
+  begin
+    Log('DESKCONFIG not applied (setup exit code {#DeskConfigExitCode}): ' + DeskConfigProblem);
+    SuppressibleMsgBox(DeskConfigProblem + #13#10#13#10 + 'zn_ladder is installed with its current settings.',
+      mbError, MB_OK, IDOK);
+  end;
+end;
+
+procedure CurStepChanged(CurStep: TSetupStep);
+begin
+  if CurStep = ssPostInstall then
+    ApplyDeskConfig;
+end;
+
+function GetCustomSetupExitCode: Integer;
+begin
+  if DeskConfigProblem <> '' then
+    Result := {#DeskConfigExitCode}
+  else
+    Result := 0;
 end;

@@ -49,10 +49,11 @@ DROP_BINARY = re.compile(
 )
 # Qt translations: the app speaks English only, and a half-translated dialog is worse than none.
 # Playwright: browsers, if a developer's machine had them inside the package (PLAYWRIGHT_BROWSERS_PATH=0),
-# and the driver's web UIs (trace viewer, recorder, HTML report), which reading a page never loads.
+# the driver's web UIs (trace viewer, recorder, HTML report), which reading a page never loads, and its
+# TypeScript declarations (types/*.d.ts, 2 MB: for editors, never loaded by node).
 DROP_DATA = re.compile(
     r"(/translations/|\.local-browsers|/qml/|PySide6/(examples|scripts|typesystems|include|glue|doc)/"
-    r"|playwright/driver/package/lib/vite/)",
+    r"|playwright/driver/package/lib/vite/|playwright/driver/package/types/)",
     re.IGNORECASE,
 )
 
@@ -61,6 +62,36 @@ def keep(dest: str) -> bool:
     """False for a bundle entry (its destination path inside the bundle) that is left out."""
     dest = dest.replace("\\", "/")
     return not (DROP_BINARY.search(dest) or DROP_DATA.search(dest))
+
+
+def _is_root(dest: str) -> bool:
+    """A binary that is loaded by name at run time rather than as another one's dependency: Python
+    extension modules, Qt plugins, the Python library, and the executables (ours and Playwright's node)."""
+    name = dest.rsplit("/", 1)[-1]
+    return (".cpython-" in name or name.endswith((".abi3.so", ".pyd")) or "/plugins/" in dest
+            or name.startswith(("libpython", "python3")) or name in ("zn-ladder", "zn-ladder.exe", "node", "node.exe"))
+
+
+def unreferenced(needed: dict[str, set[str]]) -> set[str]:
+    """The shared libraries that nothing kept needs, given each bundled binary's destination and the
+    library names it links against (ELF NEEDED). PyInstaller collects the dependencies of every binary
+    before the filters above drop some; on Linux the GTK theme plugin alone brings GTK's stack (GIO,
+    Pango, Cairo, HarfBuzz, Kerberos...), none of which the app then loads: measured with
+    bench/bundle_loaded.py over the window, selftest, doctor, credentials and price (issue 17). Only
+    the system Chromium that the spot reader starts mapped them, through the LD_LIBRARY_PATH it inherits,
+    and it has its own copies in /usr/lib. Walks the links from the roots (_is_root)."""
+    dests = {dest.replace("\\", "/"): names for dest, names in needed.items()}
+    by_name: dict[str, list[str]] = {}
+    for dest in dests:
+        by_name.setdefault(dest.rsplit("/", 1)[-1], []).append(dest)
+    reached: set[str] = set()
+    todo = [dest for dest in dests if _is_root(dest)]
+    while todo:
+        dest = todo.pop()
+        if dest not in reached:
+            reached.add(dest)
+            todo.extend(d for name in dests[dest] for d in by_name.get(name, ()))
+    return set(dests) - reached
 
 
 def version_file_problems(text: str, version: str) -> list[str]:

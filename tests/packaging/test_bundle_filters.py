@@ -83,3 +83,47 @@ def test_version_file_check_names_each_mismatch() -> None:
     problems = bundle_filters.version_file_problems(text, "9.8.7")
     assert problems == ["filevers does not match 9.8.7", "prodvers does not match 9.8.7",
                         "FileVersion is not '9.8.7'", "ProductVersion is not '9.8.7'"]
+
+
+def test_libraries_nothing_kept_links_against_are_left_out() -> None:
+    # Shaped like the Linux bundle: the GTK theme plugin was dropped by the filters, but PyInstaller had
+    # already collected its dependencies; Qt's own chain and the extension modules' stay.
+    needed = {
+        "PySide6/QtWidgets.abi3.so": {"libQt6Widgets.so.6", "libpyside6.abi3.so.6.11", "libc.so.6"},
+        "PySide6/libpyside6.abi3.so.6.11": {"libQt6Core.so.6"},
+        "PySide6/Qt/lib/libQt6Widgets.so.6": {"libQt6Gui.so.6", "libQt6Core.so.6"},
+        "PySide6/Qt/lib/libQt6Gui.so.6": {"libQt6Core.so.6", "libfontconfig.so.1"},
+        "PySide6/Qt/lib/libQt6Core.so.6": {"libicui18n.so.73", "libglib-2.0.so.0"},
+        "PySide6/Qt/lib/libicui18n.so.73": {"libicuuc.so.73"},
+        "PySide6/Qt/lib/libicuuc.so.73": {"libicudata.so.73"},
+        "PySide6/Qt/lib/libicudata.so.73": set(),
+        "libfontconfig.so.1": {"libfreetype.so.6"},
+        "libfreetype.so.6": set(),
+        "libglib-2.0.so.0": {"libpcre2-8.so.0"},
+        "libpcre2-8.so.0": set(),
+        "PySide6/Qt/plugins/platforms/libqxcb.so": {"libQt6XcbQpa.so.6"},
+        "PySide6/Qt/lib/libQt6XcbQpa.so.6": {"libQt6Gui.so.6"},
+        "PySide6/Qt/lib/libQt6WlShellIntegration.so.6": {"libQt6Gui.so.6"},
+        "libgtk-3.so.0": {"libgio-2.0.so.0", "libcairo.so.2"},  # already dropped by keep(); here for the walk
+        "libgio-2.0.so.0": {"libglib-2.0.so.0", "libmount.so.1"},
+        "libmount.so.1": set(),
+        "libcairo.so.2": {"libpixman-1.so.0"},
+        "libpixman-1.so.0": set(),
+        "numpy/_core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so": {"libscipy_openblas64_-32a4b2a6.so"},
+        "numpy.libs/libscipy_openblas64_-32a4b2a6.so": {"libgfortran-040039e1-0352e75f.so.5.0.0"},
+        "numpy.libs/libgfortran-040039e1-0352e75f.so.5.0.0": set(),
+        "libpython3.11.so.1.0": set(),
+        "playwright/driver/node": {"libc.so.6"},
+    }
+    assert bundle_filters.unreferenced(needed) == {
+        "PySide6/Qt/lib/libQt6WlShellIntegration.so.6", "libgtk-3.so.0", "libgio-2.0.so.0", "libmount.so.1",
+        "libcairo.so.2", "libpixman-1.so.0"}
+    windows = {"PySide6\\QtCore.pyd": {"Qt6Core.dll"}, "PySide6\\Qt6Core.dll": set(), "orphan.dll": set()}
+    assert bundle_filters.unreferenced(windows) == {"orphan.dll"}
+
+
+def test_playwright_typescript_declarations_are_dropped_but_its_code_kept() -> None:
+    assert not bundle_filters.keep("playwright/driver/package/types/types.d.ts")
+    assert not bundle_filters.keep("playwright\\driver\\package\\types\\protocol.d.ts")
+    assert bundle_filters.keep("playwright/driver/package/index.d.ts")  # 4 kB, beside the entry point
+    assert bundle_filters.keep("playwright/driver/package/lib/coreBundle.js")

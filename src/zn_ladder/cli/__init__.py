@@ -1,8 +1,8 @@
 """The `zn-ladder` command: the window by default, plus headless subcommands over the same core.
 
 Start-up must stay fast (`zn-ladder --help` well under 150 ms), so this module imports only argparse;
-each subcommand lives in its own module here, registers its parser, and imports what it needs (pandas,
-requests, the store...) only when it runs. The headless commands never import Qt (import-linter checks
+each subcommand lives in its own module here, registers its parser, and imports what it needs
+(requests, the store...) only when it runs. The headless commands never import Qt (import-linter checks
 it); the window is reached through `importlib` so that the CLI package does not depend on the GUI.
 """
 
