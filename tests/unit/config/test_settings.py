@@ -200,3 +200,16 @@ def test_bad_level_or_capture_window_names_the_key_and_the_value():
     with pytest.raises(ConfigError, match=r"survival.stop_loss: expected an amount in dollars"):
         Settings().replace_value("survival.stop_loss", "5000")
     assert Settings().replace_value("capture.schedule", " ").capture.schedule == ""
+
+
+def test_alert_thresholds_are_never_negative_and_say_so():
+    import pytest
+
+    from zn_ladder.domain.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"alerts.loss_limit: expected an amount in dollars from 0 to 100000000 "
+                                          r"\(e.g. 5000\), got '-5000'"):
+        Settings().replace_value("alerts.loss_limit", "-5000")
+    limits = Settings().replace_value("alerts.loss_limit", "5000").replace_value("alerts.stale_feed_s", "45") \
+        .alerts.limits()
+    assert (limits.loss_limit, limits.stale_feed_s, limits.max_position) == (5000, 45.0, 0)
