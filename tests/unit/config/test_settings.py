@@ -203,10 +203,6 @@ def test_bad_level_or_capture_window_names_the_key_and_the_value():
 
 
 def test_alert_thresholds_are_never_negative_and_say_so():
-    import pytest
-
-    from zn_ladder.domain.errors import ConfigError
-
     with pytest.raises(ConfigError, match=r"alerts.loss_limit: expected an amount in dollars from 0 to 100000000 "
                                           r"\(e.g. 5000\), got '-5000'"):
         Settings().replace_value("alerts.loss_limit", "-5000")
