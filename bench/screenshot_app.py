@@ -8,8 +8,9 @@ Writes app_demo.png (first launch: DEMO on the built-in simulator), app_busy.png
 accounts, ten orders a side), app_failing.png (TT stopped: banner, STALE tags, "unreachable since") and
 app_live.png (LIVE environment with credentials: red LIVE badge), app_live_failing.png (the same when TT
 stops answering), app_filters.png (table filters with a comparison and a word not understood) and
-app_compact.png (the compact ladder-only layout). Everything lives in a temporary
-ZN_LADDER_HOME.
+app_compact.png (the compact ladder-only layout) and app_alert.png (alerts firing in the DEMO: a $1 loss
+limit and profit target, so whichever way the demo's P&L goes one fires, and a 2-lot position limit).
+`--only=alert` writes app_alert.png alone. Everything lives in a temporary ZN_LADDER_HOME.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 
-def main(out: Path) -> int:
+def main(out: Path, only: str = "") -> int:
     out.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="zn-shots-"))
     os.environ["ZN_LADDER_HOME"] = str(home / "home")
@@ -63,6 +64,20 @@ def main(out: Path) -> int:
         w = c.window
         return w.fills.model.rowCount() > 0 and w.orders.model.rowCount() > 0 and c.session.last_result is not None
 
+    def alert_case() -> None:
+        s = Settings()
+        for key, text in (("loss_limit", "1"), ("profit_target", "1"), ("max_position", "2")):
+            s = s.replace_value(f"alerts.{key}", text)
+        c = open_app(s, force_demo=True, sim_config=demo_sim_config())
+        pump(30, lambda: c.session is not None and has_data(c) and bool(c.window.alerts.pending))
+        pump(4)
+        shoot(c, "app_alert.png")
+        c.window.close()
+        c.shutdown()
+
+    if only == "alert":
+        alert_case()
+        return 0
     # 1. First launch: DEMO.
     c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config())
     pump(30, lambda: c.session is not None and has_data(c))
@@ -115,8 +130,12 @@ def main(out: Path) -> int:
         shoot(c, "app_live_failing.png")
         c.window.close()
         c.shutdown()
+    # 5. Alerts firing.
+    alert_case()
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "shots")))
+    args = [a for a in sys.argv[1:] if not a.startswith("--only")]
+    only = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")), "")
+    raise SystemExit(main(Path(args[0] if args else "shots"), only))

@@ -110,6 +110,7 @@ class AppController(QObject):
         self.window.displaySettingChanged.connect(self._display_setting_changed)
         self.window.installEventFilter(self)
         self.window.settingsRequested.connect(self.open_settings)
+        self.window.alertAudit.connect(self._audit_alert)
         self.window.status_strip.set_note("No keyring" if self.plan.keyring_note else "", self.plan.keyring_note)
         _preload(self.plan.demo)
 
@@ -270,6 +271,13 @@ class AppController(QObject):
         """Settings/environment changes into the store's audit log (on the writer thread, not waited on)."""
         log.info("audit %s %s", event, detail)
         if self.session is not None and not self.plan.demo:
+            self.session.store.submit(lambda store: store.audit(event, detail))
+
+    def _audit_alert(self, event: str, detail: dict) -> None:
+        """Alerts fired and acknowledged into the audit log, on the writer thread (in DEMO too: the
+        demo's own store, so what the trader was told and when is always on record)."""
+        log.info("audit %s %s", event, detail)
+        if self.session is not None:
             self.session.store.submit(lambda store: store.audit(event, detail))
 
     # -- stop -------------------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def test_the_sod_account_map_is_on_the_storage_tab_beside_the_sod_file(qtbot, ma
     dialog = make_dialog()
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert titles == ["TT connection", "Polling", "Storage", "Spot price", "Ladder", "Notifications",
-                      "Survival curve", "Capture"]
+                      "Alerts", "Survival curve", "Capture"]
     storage = dialog.tabs.widget(2).widget()
     assert dialog.editors["sod.account_map"].parent() is storage is dialog.editors["storage.sod_path"].parent()
     assert dialog.tab_of("sod.account_map") == dialog.tab_of("storage.sod_path") == 2

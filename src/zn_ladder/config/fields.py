@@ -383,7 +383,8 @@ class Dollars(Points):
 
     @property
     def expected(self) -> str:
-        return f"an amount in dollars from {self.low} to {self.high} (e.g. -100000)"
+        example = -100000 if self.low < 0 else 5000
+        return f"an amount in dollars from {self.low} to {self.high} (e.g. {example})"
 
 
 @dataclass(frozen=True)

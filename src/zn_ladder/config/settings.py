@@ -17,6 +17,7 @@ from typing import Any
 
 from zn_ladder.config import fields as f
 from zn_ladder.config.paths import data_dir, default_db_path
+from zn_ladder.domain.alerts import AlertLimits
 from zn_ladder.domain.errors import ConfigError, InputError
 from zn_ladder.domain.instruments import PRODUCTS, get_product, product_of_contract
 from zn_ladder.domain.survival import DEFAULT_NBM_SIXTEENTHS, DEFAULT_STOP_LOSS, SEED_LEVELS
@@ -187,6 +188,34 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """Thresholds the trader is alerted on (banner, sound, tray or status strip; acknowledged, audited).
+    0 switches one off. When each fires and re-arms is `domain.alerts`."""
+
+    loss_limit: Fraction = setting(Fraction(0), f.Dollars(
+        "Loss limit ($)", "Alert when the total P&L falls to minus this amount, e.g. 5000 for -$5,000 "
+        "(0: off). It fires again only after the P&L has come back by a tenth of it.",
+        low=Fraction(0), high=Fraction(100_000_000)))
+    profit_target: Fraction = setting(Fraction(0), f.Dollars(
+        "Profit target ($)", "Alert when the total P&L reaches this amount (0: off).",
+        low=Fraction(0), high=Fraction(100_000_000)))
+    max_position: int = setting(0, f.Integer(
+        "Max position (lots)", "Alert when the net position, long or short, is beyond this many lots (0: off).",
+        low=0, high=1_000_000))
+    large_fill_lots: int = setting(0, f.Integer(
+        "Fill larger than (lots)", "Alert on a new fill of more than this many lots (0: off).",
+        low=0, high=1_000_000))
+    stale_feed_s: float = setting(0.0, f.Seconds(
+        "Feed stale for more than (s)", "Alert when orders, fills, positions or spot have been stale or "
+        "failing for longer than this (0: off).", low=0, high=86_400))
+    sound: bool = setting(True, f.Flag("Sound", "Play a sound when an alert fires."))
+
+    def limits(self) -> AlertLimits:
+        return AlertLimits(self.loss_limit, self.profit_target, self.max_position, self.large_fill_lots,
+                           self.stale_feed_s)
+
+
+@dataclass(frozen=True)
 class SurvivalSettings:
     """The survival curve's inputs that belong to the desk rather than to a trade (issue 15 §5)."""
 
@@ -210,11 +239,11 @@ class CaptureSettings:
 GROUPS: dict[str, type] = {
     "tt": TTSettings, "polling": PollingSettings, "storage": StorageSettings, "sod": SodSettings,
     "spot": SpotSettings, "ladder": LadderSettings, "notifications": NotificationSettings,
-    "survival": SurvivalSettings, "capture": CaptureSettings,
+    "alerts": AlertSettings, "survival": SurvivalSettings, "capture": CaptureSettings,
 }
 GROUP_TITLES = {"tt": "TT connection", "polling": "Polling", "storage": "Storage", "sod": "Start of day",
                 "spot": "Spot price", "ladder": "Ladder", "notifications": "Notifications",
-                "survival": "Survival curve", "capture": "Capture"}
+                "alerts": "Alerts", "survival": "Survival curve", "capture": "Capture"}
 
 
 @dataclass(frozen=True)
@@ -238,6 +267,7 @@ class Settings:
     spot: SpotSettings = field(default_factory=SpotSettings)
     ladder: LadderSettings = field(default_factory=LadderSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     survival: SurvivalSettings = field(default_factory=SurvivalSettings)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
 

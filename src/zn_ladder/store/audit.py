@@ -26,6 +26,8 @@ MATCHING_REPAIRED = "matching_repaired"
 SETTINGS_CHANGED = "settings_changed"
 ENVIRONMENT_CHANGED = "environment_changed"
 RECONCILIATION_DIFFERENCE = "reconciliation_difference"
+ALERT_FIRED = "alert_fired"
+ALERT_ACKNOWLEDGED = "alert_acknowledged"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QLabel, QLineEdit
 
 from zn_ladder import __version__
 from zn_ladder.ui import persist, price_style
+from zn_ladder.ui.alerts import AlertBanner, AlertCenter
 from zn_ladder.ui.charts import Charts
 from zn_ladder.ui.docks import PaneDocks
 from zn_ladder.ui.instrument_note import InstrumentNote
@@ -55,6 +56,8 @@ class MainWindow(QMainWindow):
     #: menu): (settings key, value as text), e.g. ("ladder.font_size", "13"). The owner saves it to the
     #: settings file, the one source of truth for them; the window's own ini keeps only the layout.
     displaySettingChanged = Signal(str, str)
+    #: An alert fired or was acknowledged: (audit event, detail) for the store's audit log (ui/alerts.py).
+    alertAudit = Signal(str, object)
 
     def __init__(self, settings: Any = None, *, ui_state: QSettings | Path | None = None,
                  parent: QWidget | None = None) -> None:
@@ -90,6 +93,9 @@ class MainWindow(QMainWindow):
         self.banner = StatusBanner()
         self.mismatch = InstrumentNote()
         self.status_strip = StatusStrip()
+        self.alert_banner = AlertBanner()
+        self.alerts = AlertCenter(self.alert_banner, self.notifier, self.status_strip, self)
+        self.alerts.auditRequested.connect(self.alertAudit)
         self.statusBar().addWidget(self.status_strip, 1)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -113,7 +119,7 @@ class MainWindow(QMainWindow):
         self.status_strip.setMinimumWidth(0)
         self.status_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         strip = self.status_strip
-        for badge in (strip.env_badge, strip.demo_badge):
+        for badge in (strip.env_badge, strip.demo_badge, strip.alerts):
             badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         for label in (strip.connection, *strip.ages.values(), strip.budget, strip.spot, strip.note):
             label.setMinimumWidth(8)  # their natural width when there is room, clipped when not
@@ -122,6 +128,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(4)
+        layout.addWidget(self.alert_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.mismatch)
         layout.addWidget(self.docks, 1)
@@ -175,6 +182,9 @@ class MainWindow(QMainWindow):
             action.toggled.connect(lambda on, a=attr: setattr(self.notifier, a, on))
             action.toggled.connect(lambda on, a=attr: self._user_changed(f"notifications.{a}", "true" if on
                                                                         else "false"))
+        alerts.addSeparator()
+        self.acknowledge_action = alerts.addAction("&Acknowledge all alerts", self.alerts.acknowledge_all)
+        self.acknowledge_action.setObjectName("acknowledgeAlerts")
         # Space recenters wherever the focus is in the window, as the menu says, except in a text field:
         # a line edit claims Space for itself (Qt's shortcut override), so typing a filter or a spot
         # with a space in it never moves the ladder.
@@ -221,7 +231,7 @@ class MainWindow(QMainWindow):
         theme = self.theme()
         self.setStyleSheet(style_sheet(theme))
         self.ladder_view.set_theme(theme)
-        for pane in (self.summary, self.charts, self.status_strip, self.banner):
+        for pane in (self.summary, self.charts, self.status_strip, self.banner, self.alert_banner):
             pane.set_theme(theme)
         for table in (self.orders, self.fills):
             table.set_side_colors(theme.buy_cell, theme.sell_cell)
@@ -286,6 +296,9 @@ class MainWindow(QMainWindow):
         if notes is not None:
             self.sound_action.setChecked(bool(getattr(notes, "sound", True)))
             self.desktop_action.setChecked(bool(getattr(notes, "desktop", True)))
+        alerts = getattr(settings, "alerts", None)
+        if alerts is not None:
+            self.alerts.set_limits(alerts.limits(), bool(alerts.sound))
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -369,17 +382,20 @@ class MainWindow(QMainWindow):
             self._seen_fills.update(keys)
         if new:
             self.notifier.notify([f for f in snap.fills if f.key in new])
+            self.alerts.on_new_fills([f for f in snap.fills if f.key in new])
 
     @Slot(object)
     def apply_pnl(self, snap: PnlSnapshot) -> None:
         self.summary.apply(snap)
         self.charts.apply_pnl(snap)
+        self.alerts.on_pnl(snap)
 
     @Slot(object)
     def apply_status(self, snap: StatusSnapshot) -> None:
         self.status_strip.apply(snap)
         now = snap.at or datetime.now(timezone.utc)
         problems = self.banner.apply(snap, now)
+        self.alerts.on_status(snap, now)
         marks: dict[str, list[str]] = {"ladder": [], "orders": [], "fills": [], "summary": []}
         for health in problems:
             for pane in _PANES_OF.get(health.name, ()):

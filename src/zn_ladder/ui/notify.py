@@ -63,6 +63,16 @@ class FillNotifier(QObject):
             else:
                 log.info("no system tray: desktop notification skipped (%s)", title)
 
+    def tray_message(self, title: str, body: str, *, warning: bool = False) -> bool:
+        """A desktop message through the tray; False when this desktop has no tray (the caller says it
+        elsewhere, e.g. the status strip)."""
+        tray = self._tray_icon()
+        if tray is None:
+            return False
+        icon = QSystemTrayIcon.MessageIcon.Warning if warning else QSystemTrayIcon.MessageIcon.Information
+        tray.showMessage(title, body, icon, 10_000 if warning else 5000)
+        return True
+
     def close(self) -> None:
         if self._tray is not None:
             self._tray.hide()

@@ -70,8 +70,13 @@ class StatusStrip(QWidget):
         self.demo_badge.hide()
         self.connection = QLabel("TT: —")
         self.connection.setObjectName("connection")
+        #: Unacknowledged alerts (ui/alerts.py): next to the badges, so a narrow window never clips it.
+        self.alerts = QLabel()
+        self.alerts.setObjectName("alertsNote")
+        self.alerts.hide()
         layout.addWidget(self.env_badge)
         layout.addWidget(self.demo_badge)
+        layout.addWidget(self.alerts)
         layout.addWidget(self.connection)
         self.ages: dict[str, QLabel] = {}
         for name in SOURCES[:3]:
@@ -101,6 +106,8 @@ class StatusStrip(QWidget):
         self._theme = theme
         self.demo_badge.setStyleSheet(f"background: {theme.demo}; color: white; font-weight: 700; "
                                       f"padding: 1px 8px; border-radius: 3px;")
+        self.alerts.setStyleSheet(f"background: {theme.failing}; color: white; font-weight: 700; "
+                                  f"padding: 1px 8px; border-radius: 3px;")
         self.refresh()
 
     def set_note(self, text: str, detail: str = "") -> None:
@@ -108,6 +115,12 @@ class StatusStrip(QWidget):
         self.note.setText(f"⚠ {text}" if text else "")
         self.note.setToolTip(detail or text)
         self.note.setVisible(bool(text))
+
+    def set_alerts(self, text: str, detail: str = "") -> None:
+        """The unacknowledged alerts in a few words (empty: none), each one's line in the tooltip."""
+        self.alerts.setText(f"⚠ ALERT {text}" if text else "")
+        self.alerts.setToolTip(detail)
+        self.alerts.setVisible(bool(text))
 
     def apply(self, snap: StatusSnapshot) -> None:
         self._snap = snap

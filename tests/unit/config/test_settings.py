@@ -15,7 +15,7 @@ from zn_ladder.domain.errors import ConfigError
 
 def test_every_key_has_an_example_and_no_example_is_stale():
     assert set(OTHER_VALUES) == set(Settings.keys())
-    assert len(Settings.keys()) == 42
+    assert len(Settings.keys()) == 48
 
 
 def test_defaults_run_the_demo():
@@ -200,3 +200,12 @@ def test_bad_level_or_capture_window_names_the_key_and_the_value():
     with pytest.raises(ConfigError, match=r"survival.stop_loss: expected an amount in dollars"):
         Settings().replace_value("survival.stop_loss", "5000")
     assert Settings().replace_value("capture.schedule", " ").capture.schedule == ""
+
+
+def test_alert_thresholds_are_never_negative_and_say_so():
+    with pytest.raises(ConfigError, match=r"alerts.loss_limit: expected an amount in dollars from 0 to 100000000 "
+                                          r"\(e.g. 5000\), got '-5000'"):
+        Settings().replace_value("alerts.loss_limit", "-5000")
+    limits = Settings().replace_value("alerts.loss_limit", "5000").replace_value("alerts.stale_feed_s", "45") \
+        .alerts.limits()
+    assert (limits.loss_limit, limits.stale_feed_s, limits.max_position) == (5000, 45.0, 0)
