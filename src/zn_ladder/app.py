@@ -221,7 +221,13 @@ class AppController(QObject):
             self.dialog.raise_()
             return
         self.save_display_settings()  # the dialog must open on what the window shows
-        self.dialog = SettingsDialog(self.settings, self.window, on_audit=self._audit, path=self._settings_file)
+        checks = None
+        if self.session is not None:
+            from zn_ladder.workers.connection_test import session_checks
+
+            checks = session_checks(self.session.config.conn, self.started_settings)
+        self.dialog = SettingsDialog(self.settings, self.window, checks, on_audit=self._audit,
+                                     path=self._settings_file)
         self.dialog.settingsApplied.connect(self.apply_settings)
         self.dialog.open()
 

@@ -54,6 +54,25 @@ def doctor_checks(settings: Settings) -> list[Any]:
     return run_checks(conn)
 
 
+def session_checks(conn: Any, started: Settings) -> ChecksFn:
+    """Checks for the dialog of a running window: while the settings still point at the TT this window
+    runs on (same environment, address and simulator choice as at start), test the window's own
+    connection, so DEMO reports the embedded simulator's fills the window shows, not a second simulator's
+    empty day; settings edited towards another TT are tested as `doctor` would."""
+
+    def checks(settings: Settings) -> list[Any]:
+        from zn_ladder.tt.doctor import Check, run_checks
+
+        same = (settings.tt.environment, settings.tt.base_url, settings.tt.simulator) == (
+            started.tt.environment, started.tt.base_url, started.tt.simulator)
+        if not same:
+            return doctor_checks(settings)
+        note = Check("connection", True, f"testing this window's own connection to {conn.base_url} ({conn.env})")
+        return [note, *run_checks(conn)]
+
+    return checks
+
+
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(str)
