@@ -37,7 +37,8 @@ def _pnl(tmp_path, fills, sod=(), spot="110'100"):
 
 
 def _day():
-    return [Fill("a", "DESK01", C, Side.BUY, 5, t("110'055"), T0),
+    return [Fill("a", "DESK01", C, Side.BUY, 2, t("110'040"), T0),
+            Fill("a2", "DESK01", C, Side.BUY, 3, t("110'055"), T0 + 1),
             Fill("b", "DESK01", C, Side.SELL, 2, t("110'120"), T0 + 1),
             Fill("c", "DESK02", C, Side.SELL, 3, t("110'120"), T0 + 2),
             Fill("d", "1334000", C, Side.BUY, 1, t("110'090"), T0 + 3)], [SodLot("DESK02", C, -4, t("110'000"))]
@@ -58,12 +59,16 @@ def test_rows_per_account_and_a_total_row_equal_to_the_cards(qtbot, tmp_path) ->
     rows = table.row_texts()
     assert [r[0] for r in rows] == ["1334000", "DESK01", "DESK02", "Total"]
     desk01, desk02, total = rows[1], rows[2], rows[3]
-    # DESK01: bought 5 @ 110'055, sold 2 @ 110'120 -> +3; 2 lots x 13 ticks (1/64) realized, 3 x 9 open at 110'100.
+    # DESK01: bought 2 @ 110'040 and 3 @ 110'055, sold 2 @ 110'120 -> +3. In ticks of 1/64 ($15.625):
+    # LIFO closes the 110'055s (2 x 13 realized; open 2 @ 110'040 + 1 @ 110'055, at 110'100: 2 x 12 + 9),
+    # FIFO the 110'040s (2 x 16 realized; open 3 @ 110'055: 3 x 9). Both total 59 ticks.
     assert _cell(table, desk01, "Position") == "+3" and _cell(table, desk01, "SOD") == "0"
-    assert _cell(table, desk01, "Realized LIFO") == "$406.25"  # 2 x 13 x $15.625
-    assert _cell(table, desk01, "Unrealized LIFO") == dollars(Fraction("421.875"))  # 3 x 9 x $15.625
-    assert _cell(table, desk01, "Total P&L") == dollars(Fraction("828.125"))
-    assert _cell(table, desk01, "Avg open") == "110'055"
+    assert _cell(table, desk01, "Realized LIFO") == "$406.25"
+    assert _cell(table, desk01, "Unrealized LIFO") == dollars(33 * ZN.tick_value)
+    assert _cell(table, desk01, "Realized FIFO") == "$500.00"
+    assert _cell(table, desk01, "Unrealized FIFO") == dollars(27 * ZN.tick_value)
+    assert _cell(table, desk01, "Total P&L") == dollars(59 * ZN.tick_value)
+    assert _cell(table, desk01, "Avg open") == "110'045"  # (2 x 8 + 11) / 3 = 9 ticks
     # DESK02: short 4 from SOD at 110'000, sold 3 more at 110'120: -7, nothing closed.
     assert (_cell(table, desk02, "Position"), _cell(table, desk02, "SOD")) == ("-7", "-4")
     assert _cell(table, desk02, "Realized FIFO") == "$0.00"
