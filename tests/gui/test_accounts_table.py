@@ -96,7 +96,8 @@ def test_the_total_row_stays_last_whatever_the_sort(qtbot, tmp_path) -> None:
 
 
 def test_one_account_same_sign_shows_the_netted_average_and_colours_by_sign(qtbot, tmp_path) -> None:
-    fills = [Fill("a", "DESK01", C, Side.BUY, 2, t("110'050"), T0), Fill("b", "DESK03", C, Side.BUY, 2, t("110'060"), T0 + 1)]
+    fills = [Fill("a", "DESK01", C, Side.BUY, 2, t("110'050"), T0),
+             Fill("b", "DESK03", C, Side.BUY, 2, t("110'060"), T0 + 1)]
     table = AccountsTable()
     qtbot.addWidget(table)
     pnl = _pnl(tmp_path, fills, spot="110'040")
@@ -108,10 +109,13 @@ def test_one_account_same_sign_shows_the_netted_average_and_colours_by_sign(qtbo
     row = [model.record(r).account for r in range(model.rowCount())].index("Total")
     money = model.index(row, TITLES.index("Total P&L"))
     assert model.data(money, Qt.ItemDataRole.ForegroundRole) == model.sign_colors[1]
-    assert model.data(model.index(row, TITLES.index("Position")), Qt.ItemDataRole.ForegroundRole) == model.sign_colors[0]
+    position = model.index(row, TITLES.index("Position"))
+    assert model.data(position, Qt.ItemDataRole.ForegroundRole) == model.sign_colors[0]
     assert model.data(model.index(row, 0), Qt.ItemDataRole.FontRole).bold()
-    assert "LIFO" in model.headerData(TITLES.index("Unrealized LIFO"), Qt.Orientation.Horizontal,
-                                      Qt.ItemDataRole.ToolTipRole)
+    unrealized = TITLES.index("Unrealized LIFO")
+    assert "LIFO" in model.headerData(unrealized, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert model.headerData(unrealized, Qt.Orientation.Horizontal) == "Unrealized\nLIFO"  # two lines: they fit
+    assert table.view.horizontalHeader().isSectionHidden(TITLES.index("Market"))  # one market per window
 
 
 def test_rows_update_in_place_and_an_account_that_leaves_goes(qtbot, tmp_path) -> None:

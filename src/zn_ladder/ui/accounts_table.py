@@ -45,7 +45,16 @@ def total_row(snap: PnlSnapshot, contract: str) -> TotalRow:
 
 
 class AccountsModel(RecordTableModel):
-    """The record model with the total row kept last (whatever the sort) and in bold."""
+    """The record model with the total row kept last (whatever the sort) and in bold; its titles on two
+    lines ("Unrealized" over "LIFO") so ten columns fit beside the ladder without a scroll bar."""
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().headerData(section, orientation, role)
+        if role == Qt.ItemDataRole.DisplayRole and isinstance(value, str) and " " in value:
+            head, _, tail = value.rpartition(" ")
+            return f"{head}\n{tail}"
+        return value
 
     def _sort_value(self, record: Any, column: int) -> Any:
         descending = self._sort is not None and self._sort[1]
@@ -68,7 +77,11 @@ class AccountsTable(RecordTable):
         super().__init__(TITLE, ACCOUNT_COLUMNS, account_key, sort_column=0, descending=False, parent=parent,
                          model_class=AccountsModel)
         self.filter.hide()
-        self.view.horizontalHeader().setStretchLastSection(False)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        # One market per window: the column is there for a store read over several (View it from the
+        # header's menu); the rows of two markets are never netted either way.
+        header.setSectionHidden(len(ACCOUNT_COLUMNS) - 1, True)
         self.contract = ""
         self._update_title()
 
