@@ -433,7 +433,7 @@ def test_the_accounts_pane_is_a_dock_fed_by_the_pnl_snapshot_and_its_total_is_th
                                  average_open_price=avg, risk=12 * ZN.tick_value, product=ZN, by_account=rows))
     dock = window.docks.docks["accounts"]
     assert dock.widget() is window.accounts and dock.isVisibleTo(window)
-    assert dock.windowTitle() == "Position & P&L by account  (2 accounts)"
+    assert dock.windowTitle() == "Position && P&&L by account  (2 accounts)"  # "&&": shown as one "&"
     assert dock.toggleViewAction() in window.findChildren(QAction)  # View › Panes
     texts = window.accounts.row_texts()
     assert [r[0] for r in texts] == ["DESK01", "DESK02", "Total"]

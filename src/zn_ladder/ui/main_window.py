@@ -112,8 +112,9 @@ class MainWindow(QMainWindow):
         # Each pane's title (with its row count) is its dock's title, not a second heading inside it.
         for table, name in ((self.orders, "orders"), (self.fills, "fills"), (self.accounts, "accounts")):
             table.title.hide()
-            table.titleChanged.connect(self.docks.docks[name].setWindowTitle)
-            self.docks.docks[name].setWindowTitle(table.title.text())
+            # A dock's title reads "&" as a mnemonic: "P&L" must be "P&&L" to show as written.
+            table.titleChanged.connect(lambda text, d=self.docks.docks[name]: d.setWindowTitle(text.replace("&", "&&")))
+            self.docks.docks[name].setWindowTitle(table.title.text().replace("&", "&&"))
         self.ladder_title.hide()
         self.layouts = NamedLayouts(self._state)
         self.window_layouts = WindowLayouts(self, self.layouts)
