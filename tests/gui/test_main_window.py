@@ -458,3 +458,24 @@ def test_an_arrangement_saved_before_the_accounts_pane_existed(qtbot, window):
     assert "accounts" in docks.visible_panes()
     assert docks.restore(older, older=True)
     assert docks.visible_panes() == ["ladder", "summary", "orders", "fills"]
+
+
+def test_the_accounts_pane_shows_three_accounts_and_the_total_without_scrolling(qtbot, ui_home):
+    from zn_ladder.ui.main_window import MainWindow
+    from zn_ladder.workers.snapshots import AccountPnl
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    zero = Fraction(0)
+    rows = tuple(AccountPnl(f"DESK0{i}", "ZN Sep25", i, 0, zero, zero, zero, zero, zero, None) for i in (1, 2, 3))
+    window.apply_pnl(PnlSnapshot(position=6, sod_position=0, realized_lifo=zero, realized_fifo=zero, unrealized=zero,
+                                 total=zero, average_open_price=None, risk=zero, product=ZN, by_account=rows))
+    view = window.accounts.view
+    qtbot.wait(300)  # the docks take their sizes once the window is shown
+    last = view.visualRect(view.model().index(3, 0))
+    assert window.accounts.row_texts()[3][0] == "Total"
+    assert last.bottom() <= view.viewport().height(), ("the total row is cut off", window.size(), view.size())
+    window.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QFont
 
 from zn_ladder.ui.average_price import accounts_differ_in_sign
@@ -22,6 +22,8 @@ from zn_ladder.ui.tables import RecordTable
 from zn_ladder.workers.snapshots import AccountPnl, PnlSnapshot
 
 TITLE = "Position & P&L by account"
+#: Rows the pane is sized for in the full layout: three accounts and the total, up to eight.
+SHOWN_ROWS, MAX_ROWS = 4, 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,16 @@ class AccountsTable(RecordTable):
         header.setSectionHidden(len(ACCOUNT_COLUMNS) - 1, True)
         self.contract = ""
         self._update_title()
+
+    def sizeHint(self) -> QSize:
+        """Tall enough for its rows (at least `SHOWN_ROWS`, at most `MAX_ROWS`) under its two-line titles,
+        with no scroll bar: the full layout gives the dock this height."""
+        hint = super().sizeHint()
+        rows = min(max(self.model.rowCount(), SHOWN_ROWS), MAX_ROWS)
+        view = self.view
+        height = (view.horizontalHeader().sizeHint().height() + rows * view.verticalHeader().defaultSectionSize()
+                  + 2 * view.frameWidth() + 6)
+        return QSize(hint.width(), height)
 
     def apply_pnl(self, snap: PnlSnapshot) -> None:
         contract = snap.by_account[0].contract if snap.by_account else self.contract

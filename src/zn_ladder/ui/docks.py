@@ -69,7 +69,8 @@ class PaneDocks(QMainWindow):
             dock.show()
         width = ladder_width or d["ladder"].widget().sizeHint().width()
         self.resizeDocks([d["ladder"]], [width + 12], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["orders"], d["fills"], d["accounts"], d["charts"]], [260, 220, 130, 200],
+        accounts = d["accounts"].widget().sizeHint().height() + 24  # + the dock's title bar
+        self.resizeDocks([d["orders"], d["fills"], d["accounts"], d["charts"]], [260, 220, accounts, 200],
                          Qt.Orientation.Vertical)
 
     def compact_layout(self) -> None:
