@@ -118,7 +118,8 @@ def test_average_open_per_account_keeps_the_card_low_with_many_accounts(qtbot):
     net.position, net.by_account = 4, accounts
     strip.apply(net)
     label = strip.values["average"]
-    assert strip.text("average").split("\n") == ["DESK01 +9 @ 110'055", "DESK02 -7 @ 110'055", "+2 more: see the tooltip"]
+    lines = ["DESK01 +9 @ 110'055", "DESK02 -7 @ 110'055", "+2 more: see the tooltip"]
+    assert strip.text("average").split("\n") == lines
     assert all(f"DESK0{i}" in label.toolTip() for i in range(1, 5)) and label.property("small") is True
     net.by_account = accounts[:3]
     strip.apply(net)
