@@ -14,7 +14,7 @@ from zn_ladder.domain.instruments import get_product
 from zn_ladder.domain.ladder import project_ladder
 from zn_ladder.domain.prices import parse_price, parse_ticks
 from zn_ladder.domain.records import Fill, OrderType, Side, WorkingOrder
-from zn_ladder.workers.snapshots import (FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot,
+from zn_ladder.workers.snapshots import (AccountPnl, FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot,
                                          SourceHealth, StatusSnapshot)
 
 PRODUCT = get_product("ZN")
@@ -87,10 +87,25 @@ def pnl_snapshot() -> PnlSnapshot:
     for i in range(240):
         value += rng.gauss(25, 420)
         history.append((now - timedelta(minutes=240 - i), Fraction(round(value * 8), 8)))
-    return PnlSnapshot(position=35, sod_position=-20, realized_lifo=Fraction(8_421_875, 1000),
-                       realized_fifo=Fraction(7_953_125, 1000), unrealized=Fraction(4_421_875, 1000),
-                       total=Fraction(12_843_75, 100), average_open_price=parse_price("110-13.5", PRODUCT, spot=True),
-                       risk=35 * PRODUCT.tick_value, product=PRODUCT, spot=SPOT, history=tuple(history))
+    avg = parse_price("110-13.5", PRODUCT, spot=True)
+    # Three accounts, all long (one netted AVG OPEN): DESK01 and DESK02 as given, SWAPS3 the rest of the
+    # totals, so the accounts table's rows add up to the cards.
+    f = Fraction
+    desk01 = AccountPnl("DESK01", CONTRACT, 20, -10, f(5000), f(4500), f(2500), f(3000), f(7500), avg)
+    desk02 = AccountPnl("DESK02", CONTRACT, 10, 0, f(2000), f(2200), f(1250), f(1050), f(3250),
+                        parse_price("110-12", PRODUCT, spot=True))
+    realized_lifo, realized_fifo, unrealized = f(8_421_875, 1000), f(7_953_125, 1000), f(4_421_875, 1000)
+    total = realized_lifo + unrealized
+    rest = [t - desk01_v - desk02_v for t, desk01_v, desk02_v in (
+        (realized_lifo, desk01.realized_lifo, desk02.realized_lifo), (realized_fifo, desk01.realized_fifo,
+                                                                        desk02.realized_fifo),
+        (unrealized, desk01.unrealized, desk02.unrealized), (total, desk01.total, desk02.total))]
+    swaps3 = AccountPnl("SWAPS3", CONTRACT, 5, -10, rest[0], rest[1], rest[2], rest[3] - rest[1], rest[3],
+                        parse_price("110-16", PRODUCT, spot=True))
+    return PnlSnapshot(position=35, sod_position=-20, realized_lifo=realized_lifo, realized_fifo=realized_fifo,
+                       unrealized=unrealized, total=total, average_open_price=avg,
+                       risk=35 * PRODUCT.tick_value, product=PRODUCT, spot=SPOT, history=tuple(history),
+                       by_account=(desk01, desk02, swaps3))
 
 
 def status_snapshot(*, env: str = "SIM", demo: bool = True, failing: str = "") -> StatusSnapshot:

@@ -5,7 +5,7 @@ Run under Xvfb so fonts and the window are real:
     xvfb-run -a -s "-screen 0 1600x1000x24" /work/venv/bin/python bench/screenshot_app.py OUT_DIR
 
 Writes app_demo.png (first launch: DEMO on the built-in simulator), app_busy.png (a busy book: three
-accounts, ten orders a side), app_failing.png (TT stopped: banner, STALE tags, "unreachable since") and
+accounts, long and short, ten orders a side; the accounts table and AVG OPEN per account), app_failing.png (TT stopped: banner, STALE tags, "unreachable since") and
 app_live.png (LIVE environment with credentials: red LIVE badge), app_live_failing.png (the same when TT
 stops answering), app_filters.png (table filters with a comparison and a word not understood) and
 app_compact.png (the compact ladder-only layout) and app_alert.png (alerts firing in the DEMO: a $1 loss
@@ -108,6 +108,7 @@ def main(out: Path, only: str = "") -> int:
     pump(2)
     c.window.grab().save(str(out / "app_compact.png"))
     print(out / "app_compact.png")
+    c.window.apply_layout("Full")  # the next window restores this one's arrangement: not a lone ladder
     c.window.close()
     c.shutdown()
     # 4. LIVE with credentials (a simulator posing as TT's LIVE environment).

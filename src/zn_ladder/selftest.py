@@ -9,6 +9,7 @@ ladder walk written apart from `domain.ladder`):
 - the spot the ladder walks from;
 - every visible ladder row: working quantities, position and projected P&L;
 - the spot row equals the POSITION and TOTAL P&L cards (DESIGN §3.4);
+- the accounts table: each account's row against its own lot books, the total row against the cards;
 - the fills table holds the trades in force, the order grid is not empty;
 - the projected-P&L chart's x range covers the ladder's levels (and does not run far beyond them).
 A screen that shows fills with POSITION 0 and realized $0, or a chart from 0'000 to spot, fails.
@@ -137,8 +138,44 @@ def check_screen(window: Any, truth: Any) -> list[str]:
                           (shown - truth.exec_ids, "shows {n} fills the simulator does not have in force")):
             if ids:
                 problems.append(f"the fills table {what.format(n=len(ids))} (e.g. exec id {min(ids)})")
+    problems += _check_accounts(window, truth, cards)
     if window.orders.model.rowCount() == 0 and truth.orders:
         problems.append(f"the order grid is empty, the simulator has {len(truth.orders)} working orders")
+    return problems
+
+
+def _check_accounts(window: Any, truth: Any, cards: dict[str, str]) -> list[str]:
+    """Each account's row against its own book from the simulator; the total row against the cards."""
+    table = getattr(window, "accounts", None)
+    if table is None:
+        return []
+    titles = [c.title for c in table.model.columns]
+    shown = {row[0]: dict(zip(titles, row)) for row in table.row_texts()}
+    problems = []
+    for a in truth.accounts:
+        want = {"Position": _qty(a.position), "SOD": _qty(a.sod), "Realized LIFO": _dollars(a.realized_lifo),
+                "Unrealized LIFO": _dollars(a.unrealized), "Realized FIFO": _dollars(a.realized_fifo),
+                "Unrealized FIFO": _dollars(a.unrealized_fifo), "Total P&L": _dollars(a.total)}
+        row = shown.get(a.account)
+        if row is None:
+            problems.append(f"the accounts table has no row for account {a.account}")
+            continue
+        wrong = [f"{k} {row[k]!r} (expected {v!r})" for k, v in want.items() if row[k] != v]
+        if wrong:
+            problems.append(f"accounts table, account {a.account}: " + ", ".join(wrong)
+                            + " by the simulator's fills and SOD")
+    extra = set(shown) - {a.account for a in truth.accounts} - {"Total"}
+    if extra:
+        problems.append(f"the accounts table shows accounts the simulator has no trade or SOD for: {sorted(extra)}")
+    total = shown.get("Total")
+    keys = {"Position": "position", "SOD": "sod", "Realized LIFO": "realized_lifo", "Unrealized LIFO": "unrealized",
+            "Realized FIFO": "realized_fifo", "Total P&L": "total"}
+    if total is None:
+        problems.append("the accounts table has no total row")
+    else:
+        wrong = [f"{k} {total[k]!r} (the card reads {cards[v]!r})" for k, v in keys.items() if total[k] != cards[v]]
+        if wrong:
+            problems.append("accounts table total row: " + ", ".join(wrong))
     return problems
 
 

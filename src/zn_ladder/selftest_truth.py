@@ -42,6 +42,23 @@ class TruthOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class TruthAccount:
+    """One account's book of the instrument: what its row in the accounts table must read."""
+
+    account: str
+    position: int
+    sod: int
+    realized_lifo: Fraction
+    realized_fifo: Fraction
+    unrealized: Fraction
+    unrealized_fifo: Fraction
+
+    @property
+    def total(self) -> Fraction:
+        return self.realized_lifo + self.unrealized
+
+
+@dataclass(frozen=True, slots=True)
 class GroundTruth:
     product: Product
     #: Exact spot in ticks (the simulated market trades on ticks, but nothing here assumes it).
@@ -56,6 +73,8 @@ class GroundTruth:
     orders: tuple[TruthOrder, ...]
     #: Their TT exec ids.
     exec_ids: frozenset[str] = frozenset()
+    #: Per account with a SOD or a trade in force, by account.
+    accounts: tuple[TruthAccount, ...] = ()
 
     @property
     def total(self) -> Fraction:
@@ -108,15 +127,18 @@ def ground_truth(market: Any, accounts: Iterable[int], product: Product) -> Grou
     mark = Price.from_ticks(spot, product)
     books: dict[str, dict[str, LotBook]] = {}
     sod_total = 0
+    sod_of: dict[str, int] = {}
     for account in accounts:
         methods = books[str(account)] = {m: LotBook(product, m) for m in ("lifo", "fifo")}
         for sod in market.sods(account):
             qty = round(sod["sodNetPos"])
             if qty:
                 sod_total += qty
+                sod_of[str(account)] = sod_of.get(str(account), 0) + qty
                 for book in methods.values():  # an opening trade at the SOD price, before the day's fills
                     book.apply_trade(qty, round(Fraction(sod["sodPrice"]) * product.ticks_per_point))
     trades = effective_trades(market.published_records(), product)
+    traded = {account for account, _, _ in trades.values()}
     for account, qty, price in trades.values():
         methods = books.setdefault(account, {m: LotBook(product, m) for m in ("lifo", "fifo")})
         for book in methods.values():
@@ -129,7 +151,10 @@ def ground_truth(market: Any, accounts: Iterable[int], product: Product) -> Grou
         realized_lifo=sum((b.realized for b in lifo), Fraction(0)),
         realized_fifo=sum((b.realized for b in fifo), Fraction(0)),
         unrealized=sum((b.unrealized(mark) for b in lifo), Fraction(0)),
-        fills=len(trades), orders=truth_orders(market.working_orders(), product), exec_ids=frozenset(trades))
+        fills=len(trades), orders=truth_orders(market.working_orders(), product), exec_ids=frozenset(trades),
+        accounts=tuple(TruthAccount(a, m["lifo"].position, sod_of.get(a, 0), m["lifo"].realized, m["fifo"].realized,
+                                    m["lifo"].unrealized(mark), m["fifo"].unrealized(mark))
+                       for a, m in sorted(books.items()) if a in traded or a in sod_of))
 
 
 def reference_walk(truth: GroundTruth, low: int, high: int) -> dict[int, tuple[int, Fraction]]:

@@ -193,7 +193,7 @@ def test_layout_persists_in_the_ini_and_display_settings_do_not(qtbot, ui_home):
     # the offscreen screen is 800x600: restoreGeometry clamps the width, so compare the height only
     assert second.height() == first.height()
     assert second.orders.view.columnWidth(1) == 173
-    assert second.docks.visible_panes() == ["ladder", "summary", "orders", "fills"]
+    assert second.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts"]
     assert second.ladder_view.font_size == 14  # the settings file, not the old ini
     assert second.ladder_model.pnl_units == "dollars" and second.theme().name == "dark"
     second.close()
@@ -382,13 +382,13 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
 
     window.apply_ladder(snapshot(orders))
     docks = window.docks.docks
-    assert set(docks) == {"ladder", "summary", "orders", "fills", "charts"}
+    assert set(docks) == {"ladder", "summary", "orders", "fills", "accounts", "charts"}
     assert all(isinstance(d, QDockWidget) and d.widget() is not None for d in docks.values())
     assert docks["ladder"].widget() is window.ladder_pane and docks["orders"].widget() is window.orders
     window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
     assert docks["orders"].windowTitle() == f"Working orders  ({len(orders)})"  # the title is the dock's
     assert docks["ladder"].windowTitle() == "ZN Sep25 scenario ladder"
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "charts"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "charts"]
     # the ladder is as wide as its columns; the other panes take the rest
     assert window.ladder_pane.width() <= window.ladder_view.minimumWidth() + 2
     assert docks["orders"].width() > window.width() // 2
@@ -409,11 +409,73 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
 
     assert window.apply_layout("Roll week")
     assert window.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.RISK)
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "charts"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "accounts", "charts"]
     assert window.layouts.names() == ["Roll week"]
     window.layouts.delete("Roll week")
     assert window.layouts.names() == [] and not window.apply_layout("Roll week")
     assert window.apply_layout("Full")
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "charts"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "charts"]
     assert not window.ladder_view.dense
     assert len(window.ladder_view.columns()) == 7
+
+
+def test_the_accounts_pane_is_a_dock_fed_by_the_pnl_snapshot_and_its_total_is_the_cards(qtbot, window):
+    """Issue 14 §16: position and P&L by account, its own dock; the total row reads as the cards do."""
+    from zn_ladder.workers.snapshots import AccountPnl
+
+    avg = parse_price("110-05.5", ZN, spot=True)
+    rows = (AccountPnl("DESK01", "ZN Sep25", 15, -3, Fraction(1000), Fraction(-50), Fraction(300), Fraction(1350),
+                       Fraction(1300), avg),
+            AccountPnl("DESK02", "ZN Sep25", -3, 0, Fraction(250), Fraction(12.5), Fraction(-50), Fraction(187.5),
+                       Fraction(200), avg))
+    window.apply_pnl(PnlSnapshot(position=12, sod_position=-3, realized_lifo=Fraction(1250),
+                                 realized_fifo=Fraction(-75, 2), unrealized=Fraction(250), total=Fraction(1500),
+                                 average_open_price=avg, risk=12 * ZN.tick_value, product=ZN, by_account=rows))
+    dock = window.docks.docks["accounts"]
+    assert dock.widget() is window.accounts and dock.isVisibleTo(window)
+    assert dock.windowTitle() == "Position && P&&L by account  (2 accounts)"  # "&&": shown as one "&"
+    assert dock.toggleViewAction() in window.findChildren(QAction)  # View › Panes
+    texts = window.accounts.row_texts()
+    assert [r[0] for r in texts] == ["DESK01", "DESK02", "Total"]
+    total = dict(zip([c.title for c in window.accounts.model.columns], texts[-1]))
+    assert total["Position"] == window.summary.text("position") == "+12"
+    assert total["Total P&L"] == window.summary.text("total") == "$1,500.00"
+    assert total["Unrealized FIFO"] == window.summary.text("unrealized_fifo") == "$1,537.50"
+    window.apply_status(_status(failing="fills"))
+    assert window.accounts.stale_tag.isVisibleTo(window)
+    window.apply_layout("Compact ladder")
+    assert "accounts" not in window.docks.visible_panes()
+
+
+def test_an_arrangement_saved_before_the_accounts_pane_existed(qtbot, window):
+    """The window's own last arrangement of an older version gives way to the full layout (with the new
+    pane); a layout saved by name is kept, the new pane closed."""
+    docks = window.docks
+    docks.docks["charts"].close()
+    older = docks.saveState(1)
+    docks.full_layout()
+    assert not docks.restore(older)  # the window's ini: the full layout stays
+    assert "accounts" in docks.visible_panes()
+    assert docks.restore(older, older=True)
+    assert docks.visible_panes() == ["ladder", "summary", "orders", "fills"]
+
+
+def test_the_accounts_pane_shows_three_accounts_and_the_total_without_scrolling(qtbot, ui_home):
+    from zn_ladder.ui.main_window import MainWindow
+    from zn_ladder.workers.snapshots import AccountPnl
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    zero = Fraction(0)
+    rows = tuple(AccountPnl(f"DESK0{i}", "ZN Sep25", i, 0, zero, zero, zero, zero, zero, None) for i in (1, 2, 3))
+    window.apply_pnl(PnlSnapshot(position=6, sod_position=0, realized_lifo=zero, realized_fifo=zero, unrealized=zero,
+                                 total=zero, average_open_price=None, risk=zero, product=ZN, by_account=rows))
+    view = window.accounts.view
+    qtbot.wait(300)  # the docks take their sizes once the window is shown
+    last = view.visualRect(view.model().index(3, 0))
+    assert window.accounts.row_texts()[3][0] == "Total"
+    assert last.bottom() <= view.viewport().height(), ("the total row is cut off", window.size(), view.size())
+    window.close()

@@ -21,7 +21,7 @@ from zn_ladder.domain.records import Fill, OrderType, Side, WorkingOrder
 from zn_ladder.selftest import check_screen
 from zn_ladder.selftest_truth import GroundTruth, TruthOrder, ground_truth
 from zn_ladder.tt.sim import Market, SimConfig
-from zn_ladder.workers.snapshots import FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot
+from zn_ladder.workers.snapshots import AccountPnl, FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot
 
 ZN = get_product("ZN")
 CONTRACT = "ZN Dec26"
@@ -46,7 +46,10 @@ def pnl_snapshot(truth: GroundTruth, **changes) -> PnlSnapshot:
     snap = PnlSnapshot(position=truth.position, sod_position=truth.sod, realized_lifo=truth.realized_lifo,
                        realized_fifo=truth.realized_fifo, unrealized=truth.unrealized, total=truth.total,
                        average_open_price=None, risk=truth.risk, product=ZN,
-                       spot=Price.from_ticks(truth.spot, ZN), history=())
+                       spot=Price.from_ticks(truth.spot, ZN), history=(),
+                       by_account=tuple(AccountPnl(a.account, CONTRACT, a.position, a.sod, a.realized_lifo,
+                                                   a.realized_fifo, a.unrealized, a.unrealized_fifo, a.total, None)
+                                        for a in truth.accounts))
     return replace(snap, **changes)
 
 
@@ -158,3 +161,14 @@ def test_a_ladder_walked_from_another_spot_fails_naming_both(qtbot, window, trut
     feed(window, moved)  # the window drew its ladder (and cards) from a spot 3 ticks off the market
     problems = settled(qtbot, window, truth)
     assert any(p.startswith("the ladder walks from spot") and "the simulator's price is" in p for p in problems)
+
+
+def test_a_wrong_or_missing_account_row_is_named(qtbot, window, truth):
+    assert len(truth.accounts) == 2
+    good = pnl_snapshot(truth).by_account
+    feed(window, truth, by_account=(replace(good[0], realized_fifo=good[0].realized_fifo + 1), good[1]))
+    problems = settled(qtbot, window, truth)
+    assert len(problems) == 1 and problems[0].startswith(f"accounts table, account {good[0].account}: Realized FIFO")
+    feed(window, truth, by_account=good[1:])
+    problems = settled(qtbot, window, truth)
+    assert problems == [f"the accounts table has no row for account {good[0].account}"]

@@ -103,3 +103,27 @@ def test_average_open_is_per_account_when_accounts_are_long_and_short(qtbot):
     net.by_account = (accounts[0], SimpleNamespace(account="DESK02", position=4, average_open_price=short_avg))
     strip.apply(net)  # same sign: one netted average, as before
     assert strip.text("average") == "110'055"
+
+
+def test_average_open_per_account_keeps_the_card_low_with_many_accounts(qtbot):
+    """At most three lines, in a smaller font; every account stays in the tooltip."""
+    from types import SimpleNamespace
+
+    strip = SummaryStrip()
+    qtbot.addWidget(strip)
+    avg = Price.from_ticks(parse_ticks("110'055", ZN), ZN)
+    accounts = tuple(SimpleNamespace(account=f"DESK0{i}", position=p, average_open_price=avg)
+                     for i, p in enumerate((9, -7, 5, -3), start=1))
+    net = SimpleNamespace(**{f.name: getattr(_pnl(avg), f.name) for f in dataclasses.fields(PnlSnapshot)})
+    net.position, net.by_account = 4, accounts
+    strip.apply(net)
+    label = strip.values["average"]
+    lines = ["DESK01 +9 @ 110'055", "DESK02 -7 @ 110'055", "+2 more: see the tooltip"]
+    assert strip.text("average").split("\n") == lines
+    assert all(f"DESK0{i}" in label.toolTip() for i in range(1, 5)) and label.property("small") is True
+    net.by_account = accounts[:3]
+    strip.apply(net)
+    assert len(strip.text("average").split("\n")) == 3 and "more" not in strip.text("average")
+    net.by_account = ()
+    strip.apply(net)
+    assert strip.text("average") == "110'055" and label.property("small") is False

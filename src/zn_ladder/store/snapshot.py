@@ -21,6 +21,9 @@ from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.store import fills, sod
 from zn_ladder.store.where import Filter, conditions, single
 
+#: The matching methods every snapshot carries (DESIGN §3.4: the total does not depend on them).
+METHODS = ("lifo", "fifo")
+
 
 @dataclass(frozen=True, slots=True)
 class BookView:
@@ -61,6 +64,18 @@ class PnlView:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountPnlView:
+    """One account's book of the contract on one market, every method (`pnl`: method -> its view), and
+    its SOD position: what the window's per-account table and AVG OPEN per account are made of."""
+
+    account: str
+    market: str
+    contract: str
+    sod_position: int
+    pnl: dict[str, PnlView]
+
+
+@dataclass(frozen=True, slots=True)
 class ContractSnapshot:
     contract: str
     account: str | None
@@ -69,6 +84,8 @@ class ContractSnapshot:
     sod: tuple[SodLot, ...]
     pnl: dict[str, PnlView]
     market: str | None = None
+    #: The same books per (account, market), ordered so: `pnl` is their sum, method by method.
+    by_account: tuple[AccountPnlView, ...] = ()
 
 
 def read_books(conn: sqlite3.Connection, contract: str | None = None, account: Filter = None,
@@ -88,11 +105,30 @@ def pnl_view(conn: sqlite3.Connection, contract: str, method: str, account: Filt
              product: Product | None = None, market: str | None = None) -> PnlView:
     """P&L from the persisted books (summed over accounts when `account` is None)."""
     product = product or product_of_contract(contract)
-    books = read_books(conn, contract, account, method, market)
+    return _summed(read_books(conn, contract, account, method, market), contract, method, single(account), product)
+
+
+def _summed(books: list[BookView], contract: str, method: str, account: str | None, product: Product) -> PnlView:
+    """The view of `books` (one method's) taken together: positions and realized summed, lots joined."""
     lots = tuple(lot for b in books for lot in b.open_lots)
-    return PnlView(contract, single(account), method, product, sum(b.position for b in books),
+    return PnlView(contract, account, method, product, sum(b.position for b in books),
                    sum(b.realized_units for b in books) * product.tick_value,
                    sum(b.fills_applied for b in books), lots)
+
+
+def _by_account(books: list[BookView], sod_lots: tuple[SodLot, ...], contract: str,
+                product: Product) -> tuple[AccountPnlView, ...]:
+    """One view per (account, market) of the books read, with that account's SOD on that market."""
+    grouped: dict[tuple[str, str], dict[str, list[BookView]]] = {}
+    for book in books:
+        grouped.setdefault((book.account, book.market), {}).setdefault(book.method, []).append(book)
+    sod_of: dict[tuple[str, str], int] = {}
+    for lot in sod_lots:
+        sod_of[(lot.account, lot.market)] = sod_of.get((lot.account, lot.market), 0) + lot.qty
+    return tuple(
+        AccountPnlView(acct, mkt, contract, sod_of.get((acct, mkt), 0),
+                       {m: _summed(grouped[(acct, mkt)].get(m, []), contract, m, acct, product) for m in METHODS})
+        for acct, mkt in sorted(grouped))
 
 
 def positions(conn: sqlite3.Connection, market: str | None = None) -> dict[tuple[str, str], int]:
@@ -117,8 +153,8 @@ def instruments(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 def take_snapshot(conn: sqlite3.Connection, contract: str, account: Filter = None,
                   since_ns: int = 0, market: str | None = None) -> ContractSnapshot:
-    """Fills (from `since_ns`), SOD and P&L (every method) of one contract on one market (every market
-    when None), from one state of the file."""
+    """Fills (from `since_ns`), SOD and P&L (every method; summed, and per account in `by_account`) of
+    one contract on one market (every market when None), from one state of the file."""
     try:
         product = product_of_contract(contract)
     except InputError:
@@ -129,9 +165,13 @@ def take_snapshot(conn: sqlite3.Connection, contract: str, account: Filter = Non
     try:
         live = tuple(fills.live_fills(conn, contract, account, since_ns, market=market))
         lots = tuple(sod.sod_lots(conn, account, contract, market))
-        pnl = ({m: pnl_view(conn, contract, m, account, product, market) for m in ("lifo", "fifo")}
-               if product else {})
+        books = read_books(conn, contract, account, None, market) if product else []
     finally:
         if own_txn:
             conn.execute("COMMIT")
-    return ContractSnapshot(contract, single(account), time.time_ns(), live, lots, pnl, market)
+    pnl: dict[str, PnlView] = {}
+    by_account: tuple[AccountPnlView, ...] = ()
+    if product is not None:
+        pnl = {m: _summed([b for b in books if b.method == m], contract, m, single(account), product) for m in METHODS}
+        by_account = _by_account(books, lots, contract, product)
+    return ContractSnapshot(contract, single(account), time.time_ns(), live, lots, pnl, market, by_account)

@@ -1,9 +1,9 @@
-"""The window's panes as Qt docks: ladder, summary, orders, fills, charts.
+"""The window's panes as Qt docks: ladder, summary, orders, fills, accounts, charts.
 
 A trader arranges them (drag a title bar to dock elsewhere, float it on another screen, close it and
 bring it back from View › Panes); the arrangement is saved with the window (`window.ini`), and can be
 saved under a name and recalled (View › Layouts). Two layouts are built in: *Full* (the ladder on the
-left, the summary on top, orders, fills and charts stacked on the right) and *Compact ladder* (the
+left, the summary on top, orders, fills, the accounts table and charts stacked on the right) and *Compact ladder* (the
 ladder alone, narrow enough for a 400 px column beside MD Trader).
 
 The docks live in an inner QMainWindow so the banner above them spans the whole window whatever the
@@ -15,11 +15,14 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-PANES = ("ladder", "summary", "orders", "fills", "charts")
+PANES = ("ladder", "summary", "orders", "fills", "accounts", "charts")
 TITLES = {"ladder": "Ladder", "summary": "Position && P&&L", "orders": "Working orders", "fills": "Fills",
-          "charts": "Charts"}
+          "accounts": "Position && P&&L by account", "charts": "Charts"}
 #: Bumped when the docks change, so an older saved arrangement is not forced onto new panes.
-STATE_VERSION = 1
+STATE_VERSION = 2
+#: The panes each version added: a layout the trader saved by name under an older version is still
+#: restored, with these closed (View › Panes opens them), rather than refused.
+ADDED_IN = {2: ("accounts",)}
 
 
 class PaneDocks(QMainWindow):
@@ -60,12 +63,15 @@ class PaneDocks(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d["ladder"])
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d["orders"])
         self.splitDockWidget(d["orders"], d["fills"], Qt.Orientation.Vertical)
-        self.splitDockWidget(d["fills"], d["charts"], Qt.Orientation.Vertical)
+        self.splitDockWidget(d["fills"], d["accounts"], Qt.Orientation.Vertical)
+        self.splitDockWidget(d["accounts"], d["charts"], Qt.Orientation.Vertical)
         for dock in d.values():
             dock.show()
         width = ladder_width or d["ladder"].widget().sizeHint().width()
         self.resizeDocks([d["ladder"]], [width + 12], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["orders"], d["fills"], d["charts"]], [300, 260, 220], Qt.Orientation.Vertical)
+        accounts = d["accounts"].widget().sizeHint().height() + 24  # + the dock's title bar
+        self.resizeDocks([d["orders"], d["fills"], d["accounts"], d["charts"]], [260, 220, accounts, 200],
+                         Qt.Orientation.Vertical)
 
     def compact_layout(self) -> None:
         """The ladder alone (every other pane closed; View › Panes brings one back)."""
@@ -82,7 +88,19 @@ class PaneDocks(QMainWindow):
     def state(self) -> QByteArray:
         return self.saveState(STATE_VERSION)
 
-    def restore(self, state: QByteArray | bytes | None) -> bool:
+    def restore(self, state: QByteArray | bytes | None, *, older: bool = False) -> bool:
+        """The arrangement `state` describes, if it is of this version. With `older` (a layout saved by
+        name), one of an older version too, the panes added since then closed."""
         if not state:
             return False
-        return bool(self.restoreState(QByteArray(state), STATE_VERSION))
+        if self.restoreState(QByteArray(state), STATE_VERSION):
+            return True
+        if not older:
+            return False
+        for version in range(STATE_VERSION - 1, 0, -1):
+            if self.restoreState(QByteArray(state), version):
+                for v in range(version + 1, STATE_VERSION + 1):
+                    for name in ADDED_IN.get(v, ()):
+                        self.docks[name].hide()
+                return True
+        return False

@@ -133,7 +133,7 @@ class WindowLayouts:
             w.ladder_view.set_columns(layout.ladder_columns)
         if layout.geometry:
             w.restoreGeometry(layout.geometry)
-        w.docks.restore(layout.docks)
+        w.docks.restore(layout.docks, older=True)
         return True
 
     def _compact(self) -> None:

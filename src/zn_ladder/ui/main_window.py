@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QLabel, QLineEdit
 
 from zn_ladder import __version__
 from zn_ladder.ui import persist, price_style
+from zn_ladder.ui.accounts_table import AccountsTable
 from zn_ladder.ui.alerts import AlertBanner, AlertCenter
 from zn_ladder.ui.charts import Charts
 from zn_ladder.ui.docks import PaneDocks
@@ -40,8 +41,8 @@ log = logging.getLogger(__name__)
 
 READ_ONLY = "READ-ONLY · zn_ladder never sends, changes or cancels orders in TT"
 #: Which panes show data from which source, for STALE marking.
-_PANES_OF = {"orders": ("ladder", "orders"), "fills": ("fills", "summary"), "positions": ("summary",),
-             "spot": ("ladder", "summary")}
+_PANES_OF = {"orders": ("ladder", "orders"), "fills": ("fills", "summary", "accounts"),
+             "positions": ("summary", "accounts"), "spot": ("ladder", "summary", "accounts")}
 
 
 class MainWindow(QMainWindow):
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self.fills = RecordTable("Today's fills", FILL_COLUMNS, fill_key, sort_column=0)
         self.fills.setObjectName("fillsTable")
         self.summary = SummaryStrip()
+        self.accounts = AccountsTable()
+        self.accounts.setObjectName("accountsTable")
         self.charts = Charts()
         self.banner = StatusBanner()
         self.mismatch = InstrumentNote()
@@ -105,12 +108,13 @@ class MainWindow(QMainWindow):
         self.paused_label = self.ladder_pane.paused
         self.recenter_button, self.units_button = self.ladder_pane.recenter_button, self.ladder_pane.units_button
         self.docks = PaneDocks({"ladder": self.ladder_pane, "summary": self.summary, "orders": self.orders,
-                                "fills": self.fills, "charts": self.charts})
+                                "fills": self.fills, "accounts": self.accounts, "charts": self.charts})
         # Each pane's title (with its row count) is its dock's title, not a second heading inside it.
-        for table, name in ((self.orders, "orders"), (self.fills, "fills")):
+        for table, name in ((self.orders, "orders"), (self.fills, "fills"), (self.accounts, "accounts")):
             table.title.hide()
-            table.titleChanged.connect(self.docks.docks[name].setWindowTitle)
-            self.docks.docks[name].setWindowTitle(table.title.text())
+            # A dock's title reads "&" as a mnemonic: "P&L" must be "P&&L" to show as written.
+            table.titleChanged.connect(lambda text, d=self.docks.docks[name]: d.setWindowTitle(text.replace("&", "&&")))
+            self.docks.docks[name].setWindowTitle(table.title.text().replace("&", "&&"))
         self.ladder_title.hide()
         self.layouts = NamedLayouts(self._state)
         self.window_layouts = WindowLayouts(self, self.layouts)
@@ -235,6 +239,7 @@ class MainWindow(QMainWindow):
             pane.set_theme(theme)
         for table in (self.orders, self.fills):
             table.set_side_colors(theme.buy_cell, theme.sell_cell)
+        self.accounts.set_sign_colors(theme.positive, theme.negative)
 
     def set_pnl_units(self, units: str) -> None:
         self.ladder_model.set_pnl_units(units)
@@ -249,7 +254,7 @@ class MainWindow(QMainWindow):
         """One price format for every place: ladder, tables, cards, charts, what-ifs and tooltips."""
         self.ladder_model.set_price_style(style)
         if price_style.set_current(style):
-            for table in (self.orders, self.fills):
+            for table in (self.orders, self.fills, self.accounts):
                 table.model.refresh_texts()
             self.summary.reprint()
             self.what_if.reprint()
@@ -315,7 +320,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._restored_docks = self.docks.restore(s.value("window/docks"))
-        for key, table in (("orders/header", self.orders), ("fills/header", self.fills)):
+        for key, table in (("orders/header", self.orders), ("fills/header", self.fills),
+                           ("accounts/header", self.accounts)):
             state = s.value(key)
             if state is not None:
                 table.view.horizontalHeader().restoreState(state)
@@ -335,6 +341,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/docks", self.docks.state())
         s.setValue("orders/header", self.orders.view.horizontalHeader().saveState())
         s.setValue("fills/header", self.fills.view.horizontalHeader().saveState())
+        s.setValue("accounts/header", self.accounts.view.horizontalHeader().saveState())
         s.setValue("window/ladder_columns", " ".join(map(str, self.ladder_view.columns())))
         s.setValue("window/ladder_dense", "1" if self.ladder_view.dense else "0")
         s.sync()
@@ -359,6 +366,7 @@ class MainWindow(QMainWindow):
             self.ladder_title.setText(f"{snap.contract} scenario ladder")
             self.docks.docks["ladder"].setWindowTitle(self.ladder_title.text())
             self.mismatch.set_ladder_contract(snap.contract)
+            self.accounts.set_contract(snap.contract)
         self.charts.apply_ladder(snap)
 
     @Slot(object)
@@ -387,6 +395,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def apply_pnl(self, snap: PnlSnapshot) -> None:
         self.summary.apply(snap)
+        self.accounts.apply_pnl(snap)
         self.charts.apply_pnl(snap)
         self.alerts.on_pnl(snap)
 
@@ -396,7 +405,7 @@ class MainWindow(QMainWindow):
         now = snap.at or datetime.now(timezone.utc)
         problems = self.banner.apply(snap, now)
         self.alerts.on_status(snap, now)
-        marks: dict[str, list[str]] = {"ladder": [], "orders": [], "fills": [], "summary": []}
+        marks: dict[str, list[str]] = {"ladder": [], "orders": [], "fills": [], "summary": [], "accounts": []}
         for health in problems:
             for pane in _PANES_OF.get(health.name, ()):
                 marks[pane].append(problem_line(health, now))
@@ -406,6 +415,7 @@ class MainWindow(QMainWindow):
         self.orders.set_stale("\n".join(marks["orders"]))
         self.fills.set_stale("\n".join(marks["fills"]))
         self.summary.set_stale("\n".join(marks["summary"]))
+        self.accounts.set_stale("\n".join(marks["accounts"]))
         self.summary.set_position_differences(snap.position_differences, snap.positions_checked_at)
         live = snap.env == "LIVE"
         self.setWindowTitle(f"zn_ladder — {snap.env}{' DEMO' if snap.demo else ''} — scenario ladder (read-only)"

@@ -37,6 +37,8 @@ class RecordTableModel(QAbstractTableModel):
         self._texts: dict[str, tuple[str, ...]] = {}
         self._sort: tuple[int, bool] | None = None  # (column, descending)
         self.side_colors = (QColor("#4a90e2"), QColor("#ff5a5f"))
+        #: (positive, negative) for "sign" columns.
+        self.sign_colors = (QColor("#35c26b"), QColor("#ff5a5f"))
 
     def records(self) -> tuple[Any, ...]:
         return tuple(self._records)
@@ -190,6 +192,9 @@ class RecordTableModel(QAbstractTableModel):
             return self.columns[c].align
         if role == Qt.ItemDataRole.ForegroundRole and self.columns[c].color == "side":
             return self.side_colors[0] if self.columns[c].value(self._records[r]) is Side.BUY else self.side_colors[1]
+        if role == Qt.ItemDataRole.ForegroundRole and self.columns[c].color == "sign":
+            value = self.columns[c].value(self._records[r])
+            return None if not value else self.sign_colors[0] if value > 0 else self.sign_colors[1]
         if role == Qt.ItemDataRole.ToolTipRole and getattr(self._records[r], "what_if", False):
             return "What-if order: hypothetical, never sent to TT"
         return None
@@ -201,4 +206,6 @@ class RecordTableModel(QAbstractTableModel):
                 return self.columns[section].title
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return self.columns[section].align
+            if role == Qt.ItemDataRole.ToolTipRole and self.columns[section].tip:
+                return self.columns[section].tip
         return None

@@ -25,6 +25,8 @@ FIELDS = (
     ("unrealized", "Unrealized LIFO"), ("realized_fifo", "Realized FIFO"), ("unrealized_fifo", "Unrealized FIFO"),
     ("total", "Total P&L"), ("average", "Avg open"), ("risk", "Risk / tick"),
 )
+#: AVG OPEN per account shows at most this many lines (the rest in its tooltip and the accounts table).
+AVERAGE_LINES = 3
 #: Each method's pair of cards adds up to TOTAL, which does not depend on the method (DESIGN §3.4).
 _SPLIT_TIP = ("{method}: realized {realized} + unrealized at spot {unrealized} = total {total}.\n"
               "Realized and unrealized depend on how closing fills are matched to open lots (LIFO: newest "
@@ -88,7 +90,8 @@ class SummaryStrip(QFrame):
             f"QLabel#summaryCaption {{ color: {t.muted}; font-size: 8pt; font-weight: 600; }}"
             f"QLabel[sign='pos'] {{ color: {t.positive}; }} QLabel[sign='neg'] {{ color: {t.negative}; }}"
             f"QFrame#summaryBox QLabel {{ font-size: 12pt; font-weight: 600; }}"
-            f"QFrame#summaryBox QLabel#summaryCaption {{ font-size: 8pt; }}")
+            f"QFrame#summaryBox QLabel#summaryCaption {{ font-size: 8pt; }}"
+            f"QFrame#summaryBox QLabel[small='true'] {{ font-size: 9pt; }}")
 
     def text(self, key: str) -> str:
         return self.values[key].text()
@@ -99,6 +102,14 @@ class SummaryStrip(QFrame):
         wanted = "pos" if sign > 0 else "neg" if sign < 0 else ""
         if label.property("sign") != wanted:
             label.setProperty("sign", wanted)
+            label.style().unpolish(label)
+            label.style().polish(label)
+
+    @staticmethod
+    def _set_small(label: QLabel, small: bool) -> None:
+        """A card of several lines (AVG OPEN per account) in a smaller font, so the strip stays low."""
+        if label.property("small") != small:
+            label.setProperty("small", small)
             label.style().unpolish(label)
             label.style().polish(label)
 
@@ -131,12 +142,17 @@ class SummaryStrip(QFrame):
         avg = snap.average_open_price
         # Per account (account, position, average_open_price), when the snapshot's producer gives it.
         by_account = getattr(snap, "by_account", ()) or ()
-        if snap.product is not None and accounts_differ_in_sign(by_account):
+        several = snap.product is not None and accounts_differ_in_sign(by_account)
+        self._set_small(self.values["average"], several)
+        if several:
             lines = per_account_lines(by_account, snap.product)
-            self._set("average", "\n".join(lines))
+            shown = lines if len(lines) <= AVERAGE_LINES else [
+                *lines[:AVERAGE_LINES - 1], f"+{len(lines) - AVERAGE_LINES + 1} more: see the tooltip"]
+            self._set("average", "\n".join(shown))
             self.values["average"].setToolTip(
                 "Accounts are long and short at once: netting them would give an average that never traded, "
-                "so each account's own average open price is shown.\n" + "\n".join(lines))
+                "so each account's own average open price is shown (also in Position & P&L by account).\n"
+                + "\n".join(lines))
         elif avg is None or snap.product is None:
             self._set("average", "—")
             self.values["average"].setToolTip("")

@@ -18,6 +18,8 @@ from PySide6.QtCore import Qt
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, product_of_contract
 from zn_ladder.ui import price_style
+from zn_ladder.ui.average_price import average_text
+from zn_ladder.ui.money import dollars
 from zn_ladder.domain.records import Fill, OrderType, Side, WorkingOrder
 
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -32,10 +34,12 @@ class Column:
     text: Callable[[Any, Any], str] = lambda value, record: "" if value is None else str(value)
     align: int = _LEFT
     width: int = 80
-    #: "side" colours the cell blue/red by the record's side.
+    #: "side" colours the cell blue/red by the record's side; "sign" green/red by the value's sign.
     color: str = ""
     #: What the value is, for the filter's comparisons (`price:>110'200`): text, price, number or time.
     kind: str = "text"
+    #: The header's tooltip: what the column means, when its title does not say it all.
+    tip: str = ""
 
 
 _products: dict[str, Product | None] = {}
@@ -104,6 +108,54 @@ FILL_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def signed_text(qty: int, record: Any) -> str:
+    return f"{qty:+d}" if qty else "0"
+
+
+def money_text(value: Any, record: Any) -> str:
+    return "" if value is None else dollars(value)
+
+
+def average_cell(value: Any, record: Any) -> str:
+    """The average open price as the AVG OPEN card prints it; "—" when flat (or not one price)."""
+    product = _product(record.contract)
+    avg = record.average_open_price
+    if avg is None or product is None:
+        return "—"
+    return average_text(avg, product)
+
+
+_LIFO = "LIFO: a closing fill is matched to the newest open lot (the desk's method)."
+_FIFO = "FIFO: a closing fill is matched to the oldest open lot (the clearing house's method)."
+#: Position and P&L per account (one row per account's book of the contract, and a total row equal to
+#: the summary cards). Money is at the current spot; realized + unrealized = total under either method.
+ACCOUNT_COLUMNS: tuple[Column, ...] = (
+    Column("Account", lambda a: a.account, width=86),
+    Column("Contract", lambda a: a.contract, width=80),
+    Column("Position", lambda a: a.position, signed_text, _RIGHT, 70, color="sign", kind="number",
+           tip="Net position now: start of day plus today's fills."),
+    Column("SOD", lambda a: a.sod_position, signed_text, _RIGHT, 52, color="sign", kind="number",
+           tip="Start-of-day position (Actant SOD)."),
+    Column("Avg open", lambda a: a.average_open_price.value if a.average_open_price is not None else None,
+           average_cell, _RIGHT, 156, kind="number",
+           tip="The average price of the open lots (LIFO): where this account's position breaks even."),
+    Column("Realized LIFO", lambda a: a.realized_lifo, money_text, _RIGHT, 96, color="sign", kind="number", tip=_LIFO),
+    Column("Unrealized LIFO", lambda a: a.unrealized, money_text, _RIGHT, 96, color="sign", kind="number",
+           tip="The open lots left by LIFO matching, marked at spot.\n" + _LIFO),
+    Column("Realized FIFO", lambda a: a.realized_fifo, money_text, _RIGHT, 96, color="sign", kind="number", tip=_FIFO),
+    Column("Unrealized FIFO", lambda a: a.unrealized_fifo, money_text, _RIGHT, 96, color="sign", kind="number",
+           tip="The open lots left by FIFO matching, marked at spot.\n" + _FIFO),
+    Column("Total P&L", lambda a: a.total, money_text, _RIGHT, 96, color="sign", kind="number",
+           tip="Realized + unrealized at spot: the same under LIFO and FIFO."),
+    Column("Market", lambda a: a.market, width=64),
+)
+
+
 #: Row identities: attrgetters, so keying a snapshot of thousands of records runs at C speed.
 order_key: Callable[[WorkingOrder], str] = attrgetter("order_id")
 fill_key: Callable[[Fill], str] = attrgetter("key")
+
+
+def account_key(row: Any) -> str:
+    """One row per account's book: account, market and contract (the total row has its own key)."""
+    return "\x00total" if getattr(row, "is_total", False) else f"{row.account}\x00{row.market}\x00{row.contract}"

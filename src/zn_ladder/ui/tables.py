@@ -38,9 +38,10 @@ class RecordTable(QWidget):
     titleChanged = Signal(str)
 
     def __init__(self, title: str, columns: Sequence[Column], key: Callable[[Any], str], *,
-                 sort_column: int = 0, descending: bool = True, parent: QWidget | None = None) -> None:
+                 sort_column: int = 0, descending: bool = True, parent: QWidget | None = None,
+                 model_class: type[RecordTableModel] = RecordTableModel) -> None:
         super().__init__(parent)
-        self.model = RecordTableModel(columns, key, self)
+        self.model = model_class(columns, key, self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         layout = QVBoxLayout(self)

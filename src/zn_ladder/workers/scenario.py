@@ -25,7 +25,7 @@ from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.ladder import project_ladder
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, WorkingOrder
-from zn_ladder.workers.snapshots import LadderSnapshot, PnlSnapshot
+from zn_ladder.workers.snapshots import AccountPnl, LadderSnapshot, PnlSnapshot
 from zn_ladder.workers.threads import Worker
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,24 @@ def base_of(inputs: ScenarioInputs, spot: Price) -> dict[str, Any]:
     return out
 
 
+def accounts_of(inputs: ScenarioInputs, spot: Price) -> tuple[AccountPnl, ...]:
+    """Each account's book from the store snapshot marked at `spot` (the domain's lot arithmetic, as for
+    the totals): LIFO and FIFO realized, each method's unrealized, and the average open price."""
+    store = inputs.store
+    out = []
+    for view in getattr(store, "by_account", ()) if store is not None else ():
+        lifo, fifo = view.pnl.get("lifo"), view.pnl.get("fifo")
+        if lifo is None or fifo is None:
+            continue
+        unrealized = lifo.unrealized(spot)
+        out.append(AccountPnl(account=view.account, contract=view.contract, position=lifo.position,
+                              sod_position=view.sod_position, realized_lifo=lifo.realized,
+                              realized_fifo=fifo.realized, unrealized=unrealized,
+                              unrealized_fifo=fifo.unrealized(spot), total=lifo.realized + unrealized,
+                              average_open_price=lifo.average_open_price, market=view.market))
+    return tuple(out)
+
+
 def compute_scenario(inputs: ScenarioInputs, *, history: tuple[tuple[datetime, Fraction], ...] = (),
                      now: datetime | None = None) -> ScenarioResult | None:
     """The ladder and P&L for `inputs`; None while there is no spot at all (nothing to walk from)."""
@@ -119,7 +137,8 @@ def compute_scenario(inputs: ScenarioInputs, *, history: tuple[tuple[datetime, F
     pnl = PnlSnapshot(position=base["position"], sod_position=base["sod"], realized_lifo=base["realized_lifo"],
                       realized_fifo=base["realized_fifo"], unrealized=base["unrealized"], total=total,
                       average_open_price=base["average"], risk=base["position"] * product.tick_value,
-                      product=product, spot=spot, history=history + ((now, total),))
+                      product=product, spot=spot, history=history + ((now, total),),
+                      by_account=accounts_of(inputs, spot))
     return ScenarioResult(inputs, ladder_snap, pnl, spot, source)
 
 

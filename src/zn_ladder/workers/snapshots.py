@@ -67,6 +67,25 @@ class FillsSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountPnl:
+    """One account's position and P&L in the contract at the current spot (one row of the accounts
+    table). Realized and unrealized under each method; `total` (realized + unrealized) is the same under
+    both, and the accounts' rows add up to the `PnlSnapshot` they belong to."""
+
+    account: str
+    contract: str
+    position: int
+    sod_position: int
+    realized_lifo: Fraction
+    realized_fifo: Fraction
+    unrealized: Fraction
+    unrealized_fifo: Fraction
+    total: Fraction
+    average_open_price: Price | None
+    market: str = "CME"
+
+
+@dataclass(frozen=True, slots=True)
 class PnlSnapshot:
     """Position and P&L at the current spot, all dollars exact. `history` is (time, total P&L) for the
     intraday chart, oldest first."""
@@ -82,6 +101,8 @@ class PnlSnapshot:
     product: Product | None = None
     spot: Price | None = None
     history: tuple[tuple[datetime, Fraction], ...] = ()
+    #: The same per account (account, then market), for the accounts table and AVG OPEN per account.
+    by_account: tuple[AccountPnl, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
