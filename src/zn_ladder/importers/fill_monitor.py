@@ -16,6 +16,7 @@ are built. Both give the same fills and warnings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import count, repeat
 from operator import itemgetter
@@ -24,6 +25,7 @@ from pathlib import Path
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import DEFAULT_MARKET, canonical_market
 from zn_ladder.domain.records import Fill, FillSource
+from zn_ladder.domain.values import ERA_START_NS, ERA_END_NS, MAX_TEXT, timestamp_ns
 from zn_ladder.importers.cells import SIDES, PriceBook, Prices, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.fill_columns import FillColumns, read_columns, read_file_columns
@@ -39,6 +41,8 @@ from zn_ladder.importers.timestamps import Dates
 RawFill = tuple[int, int, str, str, int, int, int, str, str, str, str]
 
 _SOURCE = FillSource.FILL_MONITOR.value
+
+_TIME_OF_DAY = re.compile(r"([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?", re.ASCII)
 
 #: Bytes read to find a file's header line and kind before reading it piece by piece.
 HEAD_BYTES = 1 << 16
@@ -130,6 +134,7 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
     price_seen: dict[str, int] = {}
     price_get = price_seen.get
     parse_price: Prices | None = None
+    era_start, era_end = ERA_START_NS, ERA_END_NS
     for line, f in _rows(text, pad):
         rows += 1
         if len(f) < width:
@@ -162,7 +167,7 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
                 if side is None:
                     side = parse_side(side_text or (f[i_side_name] if i_side_name >= 0 else ""))
                 if stamp:
-                    time_ns = int(stamp)
+                    time_ns = timestamp_ns(stamp, "TimeStamp")
                 elif i_date >= 0 and f[i_date]:
                     time_ns = dates(f[i_date]) + _time_of_day_ns(f[i_time] if i_time >= 0 else "")
                 else:
@@ -174,8 +179,13 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
             try:
                 time_ns = int(stamp)
             except ValueError:
-                warn(ImportWarning(line, f"TimeStamp {stamp!r} is not a number: skipped"))
-                continue
+                time_ns = -1
+            if not era_start <= time_ns < era_end:  # the bounds of `values.timestamp_ns`, inline: hot loop
+                try:
+                    time_ns = timestamp_ns(stamp, "TimeStamp")
+                except InputError as exc:
+                    warn(ImportWarning(line, f"{exc}: skipped"))
+                    continue
         if time_ns < last_ns:
             sorted_so_far = False
         last_ns = time_ns
@@ -219,8 +229,11 @@ def _time_of_day_ns(text: str) -> int:
     """``14:50:49.648`` -> ns since midnight (only used when a row has no TimeStamp)."""
     if not text:
         return 0
-    try:
-        hours, minutes, seconds = text.split(":")
-        return round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1e9)
-    except ValueError:
-        raise InputError(f"time {text!r} is not HH:MM:SS.fff") from None
+    match = _TIME_OF_DAY.fullmatch(text.strip()) if len(text) <= MAX_TEXT else None
+    if match is None:
+        raise InputError(f"time {text[:MAX_TEXT]!r} is not HH:MM:SS.fff")
+    hours, minutes, seconds, fraction = match.groups()
+    if int(hours) > 23 or int(minutes) > 59 or int(seconds) > 59:
+        raise InputError(f"time {text!r} is not a time of day")
+    return (int(hours) * 3600 + int(minutes) * 60 + int(seconds)) * 1_000_000_000 + int(
+        (fraction or "").ljust(9, "0")[:9] or 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.values import MAX_TEXT, check_time_ns
 
 _FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y%m%d")
 _NS = 1_000_000_000
@@ -34,10 +35,15 @@ class Dates:
     @staticmethod
     def _parse(text: str) -> int:
         value = text.strip()
+        if len(value) > MAX_TEXT:
+            raise InputError(f"date {value[:MAX_TEXT]!r}... is not a date (expected e.g. 3-Jul-25 or 2025-07-03)")
         for fmt in _FORMATS:
             try:
                 day = datetime.strptime(value, fmt)
             except ValueError:
                 continue
-            return int(day.replace(tzinfo=timezone.utc).timestamp()) * _NS
+            # The last ns of the day must lie in the era too: fills are stamped midnight + their order.
+            ns = int(day.replace(tzinfo=timezone.utc).timestamp()) * _NS
+            check_time_ns(ns + 86_400 * _NS - 1, f"date {value!r}")
+            return ns
         raise InputError(f"date {text!r} is not a date (expected e.g. 3-Jul-25 or 2025-07-03)")

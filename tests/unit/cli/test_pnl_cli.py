@@ -17,7 +17,12 @@ KEYS = ["method", "contract", "market", "position", "realized", "unrealized", "m
         "fills", "skipped", "warnings"]
 
 
+#: Stamps are T0 + n: in the trading era (values.ERA_START_NS..ERA_END_NS); only their order matters.
+T0 = 1_751_900_000_000_000_000
+
+
 def fm_row(side, qty, price, order, stamp, account="A1", contract="ZN Sep25"):
+    stamp = T0 + stamp
     return (f"2025-07-07,14:53:09.377,1,x,{side},{'BUY' if side == 1 else 'SELL'},{qty}.0,{price},{order},{account},7,"
             f"{stamp},{stamp},,3,CME,{contract},,Eric")
 
