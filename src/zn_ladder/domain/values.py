@@ -126,7 +126,10 @@ def price_ticks(value: Any, product: Product, what: str = "price", *, decimal_on
         elif decimal_only:
             raise InputError(f"{what} {shown(value)} is not a decimal number")
         else:
-            ticks = int(parse_price(text, product, allow_negative=True).ticks(product))
+            try:
+                ticks = int(parse_price(text, product, allow_negative=True).ticks(product))
+            except InputError as exc:
+                raise InputError(f"{what}: {exc}") from None
     elif isinstance(value, (int, float)):
         if isinstance(value, int) and abs(value) > 10 ** 12:
             raise InputError(f"{what} {shown(value)} is outside the {product.symbol} range")

@@ -139,7 +139,7 @@ def test_bad_input_exits_2_with_one_line(run_cli, small, args, needle, tmp_path)
 def test_tt_fills_json_busts_and_corrections_are_applied(run_cli, tmp_path):
     def fill(exec_id, side, qty, px, ts, **extra):
         return {"execID": exec_id, "orderId": f"o-{exec_id}", "accountId": 1334000, "instrumentId": "1", "side": side,
-                "lastQty": qty, "lastPx": px, "timeStamp": ts, "execType": "F", **extra}
+                "lastQty": qty, "lastPx": px, "timeStamp": 1_751_900_000_000_000_000 + ts, "execType": "F", **extra}
 
     records = [
         fill("E1", "1", 2.0, 110.0, 1),                                    # buy 2 @ 110'000
