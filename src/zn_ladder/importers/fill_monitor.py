@@ -30,10 +30,10 @@ from zn_ladder.importers.cells import SIDES, PriceBook, Prices, Quantities, pars
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.fill_columns import FillColumns, read_columns, read_file_columns
 from zn_ladder.importers.gc_pause import gc_paused
-from zn_ladder.domain.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import Occurrences, RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import require, sniff_text
-from zn_ladder.importers.text import csv_rows, first_line, read_text, split_row
+from zn_ladder.importers.text import csv_rows, first_line, header_index, read_text, split_row
 from zn_ladder.importers.timestamps import Dates
 
 #: A fill as read, before its key is known: (time_ns, line, account, contract, side, qty, price ticks,
@@ -59,8 +59,11 @@ def read_fill_monitor(path: Path | str, *, text: str | None = None) -> ImportRes
 
 
 def _header(path: Path, text: str) -> list[str]:
+    """The header's names; a file with a repeated column is refused (`text.header_index`)."""
     require(path, FileKind.FILL_MONITOR, text)
-    return [h.strip() for h in split_row(first_line(text))]
+    names = [h.strip() for h in split_row(first_line(text))]
+    header_index(path, names)
+    return names
 
 
 def columns(path: Path, text: str, *, full: bool = True) -> FillColumns | None:
@@ -213,13 +216,16 @@ def _rows(text: str, pad: bool) -> Iterable[tuple[int, list[str]]]:
 
 
 def to_fills(raw: list[RawFill], path: Path) -> list[Fill]:
-    """`Fill` records with their keys: exec id, else order id + running cumulative quantity."""
+    """`Fill` records with their keys: exec id, else order id + running cumulative quantity, else the
+    row's content (never the file's name: see `identity`)."""
     cum = RunningCum()
+    occurrences = Occurrences()
     fills = []
     add = fills.append
     for time_ns, _, account, contract, side, qty, price, order_id, exec_id, user, market in raw:
         cum_qty = cum.add(order_id, qty) if order_id else 0
-        key = fill_key(exec_id, order_id, cum_qty, content=(account, market, contract, time_ns, side, qty, price))
+        key = occurrences(fill_key(exec_id, order_id, cum_qty,
+                                   content=(account, market, contract, time_ns, side, qty, price)))
         add(Fill(key, account, contract, side, qty, price, time_ns, order_id, exec_id, _SOURCE, user, cum_qty,
                  market))
     return fills

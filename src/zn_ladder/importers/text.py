@@ -87,3 +87,43 @@ def csv_rows(text: str, *, skip_header: bool) -> Iterator[tuple[int, list[str]]]
             header_seen = True
             continue
         yield reader.line_num, fields
+
+
+def header_index(path: Path | str, names: list[str]) -> dict[str, int]:
+    """Column name -> index of a header; a name that appears twice is refused, naming it.
+
+    Why: with two `Price` columns, which one holds the fill's price is unknowable, and taking either
+    silently priced every fill of a file at the other column's value.
+    """
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not name:
+            continue
+        if name in index:
+            raise InputError(f"{path}: the header has the column {name!r} twice (columns {index[name] + 1} and "
+                             f"{i + 1}); which one to read is unknown: remove one and import again")
+        index[name] = i
+    return index
+
+
+def cut_last_row(text: str, rows: list[tuple[int, list[str]]]) -> bool:
+    """True when the file's last row looks cut off: the text does not end with a line end, and that row
+    has fewer fields than most rows of the file, or its last field is shorter than that column is in
+    every other row (a copy cut in the middle of an order id).
+
+    A file whose rows all end with a line end is whole; one whose last line has no line end is still
+    whole when that row looks like the others (Notepad saves without a final line end).
+    """
+    if len(rows) < 2 or text.endswith(("\n", "\r")):
+        return False
+    last = rows[-1][1]
+    others = [fields for _, fields in rows[:-1]]
+    widths = [len(fields) for fields in others]
+    usual = max(set(widths), key=widths.count)
+    if len(last) < usual:
+        return True
+    column = max((i for i, cell in enumerate(last) if cell.strip()), default=-1)
+    if column < 0:
+        return False
+    lengths = [len(fields[column].strip()) for fields in others if len(fields) > column]
+    return bool(lengths) and len(lengths) == len(others) and len(last[column].strip()) < min(lengths)

@@ -28,7 +28,7 @@ from zn_ladder.domain.records import (CorrectionKind, Fill, FillCorrection, Fill
 from zn_ladder.domain.values import lots, price_ticks, timestamp_ns
 from zn_ladder.importers.cells import parse_side
 from zn_ladder.importers.contracts import ContractTable
-from zn_ladder.domain.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import Occurrences, RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import refuse
 from zn_ladder.importers.text import read_text
@@ -64,12 +64,15 @@ def read_tt_fills(path: Path | str, *, instruments: Mapping[str, str] | None = N
     text = read_text(path) if text is None else text
     records = _records(path, text, FileKind.TT_FILLS, ("fills", "fill"))
     names = _Names(instruments, default_contract)
+    occurrences = Occurrences()
     fills: list[Fill] = []
     corrections: list[FillCorrection] = []
     warnings: list[ImportWarning] = []
     for row, record in enumerate(records, 1):
         try:
             item = _fill(record, names)
+            if isinstance(item, Fill) and item.key.startswith("h:"):
+                item = replace(item, key=occurrences(item.key))
         except (InputError, ValueError, TypeError) as exc:
             warnings.append(ImportWarning(row, f"fill {_id(record, 'execID')}: {exc}: skipped"))
             continue
