@@ -46,6 +46,15 @@ def test_fill_monitor_row_out_of_bounds_is_a_warning_for_that_row(write, cells):
     assert all(f.qty <= MAX_LOTS and 2**63 > f.time_ns > 0 for f in result.fills)
 
 
+@pytest.mark.parametrize("stamp", ["0", "-1", "-5", "9" * 30, "abc"])
+def test_fill_monitor_stamp_out_of_the_era_on_a_later_row_is_a_warning(write, stamp):
+    """A later row's cells are already cached: its stamp is checked on the row reader's fast branch."""
+    text = "\n".join([*FM[:-2], _set(FM[-2], FM_HEADER, TimeStamp=stamp), FM[-1]]) + "\n"
+    result = read_fill_monitor(write("fm.csv", text))
+    assert len(FM) - 1 in [w.row for w in result.warnings]
+    assert all(f.time_ns > 10 ** 18 for f in result.fills)
+
+
 def test_fill_monitor_time_of_day_infinity_is_a_warning(write):
     header = FM_HEADER[:]
     stamp = header.index("TimeStamp")
