@@ -12,6 +12,16 @@ import sys
 from typing import NoReturn
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An `ArgumentParser` whose errors are one line; `build_parser` makes it the class of the main
+    parser and of every subcommand's (argparse gives nested subparsers their parent's class), so no
+    command can print a usage block on bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: {' '.join(message.split())} (see {self.prog} --help)\n")
+        sys.exit(2)
+
+
 def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     def error(message: str) -> NoReturn:
         sys.stderr.write(f"{parser.prog}: {message} (see {parser.prog} --help)\n")
