@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from zn_ladder.config.migrations import migrate
-from zn_ladder.config.paths import config_dir
+from zn_ladder.config.paths import config_dir, output_target
 from zn_ladder.config.settings import SCHEMA_VERSION, Problem, Settings
 from zn_ladder.domain.errors import ConfigError
 
@@ -109,8 +109,9 @@ def to_toml_text(settings: Settings) -> str:
     return _HEADER.format(version=SCHEMA_VERSION) + tomli_w.dumps(settings.to_toml_dict())
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_atomic(path: Path, text: str, *, make_folder: bool = True) -> None:
+    if make_folder:  # the app's own settings folder; never a folder the user named (`export_settings`)
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -156,9 +157,9 @@ def save_settings(settings: Settings, path: Path | str | None = None) -> Path:
 def export_settings(path: Path | str, settings: Settings | None = None) -> Path:
     """Write settings for another desk to import. Holds no secret: the model has none to write."""
     settings = settings if settings is not None else load_settings().settings
-    path = Path(path)
+    path = output_target(path)  # not a device, a symlink or a missing folder
     try:
-        _write_atomic(path, to_toml_text(settings))
+        _write_atomic(path, to_toml_text(settings), make_folder=False)
     except OSError as exc:
         raise ConfigError(f"cannot write {path} ({exc.strerror or exc})") from None
     return path
