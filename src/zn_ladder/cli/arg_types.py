@@ -29,7 +29,7 @@ def _number(text: str, convert: Callable[[str], float | int], what: str) -> floa
 
 def seconds(low: float, high: float, *, low_open: bool = False) -> Callable[[str], float]:
     """A finite number of seconds in low..high (above `low` when `low_open`)."""
-    what = f"a number of seconds {'above' if low_open else 'from'} {low:g} {'up ' if low_open else ''}to {high:g}"
+    what = f"a number of seconds {'above' if low_open else 'from'} {low:g} {'up ' if low_open else ''}to {high:.0f}"
 
     def parse(text: str) -> float:
         value = float(_number(text, float, what))
