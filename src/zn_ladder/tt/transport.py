@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,7 @@ class BudgetRetry(Retry):
         super().sleep(response)
         if self.budget is not None:
             self.budget.acquire("retry")
+        _attempt.started = time.monotonic()  # the next attempt starts now: backoff is not round trip
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
@@ -103,7 +105,14 @@ class BudgetAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         self._budget.acquire(f"{request.method} {request.path_url.split('?')[0]}")
+        _attempt.started = time.monotonic()  # after any wait for the budget
         return super().send(request, **kwargs)
+
+
+#: When this thread's current attempt was sent (monotonic): a request's first attempt, each redirect
+#: hop and each retry after its backoff. The doctor's clock-skew estimate needs the round trip of
+#: the attempt that was answered, not of the whole call with its retries and backoff.
+_attempt = threading.local()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +125,10 @@ class Answer:
     #: Server clock from the Date header (epoch seconds) and our clock when the answer arrived.
     server_time: float | None
     local_time: float
+    #: The whole call, retries, backoff and redirects included.
     elapsed: float
+    #: The round trip of the attempt that was answered alone (what a clock comparison may use).
+    round_trip: float = 0.0
 
 
 def _server_time(response: requests.Response) -> float | None:
@@ -192,11 +204,14 @@ class Transport:
                                  f"{self.conn.base_url}; check the TT address", endpoint=name) from None
         except requests.exceptions.RequestException as exc:
             raise TTRequestError(f"request to TT {name} failed: {type(exc).__name__}", endpoint=name) from None
-        elapsed = time.monotonic() - started
+        arrived, now = time.time(), time.monotonic()
+        elapsed = now - started
+        round_trip = now - max(getattr(_attempt, "started", started), started)
         log.debug("%s %s -> %s in %.3f s", method, name, response.status_code, elapsed)
-        return self._decode(name, response, elapsed)
+        return self._decode(name, response, elapsed, arrived, round_trip)
 
-    def _decode(self, name: str, response: requests.Response, elapsed: float) -> Answer:
+    def _decode(self, name: str, response: requests.Response, elapsed: float, arrived: float,
+                round_trip: float) -> Answer:
         status = response.status_code
         body: Any
         try:
@@ -217,7 +232,7 @@ class Transport:
             detail = f": {message}" if message else ""
             raise TTRequestError(f"TT answered {name} with status {ok!r}{detail} (HTTP {status})",
                                  endpoint=name, status=status)
-        answer = Answer(name, status, body, _server_time(response), time.time(), elapsed)
+        answer = Answer(name, status, body, _server_time(response), arrived, elapsed, round_trip)
         self.last_answer = answer
         return answer
 
