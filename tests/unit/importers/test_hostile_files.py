@@ -142,3 +142,15 @@ def test_tt_fills_json_out_of_bounds_records_are_warnings(write):
     result = read_tt_fills(write("f.json", json.dumps({"fills": [good, *bad]})), default_contract="ZN Sep25")
     assert [f.key for f in result.fills] == ["E1"]
     assert [w.row for w in result.warnings] == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("cut", [1, 2])
+def test_an_audit_trail_cut_in_its_last_date_is_not_read_as_2002(write, cut):
+    """The Audit Trail's last column is Date: `3-Jul-25` cut to `3-Jul-2` was read as 3 July 2002."""
+    at = (FIXTURES / "tt_audit_trail_sample.csv").read_text(encoding="utf-8-sig").rstrip("\n")
+    lines = at.splitlines()
+    last_trade = max(i for i, line in enumerate(lines) if ",ExecutionReport,Trade," in line)
+    text = "\n".join(lines[:last_trade + 1])[:-cut]
+    result = read_audit_trail(write("at.csv", text))
+    assert all(f.time_ns >= 1_700_000_000_000_000_000 for f in result.fills)
+    assert last_trade + 1 in [w.row for w in result.warnings]
