@@ -151,6 +151,10 @@ class _Reader:
                          self._price_ticks(contracts, prices, kinds), exec_ids, markets, *rest]
         except (InputError, KeyError):  # KeyError: not an exact side text; the row reader decides
             return False
+        if stamps:  # every stamp plain ASCII digits (`values.timestamp_ns`: no "1_7...", " 17...", "١٧...")
+            joined = stamps[0][:0].join(stamps)
+            if not joined.isascii() or not (joined if joined.__class__ is bytes else joined.encode("ascii")).isdigit():
+                return False
         if self._stamp_width >= 0:
             self._check_stamps(stamps)
         self._contract_names.update(_distinct(names))

@@ -181,8 +181,8 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
                 warn(ImportWarning(line, f"{exc}: skipped"))
                 continue
         else:
-            try:
-                time_ns = int(stamp)
+            try:  # `int` alone also takes "1_746...", " 1746..." and other scripts' digits
+                time_ns = int(stamp) if stamp.isascii() and stamp.isdigit() else -1
             except ValueError:
                 time_ns = -1
             if not era_start <= time_ns < era_end:  # the bounds of `values.timestamp_ns`, inline: hot loop

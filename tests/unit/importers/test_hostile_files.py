@@ -46,7 +46,7 @@ def test_fill_monitor_row_out_of_bounds_is_a_warning_for_that_row(write, cells):
     assert all(f.qty <= MAX_LOTS and 2**63 > f.time_ns > 0 for f in result.fills)
 
 
-@pytest.mark.parametrize("stamp", ["0", "-1", "-5", "9" * 30, "abc"])
+@pytest.mark.parametrize("stamp", ["0", "-1", "-5", "9" * 30, "abc", "1_751_913_088_375_548_089", " 1751913088375548089x"])
 def test_fill_monitor_stamp_out_of_the_era_on_a_later_row_is_a_warning(write, stamp):
     """A later row's cells are already cached: its stamp is checked on the row reader's fast branch."""
     text = "\n".join([*FM[:-2], _set(FM[-2], FM_HEADER, TimeStamp=stamp), FM[-1]]) + "\n"
@@ -154,3 +154,10 @@ def test_an_audit_trail_cut_in_its_last_date_is_not_read_as_2002(write, cut):
     result = read_audit_trail(write("at.csv", text))
     assert all(f.time_ns >= 1_700_000_000_000_000_000 for f in result.fills)
     assert last_trade + 1 in [w.row for w in result.warnings]
+
+
+def test_a_stamp_with_underscores_is_not_a_stamp_on_the_first_row_either(write):
+    """Found by the importer fuzz suite: `int` reads "1_746_557_449_648_991_866"; a stamp is plain digits."""
+    text = "\n".join([FM[0], _set(FM[1], FM_HEADER, TimeStamp="1_746_557_449_648_991_866"), *FM[2:]]) + "\n"
+    result = read_fill_monitor(write("fm.csv", text))
+    assert 2 in [w.row for w in result.warnings]
