@@ -48,7 +48,9 @@ def read_actant_sod(path: Path | str, *, text: str | None = None) -> ImportResul
 
     for line, f in csv_rows(text, skip_header=True):
         rows += 1
-        if len(f) < width:  # `...,111'280,` cut to `...,111` would read as an SOD price of 111
+        # Fewer: `...,111'280,` cut to `...,111` would read as an SOD price of 111. More: a column lost
+        # from the header shifts the cells after it (LOT_SIZE 50.0 read as PRICE_TODAY).
+        if len(f) != width:
             warnings.append(ImportWarning(line, f"{len(f)} fields where the header has {width}: a broken or "
                                                 "cut-off row: skipped"))
             continue

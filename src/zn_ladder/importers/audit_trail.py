@@ -49,10 +49,10 @@ def read_audit_trail(path: Path | str, *, text: str | None = None) -> ImportResu
     if missing:
         raise InputError(f"{path}: the Audit Trail header lacks {', '.join(missing)}")
     with gc_paused():
-        return _read(path, text, col)
+        return _read(path, text, col, len(header))
 
 
-def _read(path: Path, text: str, col: dict[str, int]) -> ImportResult:
+def _read(path: Path, text: str, col: dict[str, int], width: int) -> ImportResult:
     i_contract, i_msg, i_exec = col["Contract"], col["Message Type"], col["ExecType"]
     i_side, i_qty, i_price, i_date = col["B/S"], col["FillQty"], col["Price"], col["Date"]
     i_cum, i_exch = col.get("ExeQty", -1), col.get("Exch", -1)
@@ -70,10 +70,9 @@ def _read(path: Path, text: str, col: dict[str, int]) -> ImportResult:
     trades: list[tuple[int, list[str]]] = []
     first_date = last_date = None
     rows = 0
-    width = 1 + max(col.values())
     for line, f in csv_rows(text, skip_header=True):
         rows += 1
-        if len(f) < width:  # every row of a whole export has all the header's fields
+        if len(f) != width:  # every row of a whole export has exactly the header's fields
             warnings.append(ImportWarning(line, f"{len(f)} fields where the header has {width}: a broken or "
                                                 "cut-off row: skipped"))
             continue

@@ -107,7 +107,7 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
     """
     header = _header(path, text)
     col = {name: i for i, name in enumerate(header) if name}
-    width = 1 + max(col.values())
+    width = len(header)  # every row of a whole file has exactly the header's fields
     optional = [col.get(name, -1) for name in ("AccountId", "OrderId", "ExecId", "CurrentUser", "Exchange")]
     stamp_col = col.get("TimeStamp", col.get("TransactTime", -1))
     pad = -1 in optional or stamp_col < 0
@@ -140,14 +140,17 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
     price_get = price_seen.get
     parse_price: Prices | None = None
     era_start, era_end = ERA_START_NS, ERA_END_NS
+    expected = width + pad  # a padded row has the empty field appended
     for line, f in _rows(text, pad):
         rows += 1
-        if len(f) < width:
-            if len(f) == 1 and not f[0].strip(" \t\r"):
+        if len(f) != expected:
+            if len(f) == 1 + pad and not f[0].strip(" \t\r"):
                 rows -= 1  # a blank line is not a row
                 continue
-            warn(ImportWarning(line, f"{len(f)} fields where the header has {width}: a broken or cut-off row: "
-                                     "skipped"))
+            # Fewer: cut off. More: the header does not describe the row (a column lost from the header
+            # would shift every cell after it: LOT_SIZE read as the price).
+            warn(ImportWarning(line, f"{len(f) - pad} fields where the header has {width}: a broken or cut-off "
+                                     "row: skipped"))
             continue
         contract, side_text, qty_text, price_text, stamp, account, order_id, exec_id, user, exchange = pick(f)
         if contract != last_contract:  # files run in long stretches of one contract

@@ -161,3 +161,22 @@ def test_a_stamp_with_underscores_is_not_a_stamp_on_the_first_row_either(write):
     text = "\n".join([FM[0], _set(FM[1], FM_HEADER, TimeStamp="1_746_557_449_648_991_866"), *FM[2:]]) + "\n"
     result = read_fill_monitor(write("fm.csv", text))
     assert 2 in [w.row for w in result.warnings]
+
+
+def test_a_header_that_lost_a_column_refuses_the_rows_it_does_not_describe(write):
+    """Found by the importer fuzz suite: `EXPIRE_DATE,LOT_SIZE` damaged into one column shifted every cell
+    after it, and LOT_SIZE (50.0) was stored as the SOD price."""
+    sod = _lines("actant_sod_sample.csv")
+    header = sod[0].replace("EXPIRE_DATE,LOT_SIZE", "EXPIRE_DATE\x01LOT_SIZE")
+    result = read_actant_sod(write("sod.csv", "\n".join([header, *sod[1:]]) + "\n"))
+    assert result.sod == () and "fields where the header has 12" in result.warnings[0].reason
+
+
+def test_a_fill_monitor_without_an_optional_column_and_a_short_row_is_a_warning_not_an_index_error(write):
+    """Found by the importer fuzz suite: a damaged AccountId header (the column padded as missing) and a
+    row one field short raised IndexError."""
+    header = FM[0].replace("AccountId", "\x01ccountId")
+    short = ",".join(FM[2].split(",")[:-1])
+    result = read_fill_monitor(write("fm.csv", "\n".join([header, FM[1], short, *FM[3:]]) + "\n"))
+    assert 3 in [w.row for w in result.warnings]
+    assert len(result.fills) == len(read_fill_monitor(FIXTURES / "fill_monitor_sample.csv").fills) - 1
