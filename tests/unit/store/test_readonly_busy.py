@@ -37,3 +37,19 @@ def test_a_store_locked_by_a_writer_is_busy_for_readers_not_read_half_written(db
         assert conn.execute("SELECT count(*) FROM fills").fetchone()[0] == 1
     finally:
         conn.close()
+
+
+def test_a_folder_that_keeps_rollback_mode_is_refused_not_used_silently(db_path: Path, monkeypatch) -> None:
+    """`PRAGMA journal_mode = WAL` answers the mode SQLite kept; on a share without WAL support it stays
+    "delete", and the store must say so instead of running without WAL's guarantees."""
+
+    class NoWal(sqlite3.Connection):
+        def execute(self, sql, *args):  # type: ignore[override]
+            if sql.strip().upper() == "PRAGMA JOURNAL_MODE = WAL":
+                return super().execute("PRAGMA journal_mode")  # what such a folder answers: unchanged
+            return super().execute(sql, *args)
+
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(db.sqlite3, "connect", lambda *a, **kw: real_connect(*a, factory=NoWal, **kw))
+    with pytest.raises(StoreError, match="write-ahead logging"):
+        db.connect(db_path)
