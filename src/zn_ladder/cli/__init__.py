@@ -126,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return importlib.import_module("zn_ladder.app").run_gui(args)
         return int(args.run(args) or 0)
     except ZnLadderError as exc:
-        print(f"zn-ladder: {exc}", file=sys.stderr)
+        # One line, whatever the message quotes (a file name given as "a\nb" is shown as a\nb).
+        message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
+        print(f"zn-ladder: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -21,6 +21,13 @@ class OneLineParser(argparse.ArgumentParser):
         sys.stderr.write(f"{self.prog}: {' '.join(message.split())} (see {self.prog} --help)\n")
         sys.exit(2)
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # type: ignore[override]
+        # `--product=--` reaches here as ["--"]; Python 3.11's argparse drops the "--" and hands the
+        # command an empty list where it expects a text (a traceback later). Refuse it here.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            self.error(f"argument {'/'.join(action.option_strings)}: expected a value, not '--'")
+        return super()._get_values(action, arg_strings)
+
 
 def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     def error(message: str) -> NoReturn:

@@ -58,6 +58,17 @@ def output_target(path: Path | str) -> Path:
     from zn_ladder.domain.errors import InputError
 
     path = Path(path)
+    try:
+        if "\x00" in str(path):
+            raise ValueError("a NUL character in the name")
+        return _checked_target(path)
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        raise InputError(f"{str(path)[:200]!r} cannot be written ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _checked_target(path: Path) -> Path:
+    from zn_ladder.domain.errors import InputError
+
     if path.is_symlink():
         raise InputError(f"{path} is a symbolic link: give the path of the file itself")
     if path.exists() and not path.is_file():

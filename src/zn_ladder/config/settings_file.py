@@ -62,9 +62,22 @@ def parse_settings(text: str, origin: str = "settings") -> tuple[Settings, list[
     return settings, problems, version
 
 
+#: A settings file is a few kilobytes; anything bigger (or a device: `config import /dev/zero` read
+#: until memory ran out) is not one.
+MAX_SETTINGS_BYTES = 1 << 20
+
+
 def _read_text(path: Path) -> str:
+    import stat
+
+    if not stat.S_ISREG(os.stat(path).st_mode):  # OSError when missing: the callers say so
+        raise ConfigError(f"{path} is not a regular file (a device, a pipe or a folder)")
+    with path.open("rb") as file:
+        data = file.read(MAX_SETTINGS_BYTES + 1)
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise ConfigError(f"{path} is too big for a settings file (over {MAX_SETTINGS_BYTES:,} bytes)")
     try:
-        return path.read_bytes().decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
@@ -171,7 +184,7 @@ def import_settings(path: Path | str) -> LoadedSettings:
     path = Path(path)
     try:
         text = _read_text(path)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path} ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise ConfigError(f"cannot read {str(path)[:200]!r} ({getattr(exc, 'strerror', None) or exc})") from None
     settings, problems, version = parse_settings(text, str(path))
     return LoadedSettings(settings, tuple(problems), path, version, None)

@@ -54,6 +54,8 @@ def read_bytes(path: Path | str) -> bytes:
         raise InputError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except ValueError:  # a NUL in the name: no file system has such a file
+        raise InputError(f"{str(path)!r} is not a file name") from None
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"{path}: too big for a desk export (over {MAX_FILE_BYTES:,} bytes)")
     return data

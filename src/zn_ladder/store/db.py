@@ -90,8 +90,14 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str, action: str) -
 
 def _check_file(path: Path) -> bool:
     """True if the file exists. Refuses a file that is plainly not SQLite before SQLite touches it."""
-    if not path.exists():
-        return False
+    try:
+        if "\x00" in str(path):
+            raise ValueError("a NUL character in the name")
+        if not path.exists():
+            return False
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        raise StoreError(f"the store path {str(path)[:200]!r} cannot be used ({getattr(exc, 'strerror', None) or exc}); "
+                         "give the path of a .sqlite3 file") from None
     if path.is_dir():
         raise StoreError(f"the store path {path} is a folder, not a file; give the path of a .sqlite3 file")
     try:

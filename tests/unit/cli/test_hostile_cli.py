@@ -125,3 +125,21 @@ def test_export_into_a_closed_pipe_is_not_blamed_on_the_store(cli_env, tmp_path:
     _, err = proc.communicate(timeout=60)
     assert b"store" not in err and b"Traceback" not in err
     assert proc.returncode != 2
+
+
+@pytest.mark.parametrize("args", [
+    ("config", "import", "/dev/zero"), ("config", "import", "x\x00y"), ("config", "export", "x\x00y"),
+    ("config", "set", "ladder.font_size", "1" * 5000), ("price", "110'165", "--product=--"),
+    ("pnl", "--contract", "ZN Sep25", "--db", "1" * 5000), ("ladder", "--orders", "a\nb", "--spot", "110'090"),
+    ("export", "--what", "fills", "--db", "x\x00y"),
+])
+def test_hostile_arguments_found_by_the_flag_fuzz_suite_are_one_line_refusals(run_cli, args) -> None:
+    """Each of these was a traceback, a crash report, two lines on stderr or (config import /dev/zero)
+    a process that read until the machine ran out of memory."""
+    if any("\x00" in a for a in args):  # a NUL cannot cross exec(): the suite passes it in process
+        from tests.fuzz.conftest import run_cli as in_process
+
+        code, _, err = in_process(*args)
+        _one_line_refusal(subprocess.CompletedProcess(args, code, "", err))
+        return
+    _one_line_refusal(run_cli(*args, timeout=60))
