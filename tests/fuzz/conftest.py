@@ -42,8 +42,10 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_home(monkeypatch, tmp_path_factory) -> None:
-    """Config, data and logs of the in-process `zn-ladder` runs go to a temporary home."""
+    """Config, data and logs of the in-process `zn-ladder` runs go to a temporary home, and the files a
+    generated relative name makes (`export --out 0.5`) to a temporary working folder, never the checkout."""
     monkeypatch.setenv("ZN_LADDER_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
