@@ -23,9 +23,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zn_ladder.domain.instruments import get_product
+
 from .conftest import (FIXTURES, RAN, Stores, assert_one_line_refusal, fuzz_settings, run_cli, store_digest,
                        stored)
 
+ZN = get_product("ZN")
 ERA = (946_684_800 * 10 ** 9, 4_102_444_800 * 10 ** 9)
 #: Characters a cell may hold without changing the CSV's structure.
 CELL_CHARS = st.characters(blacklist_characters=',"\n\r\x00', blacklist_categories=("Cs",))
@@ -101,7 +104,7 @@ def _decimal_zn_price(text: str) -> bool:
     if len(t) > 40 or not re.fullmatch(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", t, re.ASCII):
         return False
     v = Fraction(t)
-    return (v * 64).denominator == 1 and 0 < v < 1000
+    return (v * 64).denominator == 1 and ZN.min_price < v < ZN.max_price
 
 
 BAD_QTY = st.one_of(
@@ -210,7 +213,7 @@ def test_an_invalid_tt_fills_json_record_is_refused_and_the_rest_stored_as_witho
                              st.floats().filter(lambda x: not (x == x and x.is_integer() and 1 <= x <= 1e6))),
         "lastPx": st.one_of(st.sampled_from([-110.5, 0, 5000, 1000, 1e300, 10 ** 400, "1" * 4400, "abc", None, True,
                                              110.001, "110'164", [], "inf", ""]),
-                            st.floats().filter(lambda x: not (x == x and abs(x) != float("inf") and 0 < x < 1000
+                            st.floats().filter(lambda x: not (x == x and abs(x) != float("inf") and ZN.min_price < x < ZN.max_price
                                                               and (Fraction(x) * 64).denominator == 1))),
         "timeStamp": st.one_of(st.sampled_from([0, -1, -5, 10 ** 30, 1e30, "abc", "1e18", None, True, ERA[1], ERA[0] - 1,
                                                 "", [], 1.5e30]),

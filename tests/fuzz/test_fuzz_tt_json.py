@@ -90,7 +90,7 @@ def ref_ticks(v) -> int | None:
             except InputError:
                 return None
     ticks = value * ZN.ticks_per_point
-    if ticks.denominator != 1 or not 0 < value < 1000:
+    if ticks.denominator != 1 or not ZN.min_price < value < ZN.max_price:
         return None
     return int(ticks)
 

@@ -210,8 +210,8 @@ class Transport:
         log.debug("%s %s -> %s in %.3f s", method, name, response.status_code, elapsed)
         return self._decode(name, response, elapsed, arrived, round_trip)
 
-    def _decode(self, name: str, response: requests.Response, elapsed: float, arrived: float,
-                round_trip: float) -> Answer:
+    def _decode(self, name: str, response: requests.Response, elapsed: float, arrived: float | None = None,
+                round_trip: float | None = None) -> Answer:
         status = response.status_code
         body: Any
         try:
@@ -232,7 +232,8 @@ class Transport:
             detail = f": {message}" if message else ""
             raise TTRequestError(f"TT answered {name} with status {ok!r}{detail} (HTTP {status})",
                                  endpoint=name, status=status)
-        answer = Answer(name, status, body, _server_time(response), arrived, elapsed, round_trip)
+        answer = Answer(name, status, body, _server_time(response), time.time() if arrived is None else arrived,
+                        elapsed, elapsed if round_trip is None else round_trip)
         self.last_answer = answer
         return answer
 
