@@ -129,7 +129,7 @@ BAD_STAMP = st.one_of(st.sampled_from(["0", "-1", "-5", "9" * 30, "abc", "1e18",
                                        str(ERA[0] - 1), str(ERA[1])]),
                       st.integers(max_value=ERA[0] - 1).map(str), st.integers(min_value=ERA[1]).map(str))
 BAD_SIDE = st.sampled_from(["X", "BUYSELL", "3", "0", "-1", "Bu", "ß", "S S"])
-BAD_CONTRACT = st.sampled_from(["ES Jun25", "ZN Sep25-Dec25", "FOO Sep25", "ZN", "ZNSep25", "ZN Sep2", "ZN  Sep25"])
+BAD_CONTRACT = st.sampled_from(["ES Jun25", "ZN Sep25-Dec25", "FOO Sep25", "ZN", "ZNSep25", "ZN Sep2", "ZN Sepp25"])
 BAD_DATE = st.sampled_from(["3-Jul-2", "32-Jul-25", "3-Jux-25", "", "2025-13-01", "1-Jan-1999", "1-Jan-2100",
                             "31-Dec-1969", "3-Jul-25x", "0-Jul-25"])
 
