@@ -167,10 +167,21 @@ def save_settings(settings: Settings, path: Path | str | None = None) -> Path:
     return path
 
 
-def export_settings(path: Path | str, settings: Settings | None = None) -> Path:
-    """Write settings for another desk to import. Holds no secret: the model has none to write."""
+def export_settings(path: Path | str, settings: Settings | None = None, *, make_folder: bool = True) -> Path:
+    """Write settings for another desk to import. Holds no secret: the model has none to write.
+
+    The target is never a symlink or a device (`paths.output_target`). `make_folder=False` (the
+    `config export` command) refuses a missing folder instead of creating it: a typo in a typed path
+    must not create folders; the settings dialog's file chooser only offers folders that exist.
+    """
     settings = settings if settings is not None else load_settings().settings
-    path = output_target(path)  # not a device, a symlink or a missing folder
+    path = Path(path)
+    if make_folder and "\x00" not in str(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the folder of {path} ({exc.strerror or exc})") from None
+    path = output_target(path)  # not a device, a symlink, a folder or (make_folder=False) in a missing folder
     try:
         _write_atomic(path, to_toml_text(settings), make_folder=False)
     except OSError as exc:
