@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from zn_ladder.config.redaction import redact
+from zn_ladder.config.redaction import redact, redact_argv
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def write_report(exc_type: type[BaseException], exc: BaseException | None, tb: T
         f"python: {sys.version.split()[0]} ({platform.python_implementation()})",
         f"platform: {platform.platform()}",
         f"frozen: {bool(getattr(sys, 'frozen', False))}",
-        f"command: {' '.join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))}",
+        f"command: {' '.join(os.path.basename(a) if i == 0 else a for i, a in enumerate(redact_argv(sys.argv)))}",
         f"thread: {thread or threading.current_thread().name}",
         "",
         "traceback:",

@@ -122,3 +122,30 @@ def test_report_folder_not_writable_still_tells_the_user(cli_env, tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("None | RuntimeError: disk trouble (the crash report could not be written")
     assert done.stdout.strip().endswith("| 1")
+
+
+def test_a_crash_report_never_holds_a_secret_given_on_the_command_line(cli_env) -> None:
+    """`sim --api-secret S` is a real command line: its report masks S (`--flag S` and `--flag=S`)."""
+    home = Path(cli_env["ZN_LADDER_HOME"])
+    code = textwrap.dedent(f"""
+        import sys
+        import zn_ladder.cli as cli
+        import zn_ladder.cli.sim as sim
+
+        def boom(args):
+            raise RuntimeError("the simulator broke")
+
+        original = sim.register
+        def register(sub):
+            original(sub)
+            sub.choices["sim"].set_defaults(run=boom)
+        sim.register = register
+        sys.argv = ["zn-ladder", "sim", "--api-key=plainkey12", "--api-secret", "s3cr3t-on-argv"]
+        sys.exit(cli.main(sys.argv[1:]))
+    """)
+    done = _run(code, cli_env)
+    assert done.returncode == 1, done.stderr
+    text = _reports(home)[0].read_text(encoding="utf-8")
+    assert "command: zn-ladder sim --api-key=*** --api-secret ***" in text
+    for secret in ("plainkey12", "s3cr3t-on-argv"):
+        assert secret not in _all_text(home)

@@ -87,14 +87,18 @@ log = logging.getLogger(__name__)
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser with every command, or only `command`'s (every command when it is not found), or
     none for `command=""` (the window)."""
-    parser = argparse.ArgumentParser(
+    from zn_ladder.cli.arg_types import log_level
+    from zn_ladder.cli.one_line_errors import OneLineParser
+
+    parser = OneLineParser(
         prog="zn-ladder",
         description="Scenario ladder for Treasury futures on TT. With no command, opens the window. "
                     "zn-ladder reads from TT; it never sends, changes or cancels an order.",
     )
     parser.add_argument("--version", action="version", version=f"zn-ladder {__version__}")
-    parser.add_argument("--log-level", default="WARNING", help="logging level for stderr (default WARNING)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--log-level", default="WARNING", type=log_level,
+                        help="logging level for stderr: DEBUG, INFO, WARNING, ERROR or CRITICAL (default WARNING)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     modules = _command_modules(command) if command != "" else []
     for module in modules:
         module.register(sub)
@@ -122,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return importlib.import_module("zn_ladder.app").run_gui(args)
         return int(args.run(args) or 0)
     except ZnLadderError as exc:
-        print(f"zn-ladder: {exc}", file=sys.stderr)
+        # One line, whatever the message quotes (a file name given as "a\nb" is shown as a\nb).
+        message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
+        print(f"zn-ladder: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

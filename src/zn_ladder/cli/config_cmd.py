@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                          for k in Settings.keys()])
         return 0
     if action == "export":
-        path = export_settings(args.file, _load().settings)
+        path = export_settings(args.file, _load().settings, make_folder=False)
         print(f"settings written to {path} (no credentials: they stay in this PC's keyring)")
         return 0
 

@@ -43,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
         from zn_ladder.config.paths import default_db_path
 
         path = default_db_path()
+    if args.out:
+        from zn_ladder.config.paths import output_target
+
+        output_target(args.out)  # refused before the store is read (a device, a symlink, a missing folder)
     conn = connect(path, readonly=True)
     try:
         with translated(path, "export"):
@@ -67,8 +71,10 @@ def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _write_atomically(target: Path, write) -> None:
+    from zn_ladder.config.paths import output_target
     from zn_ladder.domain.errors import InputError
 
+    target = output_target(target)
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         with tmp.open("w", newline="", encoding="utf-8") as f:
@@ -86,6 +92,7 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str 
     from zn_ladder.domain.errors import InputError
     from zn_ladder.domain.instruments import TT_MARKET_IDS, product_of_contract
     from zn_ladder.domain.prices import Price
+    from zn_ladder.cli.spreadsheet_safe import safe_cell
     from zn_ladder.store.fills import live_fills
 
     market_ids = {name: ident for ident, name in TT_MARKET_IDS.items()}
@@ -105,9 +112,10 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str 
         price = repr(float(Price.from_ticks(f.price, product).value))  # as the old monitor wrote it: 111.0
         buy = int(f.side) > 0
         writer.writerow((local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S.") + f"{local.microsecond // 1000:03d}",
-                         f.instrument_id, "", "1" if buy else "2", "BUY" if buy else "SELL", f"{f.qty}.0", price,
-                         f.order_id, f.account, market_ids.get(f.market, ""), f.time_ns, f.time_ns, f.exec_id, "",
-                         f.market, f.contract, "", f.user))
+                         safe_cell(f.instrument_id), "", "1" if buy else "2", "BUY" if buy else "SELL", f"{f.qty}.0",
+                         price, safe_cell(f.order_id), safe_cell(f.account), market_ids.get(f.market, ""), f.time_ns,
+                         f.time_ns, safe_cell(f.exec_id), "", safe_cell(f.market), safe_cell(f.contract), "",
+                         safe_cell(f.user)))
         count += 1
     return count
 
@@ -119,6 +127,7 @@ def write_pnl_csv(conn, out: TextIO, contract: str | None = None, market: str | 
     from zn_ladder.domain.errors import InputError
     from zn_ladder.domain.instruments import product_of_contract
     from zn_ladder.domain.prices import Price, format_price
+    from zn_ladder.cli.spreadsheet_safe import safe_cell
     from zn_ladder.store.snapshot import read_books
 
     writer = csv.writer(out, lineterminator="\n")
@@ -134,7 +143,8 @@ def write_pnl_csv(conn, out: TextIO, contract: str | None = None, market: str | 
         if b.position and all((q > 0) == (b.position > 0) for q, _ in b.open_lots):
             ticks = Fraction(sum(q * p for q, p in b.open_lots), b.position)
             average = format_price(Price.from_ticks(ticks, product), product, "decimal")
-        writer.writerow((b.account, b.market, b.contract, b.method, b.position, f"{float(realized):.2f}", average,
+        writer.writerow((safe_cell(b.account), safe_cell(b.market), safe_cell(b.contract), b.method, b.position,
+                         f"{float(realized):.2f}", average,
                          len(b.open_lots), b.fills_applied, b.sod_date))
         rows += 1
     return rows

@@ -37,13 +37,18 @@ def run(args: argparse.Namespace) -> int:
     from zn_ladder.importers.gc_pause import gc_paused
     from zn_ladder.store.store import Store
 
-    with gc_paused(), Store.open(args.db) as store:
-        instruments = _known_instruments(store)
+    db_path = Path(args.db) if args.db else _default_db_path()
+    with gc_paused():
+        # Every file is read (and a bad one refused) before the store is opened for writing: a refused
+        # import neither creates a store nor changes one.
+        instruments = _known_instruments(db_path)
         results = [read_file(path, args.kind, instruments=instruments, default_contract=args.contract)
                    for path in args.files]
         if args.market:
             results = [_on_market(result, args.market) for result in results]
-        rows: list[dict[str, Any]] = [_store_one(store, path, result) for path, result in zip(args.files, results)]
+        with Store.open(db_path) as store:
+            rows: list[dict[str, Any]] = [_store_one(store, path, result)
+                                          for path, result in zip(args.files, results)]
     if args.json:
         print_json({"files": rows})
     else:
@@ -70,15 +75,28 @@ def _on_market(result, market: str):
     return replace(result, fills=fills, sod=sod, warnings=(*result.warnings, *notes))
 
 
-def _known_instruments(store) -> dict[str, str]:
-    """Instrument id -> contract from the store's TT reference data (what `monitor` has seen)."""
+def _default_db_path() -> Path:
+    from zn_ladder.config.paths import default_db_path
+
+    return Path(default_db_path())
+
+
+def _known_instruments(db_path: Path) -> dict[str, str]:
+    """Instrument id -> contract from the store's TT reference data (what `monitor` has seen), read
+    without writing; none when there is no store yet."""
+    from zn_ladder.store.db import connect, translated
     from zn_ladder.store.refdata import all_refdata
 
-    known = {}
-    for ident, value in all_refdata(store.conn, "instrument").items():
-        if isinstance(value, dict) and value.get("alias"):
-            known[ident] = str(value["alias"])
-    return known
+    if not db_path.exists():
+        return {}
+    conn = connect(db_path, readonly=True)
+    try:
+        with translated(db_path, "read instruments"):
+            stored = all_refdata(conn, "instrument")
+    finally:
+        conn.close()
+    return {ident: str(value["alias"]) for ident, value in stored.items()
+            if isinstance(value, dict) and value.get("alias")}
 
 
 def _store_one(store, path: str, result) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from zn_ladder.cli.arg_types import seconds
 from zn_ladder.cli.tt_connection import add_connection_args
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Poll TT (or the simulator) for fills and store each exactly once, with the "
                                    "poll cursor, so a restart resumes where it stopped.")
     p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
-    p.add_argument("--interval", type=float, default=5.0, metavar="S", help="seconds between polls (default 5)")
+    p.add_argument("--interval", type=seconds(0, 86400, low_open=True), default=5.0, metavar="S",
+                   help="seconds between polls, above 0 up to 86400 (default 5)")
     p.add_argument("--once", action="store_true", help="poll once and exit")
     p.add_argument("--no-sod", action="store_true", help="do not fetch and store TT's SOD at start")
     p.add_argument("--schedule", metavar="WINDOW",
@@ -66,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
     from zn_ladder.domain.errors import InputError
     from zn_ladder.store.store import Store
 
-    if args.interval <= 0:
-        raise InputError(f"--interval {args.interval} must be a positive number of seconds")
+    if not 0 < args.interval <= 86400:  # also when called without the parser (tests, scripts)
+        raise InputError(f"--interval {args.interval} must be a number of seconds above 0 up to 86400")
     window = capture_window(args.schedule)
     stop = threading.Event()
     _on_signals(stop)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 
+from zn_ladder.cli.arg_types import seconds
+
 ORDER = 90
 
 
@@ -21,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "window's code), and exits 0 (1 naming each disagreement otherwise). Works offscreen "
                     "(QT_QPA_PLATFORM=offscreen).")
     p.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window here")
-    p.add_argument("--seconds", type=float, default=30.0, help="give up after this many seconds (default 30)")
+    p.add_argument("--seconds", type=seconds(0, 3600, low_open=True), default=30.0,
+                   help="give up after this many seconds (default 30)")
     p.set_defaults(run=run)
 
 

@@ -9,26 +9,31 @@ from __future__ import annotations
 
 import argparse
 
+from zn_ladder.cli.arg_types import fraction, port, seconds, whole
+
 ORDER = 90
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sim", help="serve the built-in TT simulator (DEMO TT) on loopback until stopped")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
-    p.add_argument("--seed", type=int, default=1, help="random seed of the market and faults (default 1)")
+    p.add_argument("--port", type=port, default=0, help="port (default 0: any free port)")
+    p.add_argument("--seed", type=whole(0, 2 ** 63 - 1), default=1, help="random seed of the market and faults (default 1)")
     p.add_argument("--api-key", default=None, help="app key clients must send (default: the DEMO key)")
     p.add_argument("--api-secret", default=None, help="app secret (default: the DEMO secret)")
     p.add_argument("--env", default="ext_prod_sim", help="environment segment (default ext_prod_sim)")
-    p.add_argument("--token-lifetime", type=float, default=3600.0, help="token lifetime in seconds")
-    p.add_argument("--rate-limit", type=float, default=None, help="requests per second before 429")
-    p.add_argument("--fault-rate", type=float, default=0.0, help="probability of a fault per data request")
-    p.add_argument("--latency-ms", type=int, default=0, help="delay added to every answer")
-    p.add_argument("--page-size", type=int, default=500, help="records per page of orders and fills")
-    p.add_argument("--step-interval", type=float, default=0.5,
-                   help="seconds between market moves (0: the market stands still)")
-    p.add_argument("--history-fills", type=int, default=0, help="fills already published at start")
-    p.add_argument("--hang-seconds", type=float, default=30.0, help="how long a 'hang' fault holds a request")
+    p.add_argument("--token-lifetime", type=seconds(0, 86400 * 30, low_open=True), default=3600.0,
+                   help="token lifetime in seconds")
+    p.add_argument("--rate-limit", type=fraction(0.001, 100000, "a number of requests per second from 0.001 to 100000"),
+                   default=None, help="requests per second before 429")
+    p.add_argument("--fault-rate", type=fraction(0, 1, "a probability from 0 to 1"), default=0.0,
+                   help="probability of a fault per data request")
+    p.add_argument("--latency-ms", type=whole(0, 600_000), default=0, help="delay added to every answer")
+    p.add_argument("--page-size", type=whole(1, 100_000), default=500, help="records per page of orders and fills")
+    p.add_argument("--step-interval", type=seconds(0, 3600), default=0.5,
+                   help="seconds between market moves, 0 to 3600 (0: the market stands still)")
+    p.add_argument("--history-fills", type=whole(0, 1_000_000), default=0, help="fills already published at start")
+    p.add_argument("--hang-seconds", type=seconds(0, 3600), default=30.0, help="how long a 'hang' fault holds a request")
     p.add_argument("--no-retry-after", action="store_true", help="answer 429 without a Retry-After header")
     p.add_argument("--tt-post-rule", action="store_true", help="enforce TT's one token POST per 10 seconds")
     p.set_defaults(run=run)

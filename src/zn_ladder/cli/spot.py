@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from zn_ladder.cli.arg_types import seconds, whole
 from zn_ladder.cli.output import print_json, print_table
 
 ORDER = 40
@@ -29,10 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="browser profile folder (default: the app's, which keeps the Pricing Monkey login)")
     p.add_argument("--headed", action="store_true",
                    help="show the browser window (e.g. to log in once; use with a long --read-timeout)")
-    p.add_argument("--nav-timeout", type=float, default=15.0, help="seconds to wait for the page (default 15)")
-    p.add_argument("--read-timeout", type=float, default=5.0,
+    p.add_argument("--nav-timeout", type=seconds(0, 3600, low_open=True), default=15.0,
+                   help="seconds to wait for the page (default 15)")
+    p.add_argument("--read-timeout", type=seconds(0, 3600, low_open=True), default=5.0,
                    help="seconds to wait for the cell to hold a price (default 5)")
-    p.add_argument("--attempts", type=int, default=2, help="attempts before giving up (default 2)")
+    p.add_argument("--attempts", type=whole(1, 100), default=2, help="attempts before giving up (default 2)")
     p.add_argument("--json", action="store_true",
                    help='print JSON {"source", "url", "raw", "decimal", "tt", "elapsed_ms"}')
     p.set_defaults(run=run)

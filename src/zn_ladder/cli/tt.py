@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from zn_ladder.cli.arg_types import since_ns
 from zn_ladder.cli.output import print_json, print_table
 from zn_ladder.cli.tt_connection import add_connection_args, open_connection, require_credentials
 
@@ -16,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tt", help="read working orders, fills or positions from TT (read-only)")
     p.add_argument("what", choices=("orders", "fills", "positions"), help="what to read")
     add_connection_args(p)
-    p.add_argument("--since", type=int, metavar="NS",
+    p.add_argument("--since", type=since_ns, metavar="NS",
                    help="fills: only those at or after this time (ns since the epoch); default: all of today's")
     p.add_argument("--account", help="positions: one account id")
     p.add_argument("--json", action="store_true", help="print JSON")

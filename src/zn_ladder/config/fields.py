@@ -102,7 +102,7 @@ class Integer(Spec):
             raise self._refuse(value)
         if isinstance(value, str):
             text = value.strip()
-            if not re.fullmatch(r"[+-]?\d+", text):
+            if not re.fullmatch(r"[+-]?[0-9]{1,30}", text):  # bounded: int() of 4,300+ digits raises
                 raise self._refuse(value)
             number = int(text)
         elif isinstance(value, int):

@@ -127,3 +127,36 @@ def default_db_path() -> Path:
 
 def browser_profile_dir() -> Path:
     return data_dir() / "browser-profile"
+
+
+def output_target(path: Path | str) -> Path:
+    """A file the user named for a command to write (`export --out`, `config export`), checked first.
+
+    Those commands write a temporary file and rename it over the target, which would silently replace
+    a device, a pipe or a symlink (not what it points at: the link itself) and would need folders
+    created. So the target must be a regular file or not exist yet, must not be a symlink, and its
+    folder must already exist: anything else is refused, naming the path.
+    """
+    from zn_ladder.domain.errors import InputError
+
+    path = Path(path)
+    try:
+        if "\x00" in str(path):
+            raise ValueError("a NUL character in the name")
+        return _checked_target(path)
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        raise InputError(f"{str(path)[:200]!r} cannot be written ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _checked_target(path: Path) -> Path:
+    from zn_ladder.domain.errors import InputError
+
+    if path.is_symlink():
+        raise InputError(f"{path} is a symbolic link: give the path of the file itself")
+    if path.exists() and not path.is_file():
+        what = "a folder" if path.is_dir() else "a device, a pipe or a socket"
+        raise InputError(f"{path} is {what}, not a file: give the path of a file to write")
+    parent = path.parent
+    if not parent.is_dir():
+        raise InputError(f"the folder {parent} does not exist: create it first or choose another path")
+    return path

@@ -52,6 +52,29 @@ def forget_secrets() -> None:
         _secrets.clear()
 
 
+_FLAG = re.compile(rf"(?i)^--?{_NAME}$")
+_FLAG_WITH_VALUE = re.compile(rf"(?i)^(--?{_NAME}=)(.*)$")
+
+
+def redact_argv(argv: list[str]) -> list[str]:
+    """A command line with the value of every secret-named flag masked: `--api-secret S` and
+    `--api-secret=S` (`redact` alone cannot know that the word after `--api-secret` is its value)."""
+    out: list[str] = []
+    mask_next = False
+    for arg in argv:
+        if mask_next:
+            out.append(MASK)
+            mask_next = False
+        elif _FLAG.match(arg):
+            out.append(arg)
+            mask_next = True
+        elif match := _FLAG_WITH_VALUE.match(arg):
+            out.append(match.group(1) + MASK)
+        else:
+            out.append(arg)
+    return out
+
+
 def redact(text: str) -> str:
     if not text:
         return text

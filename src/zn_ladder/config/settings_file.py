@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from zn_ladder.config.migrations import migrate
-from zn_ladder.config.paths import config_dir
+from zn_ladder.config.paths import config_dir, output_target
 from zn_ladder.config.settings import SCHEMA_VERSION, Problem, Settings
 from zn_ladder.domain.errors import ConfigError
 
@@ -62,9 +62,22 @@ def parse_settings(text: str, origin: str = "settings") -> tuple[Settings, list[
     return settings, problems, version
 
 
+#: A settings file is a few kilobytes; anything bigger (or a device: `config import /dev/zero` read
+#: until memory ran out) is not one.
+MAX_SETTINGS_BYTES = 1 << 20
+
+
 def _read_text(path: Path) -> str:
+    import stat
+
+    if not stat.S_ISREG(os.stat(path).st_mode):  # OSError when missing: the callers say so
+        raise ConfigError(f"{path} is not a regular file (a device, a pipe or a folder)")
+    with path.open("rb") as file:
+        data = file.read(MAX_SETTINGS_BYTES + 1)
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise ConfigError(f"{path} is too big for a settings file (over {MAX_SETTINGS_BYTES:,} bytes)")
     try:
-        return path.read_bytes().decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
@@ -109,8 +122,9 @@ def to_toml_text(settings: Settings) -> str:
     return _HEADER.format(version=SCHEMA_VERSION) + tomli_w.dumps(settings.to_toml_dict())
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_atomic(path: Path, text: str, *, make_folder: bool = True) -> None:
+    if make_folder:  # the app's own settings folder; never a folder the user named (`export_settings`)
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -153,12 +167,23 @@ def save_settings(settings: Settings, path: Path | str | None = None) -> Path:
     return path
 
 
-def export_settings(path: Path | str, settings: Settings | None = None) -> Path:
-    """Write settings for another desk to import. Holds no secret: the model has none to write."""
+def export_settings(path: Path | str, settings: Settings | None = None, *, make_folder: bool = True) -> Path:
+    """Write settings for another desk to import. Holds no secret: the model has none to write.
+
+    The target is never a symlink or a device (`paths.output_target`). `make_folder=False` (the
+    `config export` command) refuses a missing folder instead of creating it: a typo in a typed path
+    must not create folders; the settings dialog's file chooser only offers folders that exist.
+    """
     settings = settings if settings is not None else load_settings().settings
     path = Path(path)
+    if make_folder and "\x00" not in str(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the folder of {path} ({exc.strerror or exc})") from None
+    path = output_target(path)  # not a device, a symlink, a folder or (make_folder=False) in a missing folder
     try:
-        _write_atomic(path, to_toml_text(settings))
+        _write_atomic(path, to_toml_text(settings), make_folder=False)
     except OSError as exc:
         raise ConfigError(f"cannot write {path} ({exc.strerror or exc})") from None
     return path
@@ -170,7 +195,7 @@ def import_settings(path: Path | str) -> LoadedSettings:
     path = Path(path)
     try:
         text = _read_text(path)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path} ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise ConfigError(f"cannot read {str(path)[:200]!r} ({getattr(exc, 'strerror', None) or exc})") from None
     settings, problems, version = parse_settings(text, str(path))
     return LoadedSettings(settings, tuple(problems), path, version, None)

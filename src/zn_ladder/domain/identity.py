@@ -79,3 +79,26 @@ class RunningCum:
         """Record a cumulative quantity the file states (the Audit Trail's ExeQty)."""
         self._cum[order_id] = cum_qty
         return cum_qty
+
+
+class Occurrences:
+    """Rule-3 keys numbered within one file, in its order: a second row saying exactly what the first
+    says is a second execution (``h:...#2``), never a duplicate of it.
+
+    Why: an Audit Trail exported without its TTOrder ID column holds real executions that agree in
+    every field it has (same second, account, side, qty and price); keyed by content alone two of its
+    56 fills were stored as one. Numbered in the file's order, the keys stay the same for the same
+    file under any name.
+    """
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def __call__(self, key: str) -> str:
+        if not key.startswith("h:"):
+            return key
+        n = self._seen.get(key, 0) + 1
+        self._seen[key] = n
+        return key if n == 1 else f"{key}#{n}"

@@ -28,10 +28,10 @@ STYLES: tuple[Style, ...] = ("decimal", "tt", "cme", "pricing_monkey")
 _DIGIT_TO_EIGHTHS = {"0": 0, "1": 1, "2": 2, "3": 3, "5": 4, "6": 5, "7": 6, "8": 7}
 _EIGHTHS_TO_DIGIT = {v: k for k, v in _DIGIT_TO_EIGHTHS.items()}
 
-_DECIMAL = re.compile(r"^(-)?(\d+(?:\.\d*)?|\.\d+)$")
-_TT = re.compile(r"^(-)?(\d+)'(\d{2})(\d|\+)?$")
-_CME = re.compile(r"^(-)?(\d+)-(\d{2})(\d|\+)?$")
-_PM = re.compile(r"^(-)?(\d+)-(\d{2}\.\d+)$")
+_DECIMAL = re.compile(r"^(-)?(\d+(?:\.\d*)?|\.\d+)$", re.ASCII)
+_TT = re.compile(r"^(-)?(\d+)'(\d{2})(\d|\+)?$", re.ASCII)
+_CME = re.compile(r"^(-)?(\d+)-(\d{2})(\d|\+)?$", re.ASCII)
+_PM = re.compile(r"^(-)?(\d+)-(\d{2}\.\d+)$", re.ASCII)
 
 FORMS_HELP = ("decimal (110.515625), TT (110'165), CME (110-16+, 110-165, 110-162) "
               "or Pricing Monkey (110-16.5)")
@@ -62,7 +62,13 @@ class Price:
         return decimal_text(self.value)
 
 
+#: Longer text is not a price (and a 4,400-digit one would hit Python's int-from-text limit).
+MAX_PRICE_TEXT = 64
+
+
 def _bad(text: str, product: Product, reason: str) -> InputError:
+    if len(text) > MAX_PRICE_TEXT:
+        text = f"{text[:MAX_PRICE_TEXT]}...({len(text)} characters)"
     forms = FORMS_HELP if product.is_32nds else f"decimal (e.g. {format_price(Price(Fraction(9612, 100)), product)})"
     return InputError(f"{text!r} is not a valid {product.symbol} price ({reason}); expected {forms}")
 
@@ -109,6 +115,8 @@ def parse_price(text: str, product: Product, *, spot: bool = False, allow_negati
     """
     if not isinstance(text, str) or not text.strip():
         raise _bad(str(text), product, "empty")
+    if len(text) > MAX_PRICE_TEXT:
+        raise _bad(text, product, "too long")
     value = _parse_value(text, product)
     if value < 0 and not allow_negative:
         raise _bad(text, product, "negative prices are only valid for spreads")

@@ -20,11 +20,12 @@ from pathlib import Path
 from zn_ladder.domain.contract_months import contract_for_expiry, parse_day
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.records import SodLot
+from zn_ladder.domain.values import signed_lots
 from zn_ladder.importers.cells import PriceBook, parse_side
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import require
-from zn_ladder.importers.text import csv_rows, first_line, read_text, split_row
+from zn_ladder.importers.text import csv_rows, first_line, header_index, read_text, split_row
 
 
 def read_actant_sod(path: Path | str, *, text: str | None = None) -> ImportResult:
@@ -33,7 +34,8 @@ def read_actant_sod(path: Path | str, *, text: str | None = None) -> ImportResul
     text = read_text(path) if text is None else text
     require(path, FileKind.ACTANT_SOD, text)
     header = [h.strip().upper() for h in split_row(first_line(text))]
-    col = {name: i for i, name in enumerate(header) if name}
+    col = header_index(path, header)
+    width = len(header)
     contracts = ContractTable(allow_bare_product=True)
     prices = PriceBook("text")
     lots: list[SodLot] = []
@@ -46,6 +48,12 @@ def read_actant_sod(path: Path | str, *, text: str | None = None) -> ImportResul
 
     for line, f in csv_rows(text, skip_header=True):
         rows += 1
+        # Fewer: `...,111'280,` cut to `...,111` would read as an SOD price of 111. More: a column lost
+        # from the header shifts the cells after it (LOT_SIZE 50.0 read as PRICE_TODAY).
+        if len(f) != width:
+            warnings.append(ImportWarning(line, f"{len(f)} fields where the header has {width}: a broken or "
+                                                "cut-off row: skipped"))
+            continue
         underlying = cell(f, "UNDERLYING") or cell(f, "ASSET")
         if cell(f, "PUT_CALL"):
             warnings.append(ImportWarning(line, f"option on {underlying} ({cell(f, 'PUT_CALL')} "
@@ -88,13 +96,9 @@ def read_actant_sod(path: Path | str, *, text: str | None = None) -> ImportResul
 
 
 def _signed_qty(quantity: str, long_short: str) -> int:
-    try:
-        value = float(quantity)
-    except ValueError:
-        raise InputError(f"QUANTITY {quantity!r} is not a number") from None
-    if not value.is_integer():
-        raise InputError(f"QUANTITY {quantity!r} is not a whole number of contracts")
+    """The lot count (bounded by `values.signed_lots`) signed by LONG_SHORT."""
+    value = signed_lots(quantity, "QUANTITY")
     side = parse_side(long_short)
     if value < 0 and side > 0:
         raise InputError(f"QUANTITY {quantity!r} is negative but LONG_SHORT says long")
-    return int(side) * abs(int(value))
+    return int(side) * abs(value)

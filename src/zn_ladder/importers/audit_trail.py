@@ -28,10 +28,10 @@ from zn_ladder.domain.records import Fill, FillSource
 from zn_ladder.importers.cells import PriceBook, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.gc_pause import gc_paused
-from zn_ladder.domain.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import Occurrences, RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import require
-from zn_ladder.importers.text import csv_rows, first_line, read_text, split_row
+from zn_ladder.importers.text import csv_rows, first_line, header_index, read_text, split_row
 from zn_ladder.importers.timestamps import Dates
 
 _SOURCE = FillSource.AUDIT_TRAIL.value
@@ -44,15 +44,15 @@ def read_audit_trail(path: Path | str, *, text: str | None = None) -> ImportResu
     text = read_text(path) if text is None else text
     require(path, FileKind.AUDIT_TRAIL, text)
     header = [h.strip() for h in split_row(first_line(text))]
-    col = {name: i for i, name in enumerate(header) if name}
+    col = header_index(path, header)
     missing = [name for name in _REQUIRED if name not in col]
     if missing:
         raise InputError(f"{path}: the Audit Trail header lacks {', '.join(missing)}")
     with gc_paused():
-        return _read(path, text, col)
+        return _read(path, text, col, len(header))
 
 
-def _read(path: Path, text: str, col: dict[str, int]) -> ImportResult:
+def _read(path: Path, text: str, col: dict[str, int], width: int) -> ImportResult:
     i_contract, i_msg, i_exec = col["Contract"], col["Message Type"], col["ExecType"]
     i_side, i_qty, i_price, i_date = col["B/S"], col["FillQty"], col["Price"], col["Date"]
     i_cum, i_exch = col.get("ExeQty", -1), col.get("Exch", -1)
@@ -70,10 +70,9 @@ def _read(path: Path, text: str, col: dict[str, int]) -> ImportResult:
     trades: list[tuple[int, list[str]]] = []
     first_date = last_date = None
     rows = 0
-    width = 1 + max(col.values())
     for line, f in csv_rows(text, skip_header=True):
         rows += 1
-        if len(f) < width:  # every row of a whole export has all the header's fields
+        if len(f) != width:  # every row of a whole export has exactly the header's fields
             warnings.append(ImportWarning(line, f"{len(f)} fields where the header has {width}: a broken or "
                                                 "cut-off row: skipped"))
             continue
@@ -94,6 +93,7 @@ def _read(path: Path, text: str, col: dict[str, int]) -> ImportResult:
         trades.reverse()
 
     cum = RunningCum()
+    occurrences = Occurrences()
     fills: list[Fill] = []
     for seq, (line, f) in enumerate(trades):
         contract = cell(f, i_contract)
@@ -122,8 +122,8 @@ def _read(path: Path, text: str, col: dict[str, int]) -> ImportResult:
         market = canonical_market(exch)
         contract = contracts.name(contract)
         account = cell(f, i_account)
-        key = fill_key("", order_id, cum_qty, content=(account, market, contract, cell(f, i_date),
-                                                       cell(f, col.get("Time", -1)), side, qty, price))
+        key = occurrences(fill_key("", order_id, cum_qty, content=(account, market, contract, cell(f, i_date),
+                                                                   cell(f, col.get("Time", -1)), side, qty, price)))
         fills.append(Fill(key, account, contract, side, qty, price, time_ns, order_id, "", _SOURCE,
                           cell(f, i_user), cum_qty, market))
     if i_exch < 0 and fills:

@@ -12,8 +12,8 @@ from typing import Literal
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product
-from zn_ladder.domain.prices import parse_ticks, ticks_from_number
 from zn_ladder.domain.records import Side
+from zn_ladder.domain.values import lots, price_ticks
 
 #: Every way the files write a side; Actant's L/S is long/short.
 SIDES: dict[str, Side] = {}
@@ -32,7 +32,7 @@ def parse_side(text: str) -> Side:
 
 
 class Quantities:
-    """Whole, positive contract counts from cells such as ``5``, ``5.0`` or ``5.00``."""
+    """Whole, positive contract counts from cells such as ``5``, ``5.0`` or ``5.00`` (bounded: `values.lots`)."""
 
     __slots__ = ("_seen",)
 
@@ -47,19 +47,12 @@ class Quantities:
 
     @staticmethod
     def _parse(text: str) -> int:
-        try:
-            value = float(text)
-        except ValueError:
-            raise InputError(f"quantity {text!r} is not a number") from None
-        if not value.is_integer():
-            raise InputError(f"quantity {text!r} is not a whole number of contracts")
-        if value <= 0:
-            raise InputError(f"quantity {text!r} is not positive")
-        return int(value)
+        return lots(text)
 
 
 class Prices:
-    """Prices of one product as integer ticks, from decimal cells (``111.28125``) or TT's ``111'075``."""
+    """Prices of one product as integer ticks, from decimal cells (``111.28125``) or TT's ``111'075``,
+    on a tick and inside the product's limits (`values.price_ticks`)."""
 
     __slots__ = ("product", "_seen", "_form")
 
@@ -75,14 +68,7 @@ class Prices:
         return ticks
 
     def _parse(self, text: str) -> int:
-        if not text.strip():
-            raise InputError("no price")
-        if self._form == "decimal":
-            ticks = ticks_from_number(text, self.product)
-            if ticks <= 0:
-                raise InputError(f"price {text!r} is not positive")
-            return ticks
-        return parse_ticks(text, self.product)
+        return price_ticks(text, self.product, decimal_only=self._form == "decimal")
 
 
 class PriceBook:

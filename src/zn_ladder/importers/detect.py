@@ -12,7 +12,7 @@ from pathlib import Path
 from zn_ladder.domain.errors import InputError
 from zn_ladder.importers.result import FileKind, ImportResult
 from zn_ladder.importers.sniff import EXPECTED, sniff_text
-from zn_ladder.importers.text import first_line, read_text
+from zn_ladder.importers.text import RowError, first_line, read_text
 
 KIND_NAMES: tuple[str, ...] = tuple(k.value for k in FileKind)
 
@@ -50,9 +50,12 @@ def read_file(path: Path | str, kind: FileKind | str | None = None, *,
     text = read_text(path)  # read once, shared by detection and the reader
     if kind is None:
         kind = detect_kind(path, text)
-    if kind in (FileKind.TT_ORDERS, FileKind.TT_FILLS):
-        return _json_reader(kind)(path, instruments=instruments, default_contract=default_contract, text=text)
-    return _READERS[kind]()(path, text=text)
+    try:
+        if kind in (FileKind.TT_ORDERS, FileKind.TT_FILLS):
+            return _json_reader(kind)(path, instruments=instruments, default_contract=default_contract, text=text)
+        return _READERS[kind]()(path, text=text)
+    except RowError as exc:
+        raise InputError(f"{path}: {exc}") from None
 
 
 def _json_reader(kind: FileKind) -> Callable[..., ImportResult]:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, canonical_market
 from zn_ladder.domain.records import Side
+from zn_ladder.domain.values import ERA_END_NS, ERA_START_NS
 from zn_ladder.importers.cells import SIDES, PriceBook, Quantities
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.grid import Grid, file_grids, grids
@@ -150,6 +151,10 @@ class _Reader:
                          self._price_ticks(contracts, prices, kinds), exec_ids, markets, *rest]
         except (InputError, KeyError):  # KeyError: not an exact side text; the row reader decides
             return False
+        if stamps:  # every stamp plain ASCII digits (`values.timestamp_ns`: no "1_7...", " 17...", "١٧...")
+            joined = stamps[0][:0].join(stamps)
+            if not joined.isascii() or not (joined if joined.__class__ is bytes else joined.encode("ascii")).isdigit():
+                return False
         if self._stamp_width >= 0:
             self._check_stamps(stamps)
         self._contract_names.update(_distinct(names))
@@ -167,6 +172,10 @@ class _Reader:
         by_text = self._stamp_width >= 0  # digits of one length: text order is number order
         try:
             times = list(map(int, stamps)) if self._full or not by_text else stamps
+            # Every stamp in the trading era (`values.timestamp_ns`), else the row reader warns per row.
+            if stamps and not (ERA_START_NS <= int(min(stamps if by_text else times))
+                               and int(max(stamps if by_text else times)) < ERA_END_NS):
+                return None
         except ValueError:
             return None
         in_order = self._in_order if by_text else all(map(le, times, islice(times, 1, None)))

@@ -16,6 +16,7 @@ are built. Both give the same fills and warnings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import count, repeat
 from operator import itemgetter
@@ -24,14 +25,15 @@ from pathlib import Path
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import DEFAULT_MARKET, canonical_market
 from zn_ladder.domain.records import Fill, FillSource
+from zn_ladder.domain.values import ERA_START_NS, ERA_END_NS, MAX_TEXT, timestamp_ns
 from zn_ladder.importers.cells import SIDES, PriceBook, Prices, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.fill_columns import FillColumns, read_columns, read_file_columns
 from zn_ladder.importers.gc_pause import gc_paused
-from zn_ladder.domain.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import Occurrences, RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import require, sniff_text
-from zn_ladder.importers.text import csv_rows, first_line, read_text, split_row
+from zn_ladder.importers.text import csv_rows, first_line, header_index, read_text, split_row
 from zn_ladder.importers.timestamps import Dates
 
 #: A fill as read, before its key is known: (time_ns, line, account, contract, side, qty, price ticks,
@@ -39,6 +41,8 @@ from zn_ladder.importers.timestamps import Dates
 RawFill = tuple[int, int, str, str, int, int, int, str, str, str, str]
 
 _SOURCE = FillSource.FILL_MONITOR.value
+
+_TIME_OF_DAY = re.compile(r"([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,9}))?", re.ASCII)
 
 #: Bytes read to find a file's header line and kind before reading it piece by piece.
 HEAD_BYTES = 1 << 16
@@ -55,8 +59,11 @@ def read_fill_monitor(path: Path | str, *, text: str | None = None) -> ImportRes
 
 
 def _header(path: Path, text: str) -> list[str]:
+    """The header's names; a file with a repeated column is refused (`text.header_index`)."""
     require(path, FileKind.FILL_MONITOR, text)
-    return [h.strip() for h in split_row(first_line(text))]
+    names = [h.strip() for h in split_row(first_line(text))]
+    header_index(path, names)
+    return names
 
 
 def columns(path: Path, text: str, *, full: bool = True) -> FillColumns | None:
@@ -68,6 +75,8 @@ def columns(path: Path, text: str, *, full: bool = True) -> FillColumns | None:
 def file_columns(path: Path, *, full: bool = False) -> FillColumns | None:
     """`columns` read straight from the file as bytes, or None (not an ASCII fill-monitor file, or not
     regular): then read its text. The fastest way through the biggest file (no 40 MB text)."""
+    if not path.is_file():
+        return None  # the text reader says what is wrong with it (a device or a pipe never ends)
     try:
         with path.open("rb") as file:
             head = file.read(HEAD_BYTES)
@@ -98,7 +107,7 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
     """
     header = _header(path, text)
     col = {name: i for i, name in enumerate(header) if name}
-    width = 1 + max(col.values())
+    width = len(header)  # every row of a whole file has exactly the header's fields
     optional = [col.get(name, -1) for name in ("AccountId", "OrderId", "ExecId", "CurrentUser", "Exchange")]
     stamp_col = col.get("TimeStamp", col.get("TransactTime", -1))
     pad = -1 in optional or stamp_col < 0
@@ -130,14 +139,18 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
     price_seen: dict[str, int] = {}
     price_get = price_seen.get
     parse_price: Prices | None = None
+    era_start, era_end = ERA_START_NS, ERA_END_NS
+    expected = width + pad  # a padded row has the empty field appended
     for line, f in _rows(text, pad):
         rows += 1
-        if len(f) < width:
-            if len(f) == 1 and not f[0].strip(" \t\r"):
+        if len(f) != expected:
+            if len(f) == 1 + pad and not f[0].strip(" \t\r"):
                 rows -= 1  # a blank line is not a row
                 continue
-            warn(ImportWarning(line, f"{len(f)} fields where the header has {width}: a broken or cut-off row: "
-                                     "skipped"))
+            # Fewer: cut off. More: the header does not describe the row (a column lost from the header
+            # would shift every cell after it: LOT_SIZE read as the price).
+            warn(ImportWarning(line, f"{len(f) - pad} fields where the header has {width}: a broken or cut-off "
+                                     "row: skipped"))
             continue
         contract, side_text, qty_text, price_text, stamp, account, order_id, exec_id, user, exchange = pick(f)
         if contract != last_contract:  # files run in long stretches of one contract
@@ -162,7 +175,7 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
                 if side is None:
                     side = parse_side(side_text or (f[i_side_name] if i_side_name >= 0 else ""))
                 if stamp:
-                    time_ns = int(stamp)
+                    time_ns = timestamp_ns(stamp, "TimeStamp")
                 elif i_date >= 0 and f[i_date]:
                     time_ns = dates(f[i_date]) + _time_of_day_ns(f[i_time] if i_time >= 0 else "")
                 else:
@@ -171,11 +184,16 @@ def scan_rows(path: Path, text: str) -> tuple[list[RawFill], list[ImportWarning]
                 warn(ImportWarning(line, f"{exc}: skipped"))
                 continue
         else:
-            try:
-                time_ns = int(stamp)
+            try:  # `int` alone also takes "1_746...", " 1746..." and other scripts' digits
+                time_ns = int(stamp) if stamp.isascii() and stamp.isdigit() else -1
             except ValueError:
-                warn(ImportWarning(line, f"TimeStamp {stamp!r} is not a number: skipped"))
-                continue
+                time_ns = -1
+            if not era_start <= time_ns < era_end:  # the bounds of `values.timestamp_ns`, inline: hot loop
+                try:
+                    time_ns = timestamp_ns(stamp, "TimeStamp")
+                except InputError as exc:
+                    warn(ImportWarning(line, f"{exc}: skipped"))
+                    continue
         if time_ns < last_ns:
             sorted_so_far = False
         last_ns = time_ns
@@ -203,13 +221,16 @@ def _rows(text: str, pad: bool) -> Iterable[tuple[int, list[str]]]:
 
 
 def to_fills(raw: list[RawFill], path: Path) -> list[Fill]:
-    """`Fill` records with their keys: exec id, else order id + running cumulative quantity."""
+    """`Fill` records with their keys: exec id, else order id + running cumulative quantity, else the
+    row's content (never the file's name: see `identity`)."""
     cum = RunningCum()
+    occurrences = Occurrences()
     fills = []
     add = fills.append
     for time_ns, _, account, contract, side, qty, price, order_id, exec_id, user, market in raw:
         cum_qty = cum.add(order_id, qty) if order_id else 0
-        key = fill_key(exec_id, order_id, cum_qty, content=(account, market, contract, time_ns, side, qty, price))
+        key = occurrences(fill_key(exec_id, order_id, cum_qty,
+                                   content=(account, market, contract, time_ns, side, qty, price)))
         add(Fill(key, account, contract, side, qty, price, time_ns, order_id, exec_id, _SOURCE, user, cum_qty,
                  market))
     return fills
@@ -219,8 +240,11 @@ def _time_of_day_ns(text: str) -> int:
     """``14:50:49.648`` -> ns since midnight (only used when a row has no TimeStamp)."""
     if not text:
         return 0
-    try:
-        hours, minutes, seconds = text.split(":")
-        return round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1e9)
-    except ValueError:
-        raise InputError(f"time {text!r} is not HH:MM:SS.fff") from None
+    match = _TIME_OF_DAY.fullmatch(text.strip()) if len(text) <= MAX_TEXT else None
+    if match is None:
+        raise InputError(f"time {text[:MAX_TEXT]!r} is not HH:MM:SS.fff")
+    hours, minutes, seconds, fraction = match.groups()
+    if int(hours) > 23 or int(minutes) > 59 or int(seconds) > 59:
+        raise InputError(f"time {text!r} is not a time of day")
+    return (int(hours) * 3600 + int(minutes) * 60 + int(seconds)) * 1_000_000_000 + int(
+        (fraction or "").ljust(9, "0")[:9] or 0)

@@ -13,6 +13,7 @@ Originator, CurrentUser, TT order id[, parent id].
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from zn_ladder.domain.errors import InputError
@@ -21,10 +22,10 @@ from zn_ladder.domain.records import Fill, FillSource
 from zn_ladder.importers.cells import PriceBook, Quantities, parse_side
 from zn_ladder.importers.contracts import ContractTable
 from zn_ladder.importers.gc_pause import gc_paused
-from zn_ladder.domain.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import Occurrences, RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import WIDGET_MIN_FIELDS, require
-from zn_ladder.importers.text import csv_rows, read_text
+from zn_ladder.importers.text import csv_rows, cut_last_row, header_index, read_text
 from zn_ladder.importers.timestamps import Dates
 
 _SOURCE = FillSource.FILLS_WIDGET.value
@@ -38,9 +39,16 @@ def read_fills_widget(path: Path | str, *, text: str | None = None) -> ImportRes
     require(path, FileKind.FILLS_WIDGET, text)
     rows = list(csv_rows(text, skip_header=False))
     if rows and rows[0][1][0].strip().lower() == "date":
+        header_index(path, [name.strip() for name in rows[0][1]])
         rows = rows[1:]  # the copy included the widget's column titles
+    cut: list[ImportWarning] = []
+    if cut_last_row(text, rows):  # a copy cut in the middle of its last row: another order id, another qty
+        line = rows.pop()[0]
+        cut.append(ImportWarning(line, "the file ends in the middle of this row (no line end, fewer or shorter "
+                                       "fields than the other rows): a cut-off copy: skipped"))
     with gc_paused():
-        return _read(path, rows)
+        result = _read(path, rows)
+    return replace(result, warnings=result.warnings + tuple(cut), rows=result.rows + len(cut)) if cut else result
 
 
 def _read(path: Path, rows: list[tuple[int, list[str]]]) -> ImportResult:
@@ -49,6 +57,7 @@ def _read(path: Path, rows: list[tuple[int, list[str]]]) -> ImportResult:
     qty_of = Quantities()
     dates = Dates()
     cum = RunningCum()
+    occurrences = Occurrences()
     warnings: list[ImportWarning] = []
     fills: list[Fill] = []
     for seq, (line, f) in enumerate(reversed(rows)):
@@ -74,8 +83,8 @@ def _read(path: Path, rows: list[tuple[int, list[str]]]) -> ImportResult:
         market = canonical_market(f[EXCH])
         contract = contracts.name(contract)
         account = f[ACCOUNT].strip()
-        key = fill_key("", order_id, cum_qty, content=(account, market, contract, f[DATE].strip(), f[TIME].strip(),
-                                                       side, qty, price))
+        key = occurrences(fill_key("", order_id, cum_qty, content=(account, market, contract, f[DATE].strip(),
+                                                                   f[TIME].strip(), side, qty, price)))
         fills.append(Fill(key, account, contract, side, qty, price, time_ns, order_id, "", _SOURCE,
                           f[USER].strip() or f[ORIGINATOR].strip(), cum_qty, market))
     warnings.sort(key=lambda w: w.row)

@@ -9,11 +9,17 @@ fill monitor, which carry nanosecond stamps.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.values import MAX_TEXT, check_time_ns
 
 _FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%Y%m%d")
+#: The shapes those formats may match. `strptime` alone reads a cut-off `3-Jul-2` as 2002 (a one-digit
+#: %y) and `2025-7-3` too: a date cell must have a whole year (two or four digits).
+_SHAPE = re.compile(r"[0-9]{1,2}-[A-Za-z]{3}-(?:[0-9]{2}|[0-9]{4})|[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                    r"|[0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{2}|[0-9]{4})|[0-9]{8}", re.ASCII)
 _NS = 1_000_000_000
 
 
@@ -34,10 +40,17 @@ class Dates:
     @staticmethod
     def _parse(text: str) -> int:
         value = text.strip()
+        if len(value) > MAX_TEXT:
+            raise InputError(f"date {value[:MAX_TEXT]!r}... is not a date (expected e.g. 3-Jul-25 or 2025-07-03)")
+        if not _SHAPE.fullmatch(value):
+            raise InputError(f"date {text!r} is not a date (expected e.g. 3-Jul-25 or 2025-07-03)")
         for fmt in _FORMATS:
             try:
                 day = datetime.strptime(value, fmt)
             except ValueError:
                 continue
-            return int(day.replace(tzinfo=timezone.utc).timestamp()) * _NS
+            # The last ns of the day must lie in the era too: fills are stamped midnight + their order.
+            ns = int(day.replace(tzinfo=timezone.utc).timestamp()) * _NS
+            check_time_ns(ns + 86_400 * _NS - 1, f"date {value!r}")
+            return ns
         raise InputError(f"date {text!r} is not a date (expected e.g. 3-Jul-25 or 2025-07-03)")

@@ -23,12 +23,12 @@ from typing import Any
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import Product, canonical_market, market_of_id
-from zn_ladder.domain.prices import ticks_from_number
 from zn_ladder.domain.records import (CorrectionKind, Fill, FillCorrection, FillSource, OrderType, Side,
                                       WorkingOrder)
+from zn_ladder.domain.values import lots, price_ticks, timestamp_ns
 from zn_ladder.importers.cells import parse_side
 from zn_ladder.importers.contracts import ContractTable
-from zn_ladder.domain.identity import RunningCum, fill_key
+from zn_ladder.domain.identity import Occurrences, RunningCum, fill_key
 from zn_ladder.importers.result import FileKind, ImportResult, ImportWarning
 from zn_ladder.importers.sniff import refuse
 from zn_ladder.importers.text import read_text
@@ -64,12 +64,15 @@ def read_tt_fills(path: Path | str, *, instruments: Mapping[str, str] | None = N
     text = read_text(path) if text is None else text
     records = _records(path, text, FileKind.TT_FILLS, ("fills", "fill"))
     names = _Names(instruments, default_contract)
+    occurrences = Occurrences()
     fills: list[Fill] = []
     corrections: list[FillCorrection] = []
     warnings: list[ImportWarning] = []
     for row, record in enumerate(records, 1):
         try:
             item = _fill(record, names)
+            if isinstance(item, Fill) and item.key.startswith("h:"):
+                item = replace(item, key=occurrences(item.key))
         except (InputError, ValueError, TypeError) as exc:
             warnings.append(ImportWarning(row, f"fill {_id(record, 'execID')}: {exc}: skipped"))
             continue
@@ -159,34 +162,28 @@ class _Names:
         return self._contracts.name(name), product
 
 
-def _number(record: dict[str, Any], field: str) -> float | None:
+def _quantity(record: dict[str, Any], field: str, *, allow_zero: bool = False) -> int | None:
+    """A bounded whole number of lots (`values.lots`), or None when the field is absent."""
     value = record.get(field)
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise InputError(f"{field} {value!r} is not a number")
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            raise InputError(f"{field} {value!r} is not a number") from None
-    return float(value)
-
-
-def _quantity(record: dict[str, Any], field: str) -> int | None:
-    value = _number(record, field)
-    if value is None:
-        return None
-    if not value.is_integer() or value < 0:
-        raise InputError(f"{field} {record[field]!r} is not a whole number of contracts")
-    return int(value)
+    return lots(value, field, allow_zero=allow_zero)
 
 
 def _ticks(record: dict[str, Any], field: str, product: Product) -> int | None:
     value = record.get(field)
     if value is None or value == "":
         return None
-    return ticks_from_number(value, product, what=field)
+    return price_ticks(value, product, field)
+
+
+def _time(record: dict[str, Any], *fields: str) -> int:
+    """The record's time in ns (`values.timestamp_ns`: inside the trading era), 0 when it has none."""
+    for field in fields:
+        value = record.get(field)
+        if value not in (None, "", 0):
+            return timestamp_ns(value, field)
+    return 0
 
 
 def _side(record: dict[str, Any]) -> Side:
@@ -197,7 +194,7 @@ def _order(record: Any, names: _Names) -> WorkingOrder:
     if not isinstance(record, dict):
         raise InputError("not a JSON object")
     order_type = str(record.get("orderType", "")).strip()
-    leaves = _quantity(record, "leavesQuantity")
+    leaves = _quantity(record, "leavesQuantity", allow_zero=True)
     if leaves is None:
         leaves = _quantity(record, "orderQty")
     if leaves is None:
@@ -221,7 +218,7 @@ def _order(record: Any, names: _Names) -> WorkingOrder:
         order_id=str(record.get("orderId") or ""), account=str(record.get("accountId") or ""), contract=contract,
         side=_side(record), order_type=kind, price=at, quantity=leaves,
         order_qty=_quantity(record, "orderQty") or leaves, limit_price=limit if limit != at else None,
-        status=str(record.get("orderStatus") or ""), time_ns=int(record.get("dateTime") or 0),
+        status=str(record.get("orderStatus") or ""), time_ns=_time(record, "dateTime"),
         market=names.market(record), instrument_id=str(record.get("instrumentId") or ""))
 
 
@@ -229,7 +226,7 @@ def _fill(record: Any, names: _Names) -> Fill | FillCorrection:
     if not isinstance(record, dict):
         raise InputError("not a JSON object")
     exec_id = str(record.get("execID") or record.get("execId") or "")
-    time_ns = int(record.get("timeStamp") or record.get("transactTime") or 0)
+    time_ns = _time(record, "timeStamp", "transactTime")
     exec_type = str(record.get("execType") or "F").strip()
     kind = _CORRECTIONS.get(exec_type)
     if kind is not None:
@@ -243,6 +240,8 @@ def _fill(record: Any, names: _Names) -> Fill | FillCorrection:
     if exec_type not in ("F", "1", "2", "Trade"):
         raise InputError(f"execType {exec_type!r} is not a trade")
     contract, product = names.of(record)
+    if not time_ns:
+        raise InputError("no timeStamp")
     qty = _quantity(record, "lastQty")
     if not qty:
         raise InputError("no lastQty")
@@ -250,7 +249,7 @@ def _fill(record: Any, names: _Names) -> Fill | FillCorrection:
     if price is None:
         raise InputError("no lastPx")
     order_id = str(record.get("orderId") or "")
-    cum_qty = _quantity(record, "cumQty") or 0
+    cum_qty = _quantity(record, "cumQty", allow_zero=True) or 0
     account, market, side = str(record.get("accountId") or ""), names.market(record), _side(record)
     # Without exec id and cumQty: re-keyed by _keyed from the order's running quantity.
     key = fill_key(exec_id, order_id, cum_qty, content=(account, market, contract, time_ns, side, qty, price))

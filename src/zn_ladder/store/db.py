@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -61,6 +62,8 @@ def translated(path: Path | str, action: str) -> Iterator[None]:
         yield
     except StoreError:
         raise
+    except BrokenPipeError:
+        raise  # the reader of our output went away (`export | head`): not the store's fault
     except sqlite3.Error as exc:
         raise describe_error(exc, path, action) from exc
     except OSError as exc:
@@ -87,8 +90,14 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str, action: str) -
 
 def _check_file(path: Path) -> bool:
     """True if the file exists. Refuses a file that is plainly not SQLite before SQLite touches it."""
-    if not path.exists():
-        return False
+    try:
+        if "\x00" in str(path):
+            raise ValueError("a NUL character in the name")
+        if not path.exists():
+            return False
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        raise StoreError(f"the store path {str(path)[:200]!r} cannot be used ({getattr(exc, 'strerror', None) or exc}); "
+                         "give the path of a .sqlite3 file") from None
     if path.is_dir():
         raise StoreError(f"the store path {path} is a folder, not a file; give the path of a .sqlite3 file")
     try:
@@ -151,7 +160,11 @@ def connect(path: Path | str, *, readonly: bool = False,
             _check_identity(conn, path)
             if not readonly:
                 if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                    conn.execute("PRAGMA journal_mode = WAL")
+                    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower()
+                    if mode != "wal":  # SQLite answers the mode it kept: a share without WAL support
+                        raise StoreError(
+                            f"the store {path} cannot use write-ahead logging (its folder stays in {mode!r} "
+                            "mode, e.g. a network share); keep the store on a local disk")
                 conn.execute("PRAGMA synchronous = FULL")
                 _migrate(conn, path)
             elif conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
@@ -165,14 +178,22 @@ def connect(path: Path | str, *, readonly: bool = False,
 
 def _readable(conn: sqlite3.Connection, path: Path, uri: str, busy_timeout_s: float) -> sqlite3.Connection:
     """A read-only connection that can actually read. A WAL store in a read-only folder (a copy on a
-    share, a support engineer's snapshot) cannot get its `-shm` file; when no `-wal` file holds
-    uncommitted pages, nobody can be writing it, so it is read as immutable."""
+    share, a support engineer's snapshot) cannot get its `-shm` file; when the folder cannot be
+    written and no `-wal` or `-journal` file holds pages, nobody can be writing it, so it is read as
+    immutable.
+
+    Never otherwise: `immutable=1` ignores locks and a hot journal, so a store that is busy (a writer
+    holds its lock) or was left mid-transaction would be read half-written (191 of 297 fills).
+    """
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
         conn.close()
-        if Path(f"{path}-wal").exists():
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        busy = name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
+        if (busy or Path(f"{path}-wal").exists() or Path(f"{path}-journal").exists()
+                or os.access(path.parent, os.W_OK)):
             raise
     return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None, check_same_thread=False,
                            timeout=busy_timeout_s)

@@ -55,12 +55,21 @@ class TokenManager:
         self.refreshes = 0
 
     def get(self) -> str:
-        """A valid token, fetching one if there is none or the current one is close to expiry."""
-        with self._lock:
-            now = self._clock()
-            if self._token is not None and now < self._token.refresh_at():
-                return self._token.value
-            return self._refresh(now)
+        """A valid token, fetching one if there is none or the current one is close to expiry.
+
+        A wait for TT's POST interval is slept *without* the lock: `invalidate`, `seconds_left` and
+        the other workers are never stalled behind it (they re-check when it ends, and the first one
+        back fetches for all).
+        """
+        while True:
+            with self._lock:
+                now = self._clock()
+                if self._token is not None and now < self._token.refresh_at():
+                    return self._token.value
+                wait = self._wait_before_refresh(now)
+                if wait <= 0:
+                    return self._refresh(now)
+            self._sleep(wait)
 
     def invalidate(self, value: str) -> None:
         """Forget `value` after TT refused it (401), unless another caller already replaced it."""
@@ -79,17 +88,27 @@ class TokenManager:
         token = self._token
         return None if token is None else token.expires_at - self._clock()
 
+    def _wait_before_refresh(self, now: float) -> float:
+        """Seconds to wait before TT's POST interval allows a token request (0: ask now). Raises the
+        last refusal again inside the interval."""
+        if self._last_attempt is None:
+            return 0.0
+        wait = self._last_attempt + self._min_interval - now
+        if wait <= 0:
+            return 0.0
+        if self._last_error is not None:
+            # The key was refused moments ago: say so again without asking TT (no loop).
+            raise self._last_error
+        if self._token is not None and now < self._token.expires_at:
+            return 0.0  # still valid: `_refresh` hands it back until the interval allows a new one
+        return wait
+
     def _refresh(self, now: float) -> str:
-        if self._last_attempt is not None:
-            wait = self._last_attempt + self._min_interval - now
-            if wait > 0:
-                if self._last_error is not None:
-                    # The key was refused moments ago: say so again without asking TT (no loop).
-                    raise self._last_error
-                if self._token is not None and now < self._token.expires_at:
-                    return self._token.value  # still valid; refresh once the interval allows
-                self._sleep(wait)
-                now = self._clock()
+        """Ask TT for a token (the caller holds the lock and the interval allows it), or hand back the
+        current one while it is still valid and the interval does not allow asking yet."""
+        if self._last_attempt is not None and self._last_attempt + self._min_interval > now:
+            if self._token is not None and now < self._token.expires_at:
+                return self._token.value
         self._last_attempt = now
         try:
             value, lifetime = self._fetch()

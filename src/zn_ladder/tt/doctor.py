@@ -98,8 +98,9 @@ def _skew_check(client: TTClient) -> Check:
     answer = client.last_answer
     if answer is None or answer.server_time is None:
         return Check("clock skew", False, "TT's answers carry no Date header; the clock cannot be checked")
-    # The Date header has whole seconds: half a second of the difference is its rounding.
-    skew = answer.local_time - answer.elapsed / 2 - (answer.server_time + 0.5)
+    # The Date header has whole seconds: half a second of the difference is its rounding. Only the
+    # answered attempt's round trip counts: retries and backoff before it say nothing about the clock.
+    skew = answer.local_time - answer.round_trip / 2 - (answer.server_time + 0.5)
     direction = "ahead of" if skew > 0 else "behind"
     ok = abs(skew) <= MAX_CLOCK_SKEW_S
     advice = "" if ok else "; fix the PC's time (Windows: Settings > Time > Sync now), fill ages will be wrong"

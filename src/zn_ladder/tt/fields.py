@@ -9,9 +9,17 @@ warning.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
+
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.values import lots, signed_lots, timestamp_ns
+
+
+#: A decimal as TT writes one; the exponent bounded (see `exact`).
+_EXACT_TEXT = re.compile(r"[-+]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})(?:[eE][-+]?[0-9]{1,2})?", re.ASCII)
 
 
 class FieldError(ValueError):
@@ -90,8 +98,11 @@ def exact(value: Any, name: str) -> Fraction:
             if not math.isfinite(value):
                 raise FieldError(f"{name} {value!r} is not finite")
             return Fraction(repr(value))
-        if isinstance(value, (int, str)):
-            return Fraction(str(value).strip())
+        if isinstance(value, int):
+            return Fraction(value)
+        if isinstance(value, str) and _EXACT_TEXT.fullmatch(value.strip()):
+            # Bounded first: Fraction("1e999999999") would build a number of a billion digits.
+            return Fraction(value.strip())
     except (ValueError, ZeroDivisionError):
         pass
     raise FieldError(f"{name} {value!r} is not a number")
@@ -107,3 +118,27 @@ def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "1", "yes")
     return bool(value)
+
+
+def _bounded(convert: Any, value: Any, name: str, **kwargs: Any) -> int:
+    try:
+        return convert(value, name, **kwargs)
+    except InputError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def optional_lots(raw: Mapping[str, Any], *keys: str, allow_zero: bool = False) -> int | None:
+    """A quantity bounded by `values.lots` (a whole number of lots, at most a million), or None."""
+    value = first(raw, *keys)
+    return None if value is None else _bounded(lots, value, keys[0], allow_zero=allow_zero)
+
+
+def optional_position(raw: Mapping[str, Any], *keys: str) -> int | None:
+    """A signed position bounded by `values.signed_lots`, or None."""
+    value = first(raw, *keys)
+    return None if value is None else _bounded(signed_lots, value, keys[0])
+
+
+def timestamp(value: Any, name: str) -> int:
+    """ns since 1970 inside the trading era (`values.timestamp_ns`)."""
+    return _bounded(timestamp_ns, value, name)

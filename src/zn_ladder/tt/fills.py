@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.identity import fill_key
-from zn_ladder.domain.prices import ticks_from_number
+from zn_ladder.domain.values import price_ticks
 from zn_ladder.domain.records import CorrectionKind, Fill, FillCorrection, FillSource, Side
-from zn_ladder.tt.fields import FieldError, first, optional_exact, optional_whole, required_text, text, whole
+from zn_ladder.tt.fields import FieldError, first, optional_exact, optional_lots, required_text, text, timestamp
 from zn_ladder.tt.records import Instrument
 
 TRADE_TYPES = frozenset({"F", "1", "2", "TRADE"})
@@ -28,12 +29,13 @@ KINDS = {"G": CorrectionKind.CORRECT, "TRADECORRECT": CorrectionKind.CORRECT, "T
 
 
 def record_time(raw: Mapping[str, Any]) -> int | None:
-    """The record's timeStamp in ns (the cursor's clock), or None if it has none usable."""
+    """The record's timeStamp in ns (the cursor's clock), or None if it has none usable: a stamp outside
+    the trading era is none (it must never move the cursor to 1970 or past 2100)."""
     value = first(raw, "timeStamp", "transactTime")
     if value is None:
         return None
     try:
-        return whole(value, "timeStamp")
+        return timestamp(value, "timeStamp")
     except FieldError:
         return None
 
@@ -48,8 +50,8 @@ def record_key(raw: Mapping[str, Any]) -> str | None:
     if not order_id:
         return None
     try:
-        cum = optional_whole(raw, "cumQty") or 0
-        qty = optional_whole(raw, "lastQty")
+        cum = optional_lots(raw, "cumQty", allow_zero=True) or 0
+        qty = optional_lots(raw, "lastQty", allow_zero=True)
         px = optional_exact(raw, "lastPx")
     except FieldError:
         return None
@@ -81,13 +83,13 @@ def parse_fill(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrument
         ref_key = required_text(raw, "execRefID", "execRefId")
         if kind is CorrectionKind.BUST:
             return FillCorrection(key=key, ref_key=ref_key, kind=kind, time_ns=time_ns)
-        qty = optional_whole(raw, "lastQty")
+        qty = optional_lots(raw, "lastQty")
         px = first(raw, "lastPx")
         price = None
         if px is not None:
             if not instrument_id:
                 raise FieldError("no instrumentId for the corrected price")
-            price = ticks_from_number(px, instrument_of(instrument_id).product, what="lastPx")
+            price = _price(px, instrument_of(instrument_id))
         if qty is None and price is None:
             raise FieldError("a trade correction without lastQty or lastPx")
         return FillCorrection(key=key, ref_key=ref_key, kind=kind, time_ns=time_ns, qty=qty, price=price)
@@ -97,16 +99,24 @@ def parse_fill(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrument
     px = first(raw, "lastPx", "price")
     if px is None:
         raise FieldError("no lastPx")
-    qty = optional_whole(raw, "lastQty", "qty")
-    if qty is None or qty <= 0:
-        raise FieldError(f"lastQty {raw.get('lastQty')!r} is not a positive quantity")
+    qty = optional_lots(raw, "lastQty", "qty")
+    if qty is None:
+        raise FieldError("no lastQty")
     try:
         side = Side.parse(required_text(raw, "side"))
     except ValueError as exc:
         raise FieldError(str(exc)) from None
     return Fill(
         key=key, account=required_text(raw, "accountId"), contract=instrument.contract, side=side, qty=qty,
-        price=ticks_from_number(px, instrument.product, what="lastPx"), time_ns=time_ns,
+        price=_price(px, instrument), time_ns=time_ns,
         order_id=text(raw, "orderId"), exec_id=text(raw, "execID", "execId"), source=FillSource.TT_API.value,
-        user=text(raw, "userId", "currUserId"), cum_qty=optional_whole(raw, "cumQty") or 0,
+        user=text(raw, "userId", "currUserId"), cum_qty=optional_lots(raw, "cumQty", allow_zero=True) or 0,
         market=instrument.market, instrument_id=instrument.instrument_id)
+
+
+def _price(value: Any, instrument: Instrument) -> int:
+    """lastPx in ticks: on the product's tick and inside its limits (`values.price_ticks`)."""
+    try:
+        return price_ticks(value, instrument.product, "lastPx")
+    except InputError as exc:
+        raise FieldError(str(exc)) from None

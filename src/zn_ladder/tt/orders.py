@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from zn_ladder.domain.prices import ticks_from_number
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import Product
+from zn_ladder.domain.values import price_ticks
 from zn_ladder.domain.records import OrderType, Side, WorkingOrder
-from zn_ladder.tt.fields import FieldError, first, optional_whole, required_text, text, whole
+from zn_ladder.tt.fields import FieldError, first, optional_lots, required_text, text, timestamp
 from zn_ladder.tt.records import Instrument, parse_many
 
 STOP_TYPES = frozenset({"3", "4"})
@@ -30,16 +32,16 @@ def parse_order(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrumen
     trigger = stop if stop is not None else limit
     if trigger is None:
         raise FieldError("no price")
-    order_qty = optional_whole(raw, "orderQty")
-    leaves = optional_whole(raw, "leavesQuantity", "leavesQty")
+    order_qty = optional_lots(raw, "orderQty", allow_zero=True)
+    leaves = optional_lots(raw, "leavesQuantity", "leavesQty", allow_zero=True)
     if leaves is None:
         if order_qty is None:
             raise FieldError("no quantity")
-        leaves = order_qty - (optional_whole(raw, "cumulatedQuantity", "cumQty") or 0)
+        leaves = order_qty - (optional_lots(raw, "cumulatedQuantity", "cumQty", allow_zero=True) or 0)
     if leaves <= 0:
         return None
-    price = ticks_from_number(trigger, product, what="stopPrice" if stop is not None else "price")
-    limit_ticks = ticks_from_number(limit, product) if (is_stop and limit is not None) else None
+    price = _ticks(trigger, product, "stopPrice" if stop is not None else "price")
+    limit_ticks = _ticks(limit, product, "price") if (is_stop and limit is not None) else None
     try:
         side = Side.parse(required_text(raw, "side"))
     except ValueError as exc:
@@ -50,8 +52,16 @@ def parse_order(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrumen
         order_type=OrderType.STOP if is_stop else OrderType.LIMIT, price=price, quantity=leaves,
         order_qty=order_qty if order_qty is not None else leaves,
         limit_price=limit_ticks if limit_ticks != price else None, status=text(raw, "orderStatus"),
-        time_ns=whole(time_value, "dateTime") if time_value is not None else 0,
+        time_ns=timestamp(time_value, "dateTime") if time_value is not None else 0,
         market=instrument.market, instrument_id=instrument.instrument_id)
+
+
+def _ticks(value: Any, product: Product, what: str) -> int:
+    """A price in ticks: on the product's tick and inside its limits (`values.price_ticks`)."""
+    try:
+        return price_ticks(value, product, what)
+    except InputError as exc:
+        raise FieldError(str(exc)) from None
 
 
 def parse_orders(items: Iterable[Any], instrument_of: Callable[[str], Instrument]

@@ -18,7 +18,8 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import (Product, canonical_contract, canonical_market, get_product, market_of_id,
                                           product_of_contract)
 from zn_ladder.domain.records import SodLot
-from zn_ladder.tt.fields import FieldError, optional_exact, optional_whole, required_text, text
+from zn_ladder.domain.values import check_ticks
+from zn_ladder.tt.fields import FieldError, optional_exact, optional_lots, optional_position, required_text, text
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +117,10 @@ def parse_user(raw: Mapping[str, Any]) -> User:
 
 def parse_position(raw: Mapping[str, Any], contract_of: Callable[[str], str]) -> Position:
     instrument_id = required_text(raw, "instrumentId")
-    net = optional_whole(raw, "netPosition")
-    buy = optional_whole(raw, "buyFillQty") or 0
-    sell = optional_whole(raw, "sellFillQty") or 0
-    sod = optional_whole(raw, "sodNetPos") or 0
+    net = optional_position(raw, "netPosition")
+    buy = optional_lots(raw, "buyFillQty", allow_zero=True) or 0
+    sell = optional_lots(raw, "sellFillQty", allow_zero=True) or 0
+    sod = optional_position(raw, "sodNetPos") or 0
     if net is None:
         net = sod + buy - sell
     return Position(
@@ -134,7 +135,7 @@ def parse_sod(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrument]
     it is kept to the nearest tick (the ladder and lot matching work in ticks) with a log line."""
     instrument = instrument_of(required_text(raw, "instrumentId"))
     product = instrument.product
-    qty = optional_whole(raw, "sodNetPos", "netPosition", "quantity", "qty")
+    qty = optional_position(raw, "sodNetPos", "netPosition", "quantity", "qty")
     if qty is None:
         raise FieldError("no sodNetPos")
     price = optional_exact(raw, "sodPrice", "price", "avgPrice")
@@ -144,6 +145,11 @@ def parse_sod(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrument]
         price = Fraction(0)
     exact_ticks = price * product.ticks_per_point
     ticks = round(exact_ticks)
+    if qty != 0:
+        try:
+            check_ticks(ticks, product, "sodPrice", price)
+        except InputError as exc:
+            raise FieldError(str(exc)) from None
     if exact_ticks != ticks:
         log.info("SOD price %s of %s is between ticks; using the nearest tick", float(price), instrument.alias)
     return SodLot(account=required_text(raw, "accountId"), contract=instrument.contract, qty=qty, price=ticks,

@@ -7,6 +7,7 @@ Why each piece:
 - Every attempt, retries and redirects included, passes through `RequestBudget.acquire`: the adapter
   counts first attempts (requests calls it again for each 303 it follows), `BudgetRetry.sleep` counts
   each retry after its backoff. TT counts the same way.
+- Redirects are followed only within TT's origin (`SameOriginSession`): never a credential to another host.
 - No Content-Type on a GET (TT's gateway then misreads the Authorization header and answers 403).
 - A body that is not JSON or carries a status other than Ok becomes a `TTRequestError` that names the
   endpoint and the HTTP status; secrets and tokens never appear in a message or a log.
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -55,6 +58,42 @@ class BudgetRetry(Retry):
         super().sleep(response)
         if self.budget is not None:
             self.budget.acquire("retry")
+        _attempt.started = time.monotonic()  # the next attempt starts now: backoff is not round trip
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, the port made explicit: what a redirect must not change."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        port = -1  # a port that is not a number: never equal to ours
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+class CrossOriginRedirect(requests.exceptions.RequestException):
+    """TT (or whatever answers at its address) redirected a request to another origin."""
+
+
+class SameOriginSession(requests.Session):
+    """A session that follows a redirect only to the origin it asked (scheme, host and port).
+
+    Why: requests follows a 307/308 with the POST body (the token request's `app_key=KEY:SECRET`) and
+    keeps custom headers (`x-api-key`) on every hop; it only drops `Authorization` across hosts. A
+    redirect to another origin is therefore refused before anything is sent there: no credential
+    ever reaches a host we did not choose. TT's own 303s stay on its origin and are followed.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        location = super().get_redirect_target(resp)
+        if location is None:
+            return None
+        target = urljoin(resp.url, location)
+        if origin(target) != origin(resp.url):
+            moved = origin(target)
+            raise CrossOriginRedirect(f"{resp.status_code} redirect to another origin "
+                                      f"({moved[0]}://{moved[1]}:{moved[2]})", response=resp)
+        return location
 
 
 class BudgetAdapter(HTTPAdapter):
@@ -66,7 +105,14 @@ class BudgetAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         self._budget.acquire(f"{request.method} {request.path_url.split('?')[0]}")
+        _attempt.started = time.monotonic()  # after any wait for the budget
         return super().send(request, **kwargs)
+
+
+#: When this thread's current attempt was sent (monotonic): a request's first attempt, each redirect
+#: hop and each retry after its backoff. The doctor's clock-skew estimate needs the round trip of
+#: the attempt that was answered, not of the whole call with its retries and backoff.
+_attempt = threading.local()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +125,10 @@ class Answer:
     #: Server clock from the Date header (epoch seconds) and our clock when the answer arrived.
     server_time: float | None
     local_time: float
+    #: The whole call, retries, backoff and redirects included.
     elapsed: float
+    #: The round trip of the attempt that was answered alone (what a clock comparison may use).
+    round_trip: float = 0.0
 
 
 def _server_time(response: requests.Response) -> float | None:
@@ -106,7 +155,7 @@ class Transport:
             retry_after_max=int(conn.retry_after_max), respect_retry_after_header=True,
             raise_on_status=False, raise_on_redirect=False, budget=budget)
         adapter = BudgetAdapter(budget, max_retries=retry, pool_connections=4, pool_maxsize=8)
-        session = requests.Session()
+        session = SameOriginSession()
         session.trust_env = False  # no proxy or netrc surprises from a desk PC's environment
         session.mount("http://", adapter)
         session.mount("https://", adapter)
@@ -150,13 +199,19 @@ class Transport:
             text = "timed out" if "timed out" in str(reason).lower() else "connection failed"
             raise TTRequestError(f"TT could not be reached at {self.conn.base_url} for {name} ({text}, "
                                  f"{self.conn.retries + 1} attempts): {type(reason).__name__}", endpoint=name) from None
+        except CrossOriginRedirect as exc:
+            raise TTRequestError(f"TT's answer to {name} was a {exc}: not followed, so no credential leaves "
+                                 f"{self.conn.base_url}; check the TT address", endpoint=name) from None
         except requests.exceptions.RequestException as exc:
             raise TTRequestError(f"request to TT {name} failed: {type(exc).__name__}", endpoint=name) from None
-        elapsed = time.monotonic() - started
+        arrived, now = time.time(), time.monotonic()
+        elapsed = now - started
+        round_trip = now - max(getattr(_attempt, "started", started), started)
         log.debug("%s %s -> %s in %.3f s", method, name, response.status_code, elapsed)
-        return self._decode(name, response, elapsed)
+        return self._decode(name, response, elapsed, arrived, round_trip)
 
-    def _decode(self, name: str, response: requests.Response, elapsed: float) -> Answer:
+    def _decode(self, name: str, response: requests.Response, elapsed: float, arrived: float | None = None,
+                round_trip: float | None = None) -> Answer:
         status = response.status_code
         body: Any
         try:
@@ -177,7 +232,8 @@ class Transport:
             detail = f": {message}" if message else ""
             raise TTRequestError(f"TT answered {name} with status {ok!r}{detail} (HTTP {status})",
                                  endpoint=name, status=status)
-        answer = Answer(name, status, body, _server_time(response), time.time(), elapsed)
+        answer = Answer(name, status, body, _server_time(response), time.time() if arrived is None else arrived,
+                        elapsed, elapsed if round_trip is None else round_trip)
         self.last_answer = answer
         return answer
 

@@ -106,7 +106,7 @@ def test_sim_command_stops_on_sigint(cli_env):
 
 @pytest.mark.parametrize("args, words", [
     (["--api-key", "only-key"], "--api-secret"),
-    (["--fault-rate", "2"], "fault_rate"),
+    (["--fault-rate", "2"], "--fault-rate"),
     (["--env", "EXT_PROD_SIM"], "lower-case"),
 ])
 def test_sim_command_refuses_bad_settings(run_cli, args, words):

@@ -15,9 +15,13 @@ from .conftest import UNLIMITED
 INSTRUMENT = {"id": "77", "alias": "ZN Dec26", "productSymbol": "ZN", "marketId": 7}
 
 
+#: Stamps are T0 + ts: in the trading era (values.ERA_START_NS..ERA_END_NS).
+T0 = 1_751_900_000_000_000_000
+
+
 def fill(exec_id, ts, px=110.5):
     return {"execID": exec_id, "orderId": "o", "accountId": 1, "instrumentId": "77", "side": "1", "lastQty": 1.0,
-            "lastPx": px, "timeStamp": ts, "execType": "F", "cumQty": 0}
+            "lastPx": px, "timeStamp": T0 + ts, "execType": "F", "cumQty": 0}
 
 
 class ScriptedTT:
@@ -72,11 +76,11 @@ def test_unreadable_fill_is_asked_again_then_skipped_with_a_warning():
         tt.fills = [fill("A", 100), broken, fill("C", 300)]
         page = client.fills_since(None)
         assert [f.key for f in page.fills] == ["A", "C"] and page.warnings == ()
-        assert page.cursor.min_timestamp == 200  # held on the broken record
+        assert page.cursor.min_timestamp == T0 + 200  # held on the broken record
         # TT sends it whole on the next poll: it arrives, C is not repeated
         broken["lastPx"] = 110.25
         page = client.fills_since(page.cursor)
-        assert [f.key for f in page.fills] == ["B"] and page.cursor.min_timestamp == 300
+        assert [f.key for f in page.fills] == ["B"] and page.cursor.min_timestamp == T0 + 300
 
         # a record that never becomes readable: held MAX_HOLDS polls, then skipped with a warning
         tt.fills.append(fill("D", 400, px="garbage"))
@@ -89,8 +93,8 @@ def test_unreadable_fill_is_asked_again_then_skipped_with_a_warning():
             cursor = page.cursor
         assert delivered == ["E"]
         assert len(warnings) == 1 and "execID D" in warnings[0] and "lastPx" in warnings[0]
-        assert cursor.min_timestamp == 500 and not cursor.should_give_up
-        assert tt.min_timestamps[-MAX_HOLDS - 1:] == [300] + [400] * MAX_HOLDS  # held, asked again, given up
+        assert cursor.min_timestamp == T0 + 500 and not cursor.should_give_up
+        assert tt.min_timestamps[-MAX_HOLDS - 1:] == [T0 + 300] + [T0 + 400] * MAX_HOLDS  # held, asked again, given up
     finally:
         client.close()
         tt.close()

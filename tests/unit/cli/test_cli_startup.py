@@ -65,7 +65,9 @@ def test_a_command_imports_no_other_command_module_nor_the_log_file_handlers(cli
     out = subprocess.run([sys.executable, "-c", code], env=cli_env, capture_output=True, text=True, check=True)
     *payload, modules, hooks = out.stdout.strip().splitlines()
     assert json.loads("\n".join(payload))["tt"] == "110'165"
-    assert modules == "['zn_ladder.cli.output', 'zn_ladder.cli.price']"
+    # arg_types and one_line_errors are the parser's own (bounded flag values, one-line errors), not commands
+    assert modules == ("['zn_ladder.cli.arg_types', 'zn_ladder.cli.one_line_errors', 'zn_ladder.cli.output', "
+                       "'zn_ladder.cli.price']")
     assert hooks == "True False 0"
 
 

@@ -125,7 +125,7 @@ def test_sod_lots_set_the_base_position_and_pnl(run_cli, tmp_path):
 def test_spot_between_ticks_and_fills_base(run_cli, tmp_path):
     fills = tmp_path / "fills.json"
     fills.write_text(json.dumps({"fills": [{"execID": "E1", "orderId": "o", "accountId": 1334000, "side": "1",
-                                            "lastQty": 2.0, "lastPx": 110.25, "timeStamp": 1,
+                                            "lastQty": 2.0, "lastPx": 110.25, "timeStamp": 1_751_900_000_000_000_001,
                                             "marketId": 183}]}))  # the orders' market
     data = ladder(run_cli, "--spot", "110-08.75", "--fills", fills)  # 110.2734375, between 110'085 and 110'090
     assert data["spot"] == "110.2734375"

@@ -17,7 +17,12 @@ KEYS = ["method", "contract", "market", "position", "realized", "unrealized", "m
         "fills", "skipped", "warnings"]
 
 
+#: Stamps are T0 + n: in the trading era (values.ERA_START_NS..ERA_END_NS); only their order matters.
+T0 = 1_751_900_000_000_000_000
+
+
 def fm_row(side, qty, price, order, stamp, account="A1", contract="ZN Sep25"):
+    stamp = T0 + stamp
     return (f"2025-07-07,14:53:09.377,1,x,{side},{'BUY' if side == 1 else 'SELL'},{qty}.0,{price},{order},{account},7,"
             f"{stamp},{stamp},,3,CME,{contract},,Eric")
 
@@ -134,7 +139,7 @@ def test_bad_input_exits_2_with_one_line(run_cli, small, args, needle, tmp_path)
 def test_tt_fills_json_busts_and_corrections_are_applied(run_cli, tmp_path):
     def fill(exec_id, side, qty, px, ts, **extra):
         return {"execID": exec_id, "orderId": f"o-{exec_id}", "accountId": 1334000, "instrumentId": "1", "side": side,
-                "lastQty": qty, "lastPx": px, "timeStamp": ts, "execType": "F", **extra}
+                "lastQty": qty, "lastPx": px, "timeStamp": 1_751_900_000_000_000_000 + ts, "execType": "F", **extra}
 
     records = [
         fill("E1", "1", 2.0, 110.0, 1),                                    # buy 2 @ 110'000

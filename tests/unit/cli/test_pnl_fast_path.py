@@ -80,13 +80,17 @@ def test_messy_generated_file_fast_equals_general(tmp_path, method):
     assert any("counted once" in w for w in fast["warnings"])
 
 
+#: A stamp in the trading era (values.ERA_START_NS..ERA_END_NS); only the order of stamps matters here.
+T0 = 1_751_900_000_000_000_000
+
+
 def test_streamed_file_in_time_order_equals_general(tmp_path):
     lines = [HEADER]
     for i in range(200):
         side = 1 + i % 2
         exec_id = f"E{i % 40}" if i % 3 == 0 else ""
         lines.append(f"2025-07-07,10:00:00.000,1,x,{side},{'BUY' if side == 1 else 'SELL'},{1 + i % 4}.0,"
-                     f"{110 + (i * 7 % 30) / 64!r},ord{i % 25},{'AB'[i % 2]},7,{1000 + i},{1000 + i},{exec_id},2,CME,"
+                     f"{110 + (i * 7 % 30) / 64!r},ord{i % 25},{'AB'[i % 2]},7,{T0 + i},{T0 + i},{exec_id},2,CME,"
                      f"ZN Sep25,,Eric")
     path = tmp_path / "ordered.csv"
     path.write_text("\n".join(lines) + "\n")

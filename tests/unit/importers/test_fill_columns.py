@@ -60,7 +60,8 @@ REGULAR = {
     "out of time order, accounts, exec ids": (generated(300, 4, accounts=["A1", "B2", "C3"], exec_share=0.3,
                                                         shuffled=True), "\n"),
     "windows line ends": (generated(100, 5), "\r\n"),
-    "stamps of different lengths": ([row(0, stamp=99), row(1, stamp=100), row(2, stamp=7)], "\n"),
+    "stamps of different lengths": ([row(0, stamp=999_999_999_999_999_999), row(1, stamp=1_000_000_000_000_000_000),
+                                                    row(2, stamp=990_000_000_000_000_000)], "\n"),
 }
 
 

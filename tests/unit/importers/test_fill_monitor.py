@@ -72,10 +72,11 @@ def test_exec_id_is_the_key_when_present(write):
 
 
 def test_rows_out_of_time_order_are_sorted_and_cum_follows_execution_order(write):
-    later = row(order="o", qty="3.0", stamp=2_000)
-    earlier = row(order="o", qty="1.0", stamp=1_000)
+    t0 = 1_751_900_000_000_000_000  # in the trading era
+    later = row(order="o", qty="3.0", stamp=t0 + 2_000)
+    earlier = row(order="o", qty="1.0", stamp=t0 + 1_000)
     result = read_fill_monitor(write("fm.csv", "\n".join([HEADER, later, earlier])))
-    assert [(f.time_ns, f.qty, f.cum_qty) for f in result.fills] == [(1_000, 1, 1), (2_000, 3, 4)]
+    assert [(f.time_ns - t0, f.qty, f.cum_qty) for f in result.fills] == [(1_000, 1, 1), (2_000, 3, 4)]
 
 
 def test_bad_rows_are_skipped_with_a_warning_each(write):

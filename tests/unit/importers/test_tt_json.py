@@ -75,7 +75,12 @@ def test_stop_with_different_limit_keeps_the_limit_and_bad_orders_are_warned(wri
     assert "leavesQuantity 0" in reasons[4]
 
 
+#: Stamps are T0 + ts: in the trading era (values.ERA_START_NS..ERA_END_NS); only their order matters.
+T0 = 1_751_900_000_000_000_000
+
+
 def _fill(exec_id, order="o1", qty=1.0, px=110.5, ts=1, exec_type="F", **extra):
+    ts = str(T0 + int(ts)) if isinstance(ts, str) else T0 + ts
     record = {"execID": exec_id, "orderId": order, "accountId": 7, "instrumentId": INSTRUMENT, "side": "1",
               "lastQty": qty, "lastPx": px, "timeStamp": ts, "execType": exec_type}
     record.update(extra)
@@ -92,8 +97,8 @@ def test_fills_json_trades_corrections_and_busts(write):
     path = write("f.json", json.dumps({"status": "Ok", "lastPage": "true", "fills": records}))
     result = read_tt_fills(path, instruments={INSTRUMENT: "ZN Dec26"})
     assert [(f.key, f.time_ns, f.qty, f.price, f.cum_qty, f.contract) for f in result.fills] == [
-        ("E1", 10, 1, parse_ticks("110'160", ZN), 1, "ZN Dec26"),
-        ("E2", 20, 2, parse_ticks("110'165", ZN), 3, "ZN Dec26")]
+        ("E1", T0 + 10, 1, parse_ticks("110'160", ZN), 1, "ZN Dec26"),
+        ("E2", T0 + 20, 2, parse_ticks("110'165", ZN), 3, "ZN Dec26")]
     assert [(c.key, c.ref_key, c.kind, c.qty, c.price) for c in result.corrections] == [
         ("C1", "E1", CorrectionKind.CORRECT, 1, parse_ticks("110'170", ZN)),
         ("B1", "E2", CorrectionKind.BUST, None, None)]

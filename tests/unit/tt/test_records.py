@@ -111,9 +111,9 @@ def test_missing_exec_id_gets_a_stable_composite_key():
 
 
 @pytest.mark.parametrize("change, reason", [
-    ({"lastPx": None}, "no lastPx"), ({"lastQty": 0}, "not a positive quantity"),
+    ({"lastPx": None}, "no lastPx"), ({"lastQty": 0}, "lastQty 0 is not positive"),
     ({"timeStamp": None, "transactTime": None}, "no timeStamp"), ({"execType": "Z"}, "execType"),
-    ({"lastPx": "abc"}, "not a number"),
+    ({"lastPx": "abc"}, "'abc' is not a valid ZN price"),
 ])
 def test_unusable_fill_records_raise_field_errors(change, reason):
     with pytest.raises((FieldError, ValueError), match=reason):

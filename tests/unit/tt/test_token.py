@@ -111,3 +111,50 @@ def test_many_threads_share_one_fetch():
         t.join()
     assert results == ["shared"] * 8 and len(calls) == 1
     assert "shared" not in repr(tm._token)
+
+
+def test_the_wait_for_the_post_interval_is_slept_without_the_lock():
+    """Issue 13 §16: a worker waiting out TT's 10 s POST interval must not hold the lock, or every other
+    worker (and `invalidate` after a 401) stalls behind it."""
+    clock = Clock()
+    fetch, calls = counting_fetch(3600)
+    held_while_sleeping = []
+
+    def sleep(seconds):
+        held_while_sleeping.append(tm._lock.locked())
+        clock.sleep(seconds)
+
+    tm = TokenManager(fetch, min_interval=10, clock=clock, sleep=sleep)
+    assert tm.get() == "tok1"
+    tm.invalidate("tok1")  # TT refused it: a new one only 10 s after the last POST
+    clock.now = 3.0
+    assert tm.get() == "tok2"
+    assert held_while_sleeping == [False] and clock.now == 10.0 and len(calls) == 2
+
+
+def test_other_callers_are_not_stalled_while_one_waits_for_the_interval():
+    import time
+
+    fetch, calls = counting_fetch(3600)
+    release = threading.Event()
+    sleeping = threading.Event()
+    clock = Clock()
+
+    def sleep(seconds):
+        sleeping.set()
+        release.wait(5)
+        clock.sleep(seconds)
+
+    tm = TokenManager(fetch, min_interval=10, clock=clock, sleep=sleep)
+    tm.get()
+    tm.invalidate("tok1")
+    waiter = threading.Thread(target=tm.get)
+    waiter.start()
+    assert sleeping.wait(5)
+    started = time.monotonic()
+    tm.invalidate("nothing")  # takes the lock: must not wait for the sleeper
+    assert tm.seconds_left is None
+    assert time.monotonic() - started < 1.0
+    release.set()
+    waiter.join(5)
+    assert not waiter.is_alive()

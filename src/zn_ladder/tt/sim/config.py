@@ -72,6 +72,15 @@ class SimConfig:
     history_fills: int = 0
 
     def __post_init__(self) -> None:
+        import math
+
+        # A step interval of -1 or nan made the market thread spin a core and grow memory (issue 13 §13).
+        for name in ("step_interval", "token_lifetime", "hang_seconds", "fault_rate"):
+            value = getattr(self, name, None)
+            if value is not None and (not math.isfinite(value) or value < 0):
+                raise ValueError(f"{name} {value} must be a finite number, not negative")
+        if self.rate_limit is not None and not math.isfinite(self.rate_limit):
+            raise ValueError(f"rate_limit {self.rate_limit} must be a finite number")
         if not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError(f"fault_rate {self.fault_rate} must lie between 0 and 1")
         unknown = set(self.fault_kinds) - set(FAULT_KINDS) - set(EXTRA_FAULT_KINDS)
