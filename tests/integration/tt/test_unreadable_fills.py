@@ -131,7 +131,7 @@ def test_a_record_that_stays_unreadable_is_quarantined_then_recovered_at_the_nex
         with Store.open(db) as store:
             assert sorted(f.key for f in store.fills()) == ["A", "E"]
             (held,) = store.quarantined()
-            assert held.name == "D" and held.time_ns == 400 and '"garbage"' in held.raw and "lastPx" in held.reason
+            assert held.name == "D" and held.time_ns == broken["timeStamp"] and '"garbage"' in held.raw and "lastPx" in held.reason
         broken["lastPx"] = 110.25  # TT serves it whole now
         monitor(3.0)
         with Store.open(db) as store:
