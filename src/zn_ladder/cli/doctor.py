@@ -13,6 +13,7 @@ ORDER = 41
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("doctor", help="check credentials, token, clock, TT endpoints and request budget")
     add_connection_args(p)
+    p.add_argument("--db", metavar="PATH", help="the store whose quarantine to list (default: the app's store)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from zn_ladder.tt.doctor import run_checks
 
     with open_connection(args) as conn:
-        checks = run_checks(conn)
+        checks = run_checks(conn) + quarantine_checks(args.db, conn.env)
     if args.json:
         print_json({"ok": all(c.ok for c in checks),
                     "env": conn.env, "base_url": conn.base_url,
@@ -31,3 +32,31 @@ def run(args: argparse.Namespace) -> int:
         for check in checks:
             print(check.line())
     return 0 if all(c.ok for c in checks) else 1
+
+
+def quarantine_checks(path: str | None, env: str) -> list:
+    """One FAIL line per fill record of `env` the store set aside as unreadable (see `store.quarantine`);
+    nothing when the store does not exist yet. Read-only: the doctor never writes the store."""
+    from zn_ladder.domain.errors import StoreError
+    from zn_ladder.store.db import connect, store_path
+    from zn_ladder.store.quarantine import open_entries
+    from zn_ladder.tt.doctor import Check
+
+    if path is None:
+        from zn_ladder.config.paths import default_db_path
+
+        path = str(default_db_path())
+    if not store_path(path).exists():
+        return []
+    try:
+        conn = connect(path, readonly=True)
+    except StoreError as exc:
+        return [Check("store", False, str(exc))]
+    try:
+        entries = open_entries(conn, env)
+    finally:
+        conn.close()
+    if not entries:
+        return [Check("quarantine", True, f"no fill record of {env} set aside")]
+    return [Check(f"quarantine {e.name}", False, f"fill record set aside as unreadable ({e.reason}); raw: {e.raw[:160]}")
+            for e in entries]

@@ -139,3 +139,25 @@ def test_a_record_that_stays_unreadable_is_quarantined_then_recovered_at_the_nex
             assert store.quarantined() == []
     finally:
         tt.close()
+
+
+def test_doctor_lists_what_is_set_aside(cli_env, tmp_path):
+    """Issue 13 §2: a quarantined record is shown by `doctor` too (a FAIL line naming it, its raw text)."""
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    from zn_ladder.store.store import Store
+    from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
+
+    db = tmp_path / "s.sqlite3"
+    record = SimpleNamespace(name="X9", time_ns=1_751_900_000_000_000_000, raw='{"lastPx": "garbage"}',
+                             reason="lastPx 'garbage' is not a price")
+    with Store.open(db) as store:
+        store.ingest([], quarantined=[record], environment="ext_prod_sim")
+    env = {**cli_env, "ZN_LADDER_TT_KEY": DEMO_API_KEY, "ZN_LADDER_TT_SECRET": DEMO_API_SECRET}
+    with SimulatorServer(SimConfig(step_interval=None), host="127.0.0.1", port=0) as sim:
+        out = subprocess.run([sys.executable, "-m", "zn_ladder", "doctor", "--base-url", sim.url, "--env", "sim",
+                              "--db", str(db)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "quarantine X9" in out.stdout and "garbage" in out.stdout
