@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 from fractions import Fraction
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.loopback import serve, stop, url_of
 from urllib.parse import parse_qs, urlsplit
 
 from hypothesis import given
@@ -250,13 +251,11 @@ class PagedTT:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = serve(Handler)
+        self.url = url_of(self.server)
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        stop(self.server)
 
 
 def _good_fill(i: int) -> dict:

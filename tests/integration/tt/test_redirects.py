@@ -5,10 +5,11 @@ forwards that to the simulator. requests drops the Authorization header on a red
 origin, on purpose: a bearer token must never leak to a host we did not choose.
 """
 
-import threading
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import serve, stop, url_of
 
 from .conftest import log_entries
 
@@ -50,8 +51,7 @@ def redirecting_front(target: str) -> ThreadingHTTPServer:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(Handler)
     return server
 
 
@@ -97,13 +97,11 @@ class _Recorder:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = serve(Handler)
+        self.url = url_of(self.server)
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        stop(self.server)
 
 
 def _front_to(target: str, *, post_status: int, get_status: int, forward_post: str | None = None) -> ThreadingHTTPServer:
@@ -139,8 +137,7 @@ def _front_to(target: str, *, post_status: int, get_status: int, forward_post: s
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(Handler)
     return server
 
 

@@ -2,8 +2,9 @@
 stays unreadable it is skipped with a warning naming it, and the fills after it still arrive."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.loopback import serve, stop, url_of
 from urllib.parse import parse_qs, urlsplit
 
 from zn_ladder.tt.client import TTClient
@@ -58,13 +59,11 @@ class ScriptedTT:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = serve(Handler)
+        self.url = url_of(self.server)
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        stop(self.server)
 
 
 def test_unreadable_fill_is_asked_again_then_skipped_with_a_warning():
