@@ -43,3 +43,19 @@ def run_cli(cli_env):
                               text=True, timeout=timeout, **kw)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL cluster for the whole run (tests/pgcluster.py); removed at the end."""
+    from tests.pgcluster import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty database on the run's cluster: each test gets its own."""
+    return pg_cluster.create_database()
