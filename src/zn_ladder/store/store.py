@@ -18,12 +18,15 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from zn_ladder.domain.errors import StoreError
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot
-from zn_ladder.store import audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_start_ns, trading_day
+from zn_ladder.store import audit, corrections, curve, cursors, days, db, fills, matching, quarantine, refdata, sod
+from zn_ladder.store.sod import normalise_date
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +57,31 @@ class SodResult:
 class _Batch:
     #: (account, market, contract) of the books to replay from their definition.
     recompute: set[matching.Key] = field(default_factory=set)
+    #: Book -> earliest time of a fill the batch added or changed (None: unknown): closed days to drop.
+    changed: dict[matching.Key, int | None] = field(default_factory=dict)
+
+    def touch(self, key: matching.Key, time_ns: int | None) -> None:
+        if key not in self.changed:
+            self.changed[key] = time_ns
+        elif self.changed[key] is not None:
+            self.changed[key] = None if time_ns is None else min(time_ns, self.changed[key])
 
 
 class Store:
     """Open with `Store.open(path)`; use from one thread at a time (the writer thread in the app)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool,
+                 day_rule: TradingDayRule = DEFAULT_RULE) -> None:
         self.conn = conn
         self.path = path
         self.readonly = readonly
+        #: The desk's trading-day rule (settings' `trading_day.close`): where a book's session starts and
+        #: which day a fill, a curve point and a closed day belong to.
+        self.day_rule = day_rule
+        #: The trading day whose earlier days were last closed (`close_days`), and the clock it reads
+        #: (a test sets another).
+        self._days_closed_before: date | None = None
+        self.clock = time.time_ns
         self._books: dict[tuple[matching.Key, str], matching.PersistedBook] = {}
         self._data_version: int | None = None
 
@@ -70,7 +89,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, readonly: bool = False, verify: bool = True,
-             busy_timeout_s: float = db.DEFAULT_BUSY_TIMEOUT_S) -> Store:
+             busy_timeout_s: float = db.DEFAULT_BUSY_TIMEOUT_S, day_rule: TradingDayRule = DEFAULT_RULE) -> Store:
         """Open (create if absent), migrate and, for writing, check the file and the matching state.
 
         `verify` runs SQLite's quick_check and recomputes every book from the fills (DESIGN §3.5:
@@ -83,7 +102,7 @@ class Store:
             path = default_db_path()
         path = db.store_path(path)
         conn = db.connect(path, readonly=readonly, busy_timeout_s=busy_timeout_s)
-        store = cls(conn, path, readonly)
+        store = cls(conn, path, readonly, day_rule)
         try:
             if verify and not readonly:
                 problem = db.integrity_problem(conn, path)
@@ -142,7 +161,7 @@ class Store:
 
     def verify_matching(self) -> list[matching.BookDifference]:
         with self._write("verify matching state") as conn:
-            books, differences = matching.verify_books(conn)
+            books, differences = matching.verify_books(conn, self.day_rule)
             for book in books.values():
                 book.flush(conn)
             for d in differences:
@@ -195,7 +214,7 @@ class Store:
         sod_date, lots = matching.latest_sod(conn, key)
         books = []
         for method in matching.METHODS:
-            book = matching.PersistedBook(*key, method, sod_date=sod_date)
+            book = matching.PersistedBook(*key, method, sod_date=sod_date, rule=self.day_rule)
             for qty, price in lots:
                 book.open_lot(qty, price)
             self._books[(key, method)] = book
@@ -206,11 +225,52 @@ class Store:
         for key in batch.recompute:
             for method in matching.METHODS:
                 old = self._book(conn, key, method)
-                book = matching.recompute_book(conn, key, method, old.id if old else None)
+                book = matching.recompute_book(conn, key, method, old.id if old else None, self.day_rule)
                 self._books[(key, method)] = book
         for book in self._books.values():
             book.flush(conn)
         return len(batch.recompute)
+
+    # --- trading days ------------------------------------------------------------------------
+
+    def _close_days(self, conn: sqlite3.Connection, batch: _Batch) -> None:
+        """Drop the closed days the batch changed, and close the days that ended (a query per book,
+        only when a day ended since the last look or a closed day was dropped)."""
+        now = self.clock()
+        today = trading_day(now, self.day_rule)
+        dropped = days.invalidate_changed(conn, batch.changed, self.day_rule, today)
+        if dropped or self._days_closed_before != today:
+            days.close_days(conn, self.day_rule, today, now)
+            self._days_closed_before = today
+
+    def close_days(self, *, rebuild: bool = False) -> int:
+        """Close every trading day before today's that has fills and no row yet (all of them again
+        with `rebuild`); the number of rows written."""
+        now = self.clock()
+        today = trading_day(now, self.day_rule)
+        with self._write("close trading days") as conn:
+            if rebuild:
+                written = days.rebuild(conn, self.day_rule, today, now)
+                audit.record(conn, audit.DAYS_REBUILT, {"rows": written, "rule": str(self.day_rule)})
+            else:
+                written = days.close_days(conn, self.day_rule, today, now)
+        self._days_closed_before = today
+        return written
+
+    def put_curve(self, points: Sequence[curve.CurvePoint]) -> int:
+        """Store intraday P&L curve points (the window's, as it computed them)."""
+        with self._write("store the P&L curve") as conn:
+            return curve.put_points(conn, points, self.day_rule)
+
+    def curve(self, day: date, contract: str | None = None, account: Any = None,
+              market: str | None = None) -> list[curve.CurvePoint]:
+        with db.translated(self.path, "read the P&L curve"):
+            return curve.read_points(self.conn, day, contract, account, market)
+
+    def closed_days(self, account: Any = None, contract: str | None = None, market: str | None = None,
+                    day: date | None = None) -> list[days.ClosedDay]:
+        with db.translated(self.path, "read closed days"):
+            return days.read_days(self.conn, account, contract, market, day)
 
     # --- writes ------------------------------------------------------------------------------
 
@@ -240,6 +300,7 @@ class Store:
             applied = corrections.apply_for(conn, refs) if refs else []
             for a in applied:
                 batch.recompute.add((a.account, a.market, a.contract))
+                batch.touch((a.account, a.market, a.contract), fills.time_of(conn, a.fill_key))
                 audit.record(conn, audit.CORRECTION_APPLIED,
                              {"fill": a.fill_key, "account": a.account, "contract": a.contract,
                               "corrections": list(a.corrections), "before": _state(a.before),
@@ -247,10 +308,14 @@ class Store:
             for key, time_ns, book in ins.retimed:
                 fills.retime(conn, key, time_ns)
                 batch.recompute.add(book)
+                batch.touch(book, None)  # its old time is gone: any day may have held it
+            for _, fill in ins.added:
+                batch.touch((fill.account, fill.market, fill.contract), fill.time_ns)
             for conflict in ins.conflicts:
                 audit.record(conn, audit.FILL_CONFLICT, {**conflict, "source": source}, who)
             self._match(conn, ins.added, batch)
             recomputed = self._finish(conn, batch)
+            self._close_days(conn, batch)
             if cursor is not None:
                 cursors.put_cursor(conn, cursor[0], cursor[1])
             if audit_detail is not None:
@@ -266,7 +331,12 @@ class Store:
         with self._write("store SOD") as conn:
             out = sod.put_sod(conn, lots, time.time_ns(), source)
             batch.recompute |= out.affected
+            for group in out.groups:  # an SOD restarts its day's book: that day and the later ones change
+                when = normalise_date(group["date"]) if group["date"] else ""
+                start = day_start_ns(date.fromisoformat(when), self.day_rule) if when else None
+                batch.touch((group["account"], group["market"], group["contract"]), start)
             self._finish(conn, batch)
+            self._close_days(conn, batch)
             if out.groups or audit_detail is not None:
                 audit.record(conn, audit.SOD_IMPORT, {**(audit_detail or {}), "groups": out.groups,
                                                       "added": out.added, "duplicate": out.duplicate}, who)
