@@ -7,12 +7,17 @@ the sum over the accounts' books of each one's latest total.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
 
-from .live_app import make_controller
+from zn_ladder.config.settings import Settings
+from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
+
+from .live_app import FAST
+from .test_app_launch import no_keyring  # noqa: F401 - the fixture: an empty keyring of the test's own
 
 
 def _stored(path: Path) -> list[tuple[int, str, str, Fraction]]:
@@ -40,35 +45,51 @@ def _history(controller) -> tuple:
     return result.pnl.history if result is not None else ()
 
 
-def test_the_chart_starts_from_the_stored_curve_after_a_restart(qtbot, tmp_path, ui_home) -> None:
-    first = make_controller(tmp_path)
-    qtbot.addWidget(first.window)
-    first.start()
-    try:
-        qtbot.waitUntil(lambda: len(_stored(tmp_path / "app.sqlite3")) >= 4 and len(_history(first)) >= 3,
-                        timeout=20_000)
-    finally:
-        first.window.close()
-        assert first.shutdown()
-    rows = _stored(tmp_path / "app.sqlite3")
-    assert rows and all(total == total for *_, total in rows)
-    accounts = {(a, m) for _, a, m, _ in rows}
-    assert len(accounts) >= 2  # the demo's accounts each have their book's points
-    expected = _chart_of(rows)
+def _controller(tmp_path: Path, url: str):
+    from zn_ladder.app import AppController
 
-    second = make_controller(tmp_path, sim={"step_interval": None})  # a still market: only stored points differ
-    qtbot.addWidget(second.window)
-    second.start()
-    try:
-        qtbot.waitUntil(lambda: len(_history(second)) >= len(expected), timeout=20_000)
-        shown = list(_history(second))
-        print("EXPECTED", expected[:5], len(expected)); print("SHOWN", shown[:8], len(shown))
-        assert shown[:len(expected)] == expected
-        # and the chart draws them: its x data starts at the first stored moment
-        qtbot.waitUntil(lambda: second.window.charts.intraday_curve.getData()[0] is not None
-                        and len(second.window.charts.intraday_curve.getData()[0]) >= len(expected), timeout=10_000)
-        xs, ys = second.window.charts.intraday_curve.getData()
-        assert xs[0] == expected[0][0].timestamp() and ys[0] == float(expected[0][1])
-    finally:
-        second.window.close()
-        assert second.shutdown()
+    settings = Settings()
+    settings = dataclasses.replace(settings, tt=dataclasses.replace(settings.tt, environment="LIVE", base_url=url,
+                                                                    usage_plan="high"))
+    return AppController(settings, db_path=tmp_path / "live.sqlite3", ui_state=tmp_path / "w.ini", intervals=FAST)
+
+
+def test_the_chart_starts_from_the_stored_curve_after_a_restart(qtbot, tmp_path, ui_home, no_keyring,
+                                                                 monkeypatch) -> None:
+    """A LIVE window (the demo starts a fresh store each launch) closed and opened again on its store."""
+    monkeypatch.setenv("ZN_LADDER_TT_KEY", DEMO_API_KEY)
+    monkeypatch.setenv("ZN_LADDER_TT_SECRET", DEMO_API_SECRET)
+    db = tmp_path / "live.sqlite3"
+    with SimulatorServer(SimConfig(seed=3, env="ext_prod_live", history_fills=8, step_interval=0.2)) as sim:
+        first = _controller(tmp_path, sim.url)
+        qtbot.addWidget(first.window)
+        first.start()
+        try:
+            qtbot.waitUntil(lambda: len(_stored(db)) >= 4 and len(_history(first)) >= 2, timeout=20_000)
+        finally:
+            first.window.close()
+            assert first.shutdown()
+        rows = _stored(db)
+        assert len({(a, m) for _, a, m, _ in rows}) >= 2  # each of the simulator's accounts has its book's points
+        expected = _chart_of(rows)
+        assert len(expected) >= 2
+
+        second = _controller(tmp_path, sim.url)
+        qtbot.addWidget(second.window)
+        second.start()
+        try:
+            qtbot.waitUntil(lambda: len(_history(second)) > len(expected), timeout=20_000)
+            shown = list(_history(second))
+            assert shown[:len(expected)] == expected  # the stored curve first, then the new points
+            assert shown[len(expected)][0] > expected[-1][0]
+            # and the chart draws it: its first point is the first stored moment
+            def drawn() -> int:
+                xs = second.window.charts.intraday_curve.getData()[0]
+                return 0 if xs is None else len(xs)
+
+            qtbot.waitUntil(lambda: drawn() > len(expected), timeout=10_000)
+            xs, ys = second.window.charts.intraday_curve.getData()
+            assert (xs[0], ys[0]) == (expected[0][0].timestamp(), float(expected[0][1]))
+        finally:
+            second.window.close()
+            assert second.shutdown()
