@@ -201,6 +201,7 @@ class AppController(QObject):
         session.ordersReady.connect(w.apply_orders)
         session.fillsReady.connect(w.apply_fills)
         session.pnlReady.connect(w.apply_pnl)
+        session.daysReady.connect(w.apply_days)
         session.statusReady.connect(w.apply_status)
         w.whatIfChanged.connect(session.set_what_if)
         w.manualSpotEntered.connect(session.set_manual_spot)

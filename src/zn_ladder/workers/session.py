@@ -56,6 +56,7 @@ class Session(QObject):
     statusReady = Signal(object)
     computed = Signal(object)  # ScenarioResult, for the self-test and benchmarks
     spotReady = Signal(object)  # SpotSnapshot
+    daysReady = Signal(object)  # the closed trading days of the ladder's contract (store.days.ClosedDay, ...)
     # to the scenario thread (queued):
     _orders_out = Signal(object)
     _what_if_out = Signal(object)
@@ -137,6 +138,7 @@ class Session(QObject):
         self.store.sodContracts.connect(self._on_sod_contracts)
         self.store.setAside.connect(self._on_set_aside)
         self.store.curveLoaded.connect(self._on_curve_loaded)
+        self.store.daysLoaded.connect(self._on_days_loaded)
         self.position_check.checked.connect(self._on_position_check)
         sc = self.scenario
         self._orders_out.connect(sc.set_orders)
@@ -491,6 +493,11 @@ class Session(QObject):
     @Slot(object, object)
     def _on_curve_loaded(self, contract: str, points: Any) -> None:
         self._curve_out.emit(contract, points)
+
+    @Slot(object, object)
+    def _on_days_loaded(self, contract: str, days: Any) -> None:
+        if contract == self.contract:
+            self.daysReady.emit(days)
 
     @Slot(object)
     def _on_curve_points(self, points: Any) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import replace
@@ -32,6 +33,10 @@ from zn_ladder.workers.window_cursor import load_window_cursor
 
 log = logging.getLogger(__name__)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _now_ns() -> int:
+    return time.time_ns()
 
 #: An incremental read goes back this far (ns) before the newest fill it has, for late arrivals.
 OVERLAP_NS = 60_000_000_000
@@ -58,12 +63,18 @@ class StoreWorker(QObject):
     #: (contract, ((time, total P&L), ...)): the stored intraday curve of today's trading day, summed
     #: over the accounts shown, read when the contract is chosen (the chart survives a restart).
     curveLoaded = Signal(object, object)
+    #: (contract, (store.days.ClosedDay, ...)): the closed trading days of the contract for the accounts
+    #: shown, read when the contract is chosen and again when a trading day has ended since.
+    daysLoaded = Signal(object, object)
 
     def __init__(self, path: Path | str | None, *, account: str | None = None, market: str | None = None,
                  env: str = "ext_prod_sim", base_url: str = "", scoped: bool = False,
                  day_rule: TradingDayRule = DEFAULT_RULE, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._writer = StoreWriter(path, name="zn-store-writer", day_rule=day_rule)
+        self._day_rule = day_rule
+        #: The trading day the closed days shown were read on (read again once it is over).
+        self._days_read_on: Any = None
         #: TT environment segment and address of the fills poll: the cursor is theirs (as in `monitor`).
         self._env, self._base_url = env, base_url
         self.cursor_source = cursor_source(env, base_url)
@@ -190,6 +201,7 @@ class StoreWorker(QObject):
                 self._by_key, self._max_ns, self._need_full = {}, 0, True
         if changed and contract:
             self.load_curve(contract)
+            self.load_days(contract)
             self.refresh()
 
     # -- the intraday P&L curve -------------------------------------------------------------------------
@@ -198,6 +210,21 @@ class StoreWorker(QObject):
         reported like any write, the chart itself is unaffected."""
         future = self._writer.submit(lambda store: store.put_curve(points))
         future.add_done_callback(lambda f: self._after_write(f, "store the P&L curve", refresh=False))
+        return future
+
+    def load_days(self, contract: str) -> Future:
+        """Read the contract's closed trading days for the accounts shown; `daysLoaded` follows."""
+        account, market = self._account, self._market
+        self._days_read_on = trading_day(_now_ns(), self._day_rule)
+
+        def read(store: Any) -> tuple:
+            scope = account if account is not None or not self._scoped else self._scope(store)
+            return tuple(store.closed_days(scope, contract, market))
+
+        future = self._writer.submit(read)
+        future.add_done_callback(lambda f: self.daysLoaded.emit(contract, f.result())
+                                 if f.exception() is None else log.warning("closed days unreadable: %s",
+                                                                           f.exception()))
         return future
 
     def load_curve(self, contract: str) -> Future:
@@ -270,6 +297,9 @@ class StoreWorker(QObject):
             return
         if not refresh:
             return
+        contract = self.contract
+        if contract and self._days_read_on != trading_day(_now_ns(), self._day_rule):
+            self.load_days(contract)  # a day ended: the write closed it
         self.writes += 1
         since = None
         if corrections:
