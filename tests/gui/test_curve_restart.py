@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
 
+from zoneinfo import ZoneInfo
+
 from zn_ladder.config.settings import Settings
+from zn_ladder.domain.records import Fill, Side
+from zn_ladder.store.store import Store
 from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
 
 from .live_app import FAST
 from .test_app_launch import no_keyring  # noqa: F401 - the fixture: an empty keyring of the test's own
+
+CHI = ZoneInfo("America/Chicago")
 
 
 def _stored(path: Path) -> list[tuple[int, str, str, Fraction]]:
@@ -73,6 +79,16 @@ def test_the_chart_starts_from_the_stored_curve_after_a_restart(qtbot, tmp_path,
         assert len({(a, m) for _, a, m, _ in rows}) >= 2  # each of the simulator's accounts has its book's points
         expected = _chart_of(rows)
         assert len(expected) >= 2
+        # A fill of an earlier weekday, 10:00 in Chicago (its own trading day), stored as the monitor would:
+        # the store closes that day and the second window lists it.
+        account = rows[0][1]
+        earlier = datetime.now(CHI).date() - timedelta(days=3)
+        while earlier.weekday() >= 5:
+            earlier -= timedelta(days=1)
+        with Store.open(db) as store:
+            store.ingest([Fill("earlier-1", account, "ZN Dec26", Side.BUY, 2, 7040,
+                               int(datetime.combine(earlier, time(10, 0), CHI).timestamp()) * 10**9)],
+                         environment="ext_prod_live")
 
         second = _controller(tmp_path, sim.url)
         qtbot.addWidget(second.window)
@@ -90,6 +106,11 @@ def test_the_chart_starts_from_the_stored_curve_after_a_restart(qtbot, tmp_path,
             qtbot.waitUntil(lambda: drawn() > len(expected), timeout=10_000)
             xs, ys = second.window.charts.intraday_curve.getData()
             assert (xs[0], ys[0]) == (expected[0][0].timestamp(), float(expected[0][1]))
+            qtbot.waitUntil(lambda: second.window.days.model.rowCount() == 1, timeout=10_000)
+            model = second.window.days.model
+            cells = {c.title: model.data(model.index(0, i)) for i, c in enumerate(model.columns)}
+            assert (cells["Day"], cells["Account"], cells["Fills"], cells["Volume"]) == \
+                (earlier.isoformat(), account, "1", "2")
         finally:
             second.window.close()
             assert second.shutdown()
