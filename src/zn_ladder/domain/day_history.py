@@ -19,7 +19,7 @@ from datetime import date
 
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.lots import METHODS, LotBook
-from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_start_ns, trading_day
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_bounds_ns, day_start_ns, trading_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +58,13 @@ def day_figures(fills: Iterable[tuple[int, int, int]], product: Product,
     out: list[DayFigures] = []
     day_fills: list[tuple[int, int]] = []
     current: date | None = None
+    start = end = 0  # the current day's [start, end): the zone's arithmetic once per day, not per fill
     for time_ns, qty, price in fills:
+        if start <= time_ns < end:
+            day_fills.append((qty, price))
+            continue
         day = trading_day(time_ns, rule)
+        start, end = day_bounds_ns(day, rule)
         if day != current:
             if current is not None:
                 out.append(_close(current, day_fills, opening, product))
@@ -90,14 +95,14 @@ def _close(day: date, fills: list[tuple[int, int]], opening: Mapping[str, tuple[
     realized: dict[str, int] = {}
     closing: dict[str, tuple[tuple[int, int], ...]] = {}
     position = 0
+    qtys, prices = [q for q, _ in fills], [p for _, p in fills]
     for method in METHODS:
         book = LotBook(product, method)
         for qty, price in opening[method]:
             book.open_sod(qty, price)
         before = book.realized_ticks
-        for qty, price in fills:
-            book.apply_trade(qty, price)
+        book.apply_trades(qtys, prices)
         realized[method] = book.realized_ticks - before
         closing[method] = tuple((lot.qty, lot.price) for lot in book.open_lots)
         position = book.position
-    return DayFigures(day, realized, position, len(fills), sum(abs(q) for q, _ in fills), fills[-1][1], closing)
+    return DayFigures(day, realized, position, len(fills), sum(map(abs, qtys)), prices[-1], closing)

@@ -81,6 +81,10 @@ class Store:
         #: The trading day whose earlier days were last closed (`close_days`), and the clock it reads
         #: (a test sets another).
         self._days_closed_before: date | None = None
+        #: A batch dropped closed days (a late fill, bust or correction of theirs): computed again on the
+        #: next read of the closed days or `close_days`, not per batch (a catch-up of yesterday's fills in
+        #: pages would otherwise replay the day once per page).
+        self._days_stale = False
         self.clock = time.time_ns
         self._books: dict[tuple[matching.Key, str], matching.PersistedBook] = {}
         self._data_version: int | None = None
@@ -235,13 +239,14 @@ class Store:
 
     def _close_days(self, conn: sqlite3.Connection, batch: _Batch) -> None:
         """Drop the closed days the batch changed, and close the days that ended (a query per book,
-        only when a day ended since the last look or a closed day was dropped)."""
+        once per trading day)."""
         now = self.clock()
         today = trading_day(now, self.day_rule)
-        dropped = days.invalidate_changed(conn, batch.changed, self.day_rule, today)
-        if dropped or self._days_closed_before != today:
+        if days.invalidate_changed(conn, batch.changed, self.day_rule, today):
+            self._days_stale = True
+        if self._days_closed_before != today:
             days.close_days(conn, self.day_rule, today, now)
-            self._days_closed_before = today
+            self._days_closed_before, self._days_stale = today, False
 
     def close_days(self, *, rebuild: bool = False) -> int:
         """Close every trading day before today's that has fills and no row yet (all of them again
@@ -254,7 +259,7 @@ class Store:
                 audit.record(conn, audit.DAYS_REBUILT, {"rows": written, "rule": str(self.day_rule)})
             else:
                 written = days.close_days(conn, self.day_rule, today, now)
-        self._days_closed_before = today
+        self._days_closed_before, self._days_stale = today, False
         return written
 
     def put_curve(self, points: Sequence[curve.CurvePoint]) -> int:
@@ -269,6 +274,9 @@ class Store:
 
     def closed_days(self, account: Any = None, contract: str | None = None, market: str | None = None,
                     day: date | None = None) -> list[days.ClosedDay]:
+        """The closed days (those a batch dropped computed again first)."""
+        if self._days_stale and not self.readonly:
+            self.close_days()
         with db.translated(self.path, "read closed days"):
             return days.read_days(self.conn, account, contract, market, day)
 
