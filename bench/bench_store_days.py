@@ -4,8 +4,8 @@
    (one replay of the day through LIFO and FIFO per book, the rows written, commit). Reported per 1,000
    fills. Median of 5 (each on a copy of the store with the rows dropped).
 2. Poll: the median `Store.ingest` of 5 new fills of *today* (the desk's case) on that store once its
-   days are closed, against the same poll with the closing switched off (`Store._close_days` a no-op):
-   the ratio is what the trading days cost a poll (a DELETE per book touched and a day's lookup).
+   days are closed, against the same poll with the closing switched off (`Store._close_days` a no-op),
+   alternating in one store: the ratio is what the trading days cost a poll (two day lookups, ~16 us each).
 Run: /work/main/.venv/bin/python bench/bench_store_days.py [N]
 """
 
@@ -39,21 +39,24 @@ def close_cost(path: Path, n: int) -> float:
     return statistics.median(times) / n * 1000 * 1000  # ms per 1,000 fills
 
 
-def poll_cost(path: Path, closing: bool) -> float:
+def poll_costs(path: Path) -> tuple[float, float]:
+    """Medians of polls with and without the trading days, alternating in one store (a loaded machine's
+    drift then touches both alike)."""
     now = time.time_ns()
-    new = [replace(f, time_ns=now + i * 1000) for i, f in enumerate(desk_fills((POLLS + WARMUP) * PER_POLL,
-                                                                              seed=7 + closing, start=10**7))]
+    new = [replace(f, time_ns=now + i * 1000) for i, f in enumerate(desk_fills(2 * (POLLS + WARMUP) * PER_POLL,
+                                                                              seed=7, start=10**7))]
+    walls: dict[bool, list[float]] = {True: [], False: []}
     with Store.open(path, verify=False) as store:
         store.close_days()
-        if not closing:
-            store._close_days = lambda conn, batch: None  # the same poll without the trading days
-        walls = []
-        for i in range(POLLS + WARMUP):
+        closing = store._close_days
+        for i in range(2 * (POLLS + WARMUP)):
+            days = i % 2 == 0
+            store._close_days = closing if days else (lambda conn, batch: None)
             t0 = time.perf_counter()
             store.ingest(new[i * PER_POLL:(i + 1) * PER_POLL], source="tt_api")
-            if i >= WARMUP:
-                walls.append(time.perf_counter() - t0)
-    return statistics.median(walls)
+            if i >= 2 * WARMUP:
+                walls[days].append(time.perf_counter() - t0)
+    return statistics.median(walls[True]), statistics.median(walls[False])
 
 
 def main() -> None:
@@ -64,7 +67,7 @@ def main() -> None:
             store.ingest(desk_fills(n))  # one past day (24 Nov 2025), two accounts, two contracts
         per_k = close_cost(path, n)
         print(f"close a day of {n:,} fills: {per_k:.2f} ms per 1,000 fills ({per_k * n / 1000 / 1000:.2f} s)")
-        with_days, without = poll_cost(path, True), poll_cost(path, False)
+        with_days, without = poll_costs(path)
         print(f"poll of {PER_POLL} fills: {with_days * 1000:.2f} ms with the trading days, "
               f"{without * 1000:.2f} ms without (ratio {with_days / without:.2f}, medians of {POLLS})")
 
