@@ -23,9 +23,11 @@ from zn_ladder.domain.day_history import DayFigures, day_figures, sod_day
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.trading_day import TradingDayRule, day_end_ns, day_start_ns, trading_day
-from zn_ladder.store import curve, matching
+from zn_ladder.store import audit, curve, cursors, matching
 from zn_ladder.store.where import Filter, conditions
 
+#: The rule the stored rows were closed under (in `cursors`).
+RULE_CURSOR = "trading_day_rule"
 #: Where a closed day's mark came from.
 MARK_CURVE = "curve"
 MARK_LAST_FILL = "last fill"
@@ -86,7 +88,9 @@ def book_days(conn: sqlite3.Connection, key: matching.Key, rule: TradingDayRule,
 
 def close_days(conn: sqlite3.Connection, rule: TradingDayRule, today: date, now_ns: int) -> int:
     """Write the rows of every day before `today` that has fills and no row yet; the count written
-    (the caller holds the write transaction)."""
+    (the caller holds the write transaction). Rows closed under another rule (the desk changed
+    `trading_day.close`) are dropped first, audited, and computed again under this one."""
+    _keep_rule(conn, rule)
     written = 0
     cutoff = day_start_ns(today, rule)
     for key in matching.book_keys(conn):
@@ -121,6 +125,16 @@ def _insert(conn: sqlite3.Connection, key: matching.Key, figures: DayFigures, pr
                  (*key, figures.day.isoformat(), figures.realized_units["lifo"], figures.realized_units["fifo"],
                   figures.position, str(mark), source, str(unrealized["lifo"]), str(unrealized["fifo"]),
                   figures.fills, figures.volume, now_ns))
+
+
+def _keep_rule(conn: sqlite3.Connection, rule: TradingDayRule) -> None:
+    used = cursors.get_cursor(conn, RULE_CURSOR)
+    if used == str(rule):
+        return
+    if used is not None:
+        dropped = conn.execute("DELETE FROM closed_days").rowcount
+        audit.record(conn, audit.DAYS_REBUILT, {"rows_dropped": dropped, "rule": str(rule), "was": used})
+    cursors.put_cursor(conn, RULE_CURSOR, str(rule))
 
 
 def invalidate(conn: sqlite3.Connection, key: matching.Key, from_day: date | None = None) -> None:

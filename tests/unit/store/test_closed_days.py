@@ -169,3 +169,23 @@ def test_the_close_is_marked_at_the_last_curve_point_and_rebuild_gives_the_same_
         assert row.unrealized_lifo == row.unrealized_fifo == 2 * Fraction(9, 2) * Fraction(15625, 1000)
         assert store.close_days(rebuild=True) == 1 and store.closed_days() == [row]
         assert store.audit_entries("days_rebuilt")[0].detail == {"rows": 1, "rule": "16:00 America/Chicago"}
+
+
+def test_a_new_rule_closes_the_days_again_and_says_so(tmp_path: Path):
+    """Friday 15:30 Chicago is Friday's under CME's close, Monday's under 15:00 Chicago."""
+    from datetime import time as clock
+
+    from zn_ladder.domain.trading_day import TradingDayRule
+
+    path = tmp_path / "s.sqlite3"
+    fill = Fill("f", "A1", CONTRACT, Side.BUY, 1, 7000, _ns(datetime(2026, 3, 6, 15, 30, tzinfo=CHICAGO)))
+    with Store.open(path) as store:
+        store.clock = lambda: _ns(NOW)
+        store.ingest([fill])
+        assert [d.day for d in store.closed_days()] == [date(2026, 3, 6)]
+    with Store.open(path, day_rule=TradingDayRule(clock(15, 0), "America/Chicago")) as store:
+        store.clock = lambda: _ns(NOW)
+        assert store.close_days() == 1
+        assert [d.day for d in store.closed_days()] == [date(2026, 3, 9)]
+        [entry] = store.audit_entries("days_rebuilt")
+        assert entry.detail == {"rows_dropped": 1, "rule": "15:00 America/Chicago", "was": "16:00 America/Chicago"}
