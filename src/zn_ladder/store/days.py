@@ -23,11 +23,9 @@ from zn_ladder.domain.day_history import DayFigures, day_figures, sod_day
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.trading_day import TradingDayRule, day_end_ns, day_start_ns, trading_day
-from zn_ladder.store import audit, curve, cursors, matching
+from zn_ladder.store import audit, curve, matching
 from zn_ladder.store.where import Filter, conditions
 
-#: The rule the stored rows were closed under (in `cursors`).
-RULE_CURSOR = "trading_day_rule"
 #: Where a closed day's mark came from.
 MARK_CURVE = "curve"
 MARK_LAST_FILL = "last fill"
@@ -108,12 +106,13 @@ def close_days(conn: sqlite3.Connection, rule: TradingDayRule, today: date, now_
         for figures in book_days(conn, key, rule, trading_day(pending, rule)):
             if figures.day >= today or figures.day.isoformat() in stored:
                 continue
-            _insert(conn, key, figures, product, now_ns)
+            _insert(conn, key, figures, product, now_ns, rule)
             written += 1
     return written
 
 
-def _insert(conn: sqlite3.Connection, key: matching.Key, figures: DayFigures, product: Product, now_ns: int) -> None:
+def _insert(conn: sqlite3.Connection, key: matching.Key, figures: DayFigures, product: Product, now_ns: int,
+            rule: TradingDayRule) -> None:
     marks = curve.last_marks(conn, figures.day)
     if key in marks:
         mark, source = marks[key][0], MARK_CURVE
@@ -121,20 +120,17 @@ def _insert(conn: sqlite3.Connection, key: matching.Key, figures: DayFigures, pr
         mark, source = Price.from_ticks(figures.last_price, product).value, MARK_LAST_FILL
     price = Price(mark)
     unrealized = {m: lot_math.unrealized(figures.closing_lots[m], price, product) for m in ("lifo", "fifo")}
-    conn.execute(f"INSERT INTO closed_days ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    conn.execute(f"INSERT INTO closed_days ({_COLUMNS}, day_rule) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                  (*key, figures.day.isoformat(), figures.realized_units["lifo"], figures.realized_units["fifo"],
                   figures.position, str(mark), source, str(unrealized["lifo"]), str(unrealized["fifo"]),
-                  figures.fills, figures.volume, now_ns))
+                  figures.fills, figures.volume, now_ns, str(rule)))
 
 
 def _keep_rule(conn: sqlite3.Connection, rule: TradingDayRule) -> None:
-    used = cursors.get_cursor(conn, RULE_CURSOR)
-    if used == str(rule):
-        return
-    if used is not None:
-        dropped = conn.execute("DELETE FROM closed_days").rowcount
-        audit.record(conn, audit.DAYS_REBUILT, {"rows_dropped": dropped, "rule": str(rule), "was": used})
-    cursors.put_cursor(conn, RULE_CURSOR, str(rule))
+    was = [r[0] for r in conn.execute("SELECT DISTINCT day_rule FROM closed_days WHERE day_rule <> ?", (str(rule),))]
+    if was:
+        dropped = conn.execute("DELETE FROM closed_days WHERE day_rule <> ?", (str(rule),)).rowcount
+        audit.record(conn, audit.DAYS_REBUILT, {"rows_dropped": dropped, "rule": str(rule), "was": ", ".join(was)})
 
 
 def invalidate(conn: sqlite3.Connection, key: matching.Key, from_day: date | None = None) -> None:

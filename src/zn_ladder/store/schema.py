@@ -195,7 +195,8 @@ ALTER TABLE books_v2 RENAME TO books;
 #: mark moves), so the chart survives a restart; money as exact fractions in text ("-2375/2"), never floats,
 #: and the mark (price in points, exact) with where it came from. `closed_days`: each closed trading day
 #: of each book (`domain.day_history`): realized per method in tick-contracts (as `books`), the closing
-#: position, the mark used for the close and the open lots' value there per method, fills and volume.
+#: position, the mark used for the close and the open lots' value there per method, fills and volume, and
+#: the trading-day rule it was closed under (rows of another rule are closed again).
 #: Derived rows: dropped when a fill of the day changes (bust, correction, late fill) and computed again.
 #: Portable DDL (no rowid tricks, no reserved names): a PostgreSQL backend runs the same statements.
 _V3 = """
@@ -230,6 +231,7 @@ CREATE TABLE closed_days (
     fills                INTEGER NOT NULL,
     volume               INTEGER NOT NULL,
     closed_ns            INTEGER NOT NULL,
+    day_rule             TEXT    NOT NULL,
     PRIMARY KEY (account, market, contract, trading_day)
 );
 CREATE INDEX closed_days_day ON closed_days (trading_day);
