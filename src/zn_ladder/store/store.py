@@ -24,8 +24,9 @@ from typing import Any
 
 from zn_ladder.domain.errors import StoreError
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot
-from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_start_ns, trading_day
-from zn_ladder.store import audit, corrections, curve, cursors, days, db, fills, matching, quarantine, refdata, sod
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_start_ns
+from zn_ladder.store import audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod
+from zn_ladder.store.store_days import TradingDays
 from zn_ladder.store.sod import normalise_date
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class _Batch:
             self.changed[key] = None if time_ns is None else min(time_ns, self.changed[key])
 
 
-class Store:
+class Store(TradingDays):
     """Open with `Store.open(path)`; use from one thread at a time (the writer thread in the app)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool,
@@ -234,51 +235,6 @@ class Store:
         for book in self._books.values():
             book.flush(conn)
         return len(batch.recompute)
-
-    # --- trading days ------------------------------------------------------------------------
-
-    def _close_days(self, conn: sqlite3.Connection, batch: _Batch) -> None:
-        """Drop the closed days the batch changed, and close the days that ended (a query per book,
-        once per trading day)."""
-        now = self.clock()
-        today = trading_day(now, self.day_rule)
-        if days.invalidate_changed(conn, batch.changed, self.day_rule, today):
-            self._days_stale = True
-        if self._days_closed_before != today:
-            days.close_days(conn, self.day_rule, today, now)
-            self._days_closed_before, self._days_stale = today, False
-
-    def close_days(self, *, rebuild: bool = False) -> int:
-        """Close every trading day before today's that has fills and no row yet (all of them again
-        with `rebuild`); the number of rows written."""
-        now = self.clock()
-        today = trading_day(now, self.day_rule)
-        with self._write("close trading days") as conn:
-            if rebuild:
-                written = days.rebuild(conn, self.day_rule, today, now)
-                audit.record(conn, audit.DAYS_REBUILT, {"rows": written, "rule": str(self.day_rule)})
-            else:
-                written = days.close_days(conn, self.day_rule, today, now)
-        self._days_closed_before, self._days_stale = today, False
-        return written
-
-    def put_curve(self, points: Sequence[curve.CurvePoint]) -> int:
-        """Store intraday P&L curve points (the window's, as it computed them)."""
-        with self._write("store the P&L curve") as conn:
-            return curve.put_points(conn, points, self.day_rule)
-
-    def curve(self, day: date, contract: str | None = None, account: Any = None,
-              market: str | None = None) -> list[curve.CurvePoint]:
-        with db.translated(self.path, "read the P&L curve"):
-            return curve.read_points(self.conn, day, contract, account, market)
-
-    def closed_days(self, account: Any = None, contract: str | None = None, market: str | None = None,
-                    day: date | None = None) -> list[days.ClosedDay]:
-        """The closed days (those a batch dropped computed again first)."""
-        if self._days_stale and not self.readonly:
-            self.close_days()
-        with db.translated(self.path, "read closed days"):
-            return days.read_days(self.conn, account, contract, market, day)
 
     # --- writes ------------------------------------------------------------------------------
 
