@@ -192,7 +192,7 @@ class AppController(QObject):
             market=canonical_market("CME" if demo else s.tt.market),
             spot_mode=spot_mode, reader_settings=reader, sim_price=self.sim.price if demo else None,
             fetch_sod=True, sod_path=s.storage.sod_path if s.storage.sod_auto_import else "",
-            sod_account_map=s.sod.account_map,
+            sod_account_map=s.sod.account_map, day_rule=s.trading_day.rule(),
             **intervals, **self._overrides)
         self.session = session = Session(config, parent=self)
         session.messages = self.problems
@@ -201,6 +201,7 @@ class AppController(QObject):
         session.ordersReady.connect(w.apply_orders)
         session.fillsReady.connect(w.apply_fills)
         session.pnlReady.connect(w.apply_pnl)
+        session.daysReady.connect(w.apply_days)
         session.statusReady.connect(w.apply_status)
         w.whatIfChanged.connect(session.set_what_if)
         w.manualSpotEntered.connect(session.set_manual_spot)

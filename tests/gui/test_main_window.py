@@ -193,7 +193,7 @@ def test_layout_persists_in_the_ini_and_display_settings_do_not(qtbot, ui_home):
     # the offscreen screen is 800x600: restoreGeometry clamps the width, so compare the height only
     assert second.height() == first.height()
     assert second.orders.view.columnWidth(1) == 173
-    assert second.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts"]
+    assert second.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "days"]
     assert second.ladder_view.font_size == 14  # the settings file, not the old ini
     assert second.ladder_model.pnl_units == "dollars" and second.theme().name == "dark"
     second.close()
@@ -382,13 +382,13 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
 
     window.apply_ladder(snapshot(orders))
     docks = window.docks.docks
-    assert set(docks) == {"ladder", "summary", "orders", "fills", "accounts", "charts"}
+    assert set(docks) == {"ladder", "summary", "orders", "fills", "accounts", "charts", "days"}
     assert all(isinstance(d, QDockWidget) and d.widget() is not None for d in docks.values())
     assert docks["ladder"].widget() is window.ladder_pane and docks["orders"].widget() is window.orders
     window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
     assert docks["orders"].windowTitle() == f"Working orders  ({len(orders)})"  # the title is the dock's
     assert docks["ladder"].windowTitle() == "ZN Sep25 scenario ladder"
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "charts"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "charts", "days"]
     # the ladder is as wide as its columns; the other panes take the rest
     assert window.ladder_pane.width() <= window.ladder_view.minimumWidth() + 2
     assert docks["orders"].width() > window.width() // 2
@@ -409,12 +409,12 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
 
     assert window.apply_layout("Roll week")
     assert window.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.RISK)
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "accounts", "charts"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "accounts", "charts", "days"]
     assert window.layouts.names() == ["Roll week"]
     window.layouts.delete("Roll week")
     assert window.layouts.names() == [] and not window.apply_layout("Roll week")
     assert window.apply_layout("Full")
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "charts"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "charts", "days"]
     assert not window.ladder_view.dense
     assert len(window.ladder_view.columns()) == 7
 
@@ -479,3 +479,34 @@ def test_the_accounts_pane_shows_three_accounts_and_the_total_without_scrolling(
     assert window.accounts.row_texts()[3][0] == "Total"
     assert last.bottom() <= view.viewport().height(), ("the total row is cut off", window.size(), view.size())
     window.close()
+
+
+def test_closed_trading_days_are_a_tab_behind_the_charts(qtbot, window):
+    """Issue 15 §2: the store's closed days of the contract, newest first, in the window's formats."""
+    from datetime import date
+    from fractions import Fraction
+
+    from zn_ladder.store.days import ClosedDay
+
+    docks = window.docks
+    assert docks.docks["days"] in docks.tabifiedDockWidgets(docks.docks["charts"])
+    assert "days" in docks.visible_panes()  # open, as a tab
+    tick = Fraction(15625, 1000)
+    rows = (ClosedDay("A1", "CME", "ZN Jun26", date(2026, 3, 9), 8, 8, 2, Fraction(7008, 64), "last fill",
+                      16 * tick, 16 * tick, 2, 4, 0),
+            ClosedDay("A1", "CME", "ZN Jun26", date(2026, 3, 10), 12, 14, 1, Fraction(14013, 128), "curve",
+                      Fraction(-7, 2) * tick, 0, 3, 5, 0))
+    window.apply_days(rows)
+    model = window.days.model
+    texts = [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
+    titles = [c.title for c in model.columns]
+    first = dict(zip(titles, texts[0]))
+    assert [dict(zip(titles, t))["Day"] for t in texts] == ["2026-03-10", "2026-03-09"]
+    # 12 and 14 ticks of $15.625; the mark (7006.5 ticks) lies between two and is printed exactly
+    assert (first["Realized LIFO"], first["Realized FIFO"], first["Close pos"]) == ("$187.50", "$218.75", "+1")
+    from zn_ladder.domain.instruments import get_product
+    from zn_ladder.domain.prices import parse_price
+
+    assert parse_price(first["Mark"], get_product("ZN"), spot=True).value == Fraction(14013, 128)  # as printed
+    assert first["Unrealized LIFO"] == "-$54.69" and (first["Fills"], first["Volume"]) == ("3", "5")
+    assert docks.docks["days"].windowTitle().startswith("Closed trading days")

@@ -108,7 +108,7 @@ def test_the_sod_account_map_is_on_the_storage_tab_beside_the_sod_file(qtbot, ma
     dialog = make_dialog()
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert titles == ["TT connection", "Polling", "Storage", "Spot price", "Ladder", "Notifications",
-                      "Alerts", "Survival curve", "Capture"]
+                      "Alerts", "Survival curve", "Capture", "Trading day"]
     storage = dialog.tabs.widget(2).widget()
     assert dialog.editors["sod.account_map"].parent() is storage is dialog.editors["storage.sod_path"].parent()
     assert dialog.tab_of("sod.account_map") == dialog.tab_of("storage.sod_path") == 2
@@ -453,3 +453,21 @@ def test_combo_boxes_show_words_and_keep_the_codes(qtbot, make_dialog, path):
     assert dialog.apply()
     saved = load_settings(path).settings.ladder
     assert (saved.price_format, saved.pnl_units) == ("pricing_monkey", "ticks")  # the file holds the codes
+
+
+def test_the_trading_day_close_is_checked_saved_and_audited(qtbot, make_dialog, path, audits):
+    dialog = make_dialog()
+    tab = dialog.tab_of("trading_day.close")
+    assert dialog.tabs.tabText(tab) == "Trading day" and dialog.editors["trading_day.close"].text() == \
+        "16:00 America/Chicago"
+    type_into(qtbot, dialog, "trading_day.close", "15:00 Europe/Londn")
+    error = dialog.editors["trading_day.close"].error
+    assert error.isVisible() and "unknown time zone 'Europe/Londn'" in error.text()
+    assert not dialog.apply_button.isEnabled()
+    type_into(qtbot, dialog, "trading_day.close", "15:00 Europe/London")
+    assert not error.isVisible()
+    assert dialog.apply() is True
+    assert load_settings(path).settings.trading_day.close == "15:00 Europe/London"
+    assert audits[-1] == ("settings_changed", {"via": "settings dialog", "changes": {
+        "trading_day.close": ["16:00 America/Chicago", "15:00 Europe/London"]}})
+    assert "Takes effect after a restart of the app: trading_day.close" in dialog.banner.text()

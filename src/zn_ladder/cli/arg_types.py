@@ -75,3 +75,21 @@ def log_level(text: str) -> str:
 port = whole(0, 65535, "a port from 0 to 65535 (0: any free port)")
 #: ns since 1970, as TT's minTimestamp takes it.
 since_ns = whole(0, 2 ** 63 - 1, "a time in ns since 1970")
+
+
+def trading_day_arg(text: str):
+    """`--day D`: a trading day as YYYY-MM-DD (`domain.trading_day.parse_day`)."""
+    from zn_ladder.domain.errors import InputError
+    from zn_ladder.domain.trading_day import parse_day
+
+    try:
+        return parse_day(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def desk_day_rule():
+    """The desk's trading-day rule (settings' `trading_day.close`): which day a fill belongs to."""
+    from zn_ladder.config.settings_file import load_settings
+
+    return load_settings().settings.trading_day.rule()

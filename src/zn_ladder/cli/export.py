@@ -1,4 +1,4 @@
-"""`zn-ladder export --db PATH --what fills|pnl [--format csv] [--out FILE]`: the store, for spreadsheets.
+"""`zn-ladder export --db PATH --what fills|pnl|days [--day D] [--format csv] [--out FILE]`: the store, for spreadsheets.
 
 The fills CSV has the old fill monitor's exact columns (Date, Time, InstrumentId, ... CurrentUser) so
 the desk's spreadsheets keep working: fills as they stand (busts left out, corrections applied), oldest
@@ -6,6 +6,11 @@ first, Date and Time in this computer's local time as the old monitor wrote them
 points as Python printed TT's float (`111.0`, `111.28125`; exact for 1/64ths), Quantity as `1.0`. Exchange is the fill's market,
 InstrumentId TT's id when the source named it, MarketId TT's id of a known market; OrderStatus is empty. `--out` is written to a temporary file and renamed, so an open copy is never
 left half-written.
+
+`--what days` is the history of closed trading days (`zn-ladder history`'s rows, as stored: run
+`history` to close the days an import left open). `--day D` keeps the fills of trading day D (the
+settings' `trading_day.close` rule: from the previous weekday's close to D's) or D's closed days; the
+books (`--what pnl`) are the position now and take no day.
 """
 
 from __future__ import annotations
@@ -15,11 +20,15 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from zn_ladder.cli.arg_types import trading_day_arg
+
 ORDER = 55
 
 FILL_MONITOR_COLUMNS = ("Date", "Time", "InstrumentId", "InstrumentName", "Side", "SideName", "Quantity", "Price",
                         "OrderId", "AccountId", "MarketId", "TransactTime", "TimeStamp", "ExecId", "OrderStatus",
                         "Exchange", "Contract", "Originator", "CurrentUser")
+DAY_COLUMNS = ("day", "account", "market", "contract", "realized_lifo", "realized_fifo", "position", "mark",
+               "mark_source", "unrealized_lifo", "unrealized_fifo", "fills", "volume")
 PNL_COLUMNS = ("account", "market", "contract", "method", "position", "realized", "average_open_price", "open_lots", "fills",
                "sod_date")
 
@@ -28,7 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write the store's fills (fill-monitor CSV layout) or P&L as CSV")
     p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
                                                       "postgresql://user@host/db (default: the app's store)")
-    p.add_argument("--what", required=True, choices=("fills", "pnl"), help="fills, or P&L per account/contract/method")
+    p.add_argument("--what", required=True, choices=("fills", "pnl", "days"),
+                   help="fills, P&L per account/contract/method, or closed trading days")
+    p.add_argument("--day", type=trading_day_arg, metavar="YYYY-MM-DD",
+                   help="only this trading day (fills, days)")
     p.add_argument("--format", default="csv", choices=("csv",), help="output format (csv)")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--contract", help="only this contract")
@@ -37,7 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from zn_ladder.domain.errors import InputError
     from zn_ladder.store.db import connect, translated
+
+    if args.day is not None and args.what == "pnl":
+        raise InputError("--day: the books (--what pnl) are the position now; a past day's P&L is "
+                         "--what days --day D (or zn-ladder pnl --db PATH --day D)")
 
     path = args.db
     if path is None:
@@ -66,7 +83,15 @@ def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
     contract = canonical_contract(args.contract) if args.contract else None
     market = canonical_market(args.market) if args.market else None
     if args.what == "fills":
-        write_fills_csv(conn, out, contract, market)
+        bounds = None
+        if args.day is not None:
+            from zn_ladder.cli.arg_types import desk_day_rule
+            from zn_ladder.domain.trading_day import day_bounds_ns
+
+            bounds = day_bounds_ns(args.day, desk_day_rule())
+        write_fills_csv(conn, out, contract, market, bounds)
+    elif args.what == "days":
+        write_days_csv(conn, out, contract, market, args.day)
     else:
         write_pnl_csv(conn, out, contract, market)
 
@@ -86,7 +111,9 @@ def _write_atomically(target: Path, write) -> None:
         raise InputError(f"cannot write {target}: {exc}") from exc
 
 
-def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str | None = None) -> int:
+def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str | None = None,
+                    bounds: tuple[int, int] | None = None) -> int:
+    """The fills (of [start, end) ns when `bounds` are given: one trading day's) in the monitor's layout."""
     import csv
     import datetime as dt
 
@@ -102,7 +129,10 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str 
     writer.writerow(FILL_MONITOR_COLUMNS)
     products: dict[str, object] = {}
     count = 0
-    for f in live_fills(conn, contract, market=market):
+    fills = live_fills(conn, contract, market=market, since_ns=bounds[0] if bounds else 0)
+    for f in fills:
+        if bounds is not None and f.time_ns >= bounds[1]:
+            break  # time order: the day is over
         product = products.get(f.contract)
         if product is None:
             try:
@@ -149,3 +179,22 @@ def write_pnl_csv(conn, out: TextIO, contract: str | None = None, market: str | 
                          len(b.open_lots), b.fills_applied, b.sod_date))
         rows += 1
     return rows
+
+
+def write_days_csv(conn, out: TextIO, contract: str | None = None, market: str | None = None, day=None) -> int:
+    """The stored closed trading days, oldest first: dollars and the mark exact in decimal."""
+    import csv
+
+    from zn_ladder.cli.spreadsheet_safe import safe_cell
+    from zn_ladder.domain.prices import decimal_text
+    from zn_ladder.store.days import read_days
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DAY_COLUMNS)
+    rows = read_days(conn, None, contract, market, day)
+    for d in rows:
+        writer.writerow((d.day.isoformat(), safe_cell(d.account), safe_cell(d.market), safe_cell(d.contract),
+                         decimal_text(d.realized("lifo")), decimal_text(d.realized("fifo")), d.position,
+                         decimal_text(d.mark), d.mark_source, decimal_text(d.unrealized_lifo),
+                         decimal_text(d.unrealized_fifo), d.fills, d.volume))
+    return len(rows)

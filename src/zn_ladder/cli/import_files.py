@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from zn_ladder.importers.detect import read_file
     from zn_ladder.importers.gc_pause import gc_paused
+    from zn_ladder.cli.arg_types import desk_day_rule
     from zn_ladder.store.store import Store
 
     from zn_ladder.store.backend import locate
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                    for path in args.files]
         if args.market:
             results = [_on_market(result, args.market) for result in results]
-        with Store.open(db_path) as store:
+        with Store.open(db_path, day_rule=desk_day_rule()) as store:
             rows: list[dict[str, Any]] = [_store_one(store, path, result)
                                           for path, result in zip(args.files, results)]
     if args.json:

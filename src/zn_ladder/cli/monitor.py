@@ -67,6 +67,7 @@ def cursor_source(conn) -> str:
 def run(args: argparse.Namespace) -> int:
     from zn_ladder.cli.tt_connection import open_connection, require_credentials
     from zn_ladder.domain.errors import InputError
+    from zn_ladder.cli.arg_types import desk_day_rule
     from zn_ladder.store.store import Store
 
     if not 0 < args.interval <= 86400:  # also when called without the parser (tests, scripts)
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     window = capture_window(args.schedule)
     stop = threading.Event()
     _on_signals(stop)
-    with Store.open(args.db) as store, open_connection(args) as conn:
+    with Store.open(args.db, day_rule=desk_day_rule()) as store, open_connection(args) as conn:
         require_credentials(conn)
         return _capture(store, conn, args, stop, window)
 

@@ -32,3 +32,14 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     print("  ".join(h.rjust(w) for h, w in zip(headers, widths)))
     for r in text_rows:
         print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+
+
+def dollars_text(value: Fraction | int) -> str:
+    """An amount as the window prints it (`ui.money`): `$51,734.38`, `-$37.50`, rounded to the cent
+    exactly (half away from zero) rather than through a float."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    value = Fraction(value)
+    cents = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    text = f"{abs(cents):,.2f}"
+    return f"-${text}" if cents < 0 else f"${text}"

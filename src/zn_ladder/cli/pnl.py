@@ -15,6 +15,7 @@ from itertools import compress, repeat
 from operator import eq, mul
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from zn_ladder.cli.arg_types import trading_day_arg
 from zn_ladder.cli.one_line_errors import one_line_errors
 from zn_ladder.cli.output import json_number, print_json, print_table
 
@@ -51,6 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "(fill_monitor, audit_trail, fills_widget, tt_fills)")
     p.add_argument("--db", metavar="PATH|URL", help="read the store (zn-ladder import/monitor; a SQLite file or "
                                                       "postgresql://user@host/db) instead of files")
+    p.add_argument("--day", type=trading_day_arg, metavar="YYYY-MM-DD",
+                   help="with --db: the P&L of this trading day only (its fills' realized P&L, the lots it "
+                        "closed with), by the settings' trading_day.close rule")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -66,12 +70,18 @@ def run(args: argparse.Namespace) -> int:
     contract = canonical_contract(args.contract)
     product = contract_product(contract, args.product)
     mark = parse_price(args.mark, product, spot=True) if args.mark else None
+    if args.day is not None and not args.db:
+        from zn_ladder.domain.errors import InputError
+
+        raise InputError("--day reads the store's trading days: give --db PATH (zn-ladder import FILE --db PATH first)")
     if args.db:
         from zn_ladder.cli.pnl_store import books_from_store
 
         books, batch, market = books_from_store(args, contract, product)
         payload = pnl_payload(books, method=args.method, contract=contract, product=product, mark=mark, batch=batch,
                               market=market)
+        if args.day is not None:
+            payload["trading_day"] = args.day.isoformat()
         if args.json:
             print_json(payload)
         else:

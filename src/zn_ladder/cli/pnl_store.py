@@ -43,6 +43,8 @@ def books_from_store(args: argparse.Namespace, contract: str, product: Product) 
                              where=f"the store {args.db}")
             market = choose_market(contract, (m for m, c in held if c == contract), args.market)
             views = read_books(conn, contract, args.account, args.method, market)
+            if getattr(args, "day", None) is not None:
+                views = _day_views(conn, views, args.day, args.method)
             pending = conn.execute("SELECT count(*) FROM corrections WHERE applied = 0").fetchone()[0]
     finally:
         conn.close()
@@ -51,9 +53,30 @@ def books_from_store(args: argparse.Namespace, contract: str, product: Product) 
                                         next_seq=len(v.open_lots), fills_applied=v.fills_applied, track=False)
              for v in views}
     warnings = []
-    if not views:
+    if getattr(args, "day", None) is not None and not views:
+        warnings.append(f"no fills of {contract} on trading day {args.day.isoformat()} in the store {args.db}")
+    elif not views:
         warnings.append(f"no fills or SOD for {contract}{' in account ' + args.account if args.account else ''} "
                         f"in the store {args.db}")
     if pending:
         warnings.append(f"{pending} busts/corrections in the store refer to fills it does not hold: not applied")
     return dict(sorted(books.items())), FillBatch((), (), tuple(warnings), 0), market
+
+
+def _day_views(conn: Any, views: list[Any], day: Any, method: str) -> list[Any]:
+    """The books as trading day `day` left them: realized by that day's fills only, the lots it closed
+    with, its fills (`domain.day_history`, as the closed days); accounts without a fill that day are left out."""
+    from dataclasses import replace
+
+    from zn_ladder.cli.arg_types import desk_day_rule
+    from zn_ladder.store.days import book_days
+
+    rule = desk_day_rule()
+    out = []
+    for view in views:
+        figures = [f for f in book_days(conn, (view.account, view.market, view.contract), rule, day) if f.day == day]
+        if figures:
+            f = figures[0]
+            out.append(replace(view, position=f.position, realized_units=f.realized_units[method],
+                               fills_applied=f.fills, open_lots=f.closing_lots[method]))
+    return out

@@ -42,10 +42,11 @@ def run(args: argparse.Namespace) -> int:
     from zn_ladder.domain.reconcile import net_positions
     from zn_ladder.store import audit
     from zn_ladder.store.snapshot import positions
+    from zn_ladder.cli.arg_types import desk_day_rule
     from zn_ladder.store.store import Store
     from zn_ladder.tt.client import TTClient
 
-    with Store.open(args.db) as store, open_connection(args) as conn:
+    with Store.open(args.db, day_rule=desk_day_rule()) as store, open_connection(args) as conn:
         require_credentials(conn)
         with TTClient(conn) as client:
             tt = net_positions(client.positions())

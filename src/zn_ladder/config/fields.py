@@ -21,6 +21,7 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import get_product
 from zn_ladder.domain.prices import decimal_text, format_price, parse_price
 from zn_ladder.domain.schedule import parse_capture_window
+from zn_ladder.domain.trading_day import parse_trading_day_rule
 from zn_ladder.domain.sod_accounts import EXAMPLE, format_account_map, parse_account_map
 
 
@@ -476,5 +477,22 @@ class CaptureWindow(Spec):
             return ""
         try:
             return str(parse_capture_window(value))
+        except InputError as exc:
+            raise BadValue(f"expected {self.expected}; {exc}") from None
+
+
+@dataclass(frozen=True)
+class TradingDayClose(Spec):
+    """When a trading day closes, `HH:MM ZONE` (`domain.trading_day`); never empty: every fill has a day."""
+
+    @property
+    def expected(self) -> str:
+        return "the session close and its time zone, such as '16:00 America/Chicago'"
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self._refuse(value)
+        try:
+            return str(parse_trading_day_rule(value))
         except InputError as exc:
             raise BadValue(f"expected {self.expected}; {exc}") from None

@@ -21,6 +21,7 @@ from zn_ladder.domain.alerts import AlertLimits
 from zn_ladder.domain.errors import ConfigError, InputError
 from zn_ladder.domain.instruments import PRODUCTS, get_product, product_of_contract
 from zn_ladder.domain.survival import DEFAULT_NBM_SIXTEENTHS, DEFAULT_STOP_LOSS, SEED_LEVELS
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, parse_trading_day_rule
 
 #: The version this code writes. Older files are migrated (`migrations.py`) when read.
 SCHEMA_VERSION = 2
@@ -242,15 +243,30 @@ class CaptureSettings:
         "outside it, it sleeps. Empty: always."))
 
 
+@dataclass(frozen=True)
+class TradingDaySettings:
+    """Which trading day a fill and a P&L figure belong to (issue 15 §2; `domain.trading_day`)."""
+
+    close: str = setting(str(DEFAULT_RULE), f.TradingDayClose(
+        "Session close", "When a trading day ends, and in which time zone: a fill at or after it belongs to "
+        "the next day, and Saturday and Sunday to Monday. CME: 16:00 America/Chicago (the old tool: 15:00 "
+        "local).", restart=True))
+
+    def rule(self) -> TradingDayRule:
+        return parse_trading_day_rule(self.close)
+
+
 #: Group name -> group class, in the order the dialog shows them.
 GROUPS: dict[str, type] = {
     "tt": TTSettings, "polling": PollingSettings, "storage": StorageSettings, "sod": SodSettings,
     "spot": SpotSettings, "ladder": LadderSettings, "notifications": NotificationSettings,
     "alerts": AlertSettings, "survival": SurvivalSettings, "capture": CaptureSettings,
+    "trading_day": TradingDaySettings,
 }
 GROUP_TITLES = {"tt": "TT connection", "polling": "Polling", "storage": "Storage", "sod": "Start of day",
                 "spot": "Spot price", "ladder": "Ladder", "notifications": "Notifications",
-                "alerts": "Alerts", "survival": "Survival curve", "capture": "Capture"}
+                "alerts": "Alerts", "survival": "Survival curve", "capture": "Capture",
+                "trading_day": "Trading day"}
 
 
 @dataclass(frozen=True)
@@ -277,6 +293,7 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     survival: SurvivalSettings = field(default_factory=SurvivalSettings)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
+    trading_day: TradingDaySettings = field(default_factory=TradingDaySettings)
 
     # --- dotted-key access (the CLI and the dialog) --------------------------------------------
     @staticmethod

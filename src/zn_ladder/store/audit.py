@@ -28,6 +28,8 @@ ENVIRONMENT_CHANGED = "environment_changed"
 RECONCILIATION_DIFFERENCE = "reconciliation_difference"
 ALERT_FIRED = "alert_fired"
 ALERT_ACKNOWLEDGED = "alert_acknowledged"
+#: `zn-ladder history --rebuild`: every closed trading day computed again from the fills.
+DAYS_REBUILT = "days_rebuilt"
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,6 +211,12 @@ def changed_fills(conn: Connection, since_ns: int = 0) -> list[str]:
     return changed
 
 
+def time_of(conn: Connection, key: str) -> int | None:
+    """The stored time of fill `key` (None when there is no such fill)."""
+    row = conn.execute("SELECT time_ns FROM fills WHERE key=?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
 def retime(conn: Connection, key: str, time_ns: int) -> None:
     """Give a stored fill its real execution time (it had only a file's row order), checksum included."""
     conn.execute("UPDATE fills SET time_ns=? WHERE key=?", (time_ns, key))

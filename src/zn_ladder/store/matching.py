@@ -7,9 +7,9 @@ pushed and popped once; no pickle, no blob).
 
 What a book holds (per account, market, contract, method): the SOD lots of the latest SOD date stored for
 that account/market/contract, then every live fill (busts removed, corrections applied) from that session's start
-on, in (time, arrival) order. The session of SOD date D starts at 22:00 UTC on D-1: CME's Globex day for
-D opens at 17:00 Chicago time on D-1 (22:00 or 23:00 UTC) and the market is shut from 16:00 Chicago
-time, so no fill lies between; this needs no time-zone database. With no SOD, every fill counts.
+on, in (time, arrival) order. The session of SOD date D is trading day D (`domain.trading_day`, the desk's
+`trading_day.close` rule): it starts at the previous weekday's close (16:00 Chicago by default; Globex
+reopens at 17:00, so no fill lies between). With no SOD, every fill counts.
 
 The recompute (`recompute_book`) is the definition; the incremental path is an optimisation of it.
 A fill that arrives out of time order, a bust, a correction or a new SOD marks the account/contract
@@ -33,6 +33,7 @@ from zn_ladder.domain.instruments import PRODUCTS, Product, product_of_contract
 from zn_ladder.domain.lots import METHODS as LOT_METHODS
 from zn_ladder.domain.lots import LotBook
 from zn_ladder.store.backend import Connection
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_start_ns
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +46,15 @@ _BOOK_COLUMNS = ("id, account, market, contract, method, position, realized_unit
 Key = tuple[str, str, str]
 
 
-def session_start_ns(sod_date: str) -> int:
-    """Start (ns since epoch, UTC) of the trading session whose start-of-day is `sod_date` (ISO)."""
+def session_start_ns(sod_date: str, rule: TradingDayRule = DEFAULT_RULE) -> int:
+    """Start (ns since epoch, UTC) of the trading day whose start-of-day is `sod_date` (ISO): the one
+    trading-day rule's start of that day; 0 (every fill) without an SOD."""
     if not sod_date:
         return 0
-    day = dt.date.fromisoformat(sod_date)
-    start = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(22, 0), tzinfo=dt.timezone.utc)
-    return int(start.timestamp()) * 1_000_000_000
+    return day_start_ns(dt.date.fromisoformat(sod_date), rule)
 
 
-def _product(contract: str) -> Product:
+def book_product(contract: str) -> Product:
     """The contract's product. Books exist only for contracts the importers and the client accepted,
     so an unknown name means an old row: the matching itself works in ticks and needs no tick value."""
     try:
@@ -72,16 +72,16 @@ class PersistedBook:
                  "sod_date", "_persisted_seq", "_rewrite", "_dirty")
 
     def __init__(self, account: str, market: str, contract: str, method: str, *, book_id: int | None = None,
-                 sod_date: str = "", book: LotBook | None = None) -> None:
+                 sod_date: str = "", book: LotBook | None = None, rule: TradingDayRule = DEFAULT_RULE) -> None:
         self.id = book_id
         self.account = account
         self.market = market
         self.contract = contract
         self.method = method
-        self.book = book if book is not None else LotBook(_product(contract), method, track=True)
+        self.book = book if book is not None else LotBook(book_product(contract), method, track=True)
         self.last_time_ns = 0
         self.sod_date = sod_date
-        self.session_start_ns = session_start_ns(sod_date)
+        self.session_start_ns = session_start_ns(sod_date, rule)
         self._persisted_seq = self.book.next_seq
         self._rewrite = book_id is None
         self._dirty = book_id is None
@@ -172,7 +172,7 @@ def _from_row(conn: Connection, row: tuple) -> PersistedBook:
     (book_id, account, market, contract, method, position, realized, applied, last_ns, start_ns, sod_date,
      next_seq) = row
     lots = conn.execute("SELECT seq, qty, price FROM book_lots WHERE book_id=? ORDER BY seq", (book_id,)).fetchall()
-    restored = LotBook.restore(_product(contract), method, position=position, realized_units=realized, lots=lots,
+    restored = LotBook.restore(book_product(contract), method, position=position, realized_units=realized, lots=lots,
                                next_seq=next_seq, fills_applied=applied)
     book = PersistedBook(account, market, contract, method, book_id=book_id, sod_date=sod_date, book=restored)
     book.last_time_ns, book.session_start_ns = last_ns, start_ns
@@ -204,10 +204,11 @@ def live_fills(conn: Connection, key: Key, since_ns: int) -> Iterable[tuple]:
         (key[2], key[1], key[0], since_ns))
 
 
-def recompute_book(conn: Connection, key: Key, method: str, book_id: int | None = None) -> PersistedBook:
+def recompute_book(conn: Connection, key: Key, method: str, book_id: int | None = None,
+                   rule: TradingDayRule = DEFAULT_RULE) -> PersistedBook:
     """The definition of a book: latest SOD, then every live fill of its session in order."""
     sod_date, sod = latest_sod(conn, key)
-    book = PersistedBook(*key, method, sod_date=sod_date)
+    book = PersistedBook(*key, method, sod_date=sod_date, rule=rule)
     book.id = book_id
     for qty, price in sod:
         book.open_lot(qty, price)
@@ -242,7 +243,8 @@ def _summary(book: PersistedBook | None) -> str:
     return f"position {position}, realized {realized} tick-contracts, {applied} fills, {len(lots)} open lots"
 
 
-def verify_books(conn: Connection) -> tuple[dict[tuple[Key, str], PersistedBook], list[BookDifference]]:
+def verify_books(conn: Connection, rule: TradingDayRule = DEFAULT_RULE
+                 ) -> tuple[dict[tuple[Key, str], PersistedBook], list[BookDifference]]:
     """Recompute every book from the fills and compare with what is stored.
 
     Returns the books to keep in memory (the recompute where they differ, marked for rewrite) and the
@@ -254,8 +256,9 @@ def verify_books(conn: Connection) -> tuple[dict[tuple[Key, str], PersistedBook]
     for key in book_keys(conn):
         for method in METHODS:
             old = stored.get((key, method))
-            fresh = recompute_book(conn, key, method, old.id if old else None)
-            if old is not None and old.state() == fresh.state() and old.sod_date == fresh.sod_date:
+            fresh = recompute_book(conn, key, method, old.id if old else None, rule)
+            if old is not None and old.state() == fresh.state() and old.sod_date == fresh.sod_date \
+                    and old.session_start_ns == fresh.session_start_ns:
                 books[(key, method)] = old
                 continue
             differences.append(BookDifference(*key, method, _summary(old), _summary(fresh)))

@@ -194,7 +194,54 @@ DROP TABLE books;
 ALTER TABLE books_v2 RENAME TO books;
 """
 
+#: Trading days (issue 15 §2). `pnl_curve`: the intraday P&L curve as the window computed it, one row per
+#: account's book per point (written by the store's writer on each fill and every few seconds while the
+#: mark moves), so the chart survives a restart; money as exact fractions in text ("-2375/2"), never floats,
+#: and the mark (price in points, exact) with where it came from. `closed_days`: each closed trading day
+#: of each book (`domain.day_history`): realized per method in tick-contracts (as `books`), the closing
+#: position, the mark used for the close and the open lots' value there per method, fills and volume, and
+#: the trading-day rule it was closed under (rows of another rule are closed again).
+#: Derived rows: dropped when a fill of the day changes (bust, correction, late fill) and computed again.
+#: Portable DDL (no rowid tricks, no reserved names): a PostgreSQL backend runs the same statements.
+_V3 = """
+CREATE TABLE pnl_curve (
+    account        TEXT    NOT NULL,
+    market         TEXT    NOT NULL,
+    contract       TEXT    NOT NULL,
+    time_ns        INTEGER NOT NULL,
+    trading_day    TEXT    NOT NULL,
+    position       INTEGER NOT NULL,
+    realized_lifo  TEXT    NOT NULL,
+    realized_fifo  TEXT    NOT NULL,
+    total          TEXT    NOT NULL,
+    mark           TEXT    NOT NULL,
+    mark_source    TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (account, market, contract, time_ns)
+);
+CREATE INDEX pnl_curve_day ON pnl_curve (contract, trading_day, time_ns);
+
+CREATE TABLE closed_days (
+    account              TEXT    NOT NULL,
+    market               TEXT    NOT NULL,
+    contract             TEXT    NOT NULL,
+    trading_day          TEXT    NOT NULL,
+    realized_lifo_units  INTEGER NOT NULL,
+    realized_fifo_units  INTEGER NOT NULL,
+    position             INTEGER NOT NULL,
+    mark                 TEXT    NOT NULL,
+    mark_source          TEXT    NOT NULL,
+    unrealized_lifo      TEXT    NOT NULL,
+    unrealized_fifo      TEXT    NOT NULL,
+    fills                INTEGER NOT NULL,
+    volume               INTEGER NOT NULL,
+    closed_ns            INTEGER NOT NULL,
+    day_rule             TEXT    NOT NULL,
+    PRIMARY KEY (account, market, contract, trading_day)
+);
+CREATE INDEX closed_days_day ON closed_days (trading_day);
+"""
+
 #: Ordered migrations; entry i takes a file from user_version i to i + 1. Append only.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,13 +17,17 @@ import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from zn_ladder.domain.errors import StoreError
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_start_ns
 from zn_ladder.store import audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod
 from zn_ladder.store.backend import Connection
+from zn_ladder.store.store_days import TradingDays
+from zn_ladder.store.sod import normalise_date
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +58,35 @@ class SodResult:
 class _Batch:
     #: (account, market, contract) of the books to replay from their definition.
     recompute: set[matching.Key] = field(default_factory=set)
+    #: Book -> earliest time of a fill the batch added or changed (None: unknown): closed days to drop.
+    changed: dict[matching.Key, int | None] = field(default_factory=dict)
+
+    def touch(self, key: matching.Key, time_ns: int | None) -> None:
+        if key not in self.changed:
+            self.changed[key] = time_ns
+        elif self.changed[key] is not None:
+            self.changed[key] = None if time_ns is None else min(time_ns, self.changed[key])
 
 
-class Store:
+class Store(TradingDays):
     """Open with `Store.open(path)`; use from one thread at a time (the writer thread in the app)."""
 
-    def __init__(self, conn: Connection, path: db.Location, readonly: bool) -> None:
+    def __init__(self, conn: Connection, path: db.Location, readonly: bool,
+                 day_rule: TradingDayRule = DEFAULT_RULE) -> None:
         self.conn = conn
         self.path = path
         self.readonly = readonly
+        #: The desk's trading-day rule (settings' `trading_day.close`): where a book's session starts and
+        #: which day a fill, a curve point and a closed day belong to.
+        self.day_rule = day_rule
+        #: The trading day whose earlier days were last closed (`close_days`), and the clock it reads
+        #: (a test sets another).
+        self._days_closed_before: date | None = None
+        #: A batch dropped closed days (a late fill, bust or correction of theirs): computed again on the
+        #: next read of the closed days or `close_days`, not per batch (a catch-up of yesterday's fills in
+        #: pages would otherwise replay the day once per page).
+        self._days_stale = False
+        self.clock = time.time_ns
         self._books: dict[tuple[matching.Key, str], matching.PersistedBook] = {}
         self._data_version: int | None = None
 
@@ -70,7 +94,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, readonly: bool = False, verify: bool = True,
-             busy_timeout_s: float = db.DEFAULT_BUSY_TIMEOUT_S) -> Store:
+             busy_timeout_s: float = db.DEFAULT_BUSY_TIMEOUT_S, day_rule: TradingDayRule = DEFAULT_RULE) -> Store:
         """Open (create if absent), migrate and, for writing, check the file and the matching state.
 
         `verify` runs SQLite's quick_check and recomputes every book from the fills (DESIGN §3.5:
@@ -83,7 +107,7 @@ class Store:
             path = default_db_path()
         path = db.locate(path)
         conn = db.connect(path, readonly=readonly, busy_timeout_s=busy_timeout_s)
-        store = cls(conn, path, readonly)
+        store = cls(conn, path, readonly, day_rule)
         try:
             if verify and not readonly:
                 problem = db.integrity_problem(conn, path)
@@ -154,7 +178,7 @@ class Store:
 
     def verify_matching(self) -> list[matching.BookDifference]:
         with self._write("verify matching state") as conn:
-            books, differences = matching.verify_books(conn)
+            books, differences = matching.verify_books(conn, self.day_rule)
             for book in books.values():
                 book.flush(conn)
             for d in differences:
@@ -207,7 +231,7 @@ class Store:
         sod_date, lots = matching.latest_sod(conn, key)
         books = []
         for method in matching.METHODS:
-            book = matching.PersistedBook(*key, method, sod_date=sod_date)
+            book = matching.PersistedBook(*key, method, sod_date=sod_date, rule=self.day_rule)
             for qty, price in lots:
                 book.open_lot(qty, price)
             self._books[(key, method)] = book
@@ -218,7 +242,7 @@ class Store:
         for key in batch.recompute:
             for method in matching.METHODS:
                 old = self._book(conn, key, method)
-                book = matching.recompute_book(conn, key, method, old.id if old else None)
+                book = matching.recompute_book(conn, key, method, old.id if old else None, self.day_rule)
                 self._books[(key, method)] = book
         for book in self._books.values():
             book.flush(conn)
@@ -252,6 +276,7 @@ class Store:
             applied = corrections.apply_for(conn, refs) if refs else []
             for a in applied:
                 batch.recompute.add((a.account, a.market, a.contract))
+                batch.touch((a.account, a.market, a.contract), fills.time_of(conn, a.fill_key))
                 audit.record(conn, audit.CORRECTION_APPLIED,
                              {"fill": a.fill_key, "account": a.account, "contract": a.contract,
                               "corrections": list(a.corrections), "before": _state(a.before),
@@ -259,10 +284,14 @@ class Store:
             for key, time_ns, book in ins.retimed:
                 fills.retime(conn, key, time_ns)
                 batch.recompute.add(book)
+                batch.touch(book, None)  # its old time is gone: any day may have held it
+            for _, fill in ins.added:
+                batch.touch((fill.account, fill.market, fill.contract), fill.time_ns)
             for conflict in ins.conflicts:
                 audit.record(conn, audit.FILL_CONFLICT, {**conflict, "source": source}, who)
             self._match(conn, ins.added, batch)
             recomputed = self._finish(conn, batch)
+            self._close_days(conn, batch)
             if cursor is not None:
                 cursors.put_cursor(conn, cursor[0], cursor[1])
             if audit_detail is not None:
@@ -278,7 +307,12 @@ class Store:
         with self._write("store SOD") as conn:
             out = sod.put_sod(conn, lots, time.time_ns(), source)
             batch.recompute |= out.affected
+            for group in out.groups:  # an SOD restarts its day's book: that day and the later ones change
+                when = normalise_date(group["date"]) if group["date"] else ""
+                start = day_start_ns(date.fromisoformat(when), self.day_rule) if when else None
+                batch.touch((group["account"], group["market"], group["contract"]), start)
             self._finish(conn, batch)
+            self._close_days(conn, batch)
             if out.groups or audit_detail is not None:
                 audit.record(conn, audit.SOD_IMPORT, {**(audit_detail or {}), "groups": out.groups,
                                                       "added": out.added, "duplicate": out.duplicate}, who)

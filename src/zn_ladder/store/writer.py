@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from zn_ladder.domain.errors import StoreError
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule
 from zn_ladder.store.snapshot import ContractSnapshot, take_snapshot
 from zn_ladder.store.store import IngestResult, SodResult, Store
 
@@ -31,8 +32,10 @@ class StoreWriter:
     """A thread that opens the store, runs submitted work in order, and closes it on `stop()`."""
 
     def __init__(self, path: Path | str | None = None, *, verify: bool = True,
-                 busy_timeout_s: float | None = None, name: str = "store-writer") -> None:
+                 busy_timeout_s: float | None = None, name: str = "store-writer",
+                 day_rule: TradingDayRule = DEFAULT_RULE) -> None:
         self._path = path
+        self._day_rule = day_rule
         self._verify = verify
         self._busy = busy_timeout_s
         self._queue: queue.Queue = queue.Queue()
@@ -67,7 +70,7 @@ class StoreWriter:
 
     def _run(self) -> None:
         try:
-            kwargs: dict[str, Any] = {"verify": self._verify}
+            kwargs: dict[str, Any] = {"verify": self._verify, "day_rule": self._day_rule}
             if self._busy is not None:
                 kwargs["busy_timeout_s"] = self._busy
             store = Store.open(self._path, **kwargs)

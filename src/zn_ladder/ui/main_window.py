@@ -33,6 +33,7 @@ from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
 from zn_ladder.ui.summary import SummaryStrip
+from zn_ladder.ui.table_columns import DAY_COLUMNS, day_key
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
 from zn_ladder.ui.theme import Theme, get_theme, style_sheet, with_colours
 from zn_ladder.workers.snapshots import FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot, StatusSnapshot
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self.accounts = AccountsTable()
         self.accounts.setObjectName("accountsTable")
         self.charts = Charts()
+        self.days = RecordTable("Closed trading days", DAY_COLUMNS, day_key, sort_column=0)
+        self.days.setObjectName("daysTable")
         self.banner = StatusBanner()
         self.mismatch = InstrumentNote()
         self.status_strip = StatusStrip()
@@ -108,9 +111,11 @@ class MainWindow(QMainWindow):
         self.paused_label = self.ladder_pane.paused
         self.recenter_button, self.units_button = self.ladder_pane.recenter_button, self.ladder_pane.units_button
         self.docks = PaneDocks({"ladder": self.ladder_pane, "summary": self.summary, "orders": self.orders,
-                                "fills": self.fills, "accounts": self.accounts, "charts": self.charts})
+                                "fills": self.fills, "accounts": self.accounts, "charts": self.charts,
+                                "days": self.days})
         # Each pane's title (with its row count) is its dock's title, not a second heading inside it.
-        for table, name in ((self.orders, "orders"), (self.fills, "fills"), (self.accounts, "accounts")):
+        for table, name in ((self.orders, "orders"), (self.fills, "fills"), (self.accounts, "accounts"),
+                            (self.days, "days")):
             table.title.hide()
             # A dock's title reads "&" as a mnemonic: "P&L" must be "P&&L" to show as written.
             table.titleChanged.connect(lambda text, d=self.docks.docks[name]: d.setWindowTitle(text.replace("&", "&&")))
@@ -391,6 +396,11 @@ class MainWindow(QMainWindow):
         if new:
             self.notifier.notify([f for f in snap.fills if f.key in new])
             self.alerts.on_new_fills([f for f in snap.fills if f.key in new])
+
+    @Slot(object)
+    def apply_days(self, days: tuple) -> None:
+        """The store's closed trading days of the window's contract (`store.days.ClosedDay`), newest first."""
+        self.days.set_records(sorted(days, key=lambda d: (d.day, d.account), reverse=True))
 
     @Slot(object)
     def apply_pnl(self, snap: PnlSnapshot) -> None:

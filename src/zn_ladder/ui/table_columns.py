@@ -1,4 +1,4 @@
-"""The columns of the record tables, declared as data: the working-order grid and today's fills.
+"""The columns of the record tables, declared as data: the working-order grid, today's fills, closed days.
 
 Like vn.py's monitors, a table is a list of `Column`s — title, how to read the value from a record, how
 to print it — so a new column is one line here and the model (`record_model.py`) never changes for it.
@@ -159,3 +159,37 @@ fill_key: Callable[[Fill], str] = attrgetter("key")
 def account_key(row: Any) -> str:
     """One row per account's book: account, market and contract (the total row has its own key)."""
     return "\x00total" if getattr(row, "is_total", False) else f"{row.account}\x00{row.market}\x00{row.contract}"
+
+
+def mark_text(value: Any, record: Any) -> str:
+    """A closed day's mark in the window's price format (it may lie between ticks)."""
+    product = _product(record.contract)
+    if product is None:
+        return str(value)
+    return price_style.price(value, product)
+
+
+#: Closed trading days (`store.days.ClosedDay`): one row per account's book and day, newest first.
+DAY_COLUMNS: tuple[Column, ...] = (
+    Column("Day", lambda d: d.day.isoformat(), width=86,
+           tip="The trading day: from the previous weekday's close to this day's (Settings › Trading day)."),
+    Column("Account", lambda d: d.account, width=80),
+    Column("Contract", lambda d: d.contract, width=80),
+    Column("Realized LIFO", lambda d: d.realized("lifo"), money_text, _RIGHT, 96, color="sign", kind="number",
+           tip="The P&L the day's fills closed, matched LIFO.\n" + _LIFO),
+    Column("Realized FIFO", lambda d: d.realized("fifo"), money_text, _RIGHT, 96, color="sign", kind="number",
+           tip="The P&L the day's fills closed, matched FIFO.\n" + _FIFO),
+    Column("Close pos", lambda d: d.position, signed_text, _RIGHT, 64, color="sign", kind="number",
+           tip="The position at the day's close."),
+    Column("Mark", lambda d: d.mark, mark_text, _RIGHT, 80, kind="number",
+           tip="The price the close was valued at: the window's last spot of the day, else the day's last fill."),
+    Column("Unrealized LIFO", lambda d: d.unrealized_lifo, money_text, _RIGHT, 96, color="sign", kind="number",
+           tip="The lots open at the close (LIFO), at the mark."),
+    Column("Fills", lambda d: d.fills, align=_RIGHT, width=48, kind="number"),
+    Column("Volume", lambda d: d.volume, align=_RIGHT, width=56, kind="number", tip="Lots traded in the day."),
+    Column("Market", lambda d: d.market, width=64),
+)
+
+
+def day_key(row: Any) -> str:
+    return f"{row.day.isoformat()}\x00{row.account}\x00{row.market}\x00{row.contract}"

@@ -15,7 +15,7 @@ import logging
 import time
 from collections import deque
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any
 
@@ -25,6 +25,8 @@ from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.ladder import project_ladder
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, WorkingOrder
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, trading_day
+from zn_ladder.store.curve import CurvePoint
 from zn_ladder.workers.snapshots import AccountPnl, LadderSnapshot, PnlSnapshot
 from zn_ladder.workers.threads import Worker
 
@@ -35,6 +37,10 @@ PADDING = 20
 #: Intraday P&L chart: one point per this many seconds at most, and this many points kept.
 HISTORY_EVERY_S = 5.0
 HISTORY_POINTS = 6000
+#: The curve is stored (`curvePoints`) on each fill and, while only the mark moves, at most once per
+#: this many seconds: a day of 23 hours is then ~2,800 rows per account at most, and a restart loses
+#: less than this much of the chart.
+CURVE_EVERY_S = 30.0
 #: Inputs that arrive within this many ms of each other cost one projection.
 COALESCE_MS = 15
 
@@ -142,6 +148,13 @@ def compute_scenario(inputs: ScenarioInputs, *, history: tuple[tuple[datetime, F
     return ScenarioResult(inputs, ladder_snap, pnl, spot, source)
 
 
+def curve_points(result: ScenarioResult) -> tuple[CurvePoint, ...]:
+    """The intraday curve's points of one computation: each account's book as marked at its spot."""
+    at = _ns(result.pnl.history[-1][0])
+    return tuple(CurvePoint(at, a.account, a.market, a.contract, a.position, a.realized_lifo, a.realized_fifo,
+                            a.total, result.spot.value, result.spot_source) for a in result.pnl.by_account)
+
+
 class ScenarioWorker(Worker):
     """Holds the latest inputs; recomputes (coalesced) on its own thread when one changes."""
 
@@ -149,14 +162,21 @@ class ScenarioWorker(Worker):
     pnlReady = Signal(object)
     computed = Signal(object)  # ScenarioResult
     failed = Signal(str)
+    #: Curve points to store (tuple of `store.curve.CurvePoint`): on a fill, else every `CURVE_EVERY_S`.
+    curvePoints = Signal(object)
 
-    def __init__(self, product: Product, contract: str = "") -> None:
+    def __init__(self, product: Product, contract: str = "", day_rule: TradingDayRule = DEFAULT_RULE) -> None:
         super().__init__("scenario")
         self._inputs = ScenarioInputs(product=product, contract=contract)
         self._history: deque[tuple[datetime, Fraction]] = deque(maxlen=HISTORY_POINTS)
         self._last_history = 0.0
         self._timer: QTimer | None = None
         self.computations = 0
+        #: The chart shows one trading day: its history starts again when the day changes.
+        self._day_rule = day_rule
+        self._day: Any = None
+        #: What the last stored curve points were taken from: (fills count, monotonic time, totals).
+        self._stored: tuple[int, float, tuple] = (-1, 0.0, ())
 
     def start(self) -> None:
         self._timer = QTimer(self)
@@ -174,7 +194,21 @@ class ScenarioWorker(Worker):
 
     @Slot(object)
     def set_contract(self, contract: str) -> None:
+        if contract != self._inputs.contract:
+            self._history.clear()  # another contract's curve: its stored points are loaded for it
+            self._stored = (-1, 0.0, ())
         self._update(contract=contract)
+
+    @Slot(object, object)
+    def seed_history(self, contract: str, points: tuple[tuple[datetime, Fraction], ...]) -> None:
+        """The stored curve of today's trading day for `contract`: the chart starts from it after a restart.
+        Points already computed here (newer) are kept after the stored ones."""
+        if contract != self._inputs.contract or not points:
+            return
+        kept = [p for p in self._history if p[0] > points[-1][0]]
+        self._history.clear()
+        self._history.extend((*points, *kept))
+        self._day = trading_day(_ns(points[-1][0]), self._day_rule)
 
     @Slot(object)
     def set_orders(self, orders: tuple[WorkingOrder, ...]) -> None:
@@ -215,10 +249,42 @@ class ScenarioWorker(Worker):
         store = self._inputs.store
         if store is None or not (store.fills or store.sod):
             pass  # nothing stored yet (the store has not been read, or not written): a 0 would be a fiction
-        elif now - self._last_history >= HISTORY_EVERY_S or not self._history:
-            self._history.append(result.pnl.history[-1])
-            self._last_history = now
+        else:
+            self._new_day(result.pnl.history[-1][0])
+            if now - self._last_history >= HISTORY_EVERY_S or not self._history:
+                self._history.append(result.pnl.history[-1])
+                self._last_history = now
+            self._store_curve(result, now)
         self.computations += 1
         self.ladderReady.emit(result.ladder)
         self.pnlReady.emit(result.pnl)
         self.computed.emit(result)
+
+    def _new_day(self, at: datetime) -> None:
+        """A point of another trading day than the history's: the chart starts the new day empty."""
+        day = trading_day(_ns(at), self._day_rule)
+        if day != self._day:
+            if self._day is not None:
+                self._history.clear()
+            self._day = day
+
+    def _store_curve(self, result: ScenarioResult, now: float) -> None:
+        """Emit the points to store: at once when the fills changed, else when the P&L moved and
+        `CURVE_EVERY_S` passed since the last stored points."""
+        points = curve_points(result)
+        if not points:
+            return
+        fills = len(result.inputs.store.fills)
+        totals = tuple((p.account, p.market, p.total) for p in points)
+        last_fills, last_time, last_totals = self._stored
+        if fills != last_fills or (totals != last_totals and now - last_time >= CURVE_EVERY_S):
+            self._stored = (fills, now, totals)
+            self.curvePoints.emit(points)
+
+
+def _ns(at: datetime) -> int:
+    """ns since the epoch of an aware datetime, exactly."""
+    return (at - _EPOCH) // timedelta(microseconds=1) * 1000
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

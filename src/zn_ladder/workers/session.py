@@ -56,6 +56,7 @@ class Session(QObject):
     statusReady = Signal(object)
     computed = Signal(object)  # ScenarioResult, for the self-test and benchmarks
     spotReady = Signal(object)  # SpotSnapshot
+    daysReady = Signal(object)  # the closed trading days of the ladder's contract (store.days.ClosedDay, ...)
     # to the scenario thread (queued):
     _orders_out = Signal(object)
     _what_if_out = Signal(object)
@@ -63,6 +64,7 @@ class Session(QObject):
     _spot_out = Signal(object, str)
     _window_out = Signal(int, int)
     _contract_out = Signal(object)
+    _curve_out = Signal(object, object)
 
     def __init__(self, config: SessionConfig, *, client: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -100,10 +102,10 @@ class Session(QObject):
         self._notes: tuple[str, ...] = ()
         self.spot_worker = SpotWorker(config.product, config.spot_mode, config.spot_s,
                                       read_price=config.sim_price, reader_settings=config.reader_settings)
-        self.scenario = ScenarioWorker(config.product, self.contract or "")
+        self.scenario = ScenarioWorker(config.product, self.contract or "", config.day_rule)
         account = config.accounts[0] if len(config.accounts) == 1 else None
         self.store = StoreWorker(config.db_path, account=account, market=config.market, env=config.conn.env,
-                                 base_url=config.conn.base_url, scoped=True, parent=self)
+                                 base_url=config.conn.base_url, scoped=True, day_rule=config.day_rule, parent=self)
         self.store.track_budget(self.client.budget)
         self.sod = SodChoice(config.product.symbol, demo=config.demo, put=self.store.put_sod)
         #: The store's positions against TT's after each positions poll and store change (store thread).
@@ -135,6 +137,8 @@ class Session(QObject):
         self.store.sodImported.connect(self._on_sod_imported)
         self.store.sodContracts.connect(self._on_sod_contracts)
         self.store.setAside.connect(self._on_set_aside)
+        self.store.curveLoaded.connect(self._on_curve_loaded)
+        self.store.daysLoaded.connect(self._on_days_loaded)
         self.position_check.checked.connect(self._on_position_check)
         sc = self.scenario
         self._orders_out.connect(sc.set_orders)
@@ -143,6 +147,8 @@ class Session(QObject):
         self._spot_out.connect(sc.set_spot)
         self._window_out.connect(sc.set_window)
         self._contract_out.connect(sc.set_contract)
+        self._curve_out.connect(sc.seed_history)
+        sc.curvePoints.connect(self._on_curve_points)
         sc.ladderReady.connect(self.ladderReady)
         sc.pnlReady.connect(self.pnlReady)
         sc.computed.connect(self._on_computed)
@@ -483,6 +489,20 @@ class Session(QObject):
         """A live read while a typed spot is in force: the source is healthy, its value not used."""
         self._ok("spot")
         self.live_spot = snap
+
+    @Slot(object, object)
+    def _on_curve_loaded(self, contract: str, points: Any) -> None:
+        self._curve_out.emit(contract, points)
+
+    @Slot(object, object)
+    def _on_days_loaded(self, contract: str, days: Any) -> None:
+        if contract == self.contract:
+            self.daysReady.emit(days)
+
+    @Slot(object)
+    def _on_curve_points(self, points: Any) -> None:
+        """The scenario's curve points, handed to the store's writer (never written here)."""
+        self.store.put_curve(points)
 
     @Slot(object)
     def _on_computed(self, result: Any) -> None:

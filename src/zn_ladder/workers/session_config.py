@@ -13,6 +13,7 @@ from typing import Any
 
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import Price
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,5 @@ class SessionConfig:
     sod_path: str = ""
     status_interval_s: float = 1.0
     stop_timeout_s: float = 4.0
+    #: The desk's trading-day rule (`trading_day.close`): the store's sessions and closed days, the chart's day.
+    day_rule: TradingDayRule = DEFAULT_RULE

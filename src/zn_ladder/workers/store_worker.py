@@ -12,15 +12,18 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from zn_ladder.domain.records import Fill, SodLot
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, trading_day
 from zn_ladder.store.snapshot import take_snapshot
 from zn_ladder.store.writer import StoreWriter
 from zn_ladder.tt.budget import budget_source
@@ -29,6 +32,11 @@ from zn_ladder.workers.poller import error_text
 from zn_ladder.workers.window_cursor import load_window_cursor
 
 log = logging.getLogger(__name__)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _now_ns() -> int:
+    return time.time_ns()
 
 #: An incremental read goes back this far (ns) before the newest fill it has, for late arrivals.
 OVERLAP_NS = 60_000_000_000
@@ -52,12 +60,21 @@ class StoreWorker(QObject):
     sodContracts = Signal(object)
     #: Fill records of this environment set aside as unreadable (`store.quarantine` entries), when any.
     setAside = Signal(object)
+    #: (contract, ((time, total P&L), ...)): the stored intraday curve of today's trading day, summed
+    #: over the accounts shown, read when the contract is chosen (the chart survives a restart).
+    curveLoaded = Signal(object, object)
+    #: (contract, (store.days.ClosedDay, ...)): the closed trading days of the contract for the accounts
+    #: shown, read when the contract is chosen and again when a trading day has ended since.
+    daysLoaded = Signal(object, object)
 
     def __init__(self, path: Path | str | None, *, account: str | None = None, market: str | None = None,
                  env: str = "ext_prod_sim", base_url: str = "", scoped: bool = False,
-                 parent: QObject | None = None) -> None:
+                 day_rule: TradingDayRule = DEFAULT_RULE, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._writer = StoreWriter(path, name="zn-store-writer")
+        self._writer = StoreWriter(path, name="zn-store-writer", day_rule=day_rule)
+        self._day_rule = day_rule
+        #: The trading day the closed days shown were read on (read again once it is over).
+        self._days_read_on: Any = None
         #: TT environment segment and address of the fills poll: the cursor is theirs (as in `monitor`).
         self._env, self._base_url = env, base_url
         self.cursor_source = cursor_source(env, base_url)
@@ -115,6 +132,8 @@ class StoreWorker(QObject):
         if budget is not None:
             self._writer.submit(lambda store: budget.carry_over(store.get_cursor(name)))
         self._report_set_aside()
+        self._writer.submit(lambda store: store.close_days()).add_done_callback(
+            lambda f: log.warning("closing the past trading days failed: %s", f.exception()) if f.exception() else None)
         env, base_url = self._env, self._base_url
         self._writer.submit(lambda store: load_window_cursor(store, env, base_url)).add_done_callback(
             self._after_cursor)
@@ -181,7 +200,50 @@ class StoreWorker(QObject):
             if changed:
                 self._by_key, self._max_ns, self._need_full = {}, 0, True
         if changed and contract:
+            self.load_curve(contract)
+            self.load_days(contract)
             self.refresh()
+
+    # -- the intraday P&L curve -------------------------------------------------------------------------
+    def put_curve(self, points: tuple[Any, ...]) -> Future:
+        """Store curve points (`store.curve.CurvePoint`) on the writer thread; a failure is logged and
+        reported like any write, the chart itself is unaffected."""
+        future = self._writer.submit(lambda store: store.put_curve(points))
+        future.add_done_callback(lambda f: self._after_write(f, "store the P&L curve", refresh=False))
+        return future
+
+    def load_days(self, contract: str) -> Future:
+        """Read the contract's closed trading days for the accounts shown; `daysLoaded` follows."""
+        account, market = self._account, self._market
+        self._days_read_on = trading_day(_now_ns(), self._day_rule)
+
+        def read(store: Any) -> tuple:
+            scope = account if account is not None or not self._scoped else self._scope(store)
+            return tuple(store.closed_days(scope, contract, market))
+
+        future = self._writer.submit(read)
+        future.add_done_callback(lambda f: self.daysLoaded.emit(contract, f.result())
+                                 if f.exception() is None else log.warning("closed days unreadable: %s",
+                                                                           f.exception()))
+        return future
+
+    def load_curve(self, contract: str) -> Future:
+        """Read today's stored curve of `contract` for the accounts shown; `curveLoaded` follows."""
+        from zn_ladder.store.curve import summed
+
+        account, market = self._account, self._market
+
+        def read(store: Any) -> tuple:
+            scope = account if account is not None or not self._scoped else self._scope(store)
+            today = trading_day(store.clock(), store.day_rule)
+            points = summed(store.curve(today, contract, scope, market))
+            return tuple((_EPOCH + timedelta(microseconds=t // 1000), total) for t, total in points)
+
+        future = self._writer.submit(read)
+        future.add_done_callback(lambda f: self.curveLoaded.emit(contract, f.result())
+                                 if f.exception() is None else log.warning("stored P&L curve unreadable: %s",
+                                                                           f.exception()))
+        return future
 
     # -- work -------------------------------------------------------------------------------------------
     def ingest(self, page: Any) -> Future:
@@ -226,12 +288,18 @@ class StoreWorker(QObject):
         """Any other work on the writer thread (e.g. an audit entry)."""
         return self._writer.submit(fn)
 
-    def _after_write(self, future: Future, what: str, corrections: tuple[Any, ...] = ()) -> None:
+    def _after_write(self, future: Future, what: str, corrections: tuple[Any, ...] = (), *,
+                     refresh: bool = True) -> None:
         exc = future.exception()
         if exc is not None:
             log.error("could not %s: %s", what, exc)
             self.failed.emit(f"could not {what}: {error_text(exc)}")
             return
+        if not refresh:
+            return
+        contract = self.contract
+        if contract and self._days_read_on != trading_day(_now_ns(), self._day_rule):
+            self.load_days(contract)  # a day ended: the write closed it
         self.writes += 1
         since = None
         if corrections:

@@ -58,6 +58,7 @@ OTHER_VALUES: dict[str, tuple[str, object]] = {
     "survival.stop_loss": ("-50000.5", Fraction(-100001, 2)),
     "survival.nbm_sixteenths": ("32", 32),
     "capture.schedule": ("sun-fri 16:45 - 16:15 America/Chicago", "Sun-Fri 16:45-16:15 America/Chicago"),
+    "trading_day.close": (" 15:00  Europe/London", "15:00 Europe/London"),
 }
 
 

@@ -216,3 +216,21 @@ def test_alert_thresholds_are_never_negative_and_say_so():
     limits = Settings().replace_value("alerts.loss_limit", "5000").replace_value("alerts.stale_feed_s", "45") \
         .alerts.limits()
     assert (limits.loss_limit, limits.stale_feed_s, limits.max_position) == (5000, 45.0, 0)
+
+
+def test_trading_day_close_is_a_rule_and_a_bad_one_names_the_key():
+    from datetime import time
+
+    from zn_ladder.domain.trading_day import TradingDayRule
+
+    assert Settings().trading_day.rule() == TradingDayRule(time(16, 0), "America/Chicago")
+    old_tool = Settings().replace_value("trading_day.close", "15:00 Europe/London")
+    assert old_tool.trading_day.rule() == TradingDayRule(time(15, 0), "Europe/London")
+    with pytest.raises(ConfigError, match=r"trading_day.close: expected the session close .*unknown time zone "
+                                          r"'Europe/Londn'"):
+        Settings().replace_value("trading_day.close", "15:00 Europe/Londn")
+    with pytest.raises(ConfigError, match=r"trading_day.close: .*not in the form HH:MM ZONE"):
+        Settings().replace_value("trading_day.close", "")
+    settings, problems = Settings.from_mapping({"trading_day": {"close": "25:00 UTC"}})
+    assert settings.trading_day.close == "16:00 America/Chicago"
+    assert [p.key for p in problems] == ["trading_day.close"] and "using the default" in problems[0].message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -136,9 +138,9 @@ def test_out_of_order_fill_replays_the_book(store_url: str) -> None:
 
 
 def test_sod_starts_the_book_and_earlier_sessions_are_left_out(store_url: str) -> None:
-    # SOD dated 2025-07-03: the session starts 2025-07-02 22:00 UTC
+    # SOD dated Thu 2025-07-03: the session starts at Wednesday's close, 16:00 CDT = 21:00 UTC
     start = matching.session_start_ns("2025-07-03")
-    assert start == 1_751_493_600 * 1_000_000_000
+    assert start == int(datetime(2025, 7, 2, 21, 0, tzinfo=timezone.utc).timestamp()) * 1_000_000_000
     before = make_fill("yesterday", 1, 5, 6900, start - T0 - 1)
     today = make_fill("today", -1, 1, 7004, start - T0 + 10)
     with Store.open(store_url) as store:

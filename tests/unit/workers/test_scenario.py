@@ -72,3 +72,45 @@ def test_the_projection_covers_the_visible_window() -> None:
     ladder = compute_scenario(ScenarioInputs(ZN, C, spot=spot, window=(high, low))).ladder.ladder
     assert ladder.high >= high and ladder.low <= low
     assert ladder.base_pnl == Fraction(0)
+
+
+def test_curve_points_are_emitted_on_each_fill_and_at_most_every_30_s_while_the_mark_moves(tmp_path, monkeypatch):
+    """What the window stores of its P&L curve: a point per account's book at once when the fills
+    change, else only when the P&L moved and 30 s passed (a clock of the test's own)."""
+    from zn_ladder.workers import scenario
+
+    clock = [1000.0]
+    monkeypatch.setattr(scenario.time, "monotonic", lambda: clock[0])
+    worker = scenario.ScenarioWorker(ZN, C)
+    emitted: list = []
+    worker.curvePoints.connect(emitted.append)
+    snap = stored(tmp_path)
+
+    def compute(at: float, spot: str, store=snap) -> None:
+        clock[0] = at
+        worker.set_store(store)
+        worker.set_spot(parse_price(spot, ZN, spot=True), "manual")
+        worker.compute_now()
+
+    compute(1000, "110'160")
+    assert len(emitted) == 1
+    points = emitted[0]
+    assert sorted(p.account for p in points) == ["1", "2"] and {p.contract for p in points} == {C}
+    assert {p.mark for p in points} == {parse_price("110'160", ZN).value} and {p.mark_source for p in points} == {"manual"}
+    # Account 2: long 1 @110'120 marked at 110'160: 8 ticks; account 1: SOD -3 @110'000, +5 @110'100, -2 @110'150.
+    two = next(p for p in points if p.account == "2")
+    assert (two.position, two.realized_lifo, two.total) == (1, 0, 8 * ZN.tick_value)
+    assert sum(p.total for p in points) == ladder_base_from_fills(snap.fills, ZN, parse_price("110'160", ZN),
+                                                                  sod=snap.sod, contract=C).pnl
+    compute(1010, "110'165")  # the mark moved, 10 s later: not yet
+    compute(1029, "110'170")
+    assert len(emitted) == 1
+    compute(1031, "110'170")  # 31 s after the last stored points and the P&L moved
+    assert len(emitted) == 2 and emitted[1][0].mark == parse_price("110'170", ZN).value
+    compute(1070, "110'170")  # 39 s more but nothing moved
+    assert len(emitted) == 2
+    with Store.open(tmp_path / "s.sqlite3") as store:  # one more fill: stored at once
+        store.ingest([Fill("d", "2", C, Side.SELL, 1, t("110'170"), 4)], source="test")
+        more = take_snapshot(store.conn, C)
+    compute(1071, "110'170", more)
+    assert len(emitted) == 3 and next(p for p in emitted[2] if p.account == "2").realized_lifo == 10 * ZN.tick_value
