@@ -92,6 +92,10 @@ class JournalBook:
         """seq -> opening trade of each open lot (what a store persists beside the lots)."""
         return {seq: slot[0] for seq, slot in self._open.items()}
 
+    def opening(self, seq: int) -> Opening:
+        """The trade that opened open lot `seq`."""
+        return self._open[seq][0]
+
     def sod(self, qty: int, price: int, date: str = "") -> list[JournalEntry]:
         """An SOD lot: an opening trade that is not a fill (it nets against earlier SOD lots if opposite)."""
         seq = self.book.next_seq

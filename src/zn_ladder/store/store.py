@@ -189,7 +189,7 @@ class Store:
                 continue
             qty = fill.qty if fill.side > 0 else -fill.qty
             for book in books:
-                book.apply(qty, fill.price, time_ns)
+                book.apply(qty, fill.price, time_ns, fill.key)
 
     def _new_books(self, conn: sqlite3.Connection, key: matching.Key) -> list[matching.PersistedBook]:
         sod_date, lots = matching.latest_sod(conn, key)

@@ -1,0 +1,106 @@
+"""The persisted realized P&L journal (issue 15 §1): rows of the `journal` table, per book.
+
+Written by `matching.PersistedBook.flush` in the same transaction as the book it comes from: a book's
+new matches are appended (numbered on from its last row), and a book rebuilt from its definition (a
+bust, a correction, a new SOD, an out-of-order fill, a repair on open) replaces the rows of its current
+session, so the table always equals a recompute of that session from the fills. Rows of a book's
+earlier sessions (before the SOD it now starts from) are kept as they stood: they are the history the
+export's `--day` reads, and the book no longer covers those fills.
+
+The rows are `domain.journal.JournalEntry` fields in integer ticks and tick-contracts; dollars are
+made on reading, with the contract's tick value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from zn_ladder.domain.errors import InputError
+from zn_ladder.domain.instruments import PRODUCTS, Product, product_of_contract
+from zn_ladder.domain.journal import JournalEntry
+
+_ROW = ("time_ns, open_key, open_time_ns, open_qty, open_price, close_key, close_qty, close_price, matched_qty, "
+        "realized_units, cumulative_units")
+#: The rows a book's rebuild replaces: those written for its current session or a later one, and an
+#: earlier session's rows of matches made inside the current session (a book that had no SOD and now has one).
+_SESSION = "book_id=? AND (session_start_ns >= ? OR time_ns >= ?)"
+
+
+def content(entry: JournalEntry) -> tuple:
+    """The stored columns of an entry (what a stored and a recomputed journal must agree on)."""
+    return (entry.time_ns, entry.open_key, entry.open_time_ns, entry.open_qty, entry.open_price, entry.close_key,
+            entry.close_qty, entry.close_price, entry.matched_qty, entry.realized_ticks, entry.cumulative_ticks)
+
+
+def append(conn: sqlite3.Connection, book_id: int, session_start_ns: int, entries: Iterable[JournalEntry]) -> None:
+    rows = [content(e) for e in entries]
+    if not rows:
+        return
+    last = conn.execute("SELECT coalesce(max(n), 0) FROM journal WHERE book_id=?", (book_id,)).fetchone()[0]
+    conn.executemany(f"INSERT INTO journal (book_id, n, session_start_ns, {_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     [(book_id, last + i, session_start_ns, *r) for i, r in enumerate(rows, 1)])
+
+
+def replace_session(conn: sqlite3.Connection, book_id: int, session_start_ns: int,
+                    entries: Iterable[JournalEntry]) -> None:
+    """A rebuilt book's journal: its current session's rows are replaced by `entries`."""
+    conn.execute(f"DELETE FROM journal WHERE {_SESSION}", (book_id, session_start_ns, session_start_ns))
+    append(conn, book_id, session_start_ns, entries)
+
+
+def session_rows(conn: sqlite3.Connection, book_id: int, session_start_ns: int) -> list[tuple]:
+    """The stored rows a rebuild would replace, in order, as `content` tuples."""
+    return conn.execute(f"SELECT {_ROW} FROM journal WHERE {_SESSION} ORDER BY n",
+                        (book_id, session_start_ns, session_start_ns)).fetchall()
+
+
+def _product(contract: str) -> Product:
+    try:
+        return product_of_contract(contract)
+    except InputError:
+        return PRODUCTS["ZN"]
+
+
+def read(conn: sqlite3.Connection, *, method: str | None = None, since_ns: int | None = None,
+         until_ns: int | None = None, contract: str | None = None, market: str | None = None,
+         account: str | None = None) -> Iterator[JournalEntry]:
+    """Journal entries, oldest match first (books in a stable order at equal times). `since_ns` /
+    `until_ns` select by the match's time, half-open; a match of two SOD lots (time 0) counts at its
+    session's start."""
+    clauses, params = [], []
+    for column, value in (("b.method", method), ("b.contract", contract), ("b.market", market),
+                          ("b.account", account)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    when = "CASE WHEN j.time_ns = 0 THEN j.session_start_ns ELSE j.time_ns END"
+    if since_ns is not None:
+        clauses.append(f"{when} >= ?")
+        params.append(since_ns)
+    if until_ns is not None:
+        clauses.append(f"{when} < ?")
+        params.append(until_ns)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    products: dict[str, Product] = {}
+    cur = conn.execute(f"SELECT b.account, b.market, b.contract, b.method, j.{_ROW.replace(', ', ', j.')} "
+                       f"FROM journal j JOIN books b ON b.id = j.book_id {where} "
+                       f"ORDER BY {when}, b.account, b.market, b.contract, b.method, j.n", params)
+    for row in cur:
+        contract_name = row[2]
+        product = products.get(contract_name)
+        if product is None:
+            product = products[contract_name] = _product(contract_name)
+        tv = product.tick_value
+        yield JournalEntry(*row, row[13] * tv, row[14] * tv)
+
+
+def day_bounds(day: dt.date) -> tuple[int, int]:
+    """[start, end) in ns of trading day `day`: the one place a day is turned into instants.
+
+    Today the store's session rule (`matching.session_start_ns`: 22:00 UTC the evening before, as the
+    books' SOD sessions); the `trading_day` setting (issue 15 §2) replaces this function's body."""
+    from zn_ladder.store.matching import session_start_ns
+
+    return session_start_ns(day.isoformat()), session_start_ns((day + dt.timedelta(days=1)).isoformat())
