@@ -1,4 +1,6 @@
-"""`zn-ladder export --db PATH --what fills|pnl [--format csv] [--out FILE]`: the store, for spreadsheets.
+"""`zn-ladder export --db PATH --what fills|pnl|journal [--format csv] [--out FILE]`: the store, for spreadsheets.
+
+The journal (`--what journal [--method lifo|fifo] [--day D]`) is written by `cli.export_journal`.
 
 The fills CSV has the old fill monitor's exact columns (Date, Time, InstrumentId, ... CurrentUser) so
 the desk's spreadsheets keep working: fills as they stand (busts left out, corrections applied), oldest
@@ -15,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from zn_ladder.cli.export_journal import trading_day_arg
+
 ORDER = 55
 
 FILL_MONITOR_COLUMNS = ("Date", "Time", "InstrumentId", "InstrumentName", "Side", "SideName", "Quantity", "Price",
@@ -27,11 +31,14 @@ PNL_COLUMNS = ("account", "market", "contract", "method", "position", "realized"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write the store's fills (fill-monitor CSV layout) or P&L as CSV")
     p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
-    p.add_argument("--what", required=True, choices=("fills", "pnl"), help="fills, or P&L per account/contract/method")
+    p.add_argument("--what", required=True, choices=("fills", "pnl", "journal"),
+                   help="fills, P&L per account/contract/method, or the realized P&L journal (one row per lot match)")
     p.add_argument("--format", default="csv", choices=("csv",), help="output format (csv)")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--contract", help="only this contract")
     p.add_argument("--market", help="only this market (e.g. CME)")
+    p.add_argument("--method", choices=("lifo", "fifo"), help="journal: only this matching method (default both)")
+    p.add_argument("--day", type=trading_day_arg, metavar="YYYY-MM-DD", help="journal: only this trading day's matches")
     p.set_defaults(run=run)
 
 
@@ -66,6 +73,10 @@ def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
     market = canonical_market(args.market) if args.market else None
     if args.what == "fills":
         write_fills_csv(conn, out, contract, market)
+    elif args.what == "journal":
+        from zn_ladder.cli.export_journal import write_journal_csv
+
+        write_journal_csv(conn, out, method=args.method, day=args.day, contract=contract, market=market)
     else:
         write_pnl_csv(conn, out, contract, market)
 

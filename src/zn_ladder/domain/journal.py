@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.lots import BookKey, LotBook, Method, check_method, product_filter
@@ -52,9 +53,15 @@ class JournalEntry:
     cumulative_realized: Fraction
 
 
-@dataclass(frozen=True, slots=True)
-class Opening:
-    """The trade that opened a lot: what a journal entry names about its opening side."""
+#: The fields of a `JournalEntry` that a `JournalBook` returns per match, as a tuple in this order
+#: (the book's account, market, contract and method, and the dollars, are added by `JournalBook.entry`).
+ROW = ("time_ns", "open_key", "open_time_ns", "open_qty", "open_price", "close_key", "close_qty", "close_price",
+       "matched_qty", "realized_ticks", "cumulative_ticks")
+
+
+class Opening(NamedTuple):
+    """The trade that opened a lot: what a journal entry names about its opening side (a NamedTuple:
+    one is made per lot opened, on the store's ingest path)."""
 
     key: str
     time_ns: int
@@ -96,48 +103,54 @@ class JournalBook:
         """The trade that opened open lot `seq`."""
         return self._open[seq][0]
 
-    def sod(self, qty: int, price: int, date: str = "") -> list[JournalEntry]:
+    def sod(self, qty: int, price: int, date: str = "") -> list[tuple]:
         """An SOD lot: an opening trade that is not a fill (it nets against earlier SOD lots if opposite)."""
         seq = self.book.next_seq
         self.book.open_sod(qty, price)
-        return self._entries(Opening(sod_key(date), 0, qty, price), seq)
+        return self._rows(sod_key(date), 0, qty, price, seq)
 
-    def fill(self, qty: int, price: int, time_ns: int, key: str, *, dedupe: bool = True) -> list[JournalEntry]:
+    def fill(self, qty: int, price: int, time_ns: int, key: str, *, dedupe: bool = True) -> list[tuple]:
         """A fill (signed qty, price ticks). With `dedupe`, a key the book has applied before is refused
-        (no entries) as in `LotBook.apply`; a store that keeps fills unique passes dedupe=False."""
-        seq = self.book.next_seq
-        if not self.book.apply_trade(qty, price, key if dedupe else ""):
+        (no rows) as in `LotBook.apply`; a store that keeps fills unique passes dedupe=False."""
+        book = self.book
+        seq = book.next_seq
+        if not book.apply_trade(qty, price, key if dedupe else ""):
             return []
-        return self._entries(Opening(key, time_ns, qty, price), seq)
+        return self._rows(key, time_ns, qty, price, seq)
 
-    def _entries(self, trade: Opening, seq: int) -> list[JournalEntry]:
+    def entry(self, row: tuple) -> JournalEntry:
+        """The `JournalEntry` of a row that `sod` or `fill` returned."""
+        tv = self._tick_value
+        return JournalEntry(self.account, self.market, self.contract, self.book.method, *row, row[9] * tv,
+                            row[10] * tv)
+
+    def _rows(self, key: str, time_ns: int, qty: int, price: int, seq: int) -> list[tuple]:
+        """The trade's matches as `ROW` tuples: plain tuples, not `JournalEntry`s, because the store writes
+        them as they are and a day of 200,000 fills makes as many rows (no dollars made until read)."""
         book = self.book
         matches = book.matches
-        assert matches is not None
-        entries = []
-        left = trade.qty
+        rows = []
+        left = qty
         if matches:
-            tv = self._tick_value
             cumulative = self.cumulative_ticks
-            for match in matches:
-                slot = self._open[match.seq]
+            opened = self._open
+            for lot_seq, lot_qty, open_price, _ in matches:
+                slot = opened[lot_seq]
                 opening = slot[0]
-                matched = abs(match.qty)
+                matched = lot_qty if lot_qty > 0 else -lot_qty
                 slot[1] -= matched
                 if not slot[1]:
-                    del self._open[match.seq]
-                left += match.qty
-                realized = match.realized_ticks
+                    del opened[lot_seq]
+                left += lot_qty
+                realized = lot_qty * (price - open_price)
                 cumulative += realized
-                entries.append(JournalEntry(
-                    self.account, self.market, self.contract, book.method, trade.time_ns, opening.key,
-                    opening.time_ns, opening.qty, opening.price, trade.key, trade.qty, trade.price, matched,
-                    realized, cumulative, realized * tv, cumulative * tv))
+                rows.append((time_ns, opening[0], opening[1], opening[2], open_price, key, qty, price, matched,
+                             realized, cumulative))
             self.cumulative_ticks = cumulative
             matches.clear()
         if book.next_seq != seq:  # what was left of the trade opened a lot
-            self._open[seq] = [trade, abs(left)]
-        return entries
+            self._open[seq] = [Opening(key, time_ns, qty, price), abs(left)]
+        return rows
 
 
 def journal(fills: Iterable[Fill], product: Product, method: Method | str = "lifo",
@@ -159,9 +172,10 @@ def journal(fills: Iterable[Fill], product: Product, method: Method | str = "lif
 
     for lot in sod:
         if is_ours(lot.contract):
-            out += book_of((lot.account, lot.market, lot.contract)).sod(lot.qty, lot.price, lot.date)
+            jb = book_of((lot.account, lot.market, lot.contract))
+            out += map(jb.entry, jb.sod(lot.qty, lot.price, lot.date))
     for fill in fills:
         if is_ours(fill.contract):
-            out += book_of((fill.account, fill.market, fill.contract)).fill(
-                fill.qty if fill.side > 0 else -fill.qty, fill.price, fill.time_ns, fill.key)
+            jb = book_of((fill.account, fill.market, fill.contract))
+            out += map(jb.entry, jb.fill(fill.qty if fill.side > 0 else -fill.qty, fill.price, fill.time_ns, fill.key))
     return out

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import PRODUCTS, Product, product_of_contract
 from zn_ladder.domain.journal import JournalEntry
 
+#: `domain.journal.ROW`, the columns in the order a `JournalBook` makes its rows.
 _ROW = ("time_ns, open_key, open_time_ns, open_qty, open_price, close_key, close_qty, close_price, matched_qty, "
         "realized_units, cumulative_units")
 #: The rows a book's rebuild replaces: those written for its current session or a later one, and an
@@ -28,14 +29,8 @@ _ROW = ("time_ns, open_key, open_time_ns, open_qty, open_price, close_key, close
 _SESSION = "book_id=? AND (session_start_ns >= ? OR time_ns >= ?)"
 
 
-def content(entry: JournalEntry) -> tuple:
-    """The stored columns of an entry (what a stored and a recomputed journal must agree on)."""
-    return (entry.time_ns, entry.open_key, entry.open_time_ns, entry.open_qty, entry.open_price, entry.close_key,
-            entry.close_qty, entry.close_price, entry.matched_qty, entry.realized_ticks, entry.cumulative_ticks)
-
-
-def append(conn: sqlite3.Connection, book_id: int, session_start_ns: int, entries: Iterable[JournalEntry]) -> None:
-    rows = [content(e) for e in entries]
+def append(conn: sqlite3.Connection, book_id: int, session_start_ns: int, rows: Sequence[tuple]) -> None:
+    """Append a book's new matches (`domain.journal.ROW` tuples, as its `JournalBook` made them)."""
     if not rows:
         return
     last = conn.execute("SELECT coalesce(max(n), 0) FROM journal WHERE book_id=?", (book_id,)).fetchone()[0]
@@ -43,15 +38,14 @@ def append(conn: sqlite3.Connection, book_id: int, session_start_ns: int, entrie
                      [(book_id, last + i, session_start_ns, *r) for i, r in enumerate(rows, 1)])
 
 
-def replace_session(conn: sqlite3.Connection, book_id: int, session_start_ns: int,
-                    entries: Iterable[JournalEntry]) -> None:
-    """A rebuilt book's journal: its current session's rows are replaced by `entries`."""
+def replace_session(conn: sqlite3.Connection, book_id: int, session_start_ns: int, rows: Sequence[tuple]) -> None:
+    """A rebuilt book's journal: its current session's rows are replaced by `rows`."""
     conn.execute(f"DELETE FROM journal WHERE {_SESSION}", (book_id, session_start_ns, session_start_ns))
-    append(conn, book_id, session_start_ns, entries)
+    append(conn, book_id, session_start_ns, rows)
 
 
 def session_rows(conn: sqlite3.Connection, book_id: int, session_start_ns: int) -> list[tuple]:
-    """The stored rows a rebuild would replace, in order, as `content` tuples."""
+    """The stored rows a rebuild would replace, in order, as `domain.journal.ROW` tuples."""
     return conn.execute(f"SELECT {_ROW} FROM journal WHERE {_SESSION} ORDER BY n",
                         (book_id, session_start_ns, session_start_ns)).fetchall()
 
@@ -96,11 +90,19 @@ def read(conn: sqlite3.Connection, *, method: str | None = None, since_ns: int |
         yield JournalEntry(*row, row[13] * tv, row[14] * tv)
 
 
+# --- trading days: the one place a day and an instant are related (the `trading_day` setting of issue
+# 15 §2 replaces these two bodies). Today: the store's session rule (`matching.session_start_ns`), a day
+# D runs from 22:00 UTC on D-1 to 22:00 UTC on D, as the books' SOD sessions do.
+
+_SESSION_OFFSET = dt.timedelta(hours=2)  # 22:00 UTC + 2 h = midnight of the next day
+
+
 def day_bounds(day: dt.date) -> tuple[int, int]:
-    """[start, end) in ns of trading day `day`: the one place a day is turned into instants.
+    """[start, end) in ns since the epoch (UTC) of trading day `day`."""
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=dt.timezone.utc) - _SESSION_OFFSET
+    return int(start.timestamp()) * 1_000_000_000, int((start + dt.timedelta(days=1)).timestamp()) * 1_000_000_000
 
-    Today the store's session rule (`matching.session_start_ns`: 22:00 UTC the evening before, as the
-    books' SOD sessions); the `trading_day` setting (issue 15 §2) replaces this function's body."""
-    from zn_ladder.store.matching import session_start_ns
 
-    return session_start_ns(day.isoformat()), session_start_ns((day + dt.timedelta(days=1)).isoformat())
+def trading_day_of(time_ns: int) -> dt.date:
+    """The trading day an instant (ns since the epoch, UTC) belongs to."""
+    return (dt.datetime.fromtimestamp(time_ns // 1_000_000_000, dt.timezone.utc) + _SESSION_OFFSET).date()

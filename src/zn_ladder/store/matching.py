@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import PRODUCTS, Product, product_of_contract
-from zn_ladder.domain.journal import JournalBook, JournalEntry, Opening
+from zn_ladder.domain.journal import JournalBook, Opening
 from zn_ladder.domain.lots import METHODS as LOT_METHODS
 from zn_ladder.domain.lots import LotBook
 from zn_ladder.store import journal
@@ -85,8 +85,8 @@ class PersistedBook:
         self.method = method
         self.book = book if book is not None else LotBook(_product(contract), method, track=True, record=True)
         self.journal = JournalBook((account, market, contract), self.book, openings)
-        #: Journal entries made since the last flush (all of them for a book to rewrite).
-        self.entries: list[JournalEntry] = []
+        #: Journal rows (`domain.journal.ROW`) made since the last flush (all of them for a book to rewrite).
+        self.entries: list[tuple] = []
         self.last_time_ns = 0
         self.sod_date = sod_date
         self.session_start_ns = session_start_ns(sod_date)
@@ -279,7 +279,7 @@ def verify_books(conn: sqlite3.Connection) -> tuple[dict[tuple[Key, str], Persis
             fresh = recompute_book(conn, key, method, old.id if old else None)
             if (old is not None and old.state() == fresh.state() and old.sod_date == fresh.sod_date
                     and journal.session_rows(conn, old.id, old.session_start_ns)
-                    == [journal.content(e) for e in fresh.entries]):
+                    == fresh.entries):
                 books[(key, method)] = old
                 continue
             differences.append(BookDifference(*key, method, _summary(old), _summary(fresh)))
