@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import PRODUCTS, Product, product_of_contract
 from zn_ladder.domain.journal import JournalEntry
+from zn_ladder.store.where import Filter, conditions
 
 #: `domain.journal.ROW`, the columns in the order a `JournalBook` makes its rows.
 _ROW = ("time_ns, open_key, open_time_ns, open_qty, open_price, close_key, close_qty, close_price, matched_qty, "
@@ -59,35 +60,39 @@ def _product(contract: str) -> Product:
 
 def read(conn: sqlite3.Connection, *, method: str | None = None, since_ns: int | None = None,
          until_ns: int | None = None, contract: str | None = None, market: str | None = None,
-         account: str | None = None) -> Iterator[JournalEntry]:
+         account: Filter = None, newest: int | None = None) -> list[JournalEntry]:
     """Journal entries, oldest match first (books in a stable order at equal times). `since_ns` /
     `until_ns` select by the match's time, half-open; a match of two SOD lots (time 0) counts at its
-    session's start."""
-    clauses, params = [], []
-    for column, value in (("b.method", method), ("b.contract", contract), ("b.market", market),
-                          ("b.account", account)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
+    session's start. `newest` keeps only the last so many (the window's table: a bounded read per poll)."""
+    clauses, params = conditions(**{"b.method": method, "b.contract": contract, "b.market": market,
+                                    "b.account": account})
     when = "CASE WHEN j.time_ns = 0 THEN j.session_start_ns ELSE j.time_ns END"
     if since_ns is not None:
         clauses.append(f"{when} >= ?")
-        params.append(since_ns)
+        params.append(since_ns)  # type: ignore[arg-type]
     if until_ns is not None:
         clauses.append(f"{when} < ?")
-        params.append(until_ns)
+        params.append(until_ns)  # type: ignore[arg-type]
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    order = f"{when}, b.account, b.market, b.contract, b.method, j.n"
+    sql = (f"SELECT b.account, b.market, b.contract, b.method, j.{_ROW.replace(', ', ', j.')} "
+           f"FROM journal j JOIN books b ON b.id = j.book_id {where}")
+    if newest is not None:
+        order_desc = ", ".join(f"{part} DESC" for part in order.split(", "))
+        rows = conn.execute(f"{sql} ORDER BY {order_desc} LIMIT ?", [*params, newest]).fetchall()
+        rows.reverse()
+    else:
+        rows = conn.execute(f"{sql} ORDER BY {order}", params).fetchall()
     products: dict[str, Product] = {}
-    cur = conn.execute(f"SELECT b.account, b.market, b.contract, b.method, j.{_ROW.replace(', ', ', j.')} "
-                       f"FROM journal j JOIN books b ON b.id = j.book_id {where} "
-                       f"ORDER BY {when}, b.account, b.market, b.contract, b.method, j.n", params)
-    for row in cur:
+    out = []
+    for row in rows:
         contract_name = row[2]
         product = products.get(contract_name)
         if product is None:
             product = products[contract_name] = _product(contract_name)
         tv = product.tick_value
-        yield JournalEntry(*row, row[13] * tv, row[14] * tv)
+        out.append(JournalEntry(*row, row[13] * tv, row[14] * tv))
+    return out
 
 
 # --- trading days: the one place a day and an instant are related (the `trading_day` setting of issue

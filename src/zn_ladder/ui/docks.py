@@ -1,9 +1,10 @@
-"""The window's panes as Qt docks: ladder, summary, orders, fills, accounts, charts.
+"""The window's panes as Qt docks: ladder, summary, orders, fills, journal, accounts, charts.
 
 A trader arranges them (drag a title bar to dock elsewhere, float it on another screen, close it and
 bring it back from View › Panes); the arrangement is saved with the window (`window.ini`), and can be
 saved under a name and recalled (View › Layouts). Two layouts are built in: *Full* (the ladder on the
-left, the summary on top, orders, fills, the accounts table and charts stacked on the right) and *Compact ladder* (the
+left, the summary on top, orders, fills (with the realized P&L journal as a tab beside them), the accounts
+table and charts stacked on the right) and *Compact ladder* (the
 ladder alone, narrow enough for a 400 px column beside MD Trader).
 
 The docks live in an inner QMainWindow so the banner above them spans the whole window whatever the
@@ -15,14 +16,14 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-PANES = ("ladder", "summary", "orders", "fills", "accounts", "charts")
+PANES = ("ladder", "summary", "orders", "fills", "journal", "accounts", "charts")
 TITLES = {"ladder": "Ladder", "summary": "Position && P&&L", "orders": "Working orders", "fills": "Fills",
-          "accounts": "Position && P&&L by account", "charts": "Charts"}
+          "journal": "Realized P&&L journal", "accounts": "Position && P&&L by account", "charts": "Charts"}
 #: Bumped when the docks change, so an older saved arrangement is not forced onto new panes.
-STATE_VERSION = 2
+STATE_VERSION = 3
 #: The panes each version added: a layout the trader saved by name under an older version is still
 #: restored, with these closed (View › Panes opens them), rather than refused.
-ADDED_IN = {2: ("accounts",)}
+ADDED_IN = {2: ("accounts",), 3: ("journal",)}
 
 
 class PaneDocks(QMainWindow):
@@ -65,8 +66,10 @@ class PaneDocks(QMainWindow):
         self.splitDockWidget(d["orders"], d["fills"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["fills"], d["accounts"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["accounts"], d["charts"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(d["fills"], d["journal"])  # a tab beside the fills: no pane gets smaller
         for dock in d.values():
             dock.show()
+        d["fills"].raise_()
         width = ladder_width or d["ladder"].widget().sizeHint().width()
         self.resizeDocks([d["ladder"]], [width + 12], Qt.Orientation.Horizontal)
         accounts = d["accounts"].widget().sizeHint().height() + 24  # + the dock's title bar
