@@ -105,3 +105,34 @@ def test_the_journal_table_shows_the_stores_rows_read_off_the_gui_thread(qtbot, 
     assert window.docks.docks["journal"].windowTitle() == f"Realized P&&L journal  ({len(after)})"
     window.apply_journal(JournalSnapshot((), dt.datetime.now(dt.timezone.utc)))
     assert table.proxy.rowCount() == 0
+
+
+def test_the_live_window_shows_the_journal_the_store_keeps(qtbot, tmp_path: Path, ui_home) -> None:
+    """Through the whole app (session, store worker, window) on the built-in simulator: the journal
+    table holds the store's rows for the ladder's contract, both methods."""
+    from zn_ladder.store.db import connect
+    from zn_ladder.store.snapshot import read_journal
+
+    from .live_app import make_controller
+
+    controller = make_controller(tmp_path, sim={"step_interval": None, "history_fills": 40})
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    controller.start()
+    try:
+        w = controller.window
+        qtbot.waitUntil(lambda: w.journal.model.rowCount() > 0, timeout=20_000)
+        contract = controller.session.contract
+
+        def stored() -> list[tuple]:
+            conn = connect(tmp_path / "app.sqlite3", readonly=True)
+            try:
+                return rows(read_journal(conn, contract))
+            finally:
+                conn.close()
+
+        qtbot.waitUntil(lambda: sorted(rows(w.journal.model.records())) == sorted(stored()), timeout=20_000)
+        assert {r[3] for r in stored()} == {"lifo", "fifo"}
+    finally:
+        controller.window.close()
+        controller.shutdown()
