@@ -80,7 +80,7 @@ class JournalBook:
     `openings` restores a persisted book: seq -> `Opening` of each of its open lots.
     """
 
-    __slots__ = ("account", "market", "contract", "book", "_tick_value", "_open", "cumulative_ticks")
+    __slots__ = ("account", "market", "contract", "book", "_tick_value", "_money", "_open", "cumulative_ticks")
 
     def __init__(self, key: BookKey, book: LotBook, openings: Mapping[int, Opening] | None = None) -> None:
         if book.matches is None:
@@ -88,6 +88,7 @@ class JournalBook:
         self.account, self.market, self.contract = key
         self.book = book
         self._tick_value = book.product.tick_value
+        self._money: dict[int, Fraction] = {}
         #: seq -> [opening trade, contracts of the lot still open]
         openings = openings or {}
         self._open: dict[int, list] = {seq: [openings.get(seq, Opening("", 0, qty, price)), abs(qty)]
@@ -120,9 +121,20 @@ class JournalBook:
 
     def entry(self, row: tuple) -> JournalEntry:
         """The `JournalEntry` of a row that `sod` or `fill` returned."""
-        tv = self._tick_value
-        return JournalEntry(self.account, self.market, self.contract, self.book.method, *row, row[9] * tv,
-                            row[10] * tv)
+        dollars = self._dollars
+        return JournalEntry(self.account, self.market, self.contract, self.book.method, *row, dollars(row[9]),
+                            dollars(row[10]))
+
+    def _dollars(self, ticks: int) -> Fraction:
+        """ticks x tick value, remembered: a day repeats the same few P&L figures, and a Fraction product
+        costs more than the rest of an entry."""
+        cache = self._money
+        value = cache.get(ticks)
+        if value is None:
+            value = ticks * self._tick_value
+            if len(cache) < 100_000:
+                cache[ticks] = value
+        return value
 
     def _rows(self, key: str, time_ns: int, qty: int, price: int, seq: int) -> list[tuple]:
         """The trade's matches as `ROW` tuples: plain tuples, not `JournalEntry`s, because the store writes
