@@ -80,7 +80,8 @@ class JournalBook:
     `openings` restores a persisted book: seq -> `Opening` of each of its open lots.
     """
 
-    __slots__ = ("account", "market", "contract", "book", "_tick_value", "_money", "_open", "cumulative_ticks")
+    __slots__ = ("account", "market", "contract", "book", "_tick_value", "_money", "_open", "_prune_at",
+                 "cumulative_ticks")
 
     def __init__(self, key: BookKey, book: LotBook, openings: Mapping[int, Opening] | None = None) -> None:
         if book.matches is None:
@@ -89,20 +90,23 @@ class JournalBook:
         self.book = book
         self._tick_value = book.product.tick_value
         self._money: dict[int, Fraction] = {}
-        #: seq -> [opening trade, contracts of the lot still open]
+        #: seq -> (key, time_ns, qty, price) of the trade that opened the lot: every open lot's, and
+        #: closed lots' until the next prune (dropping them at each match cost more than keeping them).
         openings = openings or {}
-        self._open: dict[int, list] = {seq: [openings.get(seq, Opening("", 0, qty, price)), abs(qty)]
-                                       for seq, qty, price in book.sequenced_lots}
+        self._open: dict[int, tuple] = {seq: tuple(openings.get(seq, ("", 0, qty, price)))
+                                        for seq, qty, price in book.sequenced_lots}
+        self._prune_at = 2 * len(self._open) + 1024
         self.cumulative_ticks = book.realized_ticks
 
     @property
     def openings(self) -> dict[int, Opening]:
         """seq -> opening trade of each open lot (what a store persists beside the lots)."""
-        return {seq: slot[0] for seq, slot in self._open.items()}
+        opened = self._open
+        return {seq: Opening(*opened[seq]) for seq, _, _ in self.book.sequenced_lots}
 
     def opening(self, seq: int) -> Opening:
         """The trade that opened open lot `seq`."""
-        return self._open[seq][0]
+        return Opening(*self._open[seq])
 
     def sod(self, qty: int, price: int, date: str = "") -> list[tuple]:
         """An SOD lot: an opening trade that is not a fill (it nets against earlier SOD lots if opposite)."""
@@ -142,27 +146,28 @@ class JournalBook:
         book = self.book
         matches = book.matches
         rows = []
-        left = qty
+        opened = self._open
         if matches:
             cumulative = self.cumulative_ticks
-            opened = self._open
             for lot_seq, lot_qty, open_price, _ in matches:
-                slot = opened[lot_seq]
-                opening = slot[0]
-                matched = lot_qty if lot_qty > 0 else -lot_qty
-                slot[1] -= matched
-                if not slot[1]:
-                    del opened[lot_seq]
-                left += lot_qty
+                o_key, o_time, o_qty, _ = opened[lot_seq]
                 realized = lot_qty * (price - open_price)
                 cumulative += realized
-                rows.append((time_ns, opening[0], opening[1], opening[2], open_price, key, qty, price, matched,
-                             realized, cumulative))
+                rows.append((time_ns, o_key, o_time, o_qty, open_price, key, qty, price,
+                             lot_qty if lot_qty > 0 else -lot_qty, realized, cumulative))
             self.cumulative_ticks = cumulative
             matches.clear()
         if book.next_seq != seq:  # what was left of the trade opened a lot
-            self._open[seq] = [Opening(key, time_ns, qty, price), abs(left)]
+            opened[seq] = (key, time_ns, qty, price)
+            if len(opened) > self._prune_at:
+                self._prune()
         return rows
+
+    def _prune(self) -> None:
+        """Forget the openings of closed lots (amortized: at most once per as many new lots as are open)."""
+        opened = self._open
+        self._open = {seq: opened[seq] for seq, _, _ in self.book.sequenced_lots}
+        self._prune_at = 2 * len(self._open) + 1024
 
 
 def journal(fills: Iterable[Fill], product: Product, method: Method | str = "lifo",

@@ -41,21 +41,11 @@ class Lot(NamedTuple):
     price: int
 
 
-class LotMatch(NamedTuple):
-    """One lot closed (wholly or in part) by a trade, as the book's recorder saw it.
-
-    `qty` is signed as the lot was (> 0: a long lot sold), so its realized P&L in tick-contracts is
-    `qty * (close_price - open_price)`; `seq` is the lot's sequence number (see `sequenced_lots`).
-    """
-
-    seq: int
-    qty: int
-    open_price: int
-    close_price: int
-
-    @property
-    def realized_ticks(self) -> int:
-        return self.qty * (self.close_price - self.open_price)
+#: One lot closed (wholly or in part) by a trade, as the book's recorder saw it: (seq, qty, open price,
+#: close price). `qty` is signed as the lot was (> 0: a long lot sold), so its realized P&L in
+#: tick-contracts is `qty * (close_price - open_price)`; `seq` is the lot's sequence number (see
+#: `sequenced_lots`). A plain tuple: the recorder makes one per match on the store's ingest path.
+LotMatch = tuple[int, int, int, int]
 
 
 def check_method(method: str) -> Method:
@@ -211,7 +201,7 @@ class LotBook:
                     if changes is not None:
                         changes[lot[2]] = lot
                     if matches is not None:
-                        matches.append(LotMatch(lot[2], -qty, lot[1], price))
+                        matches.append((lot[2], -qty, lot[1], price))
                     qty = 0
                     break
                 if lifo:
@@ -221,7 +211,7 @@ class LotBook:
                 if changes is not None:
                     changes[lot[2]] = None
                 if matches is not None:
-                    matches.append(LotMatch(lot[2], lot_qty, lot[1], price))
+                    matches.append((lot[2], lot_qty, lot[1], price))
                 realized += lot_qty * (price - lot[1])  # the whole lot, signed as the lot
                 qty = rest
                 if not rest:

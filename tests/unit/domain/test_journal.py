@@ -100,3 +100,24 @@ def test_journal_equals_a_unit_by_unit_model_and_the_books(day, method):
         assert sums.get(key, 0) == book.realized_ticks
         last = [e for e in entries if (e.account, e.market, e.contract) == key][-1:]
         assert (last[0].cumulative_realized if last else 0) == book.realized
+
+
+def test_a_long_day_forgets_closed_lots_openings_and_stays_exact():
+    """Over 3,000 lots a book forgets the openings of closed lots (a prune): the entries stay exact."""
+    import random
+
+    rng = random.Random(7)
+    fills = []
+    for i in range(6000):
+        side = Side.BUY if (i // 1500) % 2 == 0 else Side.SELL  # build 1,500 lots, then close them, ...
+        if rng.random() < 0.3:
+            side = Side.SELL if side is Side.BUY else Side.BUY
+        fills.append(F(f"k{i}", side, rng.randint(1, 4), rng.randint(95, 105), i))
+    for method in ("lifo", "fifo"):
+        book = JournalBook(("A", "CME", "ZN Sep25"), LotBook(ZN, method, record=True))
+        rows = []
+        for f in fills:
+            rows += book.fill(f.qty if f.side > 0 else -f.qty, f.price, f.time_ns, f.key)
+        assert [row(book.entry(r)) for r in rows] == model_journal(fills, method)
+        assert set(book.openings) == {seq for seq, _, _ in book.book.sequenced_lots}
+        assert len(book._open) <= 2 * len(book.book.sequenced_lots) + 1024 + 1
