@@ -247,6 +247,8 @@ class BookDifference:
     method: str
     stored: str
     recomputed: str
+    #: The book agreed; only its journal (or its lots' opening fills) differed.
+    journal_only: bool = False
 
 
 def book_keys(conn: sqlite3.Connection) -> list[Key]:
@@ -277,11 +279,15 @@ def verify_books(conn: sqlite3.Connection) -> tuple[dict[tuple[Key, str], Persis
         for method in METHODS:
             old = stored.get((key, method))
             fresh = recompute_book(conn, key, method, old.id if old else None)
-            if (old is not None and old.state() == fresh.state() and old.sod_date == fresh.sod_date
-                    and journal.session_rows(conn, old.id, old.session_start_ns)
-                    == fresh.entries):
-                books[(key, method)] = old
-                continue
-            differences.append(BookDifference(*key, method, _summary(old), _summary(fresh)))
+            same_book = old is not None and old.state()[:4] == fresh.state()[:4] and old.sod_date == fresh.sod_date
+            if same_book:
+                stored_rows = journal.session_rows(conn, old.id, old.session_start_ns)
+                if old.state()[4] == fresh.state()[4] and stored_rows == fresh.entries:
+                    books[(key, method)] = old
+                    continue
+                differences.append(BookDifference(*key, method, f"{len(stored_rows)} journal rows",
+                                                  f"{len(fresh.entries)} journal rows", journal_only=True))
+            else:
+                differences.append(BookDifference(*key, method, _summary(old), _summary(fresh)))
             books[(key, method)] = fresh
     return books, differences

@@ -146,14 +146,24 @@ class Store:
             for book in books.values():
                 book.flush(conn)
             for d in differences:
-                log.warning("store %s: matching state of %s %s %s %s differed from a recompute (stored: %s; "
-                            "recomputed: %s); the recompute was kept", self.path, d.account, d.market, d.contract,
-                            d.method, d.stored, d.recomputed)
-                audit.record(conn, audit.MATCHING_REPAIRED,
-                             {"account": d.account, "market": d.market, "contract": d.contract, "method": d.method,
-                              "stored": d.stored, "recomputed": d.recomputed})
+                self._report_difference(conn, d)
             self._books = books
         return differences
+
+    def _report_difference(self, conn: sqlite3.Connection, d: matching.BookDifference) -> None:
+        """Log and audit what the recompute on open replaced. A journal rebuilt under a book that agreed is
+        its own, quieter event: every book of a store written before the journal existed has one."""
+        detail = {"account": d.account, "market": d.market, "contract": d.contract, "method": d.method,
+                  "stored": d.stored, "recomputed": d.recomputed}
+        if d.journal_only:
+            log.info("store %s: the realized P&L journal of %s %s %s %s was rebuilt from the fills (stored: %s; "
+                     "recomputed: %s)", self.path, d.account, d.market, d.contract, d.method, d.stored, d.recomputed)
+            audit.record(conn, audit.JOURNAL_REBUILT, detail)
+            return
+        log.warning("store %s: matching state of %s %s %s %s differed from a recompute (stored: %s; recomputed: %s); "
+                    "the recompute was kept", self.path, d.account, d.market, d.contract, d.method, d.stored,
+                    d.recomputed)
+        audit.record(conn, audit.MATCHING_REPAIRED, detail)
 
     def _book(self, conn: sqlite3.Connection, key: matching.Key, method: str) -> matching.PersistedBook | None:
         book = self._books.get((key, method))

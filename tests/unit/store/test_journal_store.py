@@ -161,8 +161,33 @@ def test_tampered_journal_is_rebuilt_on_open_and_audited(db_path: Path) -> None:
     raw.commit()
     raw.close()
     with Store.open(db_path) as store:
-        assert {e.detail["method"] for e in store.audit_entries("matching_repaired")} == {"lifo", "fifo"}
+        assert {e.detail["method"] for e in store.audit_entries("journal_rebuilt")} == {"lifo", "fifo"}
+        assert store.audit_entries("matching_repaired") == []  # the books themselves were right
         assert [e.realized_ticks for e in stored_journal.read(store.conn)] == [2, 2]
+
+
+def test_a_store_from_before_the_journal_gets_one_on_open(db_path: Path) -> None:
+    """What the migration leaves (no journal rows, lots without their opening fill) is built on open,
+    audited as a journal rebuilt, not as a repaired book; later matches name the right opening fill."""
+    import sqlite3
+
+    fills = [make_fill("a", 1, 3, 7000, 0), make_fill("b", -1, 1, 7004, 1)]
+    with Store.open(db_path) as store:
+        store.ingest(fills)
+        want = [row(e) for e in stored_journal.read(store.conn)]
+    raw = sqlite3.connect(db_path)
+    raw.execute("DELETE FROM journal")
+    raw.execute("UPDATE book_lots SET open_key = '', open_time_ns = 0, open_qty = 0")
+    raw.commit()
+    raw.close()
+    with Store.open(db_path) as store:
+        assert len(store.audit_entries("journal_rebuilt")) == 2 and store.audit_entries("matching_repaired") == []
+        assert [row(e) for e in stored_journal.read(store.conn)] == want
+        store.ingest([make_fill("c", -1, 2, 7001, 2)])
+        assert [(e.open_key, e.close_key) for e in stored_journal.read(store.conn, method="lifo")] == [
+            ("a", "b"), ("a", "c")]
+    with Store.open(db_path) as store:
+        assert len(store.audit_entries("journal_rebuilt")) == 2  # nothing more to rebuild
 
 
 def test_a_new_sod_keeps_earlier_days_rows_and_rebuilds_its_own(db_path: Path) -> None:
