@@ -1,4 +1,4 @@
-"""Incremental LIFO/FIFO update per new fill in the store (target <= 50 us per fill).
+"""Incremental LIFO/FIFO update per new fill in the store (target <= 50 us per fill), journal rows included.
 
 Three numbers:
 - in memory: `PersistedBook.apply` for LIFO and FIFO (the matching and the change tracking), per fill,
@@ -28,13 +28,14 @@ from zn_ladder.store.store import Store  # noqa: E402
 def in_memory(n: int) -> None:
     fills = desk_fills(n)
     for method in ("lifo", "fifo"):
-        book = PersistedBook("A0", "ZN Sep25", method)
-        trades = [(f.qty if f.side > 0 else -f.qty, f.price, f.time_ns) for f in fills]
+        book = PersistedBook("A0", "CME", "ZN Sep25", method)
+        trades = [(f.qty if f.side > 0 else -f.qty, f.price, f.time_ns, f.key) for f in fills]
         t0 = time.perf_counter()
-        for qty, price, t in trades:
-            book.apply(qty, price, t)
+        for qty, price, t, key in trades:
+            book.apply(qty, price, t, key)
         dt = time.perf_counter() - t0
-        print(f"in memory {method}: {dt * 1e6 / n:.2f} us per fill ({n:,} fills, {len(book.lots)} open lots at the end)")
+        print(f"in memory {method}: {dt * 1e6 / n:.2f} us per fill ({n:,} fills, {len(book.book.open_lots)} open lots "
+              f"at the end, {len(book.entries):,} journal rows)")
 
 
 def with_rows(n: int = 20_000) -> None:
@@ -46,11 +47,11 @@ def with_rows(n: int = 20_000) -> None:
             conn: sqlite3.Connection = store.conn
             fills = desk_fills(n)
             for method in ("lifo", "fifo"):
-                book = PersistedBook("A0", "ZN Sep25", method)
+                book = PersistedBook("A0", "CME", "ZN Sep25", method)
                 conn.execute("BEGIN IMMEDIATE")
                 t0 = time.perf_counter()
                 for f in fills:
-                    book.apply(f.qty if f.side > 0 else -f.qty, f.price, f.time_ns)
+                    book.apply(f.qty if f.side > 0 else -f.qty, f.price, f.time_ns, f.key)
                     book.flush(conn)
                 dt = time.perf_counter() - t0
                 conn.execute("ROLLBACK")

@@ -200,6 +200,7 @@ class AppController(QObject):
         session.ladderReady.connect(w.apply_ladder)
         session.ordersReady.connect(w.apply_orders)
         session.fillsReady.connect(w.apply_fills)
+        session.journalReady.connect(w.apply_journal)
         session.pnlReady.connect(w.apply_pnl)
         session.daysReady.connect(w.apply_days)
         session.statusReady.connect(w.apply_status)

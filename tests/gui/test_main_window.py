@@ -193,7 +193,7 @@ def test_layout_persists_in_the_ini_and_display_settings_do_not(qtbot, ui_home):
     # the offscreen screen is 800x600: restoreGeometry clamps the width, so compare the height only
     assert second.height() == first.height()
     assert second.orders.view.columnWidth(1) == 173
-    assert second.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "days"]
+    assert second.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "journal", "accounts", "days"]
     assert second.ladder_view.font_size == 14  # the settings file, not the old ini
     assert second.ladder_model.pnl_units == "dollars" and second.theme().name == "dark"
     second.close()
@@ -382,13 +382,13 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
 
     window.apply_ladder(snapshot(orders))
     docks = window.docks.docks
-    assert set(docks) == {"ladder", "summary", "orders", "fills", "accounts", "charts", "days"}
+    assert set(docks) == {"ladder", "summary", "orders", "fills", "journal", "accounts", "charts", "days"}
     assert all(isinstance(d, QDockWidget) and d.widget() is not None for d in docks.values())
     assert docks["ladder"].widget() is window.ladder_pane and docks["orders"].widget() is window.orders
     window.apply_orders(OrdersSnapshot(tuple(orders), NOW))
     assert docks["orders"].windowTitle() == f"Working orders  ({len(orders)})"  # the title is the dock's
     assert docks["ladder"].windowTitle() == "ZN Sep25 scenario ladder"
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "charts", "days"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "journal", "accounts", "charts", "days"]
     # the ladder is as wide as its columns; the other panes take the rest
     assert window.ladder_pane.width() <= window.ladder_view.minimumWidth() + 2
     assert docks["orders"].width() > window.width() // 2
@@ -409,12 +409,12 @@ def test_panes_are_docks_with_a_compact_ladder_layout_and_named_layouts(qtbot, w
 
     assert window.apply_layout("Roll week")
     assert window.ladder_view.columns() == (Col.BUY, Col.PRICE, Col.SELL, Col.PNL, Col.RISK)
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "accounts", "charts", "days"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "journal", "accounts", "charts", "days"]
     assert window.layouts.names() == ["Roll week"]
     window.layouts.delete("Roll week")
     assert window.layouts.names() == [] and not window.apply_layout("Roll week")
     assert window.apply_layout("Full")
-    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "accounts", "charts", "days"]
+    assert window.docks.visible_panes() == ["ladder", "summary", "orders", "fills", "journal", "accounts", "charts", "days"]
     assert not window.ladder_view.dense
     assert len(window.ladder_view.columns()) == 7
 

@@ -1,4 +1,6 @@
-"""`zn-ladder export --db PATH --what fills|pnl|days [--day D] [--format csv] [--out FILE]`: the store, for spreadsheets.
+"""`zn-ladder export --db PATH|URL --what fills|pnl|days|journal [--day D] [--format csv] [--out FILE]`: the store, for spreadsheets.
+
+The journal (`--what journal [--method lifo|fifo] [--day D]`) is written by `cli.export_journal`.
 
 The fills CSV has the old fill monitor's exact columns (Date, Time, InstrumentId, ... CurrentUser) so
 the desk's spreadsheets keep working: fills as they stand (busts left out, corrections applied), oldest
@@ -37,14 +39,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write the store's fills (fill-monitor CSV layout) or P&L as CSV")
     p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
                                                       "postgresql://user@host/db (default: the app's store)")
-    p.add_argument("--what", required=True, choices=("fills", "pnl", "days"),
-                   help="fills, P&L per account/contract/method, or closed trading days")
+    p.add_argument("--what", required=True, choices=("fills", "pnl", "days", "journal"),
+                   help="fills, P&L per account/contract/method, closed trading days, or the realized "
+                        "P&L journal (one row per lot match)")
     p.add_argument("--day", type=trading_day_arg, metavar="YYYY-MM-DD",
-                   help="only this trading day (fills, days)")
+                   help="only this trading day (fills, days, journal)")
     p.add_argument("--format", default="csv", choices=("csv",), help="output format (csv)")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--contract", help="only this contract")
     p.add_argument("--market", help="only this market (e.g. CME)")
+    p.add_argument("--method", choices=("lifo", "fifo"), help="journal: only this matching method (default both)")
     p.set_defaults(run=run)
 
 
@@ -92,6 +96,13 @@ def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
         write_fills_csv(conn, out, contract, market, bounds)
     elif args.what == "days":
         write_days_csv(conn, out, contract, market, args.day)
+    elif args.what == "journal":
+        from zn_ladder.cli.export_journal import write_journal_csv
+
+        from zn_ladder.cli.arg_types import desk_day_rule
+
+        write_journal_csv(conn, out, method=args.method, day=args.day, contract=contract, market=market,
+                          rule=desk_day_rule())
     else:
         write_pnl_csv(conn, out, contract, market)
 

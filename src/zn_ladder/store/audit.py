@@ -23,6 +23,9 @@ SOD_IMPORT = "sod_import"
 CORRECTION_APPLIED = "correction_applied"
 FILL_CONFLICT = "fill_conflict"
 MATCHING_REPAIRED = "matching_repaired"
+#: A book's realized P&L journal (or its lots' opening fills) differed from a recompute while the book
+#: itself agreed: rebuilt. Once per book when a store from before the journal is first opened.
+JOURNAL_REBUILT = "journal_rebuilt"
 SETTINGS_CHANGED = "settings_changed"
 ENVIRONMENT_CHANGED = "environment_changed"
 RECONCILIATION_DIFFERENCE = "reconciliation_difference"

@@ -18,7 +18,8 @@ compares; a difference is logged and audited, and the recompute wins.
 
 The matching itself is the domain's `LotBook` (one implementation for the CLI, the window and the
 store); this module adds its persistence. Realized P&L is kept in integer tick-contracts
-(`realized_units`); dollars = units x tick value.
+(`realized_units`); dollars = units x tick value. The realized P&L journal comes from the same
+matching (a recording `LotBook` inside a `JournalBook`) and is written with the book (`store.journal`).
 """
 
 from __future__ import annotations
@@ -30,15 +31,18 @@ from dataclasses import dataclass
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import PRODUCTS, Product, product_of_contract
+from zn_ladder.domain.journal import JournalBook, Opening
 from zn_ladder.domain.lots import METHODS as LOT_METHODS
 from zn_ladder.domain.lots import LotBook
 from zn_ladder.store.backend import Connection
 from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_start_ns
+from zn_ladder.store import journal
 
 log = logging.getLogger(__name__)
 
 METHODS = LOT_METHODS
 
+_LOT_COLUMNS = "(book_id, seq, qty, price, open_key, open_time_ns, open_qty)"
 _BOOK_COLUMNS = ("id, account, market, contract, method, position, realized_units, fills_applied, last_time_ns, "
                  "session_start_ns, sod_date, next_seq")
 
@@ -65,20 +69,25 @@ def book_product(contract: str) -> Product:
 
 class PersistedBook:
     """One account/market/contract/method: the domain's `LotBook` (the matching, written once) plus
-    what persisting it needs: its row id, the session it covers, and which lots the last flush wrote.
+    what persisting it needs: its row id, the session it covers, which lots the last flush wrote, and
+    the journal entries (with each open lot's opening trade) not written yet.
     """
 
-    __slots__ = ("id", "account", "market", "contract", "method", "book", "last_time_ns", "session_start_ns",
-                 "sod_date", "_persisted_seq", "_rewrite", "_dirty")
+    __slots__ = ("id", "account", "market", "contract", "method", "book", "journal", "entries", "last_time_ns",
+                 "session_start_ns", "sod_date", "_persisted_seq", "_rewrite", "_dirty")
 
     def __init__(self, account: str, market: str, contract: str, method: str, *, book_id: int | None = None,
-                 sod_date: str = "", book: LotBook | None = None, rule: TradingDayRule = DEFAULT_RULE) -> None:
+                 sod_date: str = "", book: LotBook | None = None, rule: TradingDayRule = DEFAULT_RULE,
+                 openings: dict[int, Opening] | None = None) -> None:
         self.id = book_id
         self.account = account
         self.market = market
         self.contract = contract
         self.method = method
-        self.book = book if book is not None else LotBook(book_product(contract), method, track=True)
+        self.book = book if book is not None else LotBook(book_product(contract), method, track=True, record=True)
+        self.journal = JournalBook((account, market, contract), self.book, openings)
+        #: Journal rows (`domain.journal.ROW`) made since the last flush (all of them for a book to rewrite).
+        self.entries: list[tuple] = []
         self.last_time_ns = 0
         self.sod_date = sod_date
         self.session_start_ns = session_start_ns(sod_date, rule)
@@ -101,20 +110,22 @@ class PersistedBook:
     def open_lot(self, qty: int, price: int) -> None:
         """An SOD lot: opens a position, is not a fill."""
         self._dirty = True
-        self.book.open_sod(qty, price)
+        self.entries += self.journal.sod(qty, price, self.sod_date)
 
-    def apply(self, signed_qty: int, price: int, time_ns: int) -> None:
+    def apply(self, signed_qty: int, price: int, time_ns: int, key: str) -> None:
+        """A new fill (the store keeps fills unique, so no key check here)."""
         self._dirty = True
         if time_ns > self.last_time_ns:
             self.last_time_ns = time_ns
-        self.book.apply_trade(signed_qty, price)
+        self.entries += self.journal.fill(signed_qty, price, time_ns, key, dedupe=False)
 
     def in_session(self, time_ns: int) -> bool:
         return time_ns >= self.session_start_ns
 
     def state(self) -> tuple:
-        """What must agree between the stored and the recomputed book."""
-        return (self.position, self.realized_units, self.fills_applied, tuple(self.book.open_lots))
+        """What must agree between the stored and the recomputed book (the journal is compared apart)."""
+        return (self.position, self.realized_units, self.fills_applied, tuple(self.book.open_lots),
+                sorted(self.journal.openings.items()))
 
     # --- persistence -------------------------------------------------------------------------
 
@@ -135,23 +146,34 @@ class PersistedBook:
                          "session_start_ns=?, sod_date=?, next_seq=? WHERE id=?", (*values, self.id))
         book_id = self.id
         changes = book.changes if book.changes is not None else {}
+        opening = self._opening
         if self._rewrite:
             conn.execute("DELETE FROM book_lots WHERE book_id=?", (book_id,))
-            conn.executemany("INSERT INTO book_lots (book_id, seq, qty, price) VALUES (?,?,?,?)",
-                             [(book_id, s, q, p) for s, q, p in book.sequenced_lots])
+            conn.executemany(f"INSERT INTO book_lots {_LOT_COLUMNS} VALUES (?,?,?,?,?,?,?)",
+                             [(book_id, s, q, p, *opening(s)) for s, q, p in book.sequenced_lots])
+            journal.replace_session(conn, book_id, self.session_start_ns, self.entries)
         else:
             persisted = self._persisted_seq
             gone = [(book_id, s) for s, lot in changes.items() if lot is None and s < persisted]
-            kept = [(book_id, lot[2], lot[0], lot[1]) for lot in changes.values() if lot is not None]
+            kept = [(book_id, lot[2], lot[0], lot[1], *opening(lot[2])) for lot in changes.values() if lot is not None]
             if gone:
                 conn.executemany("DELETE FROM book_lots WHERE book_id=? AND seq=?", gone)
             if kept:
-                conn.executemany("INSERT INTO book_lots (book_id, seq, qty, price) VALUES (?,?,?,?) ON CONFLICT "
-                                 "(book_id, seq) DO UPDATE SET qty = excluded.qty, price = excluded.price", kept)
+                conn.executemany(f"INSERT INTO book_lots {_LOT_COLUMNS} VALUES (?,?,?,?,?,?,?) ON CONFLICT "
+                                 "(book_id, seq) DO UPDATE SET qty = excluded.qty, price = excluded.price, "
+                                 "open_key = excluded.open_key, open_time_ns = excluded.open_time_ns, "
+                                 "open_qty = excluded.open_qty", kept)
+            journal.append(conn, book_id, self.session_start_ns, self.entries)
+        self.entries = []
         changes.clear()
         self._persisted_seq = book.next_seq
         self._rewrite = False
         self._dirty = False
+
+    def _opening(self, seq: int) -> tuple[str, int, int]:
+        """The opening trade's columns of a lot row: key, time, whole signed qty."""
+        trade = self.journal.opening(seq)
+        return trade.key, trade.time_ns, trade.qty
 
     def mark_rewrite(self) -> None:
         self._rewrite = True
@@ -171,10 +193,13 @@ def load_book(conn: Connection, key: Key, method: str) -> PersistedBook | None:
 def _from_row(conn: Connection, row: tuple) -> PersistedBook:
     (book_id, account, market, contract, method, position, realized, applied, last_ns, start_ns, sod_date,
      next_seq) = row
-    lots = conn.execute("SELECT seq, qty, price FROM book_lots WHERE book_id=? ORDER BY seq", (book_id,)).fetchall()
-    restored = LotBook.restore(book_product(contract), method, position=position, realized_units=realized, lots=lots,
-                               next_seq=next_seq, fills_applied=applied)
-    book = PersistedBook(account, market, contract, method, book_id=book_id, sod_date=sod_date, book=restored)
+    rows = conn.execute("SELECT seq, qty, price, open_key, open_time_ns, open_qty FROM book_lots WHERE book_id=? "
+                        "ORDER BY seq", (book_id,)).fetchall()
+    restored = LotBook.restore(book_product(contract), method, position=position, realized_units=realized,
+                               lots=[r[:3] for r in rows], next_seq=next_seq, fills_applied=applied, record=True)
+    openings = {seq: Opening(key, time_ns, open_qty, price) for seq, _, price, key, time_ns, open_qty in rows}
+    book = PersistedBook(account, market, contract, method, book_id=book_id, sod_date=sod_date, book=restored,
+                         openings=openings)
     book.last_time_ns, book.session_start_ns = last_ns, start_ns
     return book
 
@@ -197,9 +222,9 @@ def latest_sod(conn: Connection, key: Key) -> tuple[str, list[tuple[int, int]]]:
 
 
 def live_fills(conn: Connection, key: Key, since_ns: int) -> Iterable[tuple]:
-    """(signed qty, price, time_ns) of the live fills of a book, busts removed, corrections applied."""
+    """(signed qty, price, time_ns, key) of the live fills of a book, busts removed, corrections applied."""
     return conn.execute(
-        "SELECT side * coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns FROM fills "
+        "SELECT side * coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns, key FROM fills "
         "WHERE contract=? AND market=? AND account=? AND time_ns >= ? AND busted=0 ORDER BY time_ns, id",
         (key[2], key[1], key[0], since_ns))
 
@@ -212,8 +237,8 @@ def recompute_book(conn: Connection, key: Key, method: str, book_id: int | None 
     book.id = book_id
     for qty, price in sod:
         book.open_lot(qty, price)
-    for qty, price, time_ns in live_fills(conn, key, book.session_start_ns):
-        book.apply(qty, price, time_ns)
+    for qty, price, time_ns, fill_key in live_fills(conn, key, book.session_start_ns):
+        book.apply(qty, price, time_ns, fill_key)
     book.mark_rewrite()
     return book
 
@@ -226,6 +251,8 @@ class BookDifference:
     method: str
     stored: str
     recomputed: str
+    #: The book agreed; only its journal (or its lots' opening fills) differed.
+    journal_only: bool = False
 
 
 def book_keys(conn: Connection) -> list[Key]:
@@ -239,7 +266,7 @@ def book_keys(conn: Connection) -> list[Key]:
 def _summary(book: PersistedBook | None) -> str:
     if book is None:
         return "missing"
-    position, realized, applied, lots = book.state()
+    position, realized, applied, lots, _ = book.state()
     return f"position {position}, realized {realized} tick-contracts, {applied} fills, {len(lots)} open lots"
 
 
@@ -257,10 +284,16 @@ def verify_books(conn: Connection, rule: TradingDayRule = DEFAULT_RULE
         for method in METHODS:
             old = stored.get((key, method))
             fresh = recompute_book(conn, key, method, old.id if old else None, rule)
-            if old is not None and old.state() == fresh.state() and old.sod_date == fresh.sod_date \
-                    and old.session_start_ns == fresh.session_start_ns:
-                books[(key, method)] = old
-                continue
-            differences.append(BookDifference(*key, method, _summary(old), _summary(fresh)))
+            same_book = old is not None and old.state()[:4] == fresh.state()[:4] and old.sod_date == fresh.sod_date \
+                and old.session_start_ns == fresh.session_start_ns
+            if same_book:
+                stored_rows = journal.session_rows(conn, old.id, old.session_start_ns)
+                if old.state()[4] == fresh.state()[4] and stored_rows == fresh.entries:
+                    books[(key, method)] = old
+                    continue
+                differences.append(BookDifference(*key, method, f"{len(stored_rows)} journal rows",
+                                                  f"{len(fresh.entries)} journal rows", journal_only=True))
+            else:
+                differences.append(BookDifference(*key, method, _summary(old), _summary(fresh)))
             books[(key, method)] = fresh
     return books, differences

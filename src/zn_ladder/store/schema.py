@@ -241,7 +241,37 @@ CREATE TABLE closed_days (
 CREATE INDEX closed_days_day ON closed_days (trading_day);
 """
 
+#: The realized P&L journal (issue 15 §1): one row per lot match of a book, in the order it happened
+#: (`n`), with the session the book covered when it wrote the row (a book is rebuilt for its current
+#: session on a bust or correction; earlier sessions' rows stay as history). An open lot remembers
+#: the trade that opened it (`open_*`: fill key or "SOD <date>", time, whole signed qty), so a match
+#: made after a restart still names its opening fill. Derived state, verified on open like the books.
+_V4 = """
+ALTER TABLE book_lots ADD COLUMN open_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE book_lots ADD COLUMN open_time_ns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE book_lots ADD COLUMN open_qty INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE journal (
+    book_id           INTEGER NOT NULL,
+    n                 INTEGER NOT NULL,
+    session_start_ns  INTEGER NOT NULL,
+    time_ns           INTEGER NOT NULL,
+    open_key          TEXT    NOT NULL,
+    open_time_ns      INTEGER NOT NULL,
+    open_qty          INTEGER NOT NULL,
+    open_price        INTEGER NOT NULL,
+    close_key         TEXT    NOT NULL,
+    close_qty         INTEGER NOT NULL,
+    close_price       INTEGER NOT NULL,
+    matched_qty       INTEGER NOT NULL,
+    realized_units    INTEGER NOT NULL,
+    cumulative_units  INTEGER NOT NULL,
+    PRIMARY KEY (book_id, n)
+);
+CREATE INDEX journal_time ON journal (time_ns);
+"""
+
 #: Ordered migrations; entry i takes a file from user_version i to i + 1. Append only.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 
 SCHEMA_VERSION = len(MIGRATIONS)

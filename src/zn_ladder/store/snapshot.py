@@ -20,6 +20,7 @@ from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.store import fills, sod
 from zn_ladder.store.db import read_transaction
 from zn_ladder.store.where import Filter, conditions, single
+from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule
 from zn_ladder.store.backend import Connection
 
 #: The matching methods every snapshot carries (DESIGN §3.4: the total does not depend on them).
@@ -87,6 +88,9 @@ class ContractSnapshot:
     market: str | None = None
     #: The same books per (account, market), ordered so: `pnl` is their sum, method by method.
     by_account: tuple[AccountPnlView, ...] = ()
+    #: The realized P&L journal of the contract's books, this trading day's newest matches
+    #: (`domain.journal.JournalEntry`, oldest first; filled by the store worker, see `read_journal`).
+    journal: tuple = ()
 
 
 def read_books(conn: Connection, contract: str | None = None, account: Filter = None,
@@ -130,6 +134,20 @@ def _by_account(books: list[BookView], sod_lots: tuple[SodLot, ...], contract: s
         AccountPnlView(acct, mkt, contract, sod_of.get((acct, mkt), 0),
                        {m: _summed(grouped[(acct, mkt)].get(m, []), contract, m, acct, product) for m in METHODS})
         for acct, mkt in sorted(grouped))
+
+
+#: The window's journal table holds at most this many matches (the newest): a bounded read per poll.
+JOURNAL_ROWS = 5000
+
+
+def read_journal(conn: Connection, contract: str, account: Filter = None, market: str | None = None,
+                 now_ns: int | None = None, rule: TradingDayRule = DEFAULT_RULE) -> tuple:
+    """The current trading day's journal entries of a contract (both methods), the newest `JOURNAL_ROWS`."""
+    from zn_ladder.store import journal
+
+    start, _ = journal.day_bounds(journal.trading_day_of(time.time_ns() if now_ns is None else now_ns, rule), rule)
+    return tuple(journal.read(conn, contract=contract, account=account, market=market, since_ns=start,
+                              newest=JOURNAL_ROWS))
 
 
 def positions(conn: Connection, market: str | None = None) -> dict[tuple[str, str], int]:

@@ -182,14 +182,24 @@ class Store(TradingDays):
             for book in books.values():
                 book.flush(conn)
             for d in differences:
-                log.warning("store %s: matching state of %s %s %s %s differed from a recompute (stored: %s; "
-                            "recomputed: %s); the recompute was kept", self.path, d.account, d.market, d.contract,
-                            d.method, d.stored, d.recomputed)
-                audit.record(conn, audit.MATCHING_REPAIRED,
-                             {"account": d.account, "market": d.market, "contract": d.contract, "method": d.method,
-                              "stored": d.stored, "recomputed": d.recomputed})
+                self._report_difference(conn, d)
             self._books = books
         return differences
+
+    def _report_difference(self, conn: Connection, d: matching.BookDifference) -> None:
+        """Log and audit what the recompute on open replaced. A journal rebuilt under a book that agreed is
+        its own, quieter event: every book of a store written before the journal existed has one."""
+        detail = {"account": d.account, "market": d.market, "contract": d.contract, "method": d.method,
+                  "stored": d.stored, "recomputed": d.recomputed}
+        if d.journal_only:
+            log.info("store %s: the realized P&L journal of %s %s %s %s was rebuilt from the fills (stored: %s; "
+                     "recomputed: %s)", self.path, d.account, d.market, d.contract, d.method, d.stored, d.recomputed)
+            audit.record(conn, audit.JOURNAL_REBUILT, detail)
+            return
+        log.warning("store %s: matching state of %s %s %s %s differed from a recompute (stored: %s; recomputed: %s); "
+                    "the recompute was kept", self.path, d.account, d.market, d.contract, d.method, d.stored,
+                    d.recomputed)
+        audit.record(conn, audit.MATCHING_REPAIRED, detail)
 
     def _book(self, conn: Connection, key: matching.Key, method: str) -> matching.PersistedBook | None:
         book = self._books.get((key, method))
@@ -225,7 +235,7 @@ class Store(TradingDays):
                 continue
             qty = fill.qty if fill.side > 0 else -fill.qty
             for book in books:
-                book.apply(qty, fill.price, time_ns)
+                book.apply(qty, fill.price, time_ns, fill.key)
 
     def _new_books(self, conn: Connection, key: matching.Key) -> list[matching.PersistedBook]:
         sod_date, lots = matching.latest_sod(conn, key)

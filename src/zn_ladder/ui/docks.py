@@ -1,10 +1,10 @@
-"""The window's panes as Qt docks: ladder, summary, orders, fills, accounts, charts, closed days.
+"""The window's panes as Qt docks: ladder, summary, orders, fills, journal, accounts, charts, closed days.
 
 A trader arranges them (drag a title bar to dock elsewhere, float it on another screen, close it and
 bring it back from View › Panes); the arrangement is saved with the window (`window.ini`), and can be
 saved under a name and recalled (View › Layouts). Two layouts are built in: *Full* (the ladder on the
-left, the summary on top, orders, fills, the accounts table and charts stacked on the right, the closed
-trading days in a tab behind the charts) and *Compact ladder* (the
+left, the summary on top, orders, fills (with the realized P&L journal as a tab beside them), the accounts
+table and charts stacked on the right, the closed trading days in a tab behind the charts) and *Compact ladder* (the
 ladder alone, narrow enough for a 400 px column beside MD Trader).
 
 The docks live in an inner QMainWindow so the banner above them spans the whole window whatever the
@@ -16,14 +16,15 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-PANES = ("ladder", "summary", "orders", "fills", "accounts", "charts", "days")
+PANES = ("ladder", "summary", "orders", "fills", "journal", "accounts", "charts", "days")
 TITLES = {"ladder": "Ladder", "summary": "Position && P&&L", "orders": "Working orders", "fills": "Fills",
-          "accounts": "Position && P&&L by account", "charts": "Charts", "days": "Closed trading days"}
+          "journal": "Realized P&&L journal", "accounts": "Position && P&&L by account", "charts": "Charts",
+          "days": "Closed trading days"}
 #: Bumped when the docks change, so an older saved arrangement is not forced onto new panes.
 STATE_VERSION = 3
 #: The panes each version added: a layout the trader saved by name under an older version is still
 #: restored, with these closed (View › Panes opens them), rather than refused.
-ADDED_IN = {2: ("accounts",), 3: ("days",)}
+ADDED_IN = {2: ("accounts",), 3: ("journal", "days")}
 
 
 class PaneDocks(QMainWindow):
@@ -66,9 +67,11 @@ class PaneDocks(QMainWindow):
         self.splitDockWidget(d["orders"], d["fills"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["fills"], d["accounts"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["accounts"], d["charts"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(d["fills"], d["journal"])  # a tab beside the fills: no pane gets smaller
         self.tabifyDockWidget(d["charts"], d["days"])
         for dock in d.values():
             dock.show()
+        d["fills"].raise_()
         d["charts"].raise_()  # the closed days are a tab behind the charts
         width = ladder_width or d["ladder"].widget().sizeHint().width()
         self.resizeDocks([d["ladder"]], [width + 12], Qt.Orientation.Horizontal)

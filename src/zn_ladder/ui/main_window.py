@@ -33,10 +33,11 @@ from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
 from zn_ladder.ui.summary import SummaryStrip
-from zn_ladder.ui.table_columns import DAY_COLUMNS, day_key
+from zn_ladder.ui.table_columns import DAY_COLUMNS, JOURNAL_COLUMNS, day_key, journal_key
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
 from zn_ladder.ui.theme import Theme, get_theme, style_sheet, with_colours
-from zn_ladder.workers.snapshots import FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot, StatusSnapshot
+from zn_ladder.workers.snapshots import (FillsSnapshot, JournalSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot,
+                                        StatusSnapshot)
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ class MainWindow(QMainWindow):
         self.orders.setObjectName("ordersTable")
         self.fills = RecordTable("Today's fills", FILL_COLUMNS, fill_key, sort_column=0)
         self.fills.setObjectName("fillsTable")
+        self.journal = RecordTable("Realized P&L journal", JOURNAL_COLUMNS, journal_key, sort_column=0)
+        self.journal.setObjectName("journalTable")
         self.summary = SummaryStrip()
         self.accounts = AccountsTable()
         self.accounts.setObjectName("accountsTable")
@@ -111,11 +114,11 @@ class MainWindow(QMainWindow):
         self.paused_label = self.ladder_pane.paused
         self.recenter_button, self.units_button = self.ladder_pane.recenter_button, self.ladder_pane.units_button
         self.docks = PaneDocks({"ladder": self.ladder_pane, "summary": self.summary, "orders": self.orders,
-                                "fills": self.fills, "accounts": self.accounts, "charts": self.charts,
-                                "days": self.days})
+                                "fills": self.fills, "journal": self.journal, "accounts": self.accounts,
+                                "charts": self.charts, "days": self.days})
         # Each pane's title (with its row count) is its dock's title, not a second heading inside it.
-        for table, name in ((self.orders, "orders"), (self.fills, "fills"), (self.accounts, "accounts"),
-                            (self.days, "days")):
+        for table, name in ((self.orders, "orders"), (self.fills, "fills"), (self.journal, "journal"),
+                            (self.accounts, "accounts"), (self.days, "days")):
             table.title.hide()
             # A dock's title reads "&" as a mnemonic: "P&L" must be "P&&L" to show as written.
             table.titleChanged.connect(lambda text, d=self.docks.docks[name]: d.setWindowTitle(text.replace("&", "&&")))
@@ -326,7 +329,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._restored_docks = self.docks.restore(s.value("window/docks"))
         for key, table in (("orders/header", self.orders), ("fills/header", self.fills),
-                           ("accounts/header", self.accounts)):
+                           ("journal/header", self.journal), ("accounts/header", self.accounts)):
             state = s.value(key)
             if state is not None:
                 table.view.horizontalHeader().restoreState(state)
@@ -346,6 +349,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/docks", self.docks.state())
         s.setValue("orders/header", self.orders.view.horizontalHeader().saveState())
         s.setValue("fills/header", self.fills.view.horizontalHeader().saveState())
+        s.setValue("journal/header", self.journal.view.horizontalHeader().saveState())
         s.setValue("accounts/header", self.accounts.view.horizontalHeader().saveState())
         s.setValue("window/ladder_columns", " ".join(map(str, self.ladder_view.columns())))
         s.setValue("window/ladder_dense", "1" if self.ladder_view.dense else "0")
@@ -401,6 +405,9 @@ class MainWindow(QMainWindow):
     def apply_days(self, days: tuple) -> None:
         """The store's closed trading days of the window's contract (`store.days.ClosedDay`), newest first."""
         self.days.set_records(sorted(days, key=lambda d: (d.day, d.account), reverse=True))
+    def apply_journal(self, snap: JournalSnapshot) -> None:
+        """The store's journal rows as read on the store's thread (`store.snapshot.read_journal`)."""
+        self.journal.set_records(snap.entries)
 
     @Slot(object)
     def apply_pnl(self, snap: PnlSnapshot) -> None:
@@ -424,6 +431,7 @@ class MainWindow(QMainWindow):
         self.ladder_stale.setToolTip("\n".join(marks["ladder"]))
         self.orders.set_stale("\n".join(marks["orders"]))
         self.fills.set_stale("\n".join(marks["fills"]))
+        self.journal.set_stale("\n".join(marks["fills"]))
         self.summary.set_stale("\n".join(marks["summary"]))
         self.accounts.set_stale("\n".join(marks["accounts"]))
         self.summary.set_position_differences(snap.position_differences, snap.positions_checked_at)

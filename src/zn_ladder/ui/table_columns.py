@@ -151,6 +151,33 @@ ACCOUNT_COLUMNS: tuple[Column, ...] = (
 )
 
 
+#: The realized P&L journal (issue 15 §1): one row per lot match, naming the fill that opened the lot
+#: and the one that closed it, under LIFO and FIFO; realized is the match's, cumulative the book's after it.
+JOURNAL_COLUMNS: tuple[Column, ...] = (
+    Column("Time", lambda e: e.time_ns, time_text, _CENTER, 70, kind="time", tip="When the closing fill traded."),
+    Column("Account", lambda e: e.account, width=80),
+    Column("Contract", lambda e: e.contract, width=80),
+    Column("Method", lambda e: e.method.upper(), width=56, tip=_LIFO + "\n" + _FIFO),
+    Column("Opened by", lambda e: e.open_key, width=110, tip="The fill that opened the lot (SOD: the start-of-day position)."),
+    Column("Open qty", lambda e: e.open_qty, signed_text, _RIGHT, 64, kind="number", tip="The opening fill's whole quantity."),
+    Column("Open price", lambda e: e.open_price, price_text, _RIGHT, 80, kind="price"),
+    Column("Closed by", lambda e: e.close_key, width=110, tip="The fill that closed (part of) the lot."),
+    Column("Close qty", lambda e: e.close_qty, signed_text, _RIGHT, 64, kind="number"),
+    Column("Close price", lambda e: e.close_price, price_text, _RIGHT, 80, kind="price"),
+    Column("Matched", lambda e: e.matched_qty, align=_RIGHT, width=60, kind="number", tip="Contracts matched here."),
+    Column("Realized", lambda e: e.realized, money_text, _RIGHT, 96, color="sign", kind="number"),
+    Column("Cumulative", lambda e: e.cumulative_realized, money_text, _RIGHT, 100, color="sign", kind="number",
+           tip="The book's (account, contract, method) realized P&L after this match."),
+    Column("Market", lambda e: e.market, width=64),
+)
+
+
+def journal_key(e: Any) -> str:
+    """One row per match: the book, both fills, and where the book stood after it."""
+    return (f"{e.method}\x00{e.account}\x00{e.market}\x00{e.contract}\x00{e.close_key}\x00{e.open_key}"
+            f"\x00{e.open_price}\x00{e.matched_qty}\x00{e.cumulative_ticks}")
+
+
 #: Row identities: attrgetters, so keying a snapshot of thousands of records runs at C speed.
 order_key: Callable[[WorkingOrder], str] = attrgetter("order_id")
 fill_key: Callable[[Fill], str] = attrgetter("key")

@@ -30,7 +30,7 @@ from zn_ladder.workers.position_check import PositionCheck
 from zn_ladder.workers.scenario import ScenarioWorker
 from zn_ladder.workers.session_config import SessionConfig
 from zn_ladder.workers.session_status import SOURCES, SPOT_LABELS, build_status
-from zn_ladder.workers.snapshots import FillsSnapshot, OrdersSnapshot, StatusSnapshot
+from zn_ladder.workers.snapshots import FillsSnapshot, JournalSnapshot, OrdersSnapshot, StatusSnapshot
 from zn_ladder.workers.sod_choice import SodChoice
 from zn_ladder.workers.spot_worker import SpotWorker
 from zn_ladder.workers.store_worker import StoreWorker
@@ -52,6 +52,8 @@ class Session(QObject):
     ladderReady = Signal(object)
     ordersReady = Signal(object)
     fillsReady = Signal(object)
+    #: The contract's realized P&L journal as stored (`JournalSnapshot`), after every store read.
+    journalReady = Signal(object)
     pnlReady = Signal(object)
     statusReady = Signal(object)
     computed = Signal(object)  # ScenarioResult, for the self-test and benchmarks
@@ -465,6 +467,7 @@ class Session(QObject):
             return
         self.last_fills = FillsSnapshot(fills, utc_now())
         self.fillsReady.emit(self.last_fills)
+        self.journalReady.emit(JournalSnapshot(tuple(snap.journal), utc_now()))
         self._store_out.emit(snap)
 
     @Slot(object)

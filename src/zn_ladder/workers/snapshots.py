@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.reconcile import PositionDifference
+from zn_ladder.domain.journal import JournalEntry
 from zn_ladder.domain.records import Fill, WorkingOrder
 
 if TYPE_CHECKING:  # the ladder module is the domain's; only its type is needed here
@@ -64,6 +65,15 @@ class FillsSnapshot:
     received_at: datetime
     new_keys: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class JournalSnapshot:
+    """The realized P&L journal of the ladder's contract as stored (`domain.journal.JournalEntry`, oldest
+    first): this trading day's newest matches, both methods."""
+
+    entries: tuple[JournalEntry, ...]
+    received_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Signal
 
 from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, trading_day
-from zn_ladder.store.snapshot import take_snapshot
+from zn_ladder.store.snapshot import read_journal, take_snapshot
 from zn_ladder.store.writer import StoreWriter
 from zn_ladder.tt.budget import budget_source
 from zn_ladder.tt.fills_cursor import FillCursor, cursor_source
@@ -355,6 +355,7 @@ class StoreWorker(QObject):
         if account is None and self._scoped:
             account = self._scope(store)
         snap = take_snapshot(store.conn, contract, account, since, self._market)
+        journal = read_journal(store.conn, contract, account, self._market, rule=store.day_rule)  # here, off the GUI thread
         with self._lock:
             if contract != self._contract:
                 return None  # the ladder moved to another contract meanwhile
@@ -380,7 +381,7 @@ class StoreWorker(QObject):
             if by_key:
                 self._max_ns = max(self._max_ns if since else 0, next(reversed(by_key.values())).time_ns)
             fills = tuple(by_key.values())
-        return replace(snap, fills=fills)
+        return replace(snap, fills=fills, journal=journal)
 
 
 def _compact(fill: Fill) -> Fill:
