@@ -1,11 +1,16 @@
-"""`zn-ladder export --db PATH --what fills|pnl [--format csv] [--out FILE]`: the store, for spreadsheets.
+"""`zn-ladder export --db PATH --what fills|pnl [--user TRADER] [--format csv] [--out FILE]`: the store, for spreadsheets.
 
 The fills CSV has the old fill monitor's exact columns (Date, Time, InstrumentId, ... CurrentUser) so
 the desk's spreadsheets keep working: fills as they stand (busts left out, corrections applied), oldest
 first, Date and Time in this computer's local time as the old monitor wrote them, Price in decimal
-points as Python printed TT's float (`111.0`, `111.28125`; exact for 1/64ths), Quantity as `1.0`. Exchange is the fill's market,
-InstrumentId TT's id when the source named it, MarketId TT's id of a known market; OrderStatus is empty. `--out` is written to a temporary file and renamed, so an open copy is never
-left half-written.
+points as Python printed TT's float (`111.0`, `111.28125`; exact for 1/64ths), Quantity as `1.0`. Every
+column is filled from what the source sent with the fill, so the desk's filters (`Exchange == "CME"`,
+`CurrentUser == "<trader>"`) work: InstrumentId, MarketId and OrderStatus as TT sent them (MarketId
+from the built-in table for a file that did not name it), InstrumentName the contract (TT's instrument
+alias), Exchange the fill's market, Originator and CurrentUser TT's user names (TT sends ids: the
+store's cached user lookup names them; an id TT could not name is written as the id). `--user` keeps one
+trader's fills (by name or TT user id; `store.where.trader_values`). `--out` is written to a temporary
+file and renamed, so an open copy is never left half-written.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import argparse
 import sys
 from pathlib import Path
 from typing import TextIO
+
+from zn_ladder.cli.inputs import add_user_argument
 
 ORDER = 55
 
@@ -32,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--contract", help="only this contract")
     p.add_argument("--market", help="only this market (e.g. CME)")
+    add_user_argument(p)
     p.set_defaults(run=run)
 
 
@@ -65,8 +73,13 @@ def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
     contract = canonical_contract(args.contract) if args.contract else None
     market = canonical_market(args.market) if args.market else None
     if args.what == "fills":
-        write_fills_csv(conn, out, contract, market)
+        write_fills_csv(conn, out, contract, market, getattr(args, "user", None))
     else:
+        if getattr(args, "user", None):
+            from zn_ladder.domain.errors import InputError
+
+            raise InputError("--user: the P&L export is per account (books); use zn-ladder pnl --db PATH --user "
+                             "for one trader's P&L")
         write_pnl_csv(conn, out, contract, market)
 
 
@@ -85,7 +98,9 @@ def _write_atomically(target: Path, write) -> None:
         raise InputError(f"cannot write {target}: {exc}") from exc
 
 
-def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str | None = None) -> int:
+def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str | None = None,
+                    user: str | None = None) -> int:
+    """The fills (of `contract`, `market` and trader `user` when given) in the fill monitor's layout."""
     import csv
     import datetime as dt
 
@@ -94,14 +109,17 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str 
     from zn_ladder.domain.prices import Price
     from zn_ladder.cli.spreadsheet_safe import safe_cell
     from zn_ladder.store.fills import live_fills
+    from zn_ladder.store.refdata import user_names
+    from zn_ladder.store.where import trader_values
 
     market_ids = {name: ident for ident, name in TT_MARKET_IDS.items()}
+    names = user_names(conn)
 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FILL_MONITOR_COLUMNS)
     products: dict[str, object] = {}
     count = 0
-    for f in live_fills(conn, contract, market=market):
+    for f in live_fills(conn, contract, market=market, user=trader_values(conn, user)):
         product = products.get(f.contract)
         if product is None:
             try:
@@ -112,10 +130,11 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str 
         price = repr(float(Price.from_ticks(f.price, product).value))  # as the old monitor wrote it: 111.0
         buy = int(f.side) > 0
         writer.writerow((local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S.") + f"{local.microsecond // 1000:03d}",
-                         safe_cell(f.instrument_id), "", "1" if buy else "2", "BUY" if buy else "SELL", f"{f.qty}.0",
-                         price, safe_cell(f.order_id), safe_cell(f.account), market_ids.get(f.market, ""), f.time_ns,
-                         f.time_ns, safe_cell(f.exec_id), "", safe_cell(f.market), safe_cell(f.contract), "",
-                         safe_cell(f.user)))
+                         safe_cell(f.instrument_id), safe_cell(f.contract), "1" if buy else "2",
+                         "BUY" if buy else "SELL", f"{f.qty}.0", price, safe_cell(f.order_id), safe_cell(f.account),
+                         safe_cell(f.market_id or market_ids.get(f.market, "")), f.time_ns, f.time_ns,
+                         safe_cell(f.exec_id), safe_cell(f.order_status), safe_cell(f.market), safe_cell(f.contract),
+                         safe_cell(names.get(f.originator, f.originator)), safe_cell(names.get(f.user, f.user))))
         count += 1
     return count
 

@@ -190,7 +190,18 @@ DROP TABLE books;
 ALTER TABLE books_v2 RENAME TO books;
 """
 
+#: The desk's filters (issue 15 §4): every field TT sends with a fill that the old fill CSV carried.
+#: `market_id` and `order_status` are TT's codes as sent (marketId, ordStatus); `originator` is who
+#: submitted the order (TT userId, a file's Originator), next to `user`, who owns it now (currUserId,
+#: CurrentUser). User ids stay ids here: the `refdata` rows of kind 'user' name them. Rows stored before
+#: this version keep '' (TT did not send them again); their `user` is what they were stored with.
+_V3_DESK_FIELDS = """
+ALTER TABLE fills ADD COLUMN market_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE fills ADD COLUMN order_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE fills ADD COLUMN originator TEXT NOT NULL DEFAULT '';
+"""
+
 #: Ordered migrations; entry i takes a file from user_version i to i + 1. Append only.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_DESK_FIELDS)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -217,8 +217,12 @@ class Store:
     def ingest(self, new_fills: Sequence[Fill] = (), new_corrections: Sequence[FillCorrection] = (), *,
                source: str = "", cursor: tuple[str, Any] | None = None,
                audit_detail: Mapping[str, Any] | None = None, who: str | None = None,
-               environment: str = "", quarantined: Sequence[Any] = ()) -> IngestResult:
+               environment: str = "", quarantined: Sequence[Any] = (),
+               users: Sequence[tuple[str, Any]] = ()) -> IngestResult:
         """Store a batch of fills and corrections (and a poll cursor) in one durable transaction.
+
+        `users`: (TT user id, record) of the users the batch's fills name that TT was just asked about
+        (reference data kind "user"), kept with the fills so their names survive a restart.
 
         `audit_detail`, when given, writes an `import` audit entry (files); polls pass none, since
         every fill row records its source and arrival time already.
@@ -227,6 +231,8 @@ class Store:
         batch = _Batch()
         with self._write("store fills") as conn:
             ins = fills.insert_fills(conn, new_fills, now, source, environment)
+            for ident, record in users:
+                refdata.put_refdata(conn, refdata.USER, ident, record, fetched_ns=now)
             if quarantined:
                 quarantine.put(conn, quarantined, environment, now)
             if ins.added and conn.execute("SELECT 1 FROM quarantine WHERE resolved_ns IS NULL LIMIT 1").fetchone():
@@ -306,6 +312,10 @@ class Store:
     def cursor_updated_ns(self, source: str) -> int | None:
         with db.translated(self.path, "read cursor"):
             return cursors.cursor_updated_ns(self.conn, source)
+
+    def all_refdata(self, kind: str) -> dict[str, Any]:
+        with db.translated(self.path, "read reference data"):
+            return refdata.all_refdata(self.conn, kind)
 
     def get_refdata(self, kind: str, ident: str, *, max_age_s: float | None = None) -> Any | None:
         with db.translated(self.path, "read reference data"):

@@ -105,6 +105,7 @@ class Session(QObject):
         self.store = StoreWorker(config.db_path, account=account, market=config.market, env=config.conn.env,
                                  base_url=config.conn.base_url, scoped=True, parent=self)
         self.store.track_budget(self.client.budget)
+        self.store.track_users(self.client)
         self.sod = SodChoice(config.product.symbol, demo=config.demo, put=self.store.put_sod)
         #: The store's positions against TT's after each positions poll and store change (store thread).
         self.position_check = PositionCheck(self.store.submit, include=self._reconciled, parent=self)
