@@ -27,6 +27,9 @@ ORDER = 55
 FILL_MONITOR_COLUMNS = ("Date", "Time", "InstrumentId", "InstrumentName", "Side", "SideName", "Quantity", "Price",
                         "OrderId", "AccountId", "MarketId", "TransactTime", "TimeStamp", "ExecId", "OrderStatus",
                         "Exchange", "Contract", "Originator", "CurrentUser")
+#: TT's own spelling of the markets whose canonical (upper-case) name differs: the old monitor wrote
+#: TT's name, and the desk's sheets compare it exactly (`Exchange == "CME_Delayed"`).
+TT_MARKET_SPELLING = {"CME_DELAYED": "CME_Delayed", "TT ALGO": "TT Algo"}
 PNL_COLUMNS = ("account", "market", "contract", "method", "position", "realized", "average_open_price", "open_lots", "fills",
                "sod_date")
 
@@ -133,7 +136,8 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str 
                          safe_cell(f.instrument_id), safe_cell(f.contract), "1" if buy else "2",
                          "BUY" if buy else "SELL", f"{f.qty}.0", price, safe_cell(f.order_id), safe_cell(f.account),
                          safe_cell(f.market_id or market_ids.get(f.market, "")), f.time_ns, f.time_ns,
-                         safe_cell(f.exec_id), safe_cell(f.order_status), safe_cell(f.market), safe_cell(f.contract),
+                         safe_cell(f.exec_id), safe_cell(f.order_status), safe_cell(TT_MARKET_SPELLING.get(f.market, f.market)),
+                         safe_cell(f.contract),
                          safe_cell(names.get(f.originator, f.originator)), safe_cell(names.get(f.user, f.user))))
         count += 1
     return count
