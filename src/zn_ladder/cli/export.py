@@ -1,4 +1,4 @@
-"""`zn-ladder export --db PATH --what fills|pnl [--user TRADER] [--format csv] [--out FILE]`: the store, for spreadsheets.
+"""`zn-ladder export --db PATH --what fills|pnl|survival [--user TRADER] [--format csv] [--out FILE]`: the store, for spreadsheets.
 
 The fills CSV has the old fill monitor's exact columns (Date, Time, InstrumentId, ... CurrentUser) so
 the desk's spreadsheets keep working: fills as they stand (busts left out, corrections applied), oldest
@@ -9,7 +9,8 @@ column is filled from what the source sent with the fill, so the desk's filters 
 from the built-in table for a file that did not name it), InstrumentName the contract (TT's instrument
 alias), Exchange the fill's market, Originator and CurrentUser TT's user names (TT sends ids: the
 store's cached user lookup names them; an id TT could not name is written as the id). `--user` keeps one
-trader's fills (by name or TT user id; `store.where.trader_values`). `--out` is written to a temporary
+trader's fills (by name or TT user id; `store.where.trader_values`). `--what survival` writes the survival
+curve logged after each fill (`export_survival`). `--out` is written to a temporary
 file and renamed, so an open copy is never left half-written.
 """
 
@@ -37,7 +38,8 @@ PNL_COLUMNS = ("account", "market", "contract", "method", "position", "realized"
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write the store's fills (fill-monitor CSV layout) or P&L as CSV")
     p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
-    p.add_argument("--what", required=True, choices=("fills", "pnl"), help="fills, or P&L per account/contract/method")
+    p.add_argument("--what", required=True, choices=("fills", "pnl", "survival"),
+                   help="fills, P&L per account/contract/method, or the survival curve logged after each fill")
     p.add_argument("--format", default="csv", choices=("csv",), help="output format (csv)")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     p.add_argument("--contract", help="only this contract")
@@ -77,6 +79,10 @@ def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
     market = canonical_market(args.market) if args.market else None
     if args.what == "fills":
         write_fills_csv(conn, out, contract, market, getattr(args, "user", None))
+    elif args.what == "survival":
+        from zn_ladder.cli.export_survival import write_survival_csv
+
+        write_survival_csv(conn, out, contract, market, getattr(args, "user", None))
     else:
         if getattr(args, "user", None):
             from zn_ladder.domain.errors import InputError

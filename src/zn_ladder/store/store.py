@@ -23,7 +23,8 @@ from typing import Any
 
 from zn_ladder.domain.errors import StoreError
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot
-from zn_ladder.store import audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod
+from zn_ladder.store import (audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod,
+                              survival_log)
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +299,18 @@ class Store:
         """Record a settings/environment change or any other event in the audit log."""
         with self._write("write audit log") as conn:
             audit.record(conn, event, detail, who)
+
+    def log_survival(self, rows: Sequence[Any]) -> int:
+        """Keep the survival curves computed after fills (`survival_log.SurvivalRow`); rows of fills
+        already logged are ignored. Returns the rows added."""
+        if not rows:
+            return 0
+        with self._write("log the survival curve") as conn:
+            return survival_log.put_rows(conn, rows, time.time_ns())
+
+    def survival_logged(self, contract: str, market: str | None = None) -> set[str]:
+        with db.translated(self.path, "read the survival log"):
+            return survival_log.logged_keys(self.conn, contract, market)
 
     def put_refdata(self, kind: str, ident: str, value: Any) -> None:
         with self._write("cache reference data") as conn:

@@ -58,6 +58,7 @@ def trader_values(conn: sqlite3.Connection, trader: str | None) -> Filter:
     folded = wanted.casefold()
     names = user_names(conn)
     values = {wanted, *(i for i, name in names.items() if name.casefold() == folded)}
+    values |= {name for name in names.values() if name.casefold() == folded}  # as TT spells it
     values |= {name for i, name in names.items() if i == wanted}  # an id given: the name files carry
     values |= {name for name in _stored_names(conn) if name.casefold() == folded}
     return frozenset(values)

@@ -40,5 +40,7 @@ class SessionConfig:
     fetch_sod: bool = False
     #: An Actant SOD file, or a folder (its newest file), imported into the store at start; empty: none.
     sod_path: str = ""
+    #: The desk's survival curve settings (`config.settings.SurvivalSettings`; None: the seed's).
+    survival: Any = None
     status_interval_s: float = 1.0
     stop_timeout_s: float = 4.0
