@@ -68,7 +68,7 @@ def settled(w, market, accounts) -> bool:
     return snap is not None and snap.position == expected_at(market, accounts, snap.spot.value)[0]
 
 
-def test_marks_follow_fills_and_spot_and_each_fill_is_logged(qtbot, app, tmp_path: Path):
+def test_marks_follow_fills_and_spot_and_each_fill_is_logged(qtbot, app, tmp_path: Path, run_cli):
     w = app.window
     market = app.sim.server.market
     accounts = app.sim.server.config.accounts
@@ -118,3 +118,36 @@ def test_marks_follow_fills_and_spot_and_each_fill_is_logged(qtbot, app, tmp_pat
         assert (row[0], Fraction(row[1]), Fraction(row[2])) == (position, position * R_PER_LOT, pnl)
         assert (Fraction(row[3]), Fraction(row[4])) == (curve.extreme_level, curve.sixteenths_to_extreme)
         assert [(Fraction(a), Fraction(b)) for a, b in json.loads(row[5])] == [(p.level, p.risk) for p in curve.points]
+
+    # exported as the old r_survival_streaming.csv: its columns first, then the inputs it left implicit
+    import csv
+    import io
+
+    from zn_ladder.tt.sim import reference as ref
+
+    done = run_cli("export", "--db", str(db), "--what", "survival")
+    assert done.returncode == 0, done.stderr
+    table = list(csv.reader(io.StringIO(done.stdout)))
+    assert table[0] == ["Date", "Time", "SideName", "Quantity", "Price", "OrderId", "Exchange", "Contract",
+                        "CurrentUser", "risk_curve", "extreme_level", "ticks_to_extreme", "AccountId", "Position",
+                        "R0", "PnL", "StopLoss", "NBM"]
+    raw = {r["execID"]: r for r in market.published_fills()}
+    names = dict(ref.USERS)
+    lots = sod(market, accounts)
+    assert len(table) - 1 == len(published)
+    for (key, qty, price, _), row in zip(published, table[1:]):
+        record = raw[key]
+        lots.append((qty, price))
+        position, pnl = position_and_pnl(lots, price)
+        curve = survival_curve(price, position * R_PER_LOT, SEED_LEVELS, pnl=pnl)
+        side, quantity, px, order, exchange, contract, user, risk_curve, extreme, away = row[2:12]
+        assert (side, quantity, px, order) == ("BUY" if qty > 0 else "SELL", f"{abs(qty)}.0", str(record["lastPx"]),
+                                               record["orderId"])
+        assert (exchange, contract, user) == ("CME", "ZN Dec26", names[record["currUserId"]])
+        assert (Fraction(extreme), Fraction(away)) == (curve.extreme_level, curve.sixteenths_to_extreme)
+        pairs = [item.split(": ") for item in risk_curve.strip("{}").split(", ")]
+        assert [Fraction(a) for a, _ in pairs] == [pt.level for pt in curve.points]
+        assert all(abs(Fraction(b) - pt.risk) < Fraction(1, 10**9) for (_, b), pt in zip(pairs, curve.points))
+        assert (row[12], int(row[13]), Fraction(row[14]), Fraction(row[15])) == (
+            str(record["accountId"]), position, position * R_PER_LOT, pnl)
+        assert (Fraction(row[16]), Fraction(row[17])) == (-100_000, 25)
