@@ -232,3 +232,13 @@ def user_of_rows(rows: Sequence[RawFill], trader: str | None) -> list[RawFill]:
         return list(rows)
     wanted = trader.strip().casefold()
     return [row for row in rows if str(row[9]).casefold() == wanted]
+
+
+def named_by(value: str, name: str, trader: str | None) -> bool:
+    """Whether a fill whose user is `value` (an id or a name), named `name`, is trader `trader`'s
+    (None: any): the id, or the name in any case."""
+    if trader is None:
+        return True
+    wanted = trader.strip()
+    return value == wanted or value.casefold() == wanted.casefold() or (bool(name)
+                                                                         and name.casefold() == wanted.casefold())

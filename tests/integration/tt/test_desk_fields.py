@@ -213,3 +213,17 @@ def test_pnl_of_one_trader_is_that_traders_fills_only_from_the_store_and_the_fil
         assert Fraction(str(payload["realized"])) == lifo_realized(rows) != 0
     everyone = json.loads(run("pnl", "--db", str(db), *where[:4], "--json").stdout)
     assert everyone["fills"] > len(rows)
+
+
+def test_ladder_of_one_trader_starts_from_that_traders_fills(run_cli):
+    rows = [r for r in fixture_rows() if r["CurrentUser"] == "SPatoliya" and r["Contract"] == "ZN Jun25"]
+    lots = [(round(float(r["Quantity"])) * (1 if r["Side"] == "1" else -1), Fraction(r["Price"])) for r in rows]
+    spot = Fraction(110) + Fraction(16, 32)  # 110'160
+    done = run_cli("ladder", "--orders", str(FIXTURE.parent / "tt_working_orders_response.json"), "--spot", "110'160",
+                   "--contract", "ZN Jun25", "--market", "CME_Delayed", "--fills", str(FIXTURE), "--user", "spatoliya",
+                   "--json")
+    assert done.returncode == 0, done.stderr
+    at_spot = next(r for r in json.loads(done.stdout)["rows"] if r["is_spot"])
+    # the spot row is the base the orders start from: the trader's own position and cash-flow P&L
+    assert at_spot["position"] == sum(q for q, _ in lots) != 0
+    assert Fraction(str(at_spot["projected_pnl"])) == sum(q * (spot - p) for q, p in lots) * 1000

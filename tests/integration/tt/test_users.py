@@ -63,3 +63,15 @@ def test_a_user_tt_cannot_name_costs_one_request_and_holds_no_fill_back():
     finally:
         client.close()
         tt.close()
+
+
+def test_tt_fills_lists_one_trader_with_both_users_named(run_cli):
+    import json
+
+    everyone = json.loads(run_cli("tt", "fills", "--demo", "--json").stdout)["fills"]
+    eric = json.loads(run_cli("tt", "fills", "--demo", "--json", "--user", "ERIC").stdout)["fills"]
+    names = dict((str(i), a) for i, a in ref.USERS)
+    assert all(f["user_name"] == names[f["user"]] and f["originator_name"] == names[f["originator"]]
+               for f in everyone)
+    assert eric and [f["key"] for f in eric] == [f["key"] for f in everyone if f["user"] == "1168911"]
+    assert len(eric) < len(everyone)
