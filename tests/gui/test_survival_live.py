@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from zn_ladder.config.settings import Settings
 from zn_ladder.domain.instruments import get_product
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.survival import SEED_LEVELS, survival_curve
@@ -25,11 +26,15 @@ ZN = get_product("ZN")
 CME = 7  # TT's market id of the window's market (the demo's delayed accounts trade another)
 #: ZN: $1000 a point, so $62.50 per 1/16 of a point per lot (the desk's R0 unit).
 POINT_VALUE, R_PER_LOT = 1000, Fraction(125, 2)
+#: The desk's stop loss for this test: tight enough that the P&L so far decides where the curve ends.
+STOP = -20_000
 
 
 @pytest.fixture
 def app(qtbot, tmp_path: Path, ui_home: Path):
-    controller = make_controller(tmp_path, sim={"step_interval": None, "history_fills": 20, "correction_rate": 0.0})
+    settings = Settings().replace_value("survival.stop_loss", str(STOP))
+    controller = make_controller(tmp_path, sim={"step_interval": None, "history_fills": 20, "correction_rate": 0.0},
+                                 settings=settings)
     qtbot.addWidget(controller.window)
     controller.window.resize(1400, 900)
     controller.window.show()
@@ -59,7 +64,7 @@ def position_and_pnl(lots: list[tuple[int, Fraction]], mark: Fraction) -> tuple[
 def expected_at(market, accounts, spot: Fraction):
     lots = sod(market, accounts) + [(q, p) for _, q, p, _ in trades(market)]
     position, pnl = position_and_pnl(lots, spot)
-    return position, survival_curve(spot, position * R_PER_LOT, SEED_LEVELS, pnl=pnl)
+    return position, survival_curve(spot, position * R_PER_LOT, SEED_LEVELS, pnl=pnl, stop_loss=STOP)
 
 
 def settled(w, market, accounts) -> bool:
@@ -87,8 +92,15 @@ def test_marks_follow_fills_and_spot_and_each_fill_is_logged(qtbot, app, tmp_pat
             [(pt.level, pt.risk) for pt in expected.points[1:]]
         assert [Fraction(m.price, 64) for m in extreme] == [expected.extreme_level]
 
-    # a spot change alone (a typed spot) moves the curve: same position and lots, another mark
-    typed = Price(spot + Fraction(8, 64))
+    # a spot change alone (a typed spot) moves the curve, with the P&L the move makes: the test picks a
+    # spot where that P&L decides how far the position survives (the curve without it differs)
+    def pnl_decides_at(price: Fraction) -> bool:
+        position, with_pnl = expected_at(market, accounts, price)
+        return with_pnl != survival_curve(price, position * R_PER_LOT, SEED_LEVELS, stop_loss=STOP)
+
+    typed = next((Price(spot + Fraction(d, 64)) for d in (8, -8, 16, -16, 24, -24, 32, -32, 48, -48)
+                  if pnl_decides_at(spot + Fraction(d, 64))), None)
+    assert typed is not None, "no spot near this one where the P&L decides the curve"
     app.session.set_manual_spot(typed)
     qtbot.waitUntil(lambda: w.survival._last.spot.value == typed.value, timeout=10_000)
     assert w.survival.curve == expected_at(market, accounts, typed.value)[1] != expected
@@ -108,16 +120,19 @@ def test_marks_follow_fills_and_spot_and_each_fill_is_logged(qtbot, app, tmp_pat
     qtbot.waitUntil(lambda: set(logged()) >= {k for k, *_ in published}, timeout=20_000)
     rows = logged()
     lots = sod(market, accounts)
+    pnl_decides = 0
     import json
 
     for key, qty, price, _ in published:
         lots.append((qty, price))
         position, pnl = position_and_pnl(lots, price)
-        curve = survival_curve(price, position * R_PER_LOT, SEED_LEVELS, pnl=pnl)
+        curve = survival_curve(price, position * R_PER_LOT, SEED_LEVELS, pnl=pnl, stop_loss=STOP)
+        pnl_decides += curve != survival_curve(price, position * R_PER_LOT, SEED_LEVELS, stop_loss=STOP)
         row = rows[key]
         assert (row[0], Fraction(row[1]), Fraction(row[2])) == (position, position * R_PER_LOT, pnl)
         assert (Fraction(row[3]), Fraction(row[4])) == (curve.extreme_level, curve.sixteenths_to_extreme)
         assert [(Fraction(a), Fraction(b)) for a, b in json.loads(row[5])] == [(p.level, p.risk) for p in curve.points]
+    assert pnl_decides, "some fill's curve must depend on the P&L so far"
 
     # exported as the old r_survival_streaming.csv: its columns first, then the inputs it left implicit
     import csv
@@ -139,7 +154,7 @@ def test_marks_follow_fills_and_spot_and_each_fill_is_logged(qtbot, app, tmp_pat
         record = raw[key]
         lots.append((qty, price))
         position, pnl = position_and_pnl(lots, price)
-        curve = survival_curve(price, position * R_PER_LOT, SEED_LEVELS, pnl=pnl)
+        curve = survival_curve(price, position * R_PER_LOT, SEED_LEVELS, pnl=pnl, stop_loss=STOP)
         side, quantity, px, order, exchange, contract, user, risk_curve, extreme, away = row[2:12]
         assert (side, quantity, px, order) == ("BUY" if qty > 0 else "SELL", f"{abs(qty)}.0", str(record["lastPx"]),
                                                record["orderId"])
@@ -150,4 +165,4 @@ def test_marks_follow_fills_and_spot_and_each_fill_is_logged(qtbot, app, tmp_pat
         assert all(abs(Fraction(b) - pt.risk) < Fraction(1, 10**9) for (_, b), pt in zip(pairs, curve.points))
         assert (row[12], int(row[13]), Fraction(row[14]), Fraction(row[15])) == (
             str(record["accountId"]), position, position * R_PER_LOT, pnl)
-        assert (Fraction(row[16]), Fraction(row[17])) == (-100_000, 25)
+        assert (Fraction(row[16]), Fraction(row[17])) == (STOP, 25)

@@ -82,6 +82,13 @@ def test_trade_record_becomes_a_fill():
                      instrument_id="8092262517946017060", market_id="7", order_status="1", originator="1168910")
 
 
+def test_a_fill_keeps_the_market_id_tt_sent_with_it_else_its_instruments():
+    assert parse_fill(fill(marketId=183), lookup).market_id == "183"
+    raw = fill()
+    del raw["marketId"]
+    assert parse_fill(raw, lookup).market_id == ZN.market_id == "7"
+
+
 def test_a_fill_without_curr_user_belongs_to_its_originator():
     raw = fill()
     del raw["currUserId"]
