@@ -219,9 +219,17 @@ def sod_for(lots: Iterable[SodLot], contract: str, product: Product, account: st
 
 def add_user_argument(parser: argparse.ArgumentParser) -> None:
     """`--user TRADER`, the same on every command that lists or computes from fills (issue 15 §4)."""
-    parser.add_argument("--user", metavar="TRADER",
+    parser.add_argument("--user", metavar="TRADER", type=trader_name,
                         help="only this trader's fills: TT user name (CurrentUser, e.g. Eric; any case) or TT user "
                              "id. From files, the name or id the file carries")
+
+
+def trader_name(text: str) -> str:
+    """`--user`'s value: a name or id, trimmed; an empty one names nobody and is refused."""
+    value = text.strip()
+    if not value or len(value) > 200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a trader: give a TT user name (e.g. Eric) or user id")
+    return value
 
 
 def user_of_rows(rows: Sequence[RawFill], trader: str | None) -> list[RawFill]:
