@@ -5,7 +5,8 @@ the position the fill left, at the fill's price. Here the position and the P&L s
 the books the store keeps, by their own definition (`store.matching.recompute_book`): each account's
 latest SOD, then its live fills of the session in time order, accounts apart (lots never match across
 accounts) and summed. The P&L at a fill is realized plus the open lots marked at that fill's price:
-the trade's P&L at that moment, the same under LIFO and FIFO.
+the trade's P&L at that moment, the same under LIFO and FIFO. `FillTrail` keeps the books between
+calls, so a caller that sees the day grow applies only the new fills.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from fractions import Fraction
 
 from zn_ladder.domain.instruments import Product
 from zn_ladder.domain.lots import LotBook
-from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, SodLot
 
 
@@ -29,29 +29,45 @@ class FillMark:
     pnl: Fraction
 
 
+class FillTrail:
+    """The books of one contract fill by fill: `apply` takes the next fill (time order) and says what it
+    left. `session_start[(account, market)]` is the ns from which an account's fills count (0 when
+    absent); an earlier fill is not in its books (`apply` gives None)."""
+
+    def __init__(self, product: Product, sod: Iterable[SodLot], session_start: Mapping[tuple[str, str], int]) -> None:
+        self.product = product
+        self._start = dict(session_start)
+        self._books: dict[tuple[str, str], LotBook] = {}
+        for lot in sod:
+            self._book((lot.account, lot.market)).open_sod(lot.qty, lot.price)
+        self.position = sum(b.position for b in self._books.values())
+        #: Sum over the books of -signed qty x price (ticks): with the position, the P&L at any mark
+        #: (realized + unrealized = cash + position x mark, whatever the matching method).
+        self._cash = sum(b.cash_units for b in self._books.values())
+
+    def _book(self, key: tuple[str, str]) -> LotBook:
+        book = self._books.get(key)
+        if book is None:
+            book = self._books[key] = LotBook(self.product, "lifo")
+        return book
+
+    def apply(self, fill: Fill) -> FillMark | None:
+        key = (fill.account, fill.market)
+        if fill.time_ns < self._start.get(key, 0):
+            return None
+        book = self._book(key)
+        position, cash = book.position, book.cash_units
+        book.apply_trade(fill.signed_qty, fill.price)
+        self.position += book.position - position
+        self._cash += book.cash_units - cash
+        return FillMark(fill, self.position, (self._cash + self.position * fill.price) * self.product.tick_value)
+
+
 def marks_after_fills(fills: Iterable[Fill], sod: Iterable[SodLot], product: Product,
                       session_start: Mapping[tuple[str, str], int]) -> Iterator[FillMark]:
-    """A `FillMark` per fill of the session, in the order given (time order): `session_start[(account,
-    market)]` is the ns from which an account's fills count (0 when absent); earlier ones are skipped."""
-    books: dict[tuple[str, str], LotBook] = {}
-    for lot in sod:
-        key = (lot.account, lot.market)
-        book = books.get(key)
-        if book is None:
-            book = books[key] = LotBook(product, "lifo")
-        book.open_sod(lot.qty, lot.price)
-    position = sum(b.position for b in books.values())
+    """A `FillMark` per fill of the session, in the order given (time order); see `FillTrail`."""
+    trail = FillTrail(product, sod, session_start)
     for fill in fills:
-        key = (fill.account, fill.market)
-        if fill.time_ns < session_start.get(key, 0):
-            continue
-        book = books.get(key)
-        if book is None:
-            book = books[key] = LotBook(product, "lifo")
-        before = book.position
-        book.apply_trade(fill.signed_qty, fill.price)
-        position += book.position - before
-        mark = Price.from_ticks(fill.price, product)
-        # realized + unrealized at the mark, book by book (`cash_flow_pnl`: O(1), whatever the open lots)
-        pnl = sum((b.cash_flow_pnl(mark) for b in books.values()), Fraction(0))
-        yield FillMark(fill, position, pnl)
+        mark = trail.apply(fill)
+        if mark is not None:
+            yield mark
