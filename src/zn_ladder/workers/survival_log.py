@@ -3,10 +3,10 @@
 Runs on the store's writer thread, after each snapshot of the ladder's contract (`Session` submits it):
 the fills not logged yet get, in time order, the curve of the position they left at their own price
 with the P&L made so far (`domain.survival_trail`), computed with the desk's survival settings. The
-books are replayed from the snapshot (the day's SOD and fills: a bust or a correction is simply part
-of the replay), which costs microseconds per fill; at most `MAX_PER_UPDATE` curves are computed per
-snapshot so a window opened late in a busy day never holds the writer for long: the rest follow with
-the next snapshots, oldest first.
+books are kept between snapshots and take only the fills a snapshot adds; a bust, a correction or a
+late fill replays the day from the snapshot (microseconds per fill). At most `MAX_PER_UPDATE` curves are
+computed per snapshot so a window opened late in a busy day never holds the writer for long: the rest
+follow with the next snapshots, oldest first.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from zn_ladder.domain.instruments import product_of_contract
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.survival import (DEFAULT_NBM_SIXTEENTHS, DEFAULT_STOP_LOSS, SEED_LEVELS, risk_per_lot,
                                        survival_curve)
-from zn_ladder.domain.survival_trail import FillMark, marks_after_fills
+from zn_ladder.domain.survival_trail import FillMark, FillTrail
 from zn_ladder.store.matching import session_start_ns
 from zn_ladder.store.survival_log import SurvivalRow
 
@@ -39,6 +39,10 @@ class SurvivalLog:
         self._contract: tuple[str, str | None] | None = None
         #: Fill keys logged (or not to log: an earlier session's) for `_contract`.
         self._done: set[str] = set()
+        #: The books after `_applied` (the snapshot's fills so far, in order) from `_sod`; None: replay.
+        self._trail: FillTrail | None = None
+        self._applied: tuple[Any, ...] = ()
+        self._sod: tuple[Any, ...] = ()
 
     def inputs(self) -> tuple[tuple[Fraction, ...], Fraction, Fraction]:
         """(levels, stop loss, NBM sixteenths) from the settings, read once per update."""
@@ -56,20 +60,32 @@ class SurvivalLog:
         scope = (snap.contract, snap.market)
         if scope != self._contract:
             self._contract, self._done = scope, store.survival_logged(snap.contract, snap.market)
-        if all(f.key in self._done for f in snap.fills):
-            return 0
-        starts = {(lot.account, lot.market): session_start_ns(lot.date) for lot in snap.sod}
+            self._trail = None
+        fills, sod = tuple(snap.fills), tuple(snap.sod)
+        start = len(self._applied)
+        # The day grew by new fills at its end (the norm): only those are applied. Anything else (a
+        # bust, a correction, a late fill, a new SOD) replays the day. Unchanged fills are the very same
+        # objects between snapshots, so the prefix test is a walk of pointers.
+        if self._trail is None or sod != self._sod or fills[:start] != self._applied:
+            self._trail = FillTrail(product, sod, {(lot.account, lot.market): session_start_ns(lot.date)
+                                                   for lot in sod})
+            self._sod, start = sod, 0
         levels, stop_loss, nbm = self.inputs()
         rows: list[SurvivalRow] = []
-        in_session: set[str] = set()
-        for mark in marks_after_fills(snap.fills, snap.sod, product, starts):
-            in_session.add(mark.fill.key)
-            if mark.fill.key in self._done or len(rows) >= MAX_PER_UPDATE:
-                continue
-            rows.append(survival_row(mark, product, levels, stop_loss, nbm))
+        end = len(fills)
+        for i in range(start, len(fills)):
+            fill = fills[i]
+            if fill.key not in self._done and len(rows) == MAX_PER_UPDATE:
+                end = i  # the rest of a backlog with the next snapshot, the books kept where they are
+                break
+            mark = self._trail.apply(fill)
+            if mark is None:
+                self._done.add(fill.key)  # an earlier session's fill: not in today's books, never logged
+            elif fill.key not in self._done:
+                rows.append(survival_row(mark, product, levels, stop_loss, nbm))
+        self._applied = fills[:end]
         added = store.log_survival(rows)
         self._done.update(r.fill_key for r in rows)
-        self._done.update(f.key for f in snap.fills if f.key not in in_session)  # an earlier session's
         if added:
             log.debug("survival curve logged for %d fills of %s", added, snap.contract)
         return added
