@@ -9,8 +9,9 @@ accounts, long and short, ten orders a side; the accounts table and AVG OPEN per
 app_live.png (LIVE environment with credentials: red LIVE badge), app_live_failing.png (the same when TT
 stops answering), app_filters.png (table filters with a comparison and a word not understood) and
 app_compact.png (the compact ladder-only layout) and app_alert.png (alerts firing in the DEMO: a $1 loss
-limit and profit target, so whichever way the demo's P&L goes one fires, and a 2-lot position limit).
-`--only=alert` writes app_alert.png alone. Everything lives in a temporary ZN_LADDER_HOME.
+limit and profit target, so whichever way the demo's P&L goes one fires, and a 2-lot position limit),
+app_survival.png and ladder_survival.png (the survival curve marked on the ladder, spot to extreme level).
+`--only=alert` writes app_alert.png alone, `--only=survival` the survival shots. Everything lives in a temporary ZN_LADDER_HOME.
 """
 
 from __future__ import annotations
@@ -75,8 +76,36 @@ def main(out: Path, only: str = "") -> int:
         c.window.close()
         c.shutdown()
 
+    def survival_case() -> None:
+        """The survival curve on the ladder: the window scrolled so every level from spot to the extreme
+        level is on screen."""
+        # A desk stop loss of $25,000 (the default is $100,000): its extreme level fits on one screen.
+        s = Settings().replace_value("survival.stop_loss", "-25000")
+        c = open_app(s, force_demo=True, sim_config=demo_sim_config(seed=24))
+        pump(30, lambda: c.session is not None and has_data(c) and any(m.extreme for m in c.window.survival.marks))
+        pump(3)
+        w = c.window
+        w.ladder_view.set_font_size(8)
+        pump(1)
+        w.auto_recenter_action.setChecked(False)
+        marks = w.survival.marks
+        spot = w.ladder_model.snapshot.ladder.spot_tick
+        prices = [m.price for m in marks] + [spot]
+        rows = w.ladder_model.rowCount()
+        top = max(prices) + max(2, (rows - (max(prices) - min(prices))) // 2)
+        w.ladder_model.set_window(top, rows)
+        pump(1.5)
+        shoot(c, "app_survival.png")
+        w.ladder_pane.grab().save(str(out / "ladder_survival.png"))
+        print(out / "ladder_survival.png")
+        c.window.close()
+        c.shutdown()
+
     if only == "alert":
         alert_case()
+        return 0
+    if only == "survival":
+        survival_case()
         return 0
     # 1. First launch: DEMO.
     c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config())
@@ -133,6 +162,8 @@ def main(out: Path, only: str = "") -> int:
         c.shutdown()
     # 5. Alerts firing.
     alert_case()
+    # 6. The survival curve on the ladder.
+    survival_case()
     return 0
 
 

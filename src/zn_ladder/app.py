@@ -192,7 +192,7 @@ class AppController(QObject):
             market=canonical_market("CME" if demo else s.tt.market),
             spot_mode=spot_mode, reader_settings=reader, sim_price=self.sim.price if demo else None,
             fetch_sod=True, sod_path=s.storage.sod_path if s.storage.sod_auto_import else "",
-            sod_account_map=s.sod.account_map, day_rule=s.trading_day.rule(),
+            sod_account_map=s.sod.account_map, day_rule=s.trading_day.rule(), survival=s.survival,
             **intervals, **self._overrides)
         self.session = session = Session(config, parent=self)
         session.messages = self.problems

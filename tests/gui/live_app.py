@@ -13,12 +13,12 @@ FAST = {"orders_s": 0.3, "fills_s": 0.3, "positions_s": 1.0, "spot_s": 0.2}
 
 
 def make_controller(tmp_path: Path, *, sim: dict[str, Any] | None = None, intervals: dict[str, float] | None = None,
-                    session: dict[str, Any] | None = None) -> Any:
+                    session: dict[str, Any] | None = None, settings: Settings | None = None) -> Any:
     from zn_ladder.app import AppController
 
     sim_values = {"seed": 5, "step_interval": 0.2, "history_fills": 12}
     sim_values.update(sim or {})
-    return AppController(Settings(), force_demo=True, db_path=tmp_path / "app.sqlite3",
+    return AppController(settings or Settings(), force_demo=True, db_path=tmp_path / "app.sqlite3",
                          ui_state=tmp_path / "window.ini", intervals=intervals or FAST,
                          sim_config=demo_sim_config(**sim_values), session_overrides=session)
 

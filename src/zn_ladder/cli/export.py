@@ -1,13 +1,21 @@
-"""`zn-ladder export --db PATH|URL --what fills|pnl|days|journal [--day D] [--format csv] [--out FILE]`: the store, for spreadsheets.
+"""`zn-ladder export --db PATH|URL --what fills|pnl|days|journal|survival [--day D] [--user TRADER] [--out FILE]`:
+the store, for spreadsheets.
 
 The journal (`--what journal [--method lifo|fifo] [--day D]`) is written by `cli.export_journal`.
 
 The fills CSV has the old fill monitor's exact columns (Date, Time, InstrumentId, ... CurrentUser) so
 the desk's spreadsheets keep working: fills as they stand (busts left out, corrections applied), oldest
 first, Date and Time in this computer's local time as the old monitor wrote them, Price in decimal
-points as Python printed TT's float (`111.0`, `111.28125`; exact for 1/64ths), Quantity as `1.0`. Exchange is the fill's market,
-InstrumentId TT's id when the source named it, MarketId TT's id of a known market; OrderStatus is empty. `--out` is written to a temporary file and renamed, so an open copy is never
-left half-written.
+points as Python printed TT's float (`111.0`, `111.28125`; exact for 1/64ths), Quantity as `1.0`. Every
+column is filled from what the source sent with the fill, so the desk's filters (`Exchange == "CME"`,
+`CurrentUser == "<trader>"`) work: InstrumentId, MarketId and OrderStatus as TT sent them (MarketId
+from the built-in table for a file that did not name it), InstrumentName the contract (TT's instrument
+alias), Exchange the fill's market, Originator and CurrentUser TT's user names (TT sends ids: the
+store's cached user lookup names them; an id TT could not name is written as the id). `--user` keeps one
+trader's fills (by name or TT user id; `store.where.trader_values`). `--what survival` writes the survival
+curve logged after each fill (`export_survival`). `--out` is written to a temporary
+file and renamed, so an open copy is never left half-written.
+
 
 `--what days` is the history of closed trading days (`zn-ladder history`'s rows, as stored: run
 `history` to close the days an import left open). `--day D` keeps the fills of trading day D (the
@@ -23,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from zn_ladder.cli.arg_types import trading_day_arg
+from zn_ladder.cli.inputs import add_user_argument
 
 ORDER = 55
 
@@ -31,6 +40,10 @@ FILL_MONITOR_COLUMNS = ("Date", "Time", "InstrumentId", "InstrumentName", "Side"
                         "Exchange", "Contract", "Originator", "CurrentUser")
 DAY_COLUMNS = ("day", "account", "market", "contract", "realized_lifo", "realized_fifo", "position", "mark",
                "mark_source", "unrealized_lifo", "unrealized_fifo", "fills", "volume")
+
+#: TT's own spelling of the markets whose canonical (upper-case) name differs: the old monitor wrote
+#: TT's name, and the desk's sheets compare it exactly (`Exchange == "CME_Delayed"`).
+TT_MARKET_SPELLING = {"CME_DELAYED": "CME_Delayed", "TT ALGO": "TT Algo"}
 PNL_COLUMNS = ("account", "market", "contract", "method", "position", "realized", "average_open_price", "open_lots", "fills",
                "sod_date")
 
@@ -39,9 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write the store's fills (fill-monitor CSV layout) or P&L as CSV")
     p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
                                                       "postgresql://user@host/db (default: the app's store)")
-    p.add_argument("--what", required=True, choices=("fills", "pnl", "days", "journal"),
-                   help="fills, P&L per account/contract/method, closed trading days, or the realized "
-                        "P&L journal (one row per lot match)")
+    p.add_argument("--what", required=True, choices=("fills", "pnl", "days", "journal", "survival"),
+                   help="fills, P&L per account/contract/method, closed trading days, the realized P&L "
+                        "journal (one row per lot match), or the survival curve logged after each fill")
     p.add_argument("--day", type=trading_day_arg, metavar="YYYY-MM-DD",
                    help="only this trading day (fills, days, journal)")
     p.add_argument("--format", default="csv", choices=("csv",), help="output format (csv)")
@@ -49,6 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--contract", help="only this contract")
     p.add_argument("--market", help="only this market (e.g. CME)")
     p.add_argument("--method", choices=("lifo", "fifo"), help="journal: only this matching method (default both)")
+    add_user_argument(p)
     p.set_defaults(run=run)
 
 
@@ -93,7 +107,7 @@ def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
             from zn_ladder.domain.trading_day import day_bounds_ns
 
             bounds = day_bounds_ns(args.day, desk_day_rule())
-        write_fills_csv(conn, out, contract, market, bounds)
+        write_fills_csv(conn, out, contract, market, bounds, getattr(args, "user", None))
     elif args.what == "days":
         write_days_csv(conn, out, contract, market, args.day)
     elif args.what == "journal":
@@ -103,7 +117,16 @@ def _export(conn, args: argparse.Namespace, out: TextIO) -> None:
 
         write_journal_csv(conn, out, method=args.method, day=args.day, contract=contract, market=market,
                           rule=desk_day_rule())
+    elif args.what == "survival":
+        from zn_ladder.cli.export_survival import write_survival_csv
+
+        write_survival_csv(conn, out, contract, market, getattr(args, "user", None))
     else:
+        if getattr(args, "user", None):
+            from zn_ladder.domain.errors import InputError
+
+            raise InputError("--user: the P&L export is per account (books); use zn-ladder pnl --db PATH --user "
+                             "for one trader's P&L")
         write_pnl_csv(conn, out, contract, market)
 
 
@@ -123,8 +146,9 @@ def _write_atomically(target: Path, write) -> None:
 
 
 def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str | None = None,
-                    bounds: tuple[int, int] | None = None) -> int:
-    """The fills (of [start, end) ns when `bounds` are given: one trading day's) in the monitor's layout."""
+                    bounds: tuple[int, int] | None = None, user: str | None = None) -> int:
+    """The fills (of [start, end) ns when `bounds` are given: one trading day's; of trader `user` when given)
+    in the fill monitor's layout."""
     import csv
     import datetime as dt
 
@@ -133,14 +157,18 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str 
     from zn_ladder.domain.prices import Price
     from zn_ladder.cli.spreadsheet_safe import safe_cell
     from zn_ladder.store.fills import live_fills
+    from zn_ladder.store.refdata import user_names
+    from zn_ladder.store.where import trader_values
 
     market_ids = {name: ident for ident, name in TT_MARKET_IDS.items()}
+    names = user_names(conn)
 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(FILL_MONITOR_COLUMNS)
     products: dict[str, object] = {}
     count = 0
-    fills = live_fills(conn, contract, market=market, since_ns=bounds[0] if bounds else 0)
+    fills = live_fills(conn, contract, market=market, since_ns=bounds[0] if bounds else 0,
+                       user=trader_values(conn, user))
     for f in fills:
         if bounds is not None and f.time_ns >= bounds[1]:
             break  # time order: the day is over
@@ -154,10 +182,12 @@ def write_fills_csv(conn, out: TextIO, contract: str | None = None, market: str 
         price = repr(float(Price.from_ticks(f.price, product).value))  # as the old monitor wrote it: 111.0
         buy = int(f.side) > 0
         writer.writerow((local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S.") + f"{local.microsecond // 1000:03d}",
-                         safe_cell(f.instrument_id), "", "1" if buy else "2", "BUY" if buy else "SELL", f"{f.qty}.0",
-                         price, safe_cell(f.order_id), safe_cell(f.account), market_ids.get(f.market, ""), f.time_ns,
-                         f.time_ns, safe_cell(f.exec_id), "", safe_cell(f.market), safe_cell(f.contract), "",
-                         safe_cell(f.user)))
+                         safe_cell(f.instrument_id), safe_cell(f.contract), "1" if buy else "2",
+                         "BUY" if buy else "SELL", f"{f.qty}.0", price, safe_cell(f.order_id), safe_cell(f.account),
+                         safe_cell(f.market_id or market_ids.get(f.market, "")), f.time_ns, f.time_ns,
+                         safe_cell(f.exec_id), safe_cell(f.order_status), safe_cell(TT_MARKET_SPELLING.get(f.market, f.market)),
+                         safe_cell(f.contract),
+                         safe_cell(names.get(f.originator, f.originator)), safe_cell(names.get(f.user, f.user))))
         count += 1
     return count
 

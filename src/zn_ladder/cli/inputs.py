@@ -12,6 +12,7 @@ Shared by `ladder` and `pnl` so both read, merge and filter the same way:
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -214,3 +215,38 @@ def sod_for(lots: Iterable[SodLot], contract: str, product: Product, account: st
     from zn_ladder.domain.sod_accounts import sod_for_contract
 
     return list(sod_for_contract(lots, contract, account))
+
+
+def add_user_argument(parser: argparse.ArgumentParser) -> None:
+    """`--user TRADER`, the same on every command that lists or computes from fills (issue 15 §4)."""
+    parser.add_argument("--user", metavar="TRADER", type=trader_name,
+                        help="only this trader's fills: TT user name (CurrentUser, e.g. Eric; any case) or TT user "
+                             "id. From files, the name or id the file carries")
+
+
+def trader_name(text: str) -> str:
+    """`--user`'s value: a name or id, trimmed; an empty one names nobody and is refused."""
+    value = text.strip()
+    if not value or len(value) > 200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a trader: give a TT user name (e.g. Eric) or user id")
+    return value
+
+
+def user_of_rows(rows: Sequence[RawFill], trader: str | None) -> list[RawFill]:
+    """The `RawFill` rows of one trader (`--user`) from files: the file's CurrentUser (or TT user id)
+    equal to `trader`, ignoring case as TT's screens do. A file names users as it does; the store's
+    reference data, when there is one, is what names TT's ids (`store.where.trader_values`)."""
+    if trader is None:
+        return list(rows)
+    wanted = trader.strip().casefold()
+    return [row for row in rows if str(row[9]).casefold() == wanted]
+
+
+def named_by(value: str, name: str, trader: str | None) -> bool:
+    """Whether a fill whose user is `value` (an id or a name), named `name`, is trader `trader`'s
+    (None: any): the id, or the name in any case."""
+    if trader is None:
+        return True
+    wanted = trader.strip()
+    return value == wanted or value.casefold() == wanted.casefold() or (bool(name)
+                                                                         and name.casefold() == wanted.casefold())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from zn_ladder.cli.inputs import add_user_argument
 from zn_ladder.cli.one_line_errors import one_line_errors
 from zn_ladder.cli.output import json_number, print_json, print_table
 
@@ -35,12 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--account", help="only this account's orders, SOD lots and fills")
     p.add_argument("--contract", help='the contract (e.g. "ZN Sep25"; default: the one every order is in)')
     p.add_argument("--market", help="the market (e.g. CME; default: the one the contract's orders and fills are on)")
+    add_user_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from zn_ladder.cli.inputs import read_fills, read_orders, read_sod, sod_for
+    from zn_ladder.cli.inputs import named_by, read_fills, read_orders, read_sod, sod_for
     from zn_ladder.cli.instrument import choose_market, sod_elsewhere
     from zn_ladder.domain.instruments import get_product, product_of_contract
     from zn_ladder.domain.ladder import project_ladder
@@ -56,6 +58,13 @@ def run(args: argparse.Namespace) -> int:
     sod_lots, sod_warnings = read_sod(args.sod)
     batch = read_fills(args.fills, default_contract=product.symbol) if args.fills else None
     fills = batch.fills if batch else ()
+    user = getattr(args, "user", None)
+    if user is not None:  # one trader's fills; the SOD is the account's and the orders are not per trader
+        fills = tuple(f for f in fills if named_by(f.user, "", user))
+        if sod_lots:
+            sod_warnings = (*sod_warnings, f"--user {user}: the SOD lots are the account's, not the trader's: "
+                                           "left out")
+            sod_lots = ()
     contract = ladder_contract(args.contract, ours, product.symbol)
     sod = sod_for(sod_lots, contract, product, args.account)
     market = choose_market(contract, {o.market for o in ours if o.contract == contract}

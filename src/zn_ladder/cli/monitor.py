@@ -131,6 +131,7 @@ def _on_signals(stop: threading.Event) -> None:
 
 def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, window: CaptureWindow | None) -> int:
     from zn_ladder.domain.errors import InputError, TTError
+    from zn_ladder.store.refdata import USER
     from zn_ladder.tt.client import TTClient
     from zn_ladder.tt.fills_cursor import FillCursor
 
@@ -153,6 +154,7 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
     spent = budget_source(conn.env, conn.base_url)
     with TTClient(conn) as client:
         client.budget.carry_over(store.get_cursor(spent))  # today's requests of earlier runs count on
+        client.know_users(store.all_refdata(USER).items())  # named before: never asked again
         sod_due = not args.no_sod
         closes = None
         while not stop.is_set():
@@ -183,7 +185,8 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
             else:
                 result = store.ingest(page.fills, page.corrections, source="tt_api",
                                       cursor=(source, page.cursor.to_dict()), environment=conn.env,
-                                      quarantined=page.quarantined)
+                                      quarantined=page.quarantined,
+                                      users=[(u.user_id, u.refdata()) for u in page.users])
                 store.put_cursor(spent, client.budget.saved())
                 cursor = page.cursor
                 polls += 1

@@ -16,6 +16,7 @@ from operator import eq, mul
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zn_ladder.cli.arg_types import trading_day_arg
+from zn_ladder.cli.inputs import add_user_argument
 from zn_ladder.cli.one_line_errors import one_line_errors
 from zn_ladder.cli.output import json_number, print_json, print_table
 
@@ -55,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--day", type=trading_day_arg, metavar="YYYY-MM-DD",
                    help="with --db: the P&L of this trading day only (its fills' realized P&L, the lots it "
                         "closed with), by the settings' trading_day.close rule")
+    add_user_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -92,7 +94,11 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     sod_lots, sod_warnings = read_sod(args.sod)
     sod = sod_for(sod_lots, contract, product, args.account)
-    found = fill_columns(args.files, args.kind) if args.files else None
+    user = getattr(args, "user", None)
+    if user is not None and sod:  # an SOD position belongs to an account, not to one of its traders
+        sod_warnings = (*sod_warnings, f"--user {user}: the SOD lots are the account's, not the trader's: left out")
+        sod = []
+    found = fill_columns(args.files, args.kind) if args.files and user is None else None
     if found is None:  # not one regular fill-monitor file: read the fills, then match them
         batch = fill_source(args)(args, contract)
         present = {row[3] for row in batch.rows}
@@ -128,12 +134,15 @@ def fill_source(args: argparse.Namespace):
 
 
 def fills_from_files(args: argparse.Namespace, contract: str) -> FillBatch:
-    from zn_ladder.cli.inputs import read_fills
+    """The files' fills (of one trader with `--user`: `inputs.user_of_rows`)."""
+    from zn_ladder.cli.inputs import read_fills, user_of_rows
     from zn_ladder.domain.errors import InputError
 
     if not args.files:
         raise InputError("give at least one fill FILE")
-    return read_fills(args.files, kind=args.kind, default_contract=contract, records=False)
+    batch = read_fills(args.files, kind=args.kind, default_contract=contract, records=False)
+    user = getattr(args, "user", None)
+    return batch if user is None else batch._replace(rows=user_of_rows(batch.rows, user))
 
 
 def contract_product(contract: str, product_symbol: str | None) -> Product:

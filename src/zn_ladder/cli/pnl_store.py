@@ -42,10 +42,15 @@ def books_from_store(args: argparse.Namespace, contract: str, product: Product) 
             require_contract(contract, (c for _, c in held), found=any(c == contract for _, c in held),
                              where=f"the store {args.db}")
             market = choose_market(contract, (m for m, c in held if c == contract), args.market)
+            pending = conn.execute("SELECT count(*) FROM corrections WHERE applied = 0").fetchone()[0]
+            if getattr(args, "user", None) is not None:
+                if getattr(args, "day", None) is not None:
+                    raise InputError("--user and --day together are not supported: the per-day books are per "
+                                     "account (use export --what fills --day D --user T for the trader's fills)")
+                return _trader_books(conn, args, contract, product, market, pending)
             views = read_books(conn, contract, args.account, args.method, market)
             if getattr(args, "day", None) is not None:
                 views = _day_views(conn, views, args.day, args.method)
-            pending = conn.execute("SELECT count(*) FROM corrections WHERE applied = 0").fetchone()[0]
     finally:
         conn.close()
     books = {v.account: LotBook.restore(product, args.method, position=v.position, realized_units=v.realized_units,
@@ -80,3 +85,25 @@ def _day_views(conn: Any, views: list[Any], day: Any, method: str) -> list[Any]:
             out.append(replace(view, position=f.position, realized_units=f.realized_units[method],
                                fills_applied=f.fills, open_lots=f.closing_lots[method]))
     return out
+
+
+def _trader_books(conn: Any, args: argparse.Namespace, contract: str, product: Product, market: str,
+                  pending: int) -> tuple[Any, FillBatch, str]:
+    """One trader's books (`--user`): the books the store keeps are per account, so the trader's
+    fills as they stand (`where.trader_values`) are matched again, each account's apart. An SOD
+    position is the account's, not the trader's: it is left out, and the output says so."""
+    from zn_ladder.cli.inputs import FillBatch
+    from zn_ladder.cli.pnl import match
+    from zn_ladder.store.fills import live_fills
+    from zn_ladder.store.where import trader_values
+
+    fills = live_fills(conn, contract, args.account, market=market, user=trader_values(conn, args.user))
+    rows = FillBatch.of_fills(fills).rows
+    books = match(rows, product, args.method, contract, args.account, (), market)
+    warnings = [f"--user {args.user}: P&L of this trader's fills only; SOD positions belong to accounts and are "
+                "left out"]
+    if not fills:
+        warnings.append(f"no fills of trader {args.user!r} for {contract} in the store {args.db}")
+    if pending:
+        warnings.append(f"{pending} busts/corrections in the store refer to fills it does not hold: not applied")
+    return books.by_account, FillBatch((), (), tuple(warnings), 0), market

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from zn_ladder.cli.arg_types import since_ns
+from zn_ladder.cli.inputs import add_user_argument, named_by
 from zn_ladder.cli.output import print_json, print_table
 from zn_ladder.cli.tt_connection import add_connection_args, open_connection, require_credentials
 
@@ -20,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", type=since_ns, metavar="NS",
                    help="fills: only those at or after this time (ns since the epoch); default: all of today's")
     p.add_argument("--account", help="positions: one account id")
+    add_user_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -80,11 +82,17 @@ def _fills(client: Any, args: argparse.Namespace) -> int:
     page = client.fills_since(cursor)
     _warn(page.warnings)
     fills = []
+    name = _user_names(client, page.fills)
     for f in sorted(page.fills, key=lambda f: f.time_ns):  # stable: TT order within a timestamp
+        if not named_by(f.user, name(f.user), args.user):
+            continue
         tt, dec = _price(f.price, f.contract)
         fills.append({"key": f.key, "exec_id": f.exec_id, "order_id": f.order_id, "account": f.account,
                       "contract": f.contract, "side": f.side.name, "qty": f.qty, "price": tt, "price_decimal": dec,
-                      "price_ticks": f.price, "time_ns": f.time_ns, "cum_qty": f.cum_qty, "user": f.user})
+                      "price_ticks": f.price, "time_ns": f.time_ns, "cum_qty": f.cum_qty, "user": f.user,
+                      "user_name": name(f.user), "originator": f.originator, "originator_name": name(f.originator),
+                      "market": f.market, "market_id": f.market_id, "instrument_id": f.instrument_id,
+                      "order_status": f.order_status})
     corrections = [{"key": c.key, "ref_key": c.ref_key, "kind": c.kind.value, "time_ns": c.time_ns, "qty": c.qty,
                     "price_ticks": c.price} for c in page.corrections]
     if args.json:
@@ -98,6 +106,18 @@ def _fills(client: Any, args: argparse.Namespace) -> int:
             print(f"{c['kind']}: {c['ref_key']} by {c['key']} (qty {c['qty']}, price ticks {c['price_ticks']})")
         print(f"next: --since {page.cursor.min_timestamp}")
     return 0
+
+
+def _user_names(client: Any, fills: Any):
+    """id -> TT user name for the page's users (the client looked each up once with the page)."""
+    def name(user_id: str) -> str:
+        if not user_id:
+            return ""
+        try:
+            return client.user(user_id).alias
+        except Exception:  # noqa: BLE001 - a user TT cannot name was warned about with the page
+            return ""
+    return name
 
 
 def _positions(client: Any, args: argparse.Namespace) -> int:

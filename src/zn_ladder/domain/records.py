@@ -102,6 +102,14 @@ class Fill:
     market: str = "CME"
     #: TT's instrument id, when the source names it (API, fill monitor).
     instrument_id: str = ""
+    #: TT's market id of the execution (fills' `marketId`), when the source names it.
+    market_id: str = ""
+    #: The order's status code as TT sent it with the fill (`ordStatus`: "1" working, "2" filled...).
+    order_status: str = ""
+    #: Who submitted the order (TT `userId`; a file's Originator). `user` is who owns it now (TT
+    #: `currUserId`; a file's CurrentUser): the trader the desk filters on. Ids or names, as sent:
+    #: TT sends ids, which the store's reference data resolves to names (`store.refdata.user_names`).
+    originator: str = ""
 
     @property
     def signed_qty(self) -> int:

@@ -29,8 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from zn_ladder.domain.errors import InputError
+
+if TYPE_CHECKING:
+    from zn_ladder.domain.instruments import Product
 
 #: The seed's breakeven constant and the minimum first step, in points.
 BREAKEVEN = Fraction(3, 16)
@@ -123,3 +127,9 @@ def survival_curve(price: Fraction, risk: Fraction, levels: Iterable[Fraction], 
     points += [SurvivalPoint(path[i], risk * coeffs[i - 1] / breakeven(path[i], price)) for i in range(1, last + 1)]
     extreme = path[last]
     return SurvivalCurve(price, risk, extreme, abs(extreme - price) * 16, tuple(points))
+
+
+def risk_per_lot(product: Product) -> Fraction:
+    """Dollars per 1/16 of a point per lot: the unit of R0 (ZN: $62.50, the seed's constant, =
+    `ZN_RISK_PER_LOT`). A position of N lots holds R0 = N x this."""
+    return product.tick_value * product.ticks_per_point / 16

@@ -58,6 +58,7 @@ def _read(path: Path, text: str, col: dict[str, int], width: int) -> ImportResul
     i_cum, i_exch = col.get("ExeQty", -1), col.get("Exch", -1)
     i_order, i_account = col.get("TTOrder ID", -1), col.get("Account", -1)
     i_user = col.get("CurrentUser", col.get("Originator", -1))
+    i_originator = col.get("Originator", -1)
 
     def cell(f: list[str], i: int) -> str:
         return f[i].strip() if 0 <= i < len(f) else ""
@@ -125,7 +126,7 @@ def _read(path: Path, text: str, col: dict[str, int], width: int) -> ImportResul
         key = occurrences(fill_key("", order_id, cum_qty, content=(account, market, contract, cell(f, i_date),
                                                                    cell(f, col.get("Time", -1)), side, qty, price)))
         fills.append(Fill(key, account, contract, side, qty, price, time_ns, order_id, "", _SOURCE,
-                          cell(f, i_user), cum_qty, market))
+                          cell(f, i_user), cum_qty, market, originator=cell(f, i_originator)))
     if i_exch < 0 and fills:
         warnings.append(ImportWarning(1, f"no Exch column: every fill taken as on {DEFAULT_MARKET}"))
     warnings.sort(key=lambda w: w.row)

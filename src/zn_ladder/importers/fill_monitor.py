@@ -54,7 +54,7 @@ def read_fill_monitor(path: Path | str, *, text: str | None = None) -> ImportRes
     text = read_text(path) if text is None else text
     with gc_paused():
         raw, warnings, rows = scan(path, text)
-        fills = tuple(to_fills(raw, path))
+        fills = tuple(to_fills(raw, path, desk_fields(path, text)))
     return ImportResult(path, FileKind.FILL_MONITOR, fills=fills, warnings=tuple(warnings), rows=rows)
 
 
@@ -220,19 +220,42 @@ def _rows(text: str, pad: bool) -> Iterable[tuple[int, list[str]]]:
     return zip(count(header + 2), map(str.split, body, repeat(",")))
 
 
-def to_fills(raw: list[RawFill], path: Path) -> list[Fill]:
+#: The columns TT sent with each fill that lot matching never reads, kept on the records (`desk_fields`).
+DESK_COLUMNS = ("InstrumentId", "MarketId", "OrderStatus", "Originator")
+_NO_DESK_FIELDS = ("", "", "", "")
+
+
+def desk_fields(path: Path, text: str) -> dict[int, tuple[str, ...]]:
+    """Line number -> the row's `DESK_COLUMNS` cells (stripped, "" where the file has no such column),
+    for the records `import` stores and `export` writes back. A pass of its own, so the scan that lot
+    matching runs on 200,000 rows (`scan`, `columns`) stays as lean as it was."""
+    header = _header(path, text)
+    col = {name: i for i, name in enumerate(header) if name}
+    wanted = [col.get(name, -1) for name in DESK_COLUMNS]
+    if all(i < 0 for i in wanted):
+        return {}
+    out: dict[int, tuple[str, ...]] = {}
+    for line, f in _rows(text, False):
+        if len(f) == len(header):
+            out[line] = tuple(f[i].strip() if i >= 0 else "" for i in wanted)
+    return out
+
+
+def to_fills(raw: list[RawFill], path: Path, desk: dict[int, tuple[str, ...]] | None = None) -> list[Fill]:
     """`Fill` records with their keys: exec id, else order id + running cumulative quantity, else the
-    row's content (never the file's name: see `identity`)."""
+    row's content (never the file's name: see `identity`); `desk`: each line's `desk_fields`."""
     cum = RunningCum()
     occurrences = Occurrences()
     fills = []
     add = fills.append
-    for time_ns, _, account, contract, side, qty, price, order_id, exec_id, user, market in raw:
+    desk = desk or {}
+    for time_ns, line, account, contract, side, qty, price, order_id, exec_id, user, market in raw:
         cum_qty = cum.add(order_id, qty) if order_id else 0
         key = occurrences(fill_key(exec_id, order_id, cum_qty,
                                    content=(account, market, contract, time_ns, side, qty, price)))
+        instrument_id, market_id, status, originator = desk.get(line, _NO_DESK_FIELDS)
         add(Fill(key, account, contract, side, qty, price, time_ns, order_id, exec_id, _SOURCE, user, cum_qty,
-                 market))
+                 market, instrument_id, market_id, status, originator))
     return fills
 
 

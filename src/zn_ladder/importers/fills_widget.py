@@ -86,7 +86,8 @@ def _read(path: Path, rows: list[tuple[int, list[str]]]) -> ImportResult:
         key = occurrences(fill_key("", order_id, cum_qty, content=(account, market, contract, f[DATE].strip(),
                                                                    f[TIME].strip(), side, qty, price)))
         fills.append(Fill(key, account, contract, side, qty, price, time_ns, order_id, "", _SOURCE,
-                          f[USER].strip() or f[ORIGINATOR].strip(), cum_qty, market))
+                          f[USER].strip() or f[ORIGINATOR].strip(), cum_qty, market,
+                          originator=f[ORIGINATOR].strip()))
     warnings.sort(key=lambda w: w.row)
     return ImportResult(path, FileKind.FILLS_WIDGET, fills=tuple(fills), warnings=tuple(warnings),
                         rows=len(rows))

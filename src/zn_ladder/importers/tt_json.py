@@ -255,4 +255,6 @@ def _fill(record: Any, names: _Names) -> Fill | FillCorrection:
     key = fill_key(exec_id, order_id, cum_qty, content=(account, market, contract, time_ns, side, qty, price))
     user = str(record.get("currUserId") or record.get("userId") or "")
     return Fill(key, account, contract, side, qty, price, time_ns, order_id, exec_id, FillSource.ORDERS_JSON.value,
-                user, cum_qty, market, str(record.get("instrumentId") or ""))
+                user, cum_qty, market, str(record.get("instrumentId") or ""),
+                market_id=str(record.get("marketId") or ""), order_status=str(record.get("ordStatus") or ""),
+                originator=str(record.get("userId") or ""))

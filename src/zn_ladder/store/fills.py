@@ -28,8 +28,8 @@ from zn_ladder.store.where import Filter, conditions
 from zn_ladder.store.backend import Connection
 
 _COLUMNS = ("key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, \"user\", cum_qty, stored_ns, "
-            "market, instrument_id, environment, checksum")
-_INSERT = f"INSERT INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+            "market, instrument_id, environment, checksum, market_id, order_status, originator")
+_INSERT = f"INSERT INTO fills ({_COLUMNS}) VALUES ({','.join('?' * len(_COLUMNS.split(',')))}) ON CONFLICT DO NOTHING"
 #: The received fields a fill's checksum covers, in order (`checksum`).
 CHECKED = "key, account, market, contract, side, qty, price, time_ns, order_id, exec_id, cum_qty"
 
@@ -95,7 +95,7 @@ def insert_fills(conn: Connection, fills: Sequence[Fill], stored_ns: int, source
         (f.key, f.account, f.contract, int(f.side), f.qty, f.price, f.time_ns, f.order_id, f.exec_id,
          f.source or source, f.user, f.cum_qty, stored_ns, f.market, f.instrument_id, environment,
          checksum(f.key, f.account, f.market, f.contract, int(f.side), f.qty, f.price, f.time_ns, f.order_id,
-                  f.exec_id, f.cum_qty)) for f in valid])
+                  f.exec_id, f.cum_qty), f.market_id, f.order_status, f.originator) for f in valid])
     new_ids = dict((k, i) for i, k in conn.execute("SELECT id, key FROM fills WHERE id > ?", (before,)))
     if len(new_ids) == len(valid):
         out.added = [(new_ids[f.key], f) for f in valid]
@@ -174,19 +174,22 @@ def _judge(fill: Fill, row: tuple | None, out: FillInsert) -> None:
 
 
 _SELECT = ("SELECT id, key, account, contract, side, coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns, "
-           "order_id, exec_id, source, \"user\", cum_qty, market, instrument_id FROM fills")
+           "order_id, exec_id, source, \"user\", cum_qty, market, instrument_id, market_id, order_status, originator "
+           "FROM fills")
 
 
 def _fill(row: tuple) -> Fill:
-    _, key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, market, inst = row
+    (_, key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, market, inst,
+     market_id, status, originator) = row
     return Fill(key, account, contract, Side(side), qty, price, time_ns, order_id, exec_id, source, user, cum_qty,
-                market, inst)
+                market, inst, market_id, status, originator)
 
 
 def live_fills(conn: Connection, contract: str | None = None, account: Filter = None,
-               since_ns: int = 0, *, market: str | None = None) -> list[Fill]:
-    """Fills as they stand (busts removed, corrections applied), in (time, arrival) order."""
-    where, args = conditions(contract=contract, market=market, account=account)
+               since_ns: int = 0, *, market: str | None = None, user: Filter = None) -> list[Fill]:
+    """Fills as they stand (busts removed, corrections applied), in (time, arrival) order. `user`: the
+    stored user values of one trader (`where.trader_values`: the name and the ids TT gives it)."""
+    where, args = conditions(contract=contract, market=market, account=account, **{'"user"': user})
     sql = f"{_SELECT} WHERE {' AND '.join(['busted = 0', 'time_ns >= ?', *where])} ORDER BY time_ns, id"
     args = [since_ns, *args]
     return [_fill(r) for r in conn.execute(sql, args)]

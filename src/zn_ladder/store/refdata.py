@@ -31,3 +31,14 @@ def get_refdata(conn: Connection, kind: str, ident: str, *, max_age_s: float | N
 
 def all_refdata(conn: Connection, kind: str) -> dict[str, Any]:
     return {i: json.loads(v) for i, v in conn.execute("SELECT id, value FROM refdata WHERE kind=?", (kind,))}
+
+
+#: The kind of a TT user's cached record: {"alias": ..., "company": ...} (`TTClient.users_for`).
+USER = "user"
+
+
+def user_names(conn: Connection) -> dict[str, str]:
+    """TT user id -> the user's name (alias) for every user looked up so far: what the exports and the
+    window print instead of the id. A user TT could not name is left out (printed as its id)."""
+    return {ident: str(value.get("alias") or "") for ident, value in all_refdata(conn, USER).items()
+            if isinstance(value, dict) and value.get("alias")}

@@ -271,7 +271,45 @@ CREATE TABLE journal (
 CREATE INDEX journal_time ON journal (time_ns);
 """
 
+#: The desk's filters (issue 15 §4): every field TT sends with a fill that the old fill CSV carried.
+#: `market_id` and `order_status` are TT's codes as sent (marketId, ordStatus); `originator` is who
+#: submitted the order (TT userId, a file's Originator), next to `user`, who owns it now (currUserId,
+#: CurrentUser). User ids stay ids here: the `refdata` rows of kind 'user' name them. Rows stored before
+#: this version keep '' (TT did not send them again); their `user` is what they were stored with.
+#: `survival_log` (issue 15 §5) keeps the survival curve the window computed after each fill, as the
+#: old `r_survival_streaming.csv` did: exact numbers as fraction text ("-1250", "6250/3"), prices in
+#: ticks, levels in points; `curve` is JSON [[level, risk], ...]. A log: a later bust does not rewrite it.
+_V5 = """
+ALTER TABLE fills ADD COLUMN market_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE fills ADD COLUMN order_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE fills ADD COLUMN originator TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE survival_log (
+    id             INTEGER PRIMARY KEY,
+    fill_key       TEXT    NOT NULL UNIQUE,
+    time_ns        INTEGER NOT NULL,
+    account        TEXT    NOT NULL,
+    market         TEXT    NOT NULL,
+    contract       TEXT    NOT NULL,
+    side           INTEGER NOT NULL,
+    qty            INTEGER NOT NULL,
+    price          INTEGER NOT NULL,
+    order_id       TEXT    NOT NULL DEFAULT '',
+    trader         TEXT    NOT NULL DEFAULT '',
+    position       INTEGER NOT NULL,
+    risk           TEXT    NOT NULL,
+    pnl            TEXT    NOT NULL,
+    stop_loss      TEXT    NOT NULL,
+    nbm            TEXT    NOT NULL,
+    extreme_level  TEXT    NOT NULL,
+    to_extreme     TEXT    NOT NULL,
+    curve          TEXT    NOT NULL,
+    logged_ns      INTEGER NOT NULL
+);
+CREATE INDEX survival_log_time ON survival_log (contract, market, time_ns);
+"""
+
 #: Ordered migrations; entry i takes a file from user_version i to i + 1. Append only.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 
 SCHEMA_VERSION = len(MIGRATIONS)

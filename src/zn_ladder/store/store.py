@@ -24,7 +24,8 @@ from typing import Any
 from zn_ladder.domain.errors import StoreError
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot
 from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, day_start_ns
-from zn_ladder.store import audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod
+from zn_ladder.store import (audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod,
+                              survival_log)
 from zn_ladder.store.backend import Connection
 from zn_ladder.store.store_days import TradingDays
 from zn_ladder.store.sod import normalise_date
@@ -263,8 +264,12 @@ class Store(TradingDays):
     def ingest(self, new_fills: Sequence[Fill] = (), new_corrections: Sequence[FillCorrection] = (), *,
                source: str = "", cursor: tuple[str, Any] | None = None,
                audit_detail: Mapping[str, Any] | None = None, who: str | None = None,
-               environment: str = "", quarantined: Sequence[Any] = ()) -> IngestResult:
+               environment: str = "", quarantined: Sequence[Any] = (),
+               users: Sequence[tuple[str, Any]] = ()) -> IngestResult:
         """Store a batch of fills and corrections (and a poll cursor) in one durable transaction.
+
+        `users`: (TT user id, record) of the users the batch's fills name that TT was just asked about
+        (reference data kind "user"), kept with the fills so their names survive a restart.
 
         `audit_detail`, when given, writes an `import` audit entry (files); polls pass none, since
         every fill row records its source and arrival time already.
@@ -273,6 +278,8 @@ class Store(TradingDays):
         batch = _Batch()
         with self._write("store fills") as conn:
             ins = fills.insert_fills(conn, new_fills, now, source, environment)
+            for ident, record in users:
+                refdata.put_refdata(conn, refdata.USER, ident, record, fetched_ns=now)
             if quarantined:
                 quarantine.put(conn, quarantined, environment, now)
             if ins.added and conn.execute("SELECT 1 FROM quarantine WHERE resolved_ns IS NULL LIMIT 1").fetchone():
@@ -349,6 +356,18 @@ class Store(TradingDays):
         with self._write("write audit log") as conn:
             audit.record(conn, event, detail, who)
 
+    def log_survival(self, rows: Sequence[Any]) -> int:
+        """Keep the survival curves computed after fills (`survival_log.SurvivalRow`); rows of fills
+        already logged are ignored. Returns the rows added."""
+        if not rows:
+            return 0
+        with self._write("log the survival curve") as conn:
+            return survival_log.put_rows(conn, rows, time.time_ns())
+
+    def survival_logged(self, contract: str, market: str | None = None) -> set[str]:
+        with db.translated(self.path, "read the survival log"):
+            return survival_log.logged_keys(self.conn, contract, market)
+
     def put_refdata(self, kind: str, ident: str, value: Any) -> None:
         with self._write("cache reference data") as conn:
             refdata.put_refdata(conn, kind, ident, value)
@@ -362,6 +381,10 @@ class Store(TradingDays):
     def cursor_updated_ns(self, source: str) -> int | None:
         with db.translated(self.path, "read cursor"):
             return cursors.cursor_updated_ns(self.conn, source)
+
+    def all_refdata(self, kind: str) -> dict[str, Any]:
+        with db.translated(self.path, "read reference data"):
+            return refdata.all_refdata(self.conn, kind)
 
     def get_refdata(self, kind: str, ident: str, *, max_age_s: float | None = None) -> Any | None:
         with db.translated(self.path, "read reference data"):

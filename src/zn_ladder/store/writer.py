@@ -120,11 +120,12 @@ class StoreWriter:
     def ingest(self, fills: Sequence[Fill] = (), corrections: Sequence[FillCorrection] = (), *,
                source: str = "", cursor: tuple[str, Any] | None = None,
                audit_detail: Mapping[str, Any] | None = None, who: str | None = None,
-               environment: str = "", quarantined: Sequence[Any] = ()) -> Future[IngestResult]:
-        fills, corrections, quarantined = tuple(fills), tuple(corrections), tuple(quarantined)
+               environment: str = "", quarantined: Sequence[Any] = (),
+               users: Sequence[tuple[str, Any]] = ()) -> Future[IngestResult]:
+        fills, corrections, quarantined, users = tuple(fills), tuple(corrections), tuple(quarantined), tuple(users)
         return self.submit(lambda s: s.ingest(fills, corrections, source=source, cursor=cursor,
                                               audit_detail=audit_detail, who=who, environment=environment,
-                                              quarantined=quarantined))
+                                              quarantined=quarantined, users=users))
 
     def put_sod(self, lots: Sequence[SodLot], *, source: str = "", who: str | None = None) -> Future[SodResult]:
         lots = tuple(lots)

@@ -11,11 +11,11 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from zn_ladder.domain.errors import ConfigError, InputError
+from zn_ladder.domain.errors import ConfigError, InputError, TTError
 from zn_ladder.domain.instruments import TT_MARKET_IDS
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot, WorkingOrder
 from zn_ladder.tt.budget import RequestBudget
@@ -72,6 +72,9 @@ class FillsPage:
     received_ns: int = 0
     #: Records set aside this poll (see `Quarantined`); stored with the page, in one transaction.
     quarantined: tuple[Quarantined, ...] = ()
+    #: TT's records of the users this page names that the client had not looked up before (one request
+    #: per user per process at most): the store keeps them, so a restart asks for none of them again.
+    users: tuple[User, ...] = ()
 
 
 def _one(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -235,6 +238,32 @@ class TTClient:
     def user(self, user_id: str) -> User:
         return self._users.get(str(user_id))
 
+    def know_users(self, records: Iterable[tuple[str, Any]]) -> None:
+        """Users looked up earlier, as (id, `User.refdata()`) pairs (the store's reference data, kind
+        "user"): never asked of TT again."""
+        for user_id, value in records:
+            self._users.put(str(user_id), User.from_refdata(user_id, value))
+
+    def users_for(self, fills: Iterable[Fill]) -> tuple[tuple[User, ...], list[str]]:
+        """The users (`user`, `originator`) of `fills` not looked up yet, one request each, and a warning
+        per user TT cannot name. A user that cannot be named is remembered as such (an empty alias) for
+        this process, so a poll never repeats a failed lookup; the fills are stored either way, with
+        the id, and named once a later process succeeds."""
+        ids = sorted({value for f in fills for value in (f.user, f.originator) if value} - {""})
+        found: list[User] = []
+        warnings: list[str] = []
+        for user_id in ids:
+            if self._users.cached(user_id) is not None:
+                continue
+            try:
+                found.append(self.user(user_id))
+            except (TTError, FieldError) as exc:  # the fills are stored all the same
+                warnings.append(f"TT user {user_id} cannot be named ({exc}): shown as its id")
+                log.warning(warnings[-1])
+                if getattr(exc, "status", None) == 404 or isinstance(exc, (TTBodyError, FieldError)):
+                    self._users.put(user_id, User(user_id, ""))
+        return tuple(found), warnings
+
     def markets(self) -> tuple[Market, ...]:
         with self._lock:
             if self._markets is None:
@@ -331,8 +360,10 @@ class TTClient:
             this_poll.add(ident)
             delivered.append(ident)
             (corrections if isinstance(record, FillCorrection) else fills).append(record)
+        users, unnamed = self.users_for(fills)
+        warnings.extend(unnamed)
         return FillsPage(tuple(fills), tuple(corrections), cursor.advance(delivered, hold_at=hold_at),
-                         tuple(warnings), pages, time.time_ns(), tuple(quarantined))
+                         tuple(warnings), pages, time.time_ns(), tuple(quarantined), users)
 
     def positions(self, account_id: str | int | None = None) -> tuple[Position, ...]:
         endpoint = "position" if account_id is None else f"position/{account_id}"

@@ -2,7 +2,9 @@
 
 The fill JSON convention (shared with the simulator): `execID, orderId, accountId, instrumentId,
 marketId, side ("1"/"2"), lastQty, lastPx, timeStamp (ns), transactTime, ordStatus, userId, currUserId,
-cumQty, execType` where execType is FIX tag 150: "F" trade, "G" trade correct, "H" trade cancel (bust).
+cumQty, execType`. Every field the desk's fill CSV carries is kept: marketId, ordStatus, userId (who submitted
+the order: the Originator) and currUserId (who owns it now: the CurrentUser the desk filters on); user ids
+are kept as ids here and resolved to TT's user names through the cached user lookup (`TTClient.users_for`). where execType is FIX tag 150: "F" trade, "G" trade correct, "H" trade cancel (bust).
 A correction or bust names the execution it changes in `execRefID` and is a later record with its own
 execID; the store applies it to that fill rather than adding a second one.
 
@@ -110,8 +112,10 @@ def parse_fill(raw: Mapping[str, Any], instrument_of: Callable[[str], Instrument
         key=key, account=required_text(raw, "accountId"), contract=instrument.contract, side=side, qty=qty,
         price=_price(px, instrument), time_ns=time_ns,
         order_id=text(raw, "orderId"), exec_id=text(raw, "execID", "execId"), source=FillSource.TT_API.value,
-        user=text(raw, "userId", "currUserId"), cum_qty=optional_lots(raw, "cumQty", allow_zero=True) or 0,
-        market=instrument.market, instrument_id=instrument.instrument_id)
+        user=text(raw, "currUserId", "userId"), cum_qty=optional_lots(raw, "cumQty", allow_zero=True) or 0,
+        market=instrument.market, instrument_id=instrument.instrument_id,
+        market_id=text(raw, "marketId") or instrument.market_id, order_status=text(raw, "ordStatus"),
+        originator=text(raw, "userId"))
 
 
 def _price(value: Any, instrument: Instrument) -> int:

@@ -72,6 +72,15 @@ class User:
     alias: str
     company: str = ""
 
+    def refdata(self) -> dict[str, str]:
+        """What the store keeps of the user (reference data kind "user"), read back by `from_refdata`."""
+        return {"alias": self.alias, "company": self.company}
+
+    @classmethod
+    def from_refdata(cls, user_id: str, value: Any) -> User:
+        value = value if isinstance(value, Mapping) else {}
+        return cls(str(user_id), str(value.get("alias") or ""), str(value.get("company") or ""))
+
 
 @dataclass(frozen=True, slots=True)
 class Position:

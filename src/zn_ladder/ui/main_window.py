@@ -34,6 +34,7 @@ from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
 from zn_ladder.ui.summary import SummaryStrip
 from zn_ladder.ui.table_columns import DAY_COLUMNS, JOURNAL_COLUMNS, day_key, journal_key
+from zn_ladder.ui.ladder.survival import SurvivalOverlay
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
 from zn_ladder.ui.theme import Theme, get_theme, style_sheet, with_colours
 from zn_ladder.workers.snapshots import (FillsSnapshot, JournalSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot,
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.ladder_view, self.what_if = self.ladder_pane.view, self.ladder_pane.what_if
         self.ladder_title, self.ladder_stale = self.ladder_pane.title, self.ladder_pane.stale
         self.paused_label = self.ladder_pane.paused
+        self.survival = SurvivalOverlay(self.ladder_view)  # the survival curve's marks (issue 15 §5)
         self.recenter_button, self.units_button = self.ladder_pane.recenter_button, self.ladder_pane.units_button
         self.docks = PaneDocks({"ladder": self.ladder_pane, "summary": self.summary, "orders": self.orders,
                                 "fills": self.fills, "journal": self.journal, "accounts": self.accounts,
@@ -182,6 +184,11 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             action.triggered.connect(lambda _=False, k=key: self._user_units(k))
             self.units_actions[key] = action
+        self.survival_action = view.addAction("&Survival curve on the ladder")
+        self.survival_action.setObjectName("survivalAction")
+        self.survival_action.setCheckable(True)
+        self.survival_action.setChecked(True)
+        self.survival_action.toggled.connect(self.survival.setVisible)
         themes = view.addMenu("T&heme")
         for name in ("dark", "light"):
             themes.addAction(name.capitalize(), lambda n=name: self._user_theme(n))
@@ -312,6 +319,9 @@ class MainWindow(QMainWindow):
         alerts = getattr(settings, "alerts", None)
         if alerts is not None:
             self.alerts.set_limits(alerts.limits(), bool(alerts.sound))
+        survival = getattr(settings, "survival", None)
+        if survival is not None:
+            self.survival.set_settings(survival)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -411,6 +421,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def apply_pnl(self, snap: PnlSnapshot) -> None:
+        self.survival.apply_pnl(snap)
         self.summary.apply(snap)
         self.accounts.apply_pnl(snap)
         self.charts.apply_pnl(snap)

@@ -105,6 +105,9 @@ FILL_COLUMNS: tuple[Column, ...] = (
     Column("Order ID", lambda f: f.order_id, width=110),
     Column("Exec ID", lambda f: f.exec_id or f.key, width=110),
     Column("Source", lambda f: f.source, width=70),
+    Column("Trader", lambda f: f.user, width=80,
+           tip="CurrentUser: the TT user who owns the order (its name from TT's user lookup). "
+               "Filter one trader's fills with trader:NAME."),
 )
 
 

@@ -34,6 +34,7 @@ from zn_ladder.workers.snapshots import FillsSnapshot, JournalSnapshot, OrdersSn
 from zn_ladder.workers.sod_choice import SodChoice
 from zn_ladder.workers.spot_worker import SpotWorker
 from zn_ladder.workers.store_worker import StoreWorker
+from zn_ladder.workers.survival_log import SurvivalLog
 from zn_ladder.workers.threads import WorkerThread, stop_all
 from zn_ladder.workers.tt_fetch import OrdersFetch, PositionsFetch
 
@@ -109,6 +110,9 @@ class Session(QObject):
         self.store = StoreWorker(config.db_path, account=account, market=config.market, env=config.conn.env,
                                  base_url=config.conn.base_url, scoped=True, day_rule=config.day_rule, parent=self)
         self.store.track_budget(self.client.budget)
+        self.store.track_users(self.client)
+        #: The survival curve after each fill of the ladder's contract, logged on the store's thread.
+        self.survival_log = SurvivalLog(config.survival)
         self.sod = SodChoice(config.product.symbol, demo=config.demo, put=self.store.put_sod)
         #: The store's positions against TT's after each positions poll and store change (store thread).
         self.position_check = PositionCheck(self.store.submit, include=self._reconciled, parent=self)
@@ -247,6 +251,7 @@ class Session(QObject):
                 poller.intervalRequested.emit(seconds)
             self.spot_worker.intervalRequested.emit(float(iv["spot_s"]))
         self._accounts = set(settings.tt.accounts)
+        self.survival_log.settings = getattr(settings, "survival", self.survival_log.settings)
         contracts = tuple(settings.tt.contracts)
         if contracts != self._contracts:
             self._contracts = contracts
@@ -459,6 +464,7 @@ class Session(QObject):
         self.position_check.store_changed()
         fills = tuple(reversed(snap.fills))  # the store worker keeps them in time order
         self._store_fills = snap.fills
+        self._log_survival(snap)
         self._publish_orders()  # before the store snapshot reaches the scenario: one projection of both
         if not fills and self.last_fills is None:
             # Nothing stored yet (the contract was chosen before the first fills page was written): an
@@ -469,6 +475,13 @@ class Session(QObject):
         self.fillsReady.emit(self.last_fills)
         self.journalReady.emit(JournalSnapshot(tuple(snap.journal), utc_now()))
         self._store_out.emit(snap)
+
+    def _log_survival(self, snap: Any) -> None:
+        """The survival curve after each new fill, into the store (its thread: `workers.survival_log`)."""
+        survival = self.survival_log
+        future = self.store.submit(lambda store: survival.update(store, snap))
+        future.add_done_callback(lambda f: log.warning("survival log not written: %s", f.exception())
+                                 if f.exception() is not None else None)
 
     @Slot(object)
     def _on_spot(self, snap: Any) -> None:

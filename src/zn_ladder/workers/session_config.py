@@ -41,6 +41,8 @@ class SessionConfig:
     fetch_sod: bool = False
     #: An Actant SOD file, or a folder (its newest file), imported into the store at start; empty: none.
     sod_path: str = ""
+    #: The desk's survival curve settings (`config.settings.SurvivalSettings`; None: the seed's).
+    survival: Any = None
     status_interval_s: float = 1.0
     stop_timeout_s: float = 4.0
     #: The desk's trading-day rule (`trading_day.close`): the store's sessions and closed days, the chart's day.

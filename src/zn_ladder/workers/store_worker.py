@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, Signal
 
 from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, trading_day
+from zn_ladder.store.refdata import USER, user_names
 from zn_ladder.store.snapshot import read_journal, take_snapshot
 from zn_ladder.store.writer import StoreWriter
 from zn_ladder.tt.budget import budget_source
@@ -111,6 +112,11 @@ class StoreWorker(QObject):
         loop must not reset what TT counts), saved with each stored page and at stop."""
         self._budget = budget
 
+    def track_users(self, client: Any) -> None:
+        """Give `client` the TT users the store has named before, when it opens (before the first fills
+        poll): a restart never asks TT for a user again."""
+        self._users_client = client
+
     def _report_set_aside(self) -> None:
         env = self._env
         future = self._writer.submit(lambda store: tuple(store.quarantined(env)))
@@ -131,6 +137,9 @@ class StoreWorker(QObject):
         budget, name = self._budget, budget_source(self._env, self._base_url)
         if budget is not None:
             self._writer.submit(lambda store: budget.carry_over(store.get_cursor(name)))
+        client = getattr(self, "_users_client", None)
+        if client is not None and hasattr(client, "know_users"):
+            self._writer.submit(lambda store: client.know_users(store.all_refdata(USER).items()))
         self._report_set_aside()
         self._writer.submit(lambda store: store.close_days()).add_done_callback(
             lambda f: log.warning("closing the past trading days failed: %s", f.exception()) if f.exception() else None)
@@ -251,7 +260,8 @@ class StoreWorker(QObject):
         self.note_accounts(f.account for f in page.fills)
         future = self._writer.ingest(page.fills, page.corrections, source="tt_api",
                                      cursor=(self.cursor_source, page.cursor.to_dict()), environment=self._env,
-                                     quarantined=getattr(page, "quarantined", ()))
+                                     quarantined=getattr(page, "quarantined", ()),
+                                     users=[(u.user_id, u.refdata()) for u in getattr(page, "users", ())])
         corrections = tuple(page.corrections)
         future.add_done_callback(lambda f: self._after_write(f, "store the new fills", corrections))
         self._save_budget()
@@ -356,6 +366,9 @@ class StoreWorker(QObject):
             account = self._scope(store)
         snap = take_snapshot(store.conn, contract, account, since, self._market)
         journal = read_journal(store.conn, contract, account, self._market, rule=store.day_rule)  # here, off the GUI thread
+        names = user_names(store.conn)  # a few rows: the users TT has named
+        if names:
+            snap = replace(snap, fills=tuple(_named(f, names) for f in snap.fills))
         with self._lock:
             if contract != self._contract:
                 return None  # the ladder moved to another contract meanwhile
@@ -382,6 +395,15 @@ class StoreWorker(QObject):
                 self._max_ns = max(self._max_ns if since else 0, next(reversed(by_key.values())).time_ns)
             fills = tuple(by_key.values())
         return replace(snap, fills=fills, journal=journal)
+
+
+def _named(fill: Fill, names: dict[str, str]) -> Fill:
+    """The fill with its users' TT names instead of their ids (what the fills table shows and its
+    filter matches: `trader:Eric`)."""
+    user, originator = names.get(fill.user), names.get(fill.originator)
+    if user is None and originator is None:
+        return fill
+    return replace(fill, user=user or fill.user, originator=originator or fill.originator)
 
 
 def _compact(fill: Fill) -> Fill:

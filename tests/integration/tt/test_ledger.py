@@ -37,7 +37,9 @@ def test_reference_data_is_fetched_once_across_polls(sim_server, make_client):
         paths = [p for m, p, s in log_entries(sim)]
         assert sum("/instrument/" in p for p in paths) == 1
         assert sum(p.endswith("/markets") for p in paths) == 1
-        assert sum("/user/" in p for p in paths) == 1
+        # one lookup per user the fills name (userId and currUserId), however many polls and calls
+        named = {str(r[k]) for r in sim.market.published_fills() for k in ("userId", "currUserId")}
+        assert sum("/user/" in p for p in paths) == len(named | {"1168910"}) > 1
         assert client.user("1168910").company == "Demo Capital LLC"
 
 

@@ -68,7 +68,7 @@ def test_order_with_nothing_left_is_not_working():
 def fill(**kw):
     raw = {"execID": "E1", "orderId": "o1", "accountId": 1334000, "instrumentId": ZN.instrument_id, "marketId": 7,
            "side": "1", "lastQty": 5.0, "lastPx": 110.515625, "timeStamp": 1_700_000_000_000_000_001,
-           "transactTime": 1_700_000_000_000_000_001, "ordStatus": "1", "userId": 1168910, "currUserId": 1168910,
+           "transactTime": 1_700_000_000_000_000_001, "ordStatus": "1", "userId": 1168910, "currUserId": 1168911,
            "cumQty": 5.0, "execType": "F"}
     raw.update(kw)
     return raw
@@ -78,8 +78,22 @@ def test_trade_record_becomes_a_fill():
     f = parse_fill(fill(), lookup)
     assert f == Fill(key="E1", account="1334000", contract="ZN Sep25", side=Side.BUY, qty=5,
                      price=110 * 64 + 33, time_ns=1_700_000_000_000_000_001, order_id="o1", exec_id="E1",
-                     source="tt_api", user="1168910", cum_qty=5, market="CME",
-                     instrument_id="8092262517946017060")
+                     source="tt_api", user="1168911", cum_qty=5, market="CME",
+                     instrument_id="8092262517946017060", market_id="7", order_status="1", originator="1168910")
+
+
+def test_a_fill_keeps_the_market_id_tt_sent_with_it_else_its_instruments():
+    assert parse_fill(fill(marketId=183), lookup).market_id == "183"
+    raw = fill()
+    del raw["marketId"]
+    assert parse_fill(raw, lookup).market_id == ZN.market_id == "7"
+
+
+def test_a_fill_without_curr_user_belongs_to_its_originator():
+    raw = fill()
+    del raw["currUserId"]
+    f = parse_fill(raw, lookup)
+    assert (f.user, f.originator) == ("1168910", "1168910")
 
 
 def test_numbers_as_strings_give_the_same_fill():

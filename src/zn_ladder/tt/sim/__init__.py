@@ -23,7 +23,9 @@ What it answers (every body has "status": "Ok", or an error status and "status_m
   tradeDate.
 - GET /ttpds/<env>/instrument/{id} -> instrument: [one record] (alias "ZN Dec26", productSymbol, tickSize,
   tickValue, pointValue, marketId); /markets -> markets [{id, name}]; GET /ttuser/<env>/user/{id} -> user:
-  [one record] (alias, company.name, accounts).
+  [one record] (alias, company.name, accounts) of the desk's users (`reference.USERS`: each account's
+  orders belong to one of them, currUserId; every fifth order of another trader was entered by the demo
+  trader, userId).
 Paged answers carry lastPage "true"/"false" and, when not last, an opaque nextPageKey.
 
 In-process controls for tests: `sim.market.step(n)`, `step_until_fills(k)`, `published_fills()` (trades),

@@ -36,6 +36,9 @@ class SimOrder:
     status: str = WORKING
     instrument_id: str = ref.INSTRUMENT_ID
     market_id: int = ref.MARKET_ID
+    #: TT's userId (who entered the order) and currUserId (who owns it now).
+    user_id: int = ref.USER_ID
+    curr_user_id: int = ref.USER_ID
 
     @property
     def leaves(self) -> int:
@@ -53,7 +56,7 @@ class SimOrder:
             "algoType": 0,
             "brokerId": ref.BROKER_ID,
             "cumulatedQuantity": float(self.cum_qty),
-            "currUserId": ref.USER_ID,
+            "currUserId": self.curr_user_id,
             "dateTime": self.time_ns,
             "execId": self.exec_id,
             "executionType": "1" if self.cum_qty == 0 else "F",
@@ -70,7 +73,7 @@ class SimOrder:
             "timeInForce": "1",
             "tradeDate": self.trade_date,
             "uniqueExecId": self.exec_id,
-            "userId": str(ref.USER_ID),
+            "userId": str(self.user_id),
         }
         if self.kind == "stop":
             body["stopPrice"] = px

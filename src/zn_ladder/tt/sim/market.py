@@ -241,8 +241,8 @@ class Market:
             "timeStamp": self._clock,
             "transactTime": self._clock - self._rng.randint(20_000, 400_000),
             "ordStatus": FILLED if order.status == FILLED else WORKING,
-            "userId": str(ref.USER_ID),
-            "currUserId": ref.USER_ID,
+            "userId": str(order.user_id),
+            "currUserId": order.curr_user_id,
             "cumQty": float(order.cum_qty),
             "execType": TRADE,
             "orderQty": float(order.order_qty),
@@ -320,6 +320,9 @@ class Market:
             order_qty=self._sized(account, side, self._rng.choice(_QTYS)), time_ns=self._clock,
             exec_id=self._exec_id(), trade_date=self._trade_date, instrument_id=instrument_id,
             market_id=market_id)
+        trader = ref.trader_of(account, self._cfg.accounts)
+        self._working[order_id].curr_user_id = trader
+        self._working[order_id].user_id = ref.originator_of(self._seq, trader)
 
     def _sized(self, account: int, side: int, qty: int) -> int:
         """A trader leans against their inventory: smaller orders that would add to a big position,

@@ -25,6 +25,10 @@ POINT_VALUE = 1000.0
 
 USER_ID = 1168910
 COMPANY_NAME = "Demo Capital LLC"
+#: The desk's TT users: (id, alias). The first is the demo trader; each account's orders belong to one
+#: of them (`trader_of`), and the desk's clerk (the demo trader) enters some orders that another trader
+#: then owns (`originator_of`), so userId and currUserId differ as they do on a real desk.
+USERS: tuple[tuple[int, str], ...] = ((USER_ID, "DEMO TRADER"), (1168911, "Eric"), (1168912, "SPatoliya"))
 BROKER_ID = 1055384
 
 MARKETS: tuple[dict[str, Any], ...] = (
@@ -71,15 +75,29 @@ def instrument_of(delayed: bool) -> tuple[str, int]:
     return (DELAYED_INSTRUMENT_ID, DELAYED_MARKET_ID) if delayed else (INSTRUMENT_ID, MARKET_ID)
 
 
+def trader_of(account: int, accounts: tuple[int, ...]) -> int:
+    """The TT user who owns an account's orders (currUserId): the desk's users in turn, by account."""
+    return USERS[accounts.index(account) % len(USERS)][0] if account in accounts else USER_ID
+
+
+def originator_of(seq: int, trader: int) -> int:
+    """Who entered order number `seq` (userId): the demo trader enters every fifth order of the other
+    traders for them; the rest they enter themselves."""
+    return USER_ID if seq % 5 == 0 else trader
+
+
 def user_record(user_id: str, accounts: tuple[int, ...]) -> dict[str, Any] | None:
-    if user_id.strip() != str(USER_ID):
+    found = [(uid, alias) for uid, alias in USERS if user_id.strip() == str(uid)]
+    if not found:
         return None
+    uid, alias = found[0]
+    first_name, _, last_name = ("Demo Trader" if uid == USER_ID else alias).partition(" ")
     return {
-        "id": USER_ID,
-        "alias": "DEMO TRADER",
-        "firstName": "Demo",
-        "lastName": "Trader",
-        "email": "demo.trader@example.invalid",
+        "id": uid,
+        "alias": alias,
+        "firstName": first_name,
+        "lastName": last_name,
+        "email": f"{alias.replace(' ', '.').lower()}@example.invalid",
         "company": {"id": 70001, "name": COMPANY_NAME},
-        "accounts": [{"id": a, "name": f"DEMO{a}"} for a in accounts],
+        "accounts": [{"id": a, "name": f"DEMO{a}"} for a in accounts if trader_of(a, accounts) == uid],
     }

@@ -103,6 +103,20 @@ class LadderView(QWidget):
     def zoom(self, step: int) -> None:
         self.set_font_size(self._font_size + step)
 
+    @property
+    def theme(self) -> Theme:
+        return self._theme
+
+    @property
+    def ladder_font(self) -> QFont:
+        return QFont(self._painter.font)
+
+    def tag_column_rect(self) -> QRect:
+        """The rightmost column shown (its x range, full height): where an overlay tags a row."""
+        g = self._painter.geometry
+        last = self._painter.shown[-1]
+        return QRect(g.xs[last], 0, g.widths[last], self.height())
+
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self._restyle()
