@@ -43,6 +43,8 @@ class PaneDocks(QMainWindow):
         for corner in (Qt.Corner.TopLeftCorner, Qt.Corner.TopRightCorner):
             self.setCorner(corner, Qt.DockWidgetArea.TopDockWidgetArea)
         self.docks: dict[str, QDockWidget] = {}
+        #: Roll week: the other contracts' ladders (ui/contract_tabs.py), kept as tabs of the ladder's.
+        self.extra_ladders: list[QDockWidget] = []
         for name in PANES:
             dock = QDockWidget(TITLES[name], self)  # "&&": a dock title reads & as a mnemonic
             dock.setObjectName(f"dock_{name}")
@@ -65,6 +67,7 @@ class PaneDocks(QMainWindow):
         self.splitDockWidget(d["orders"], d["fills"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["fills"], d["accounts"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["accounts"], d["charts"], Qt.Orientation.Vertical)
+        self._tab_ladders()
         for dock in d.values():
             dock.show()
         width = ladder_width or d["ladder"].widget().sizeHint().width()
@@ -81,6 +84,16 @@ class PaneDocks(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d["ladder"])
         for name, dock in d.items():
             dock.setVisible(name == "ladder")
+        self._tab_ladders()
+
+    def _tab_ladders(self) -> None:
+        """The other contracts' ladders as tabs of the ladder's dock, the first contract's in front."""
+        for dock in self.extra_ladders:
+            dock.setFloating(False)
+            self.tabifyDockWidget(self.docks["ladder"], dock)
+            dock.show()
+        if self.extra_ladders:
+            self.docks["ladder"].raise_()
 
     def visible_panes(self) -> list[str]:
         return [name for name, dock in self.docks.items() if dock.isVisibleTo(self)]
