@@ -68,8 +68,8 @@ class SimConfig:
     delayed_accounts: tuple[int, ...] = ()
     #: Roll week: accounts that also hold and trade the next contract month (`reference.NEXT_ALIAS`, ZN
     #: Mar27, priced `ROLL_SPREAD_TICKS` under the front), with a SOD there, working orders and fills of
-    #: its own, and now and then a calendar spread (sell the front, buy the next) whose two leg fills
-    #: share one timeStamp and one orderId, as TT reports a spread's execution on each outright.
+    #: its own, and now and then a calendar spread (sell the front, buy the next) reported as two leg
+    #: fills with one timeStamp, each leg its own child order.
     next_accounts: tuple[int, ...] = ()
     #: Chance per market step that a next-month account rolls a few lots by a calendar spread.
     spread_rate: float = 0.02
