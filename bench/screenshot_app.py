@@ -9,8 +9,9 @@ accounts, long and short, ten orders a side; the accounts table and AVG OPEN per
 app_live.png (LIVE environment with credentials: red LIVE badge), app_live_failing.png (the same when TT
 stops answering), app_filters.png (table filters with a comparison and a word not understood) and
 app_compact.png (the compact ladder-only layout) and app_alert.png (alerts firing in the DEMO: a $1 loss
-limit and profit target, so whichever way the demo's P&L goes one fires, and a 2-lot position limit).
-`--only=alert` writes app_alert.png alone. Everything lives in a temporary ZN_LADDER_HOME.
+limit and profit target, so whichever way the demo's P&L goes one fires, and a 2-lot position limit) and
+app_roll.png (roll week: ZN Dec26 and ZN Mar27 side by side, the cards their total). `--only=alert` or
+`--only=roll` writes that one alone. Everything lives in a temporary ZN_LADDER_HOME.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def main(out: Path, only: str = "") -> int:
     from zn_ladder.app import AppController
     from zn_ladder.config.settings import Settings
     from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
-    from zn_ladder.workers.demo import demo_sim_config
+    from zn_ladder.workers.demo import ROLL_WEEK, demo_sim_config
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
@@ -75,11 +76,27 @@ def main(out: Path, only: str = "") -> int:
         c.window.close()
         c.shutdown()
 
+    def roll_case() -> None:
+        """Roll week, as the DEMO's first launch: ZN Dec26 and ZN Mar27, each on its own ladder, side by
+        side (the "+ Contract" menu's arrangement), the cards their total."""
+        c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config(**ROLL_WEEK))
+        pump(30, lambda: c.session is not None and has_data(c) and bool(c.window.contracts.panes))
+        pump(6)
+        c.window.contracts.arrange(True)
+        pump(2)
+        shoot(c, "app_roll.png")
+        c.window.contracts.arrange(False)
+        c.window.close()
+        c.shutdown()
+
     if only == "alert":
         alert_case()
         return 0
-    # 1. First launch: DEMO.
-    c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config())
+    if only == "roll":
+        roll_case()
+        return 0
+    # 1. First launch: DEMO (in roll week: the front and the next month, as tabs).
+    c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config(**ROLL_WEEK))
     pump(30, lambda: c.session is not None and has_data(c))
     pump(6)
     shoot(c, "app_demo.png")
@@ -133,6 +150,8 @@ def main(out: Path, only: str = "") -> int:
         c.shutdown()
     # 5. Alerts firing.
     alert_case()
+    # 6. Roll week: both months side by side.
+    roll_case()
     return 0
 
 

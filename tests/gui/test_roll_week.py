@@ -66,7 +66,8 @@ def differences(window: Any, sim: Any) -> list[str]:
         got = {"position": pnl.position, "realized": pnl.realized_lifo, "total": pnl.total, "sod": pnl.sod_position,
                "orders": {o.order_id: o.quantity for o in ladder.orders if not o.what_if},
                "spot": ladder.spot.ticks(ladder.product)}
-        out += [f"{contract} {key}: shows {got[key]}, truth {want[key]}" for key in want if got[key] != want[key]]
+        out += [f"{contract} {key}: shows {str(got[key])[:200]}, truth {str(want[key])[:200]}"
+                for key in want if got[key] != want[key]]
     return out
 
 

@@ -204,6 +204,24 @@ class ContractLadders(QObject):
             action.setChecked(contract in shown and self._dock_of(contract).isVisible())
         if self.menu.isEmpty():
             self.menu.addAction("No other contract has orders, fills or a SOD").setEnabled(False)
+        if self.panes:
+            self.menu.addSeparator()
+            self.menu.addAction("Ladders side by side", lambda: self.arrange(True))
+            self.menu.addAction("Ladders as tabs", lambda: self.arrange(False))
+
+    def arrange(self, side_by_side: bool) -> None:
+        """Every contract's ladder beside the first one's (front month on the left), or back as tabs."""
+        docks = self.w.docks
+        first = docks.docks["ladder"]
+        if not side_by_side:
+            docks.tab_ladders()
+            return
+        left = first
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            docks.splitDockWidget(left, dock, Qt.Orientation.Horizontal)
+            dock.show()
+            left = dock
 
     def _dock_of(self, contract: str) -> QDockWidget:
         return self.docks.get(contract) or self.w.docks.docks["ladder"]

@@ -67,7 +67,7 @@ class PaneDocks(QMainWindow):
         self.splitDockWidget(d["orders"], d["fills"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["fills"], d["accounts"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["accounts"], d["charts"], Qt.Orientation.Vertical)
-        self._tab_ladders()
+        self.tab_ladders()
         for dock in d.values():
             dock.show()
         width = ladder_width or d["ladder"].widget().sizeHint().width()
@@ -84,9 +84,9 @@ class PaneDocks(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d["ladder"])
         for name, dock in d.items():
             dock.setVisible(name == "ladder")
-        self._tab_ladders()
+        self.tab_ladders()
 
-    def _tab_ladders(self) -> None:
+    def tab_ladders(self) -> None:
         """The other contracts' ladders as tabs of the ladder's dock, the first contract's in front."""
         for dock in self.extra_ladders:
             dock.setFloating(False)
