@@ -104,7 +104,7 @@ def test_roll_week_a_ladder_per_contract_and_their_total(qtbot, tmp_path: Path, 
             legs.setdefault((t["accountId"], t["timeStamp"]), set()).add(t["instrumentId"])
         assert any(len(instruments) == 2 for instruments in legs.values()), "a calendar spread was traded"
 
-        assert c.session.contract == FRONT and list(c.session.lanes) == [NEXT]
+        assert c.session.contract == FRONT and list(c.session.roll.lanes) == [NEXT]
         truth = {contract: expected(sim, contract) for contract in (FRONT, NEXT)}
         for contract in (FRONT, NEXT):
             want = truth[contract]

@@ -78,11 +78,12 @@ class ContractLadders(QObject):
         session.contractOpened.connect(self.open)
         session.contractsKnown.connect(self.set_known)
         session.contractPnlReady.connect(self.apply_pnl)
-        self.whatIfChanged.connect(session.set_contract_what_if)
-        self.windowChanged.connect(session.set_contract_window)
-        self.spotEntered.connect(session.set_contract_spot)
-        self.openRequested.connect(session.open_contract)
-        for contract in session.lanes:  # opened before the window was wired
+        roll = session.roll
+        self.whatIfChanged.connect(roll.set_what_if)
+        self.windowChanged.connect(roll.set_window)
+        self.spotEntered.connect(roll.set_spot)
+        self.openRequested.connect(roll.open)
+        for contract in roll.lanes:  # opened before the window was wired
             self.open(contract)
 
     def connect_spot_entry(self, entry: Any) -> None:

@@ -55,7 +55,8 @@ class InstrumentNote(QLabel):
         if others:
             listed = ", ".join(f"{c} ×{n}" for c, n in sorted(others.items(), key=lambda kv: -kv[1]))
             lines.append(
-                f"⚠ The ladder shows {', '.join((ladder, *sorted(self._others)))}; {sum(others.values())} of the {len(self._orders)} working orders "
+                f"⚠ The ladder shows {', '.join((ladder, *sorted(self._others)))}; {sum(others.values())} of the "
+                f"{len(self._orders)} working orders "
                 f"listed are for other contracts ({listed}) and are not on it. Check Settings › TT connection "
                 f"(Product, Contracts, Accounts).")
         if self._pending:

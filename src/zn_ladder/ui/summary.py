@@ -163,7 +163,7 @@ class SummaryStrip(QFrame):
         by_account = getattr(snap, "by_account", ()) or ()
         # Roll week: one account's books of two months are not one position, nor is any average of them.
         several = (snap.product is not None and accounts_differ_in_sign(by_account)
-                   and len({a.contract for a in by_account}) == 1)
+                   and len({getattr(a, "contract", "") for a in by_account}) == 1)
         self._set_small(self.values["average"], several)
         if several:
             lines = per_account_lines(by_account, snap.product)

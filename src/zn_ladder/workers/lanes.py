@@ -153,6 +153,30 @@ class RollWeek(QObject):
     def lane(self, contract: str) -> ContractLane | None:
         return self.lanes.get(contract)
 
+    # -- from the window (ui/contract_tabs.py): one contract's what-ifs, typed spot, visible rows ------
+    def set_what_if(self, contract: str, orders: Iterable[Any]) -> None:
+        lane = self.lanes.get(contract)
+        if lane is None:
+            self._s.set_what_if(orders)
+        else:
+            lane.what_if.emit(tuple(orders))
+
+    def set_spot(self, contract: str, price: Any) -> None:
+        """A spot typed for one contract's ladder (None: cleared)."""
+        lane = self.lanes.get(contract)
+        worker = lane.spot_worker if lane is not None else self._s.spot_worker
+        if price is None:
+            worker.clearRequested.emit()
+        else:
+            worker.manualRequested.emit(price)
+
+    def set_window(self, contract: str, high: int, low: int) -> None:
+        lane = self.lanes.get(contract)
+        if lane is None:
+            self._s.set_window(high, low)
+        else:
+            lane.window.emit(high, low)
+
     def orders(self, working: tuple[Any, ...]) -> None:
         for lane in self.lanes.values():
             lane.orders.emit(working)  # each scenario keeps its own contract's
@@ -183,12 +207,18 @@ class RollWeek(QObject):
             if not self._history and first is not None:  # the chart goes on from the first contract's
                 self._history.extend(first.history[:-1])
             now, at = time.monotonic(), utc_now()
-            if now - self._history_at >= HISTORY_EVERY_S:
+            if now - self._history_at >= HISTORY_EVERY_S and self._all_read():
                 self._history.append((at, total))
                 self._history_at = now
             history = (*self._history, (at, total))
         s.contractPnlReady.emit(snap)
         s.pnlReady.emit(total_of(parts, history))
+
+    def _all_read(self) -> bool:
+        """Whether every contract's scenario has had its store read: before, a total would be a fiction
+        (a contract's 0) and the intraday chart must not draw it."""
+        results = [self._s.last_result, *(self.results.get(c) for c in self.lanes)]
+        return all(r is not None and r.inputs.store is not None for r in results)
 
     @Slot(object)
     def _on_computed(self, result: Any) -> None:

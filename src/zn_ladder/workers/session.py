@@ -237,29 +237,6 @@ class Session(QObject):
     def set_window(self, high: int, low: int) -> None:
         self._window_out.emit(high, low)
 
-    # -- roll week: the other contracts' ladders (workers/lanes.py) ------------------------------------
-    @property
-    def lanes(self) -> dict[str, Any]:
-        return self.roll.lanes
-
-    def open_contract(self, contract: str) -> None:
-        """A ladder for `contract` too (the window's "+" menu); the roll opens them by itself."""
-        self.roll.open(contract)
-
-    def set_contract_what_if(self, contract: str, orders: Iterable[Any]) -> None:
-        lane = self.roll.lane(contract)
-        self.set_what_if(orders) if lane is None else lane.what_if.emit(tuple(orders))
-
-    def set_contract_spot(self, contract: str, price: Price | None) -> None:
-        """A spot typed for one contract's ladder (None: cleared)."""
-        lane = self.roll.lane(contract)
-        worker = lane.spot_worker if lane is not None else self.spot_worker
-        worker.clearRequested.emit() if price is None else worker.manualRequested.emit(price)
-
-    def set_contract_window(self, contract: str, high: int, low: int) -> None:
-        lane = self.roll.lane(contract)
-        self.set_window(high, low) if lane is None else lane.window.emit(high, low)
-
     def apply_settings(self, settings: Any, intervals: dict[str, float] | None = None) -> None:
         """What can change without a restart: intervals (not in the demo; `intervals` overrides the
         settings', e.g. after a budget check) and the account/contract filters."""
@@ -497,7 +474,10 @@ class Session(QObject):
         fills = tuple(reversed(shown))
         self._publish_orders()  # before the store snapshot reaches the scenario: one projection of both
         lane = self.roll.lane(snap.contract)
-        self._store_out.emit(snap) if lane is None else lane.store.emit(snap)
+        if lane is None:
+            self._store_out.emit(snap)
+        else:
+            lane.store.emit(snap)
         if not fills and self.last_fills is None:
             # Nothing stored yet (the contract was chosen before the first fills page was written): an
             # empty first snapshot would make the window announce every fill of the day as new.

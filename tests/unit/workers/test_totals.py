@@ -15,11 +15,13 @@ from zn_ladder.workers.totals import total_of
 ZN = get_product("ZN")
 
 
-def part(contract: str, position: int, sod: int, realized: Fraction, unrealized: Fraction, fifo: Fraction) -> PnlSnapshot:
+def part(contract: str, position: int, sod: int, realized: Fraction, unrealized: Fraction,
+         fifo: Fraction) -> PnlSnapshot:
     row = AccountPnl("A1", contract, position, sod, realized, fifo, unrealized, realized + unrealized - fifo,
                      realized + unrealized, Price.from_ticks(7000, ZN))
     return PnlSnapshot(position=position, sod_position=sod, realized_lifo=realized, realized_fifo=fifo,
-                       unrealized=unrealized, total=realized + unrealized, average_open_price=Price.from_ticks(7000, ZN),
+                       unrealized=unrealized, total=realized + unrealized,
+                       average_open_price=Price.from_ticks(7000, ZN),
                        risk=position * ZN.tick_value, product=ZN, spot=Price.from_ticks(7010, ZN), by_account=(row,),
                        contract=contract)
 
