@@ -17,10 +17,13 @@ from typing import Any
 
 from tests.gui.test_desk_day import trades_in_force, units_book
 from zn_ladder.config.settings import Settings
+from zn_ladder.domain.instruments import get_product
+from zn_ladder.domain.prices import Price, format_price
 from zn_ladder.tt.sim import SimConfig
 from zn_ladder.tt.sim import reference as ref
 from zn_ladder.ui.money import dollars
 
+ZN = get_product("ZN")
 TICK_VALUE = Fraction(125, 8)  # ZN: half of 1/32 x $1000
 FRONT, NEXT = "ZN Dec26", "ZN Mar27"
 INSTRUMENT = {FRONT: ref.INSTRUMENT_ID, NEXT: ref.NEXT_INSTRUMENT_ID}
@@ -153,6 +156,7 @@ def test_the_demo_first_launch_is_in_roll_week(qtbot, tmp_path: Path, ui_home) -
                       intervals=FAST)
     w = c.window
     qtbot.addWidget(w)
+    w.show()
     c.start()
     try:
         qtbot.waitUntil(lambda: NEXT in w.contracts.panes and w.contracts.panes[NEXT].view.model.snapshot is not None
@@ -162,6 +166,17 @@ def test_the_demo_first_launch_is_in_roll_week(qtbot, tmp_path: Path, ui_home) -
         assert (front.contract, following.contract) == (FRONT, NEXT)
         # Each walks from its own month's price: the next month trades the roll spread under the front.
         assert front.spot != following.spot
+        # A typed spot is the spot of the ladder in front only: bring ZN Mar27's tab forward and type one.
+        w.contracts.show(NEXT)
+        qtbot.waitUntil(lambda: w.contracts.active == NEXT, timeout=5_000)
+        typed = Price.from_ticks(following.spot.ticks(ZN) + 3, ZN)
+        w.spot_entry.edit.setText(format_price(typed, ZN, "tt"))
+        assert w.spot_entry.submit() == typed
+        pane = w.contracts.panes[NEXT]
+        qtbot.waitUntil(lambda: pane.view.model.snapshot.spot == typed, timeout=10_000)
+        qtbot.wait(1_500)  # the front's spot reads go on meanwhile (the simulator's, twice a second)
+        assert w.ladder_model.snapshot.spot != typed and pane.view.model.snapshot.spot == typed
+        assert c.session.roll.lanes[NEXT].last_spot.source == "manual" and c.session.spot.source == "simulator"
     finally:
         w.close()
         assert c.shutdown(8.0)

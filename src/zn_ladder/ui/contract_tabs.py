@@ -235,6 +235,7 @@ class ContractLadders(QObject):
         dock = self._dock_of(contract)
         dock.show()
         dock.raise_()
+        self._activate("" if contract == self.first else contract)
 
     def recenter(self) -> None:
         for pane in self.panes.values():

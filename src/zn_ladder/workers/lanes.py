@@ -215,10 +215,12 @@ class RollWeek(QObject):
         s.pnlReady.emit(total_of(parts, history))
 
     def _all_read(self) -> bool:
-        """Whether every contract's scenario has had its store read: before, a total would be a fiction
-        (a contract's 0) and the intraday chart must not draw it."""
+        """Whether every contract's scenario has read a store holding its fills or SOD (the scenario's own
+        rule for its history): before, a total would be a fiction (a contract's 0 not yet written) and
+        the intraday chart must not draw it. A month with working orders only waits for its first fill."""
         results = [self._s.last_result, *(self.results.get(c) for c in self.lanes)]
-        return all(r is not None and r.inputs.store is not None for r in results)
+        return all(r is not None and r.inputs.store is not None and bool(r.inputs.store.fills or r.inputs.store.sod)
+                   for r in results)
 
     @Slot(object)
     def _on_computed(self, result: Any) -> None:
