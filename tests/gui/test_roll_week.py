@@ -141,8 +141,16 @@ def test_roll_week_a_ladder_per_contract_and_their_total(qtbot, tmp_path: Path, 
         assert {(r[0], r[1]) for r in rows[:-1]} == {("1334000", FRONT), ("1334001", FRONT), ("1334000", NEXT)}
         by_contract = w.summary.by_contract.text().splitlines()
         assert [line.split()[1] for line in by_contract] == [FRONT.split()[1], NEXT.split()[1]]
+        # The fills table lists both months' fills: every trade in force, once.
+        table = [f.key for f in w.fills.model.records()]
+        assert sorted(table) == sorted(trades_in_force(sim)) and {f.contract for f in w.fills.model.records()} == {
+            FRONT, NEXT}
         # No "orders on another contract" warning: each month's orders are on their own ladder.
         assert not w.mismatch.isVisible() and not w.mismatch.text()
+        # TT's positions (one record per account and month) agree with the store's, the next month's too.
+        qtbot.waitUntil(lambda: (check := c.session.last_position_check) is not None and check.poll
+                        and not check.seen, timeout=10_000)
+        assert not w.summary.position_marker.isVisible()
     finally:
         w.close()
         assert c.shutdown(8.0)

@@ -95,7 +95,8 @@ class RollWeek(QObject):
         self.known: set[str] = set()
         #: Each lane's last `ScenarioResult` (the ladder's own is the session's `last_result`).
         self.results: dict[str, Any] = {}
-        self._fills_of: dict[str, tuple[Any, ...]] = {}
+        #: Every shown contract's fills in time order, as the store last merged them (`on_merged`).
+        self._merged: tuple[Any, ...] | None = None
         self._pnl_of: dict[str, Any] = {}
         self._history: deque[tuple[datetime, Any]] = deque(maxlen=HISTORY_POINTS)
         self._history_at = 0.0
@@ -181,16 +182,19 @@ class RollWeek(QObject):
         for lane in self.lanes.values():
             lane.orders.emit(working)  # each scenario keeps its own contract's
 
+    @Slot(object)
+    def on_merged(self, fills: tuple[Any, ...]) -> None:
+        """The store's merge of every contract's fills (its writer thread sorts them, not this one)."""
+        self._merged = fills
+
     def store_fills(self, snap: Any) -> tuple[Any, ...] | None:
         """With a contract's new store snapshot, every shown contract's fills in time order (the fills
         table and the orders' netting); None when `snap` is of a contract no longer shown."""
         if snap.contract not in self.shown():
             return None
-        self._fills_of[snap.contract] = snap.fills
-        parts = [self._fills_of[c] for c in self.shown() if c in self._fills_of]
-        if len(parts) == 1:
-            return parts[0]
-        return tuple(sorted((f for part in parts for f in part), key=lambda f: f.time_ns))
+        if not self.lanes:
+            return snap.fills
+        return self._merged if self._merged is not None else snap.fills
 
     @Slot(object)
     def on_contract_pnl(self, snap: Any) -> None:

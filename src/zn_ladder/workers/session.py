@@ -140,6 +140,7 @@ class Session(QObject):
         self.spot_worker.standby.connect(self._on_spot_standby)
         self.spot_worker.failed.connect(self._spot_failed)
         self.store.opened.connect(self._on_store_opened)
+        self.store.fillsMerged.connect(self.roll.on_merged)  # before each snapshot: both queued, in order
         self.store.snapshotReady.connect(self._on_store_snapshot)
         self.store.failed.connect(self._store_failed)
         self.store.stored.connect(self._store_ok)

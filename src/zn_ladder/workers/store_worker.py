@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,9 @@ class StoreWorker(QObject):
     #: A `ContractSnapshot` (fills, SOD, P&L per method) read after the last write, one per contract
     #: read (the ladder's, and in roll week each other contract open: `add_contract`).
     snapshotReady = Signal(object)
+    #: Roll week (several contracts read): every contract's fills in time order, emitted just before
+    #: each `snapshotReady` (the fills table and the orders' netting show them all).
+    fillsMerged = Signal(object)
     #: A write or read failed (message); the data already on screen stays.
     failed = Signal(str)
     #: The store is open: the persisted fills cursor (`FillCursor`, or None on a fresh file).
@@ -319,6 +323,10 @@ class StoreWorker(QObject):
             self.failed.emit(f"could not read the local store: {error_text(exc)}")
             return
         if future.result() is not None:
+            with self._lock:
+                parts = [tuple(r.by_key.values()) for r in self._reads.values()] if len(self._reads) > 1 else []
+            if parts:  # roll week: merged here, on the writer's thread, never on the GUI's (100k fills: ~20 ms)
+                self.fillsMerged.emit(tuple(sorted((f for part in parts for f in part), key=attrgetter("time_ns"))))
             self.snapshotReady.emit(future.result())
 
     def _read_merged(self, store: Any, contract: str, account: str | None, since: int) -> Any:
