@@ -12,6 +12,8 @@ ladder walk written apart from `domain.ladder`):
 - the accounts table: each account's row against its own lot books, the total row against the cards;
 - the fills table holds the trades in force, the order grid is not empty;
 - the projected-P&L chart's x range covers the ladder's levels (and does not run far beyond them).
+It runs in roll week, as the DEMO's first launch: each month's ladder against its own month's truth,
+the cards against their sum (and against the sum of the tabs), the accounts table per account and month.
 A screen that shows fills with POSITION 0 and realized $0, or a chart from 0'000 to spot, fails.
 Exit 0 when all hold, 1 with the reasons otherwise. CI runs it with QT_QPA_PLATFORM=offscreen; the
 packaged app uses it as its smoke test. It never touches the user's settings, store or window layout.
@@ -95,6 +97,12 @@ def check_screen(window: Any, truth: Any, per_contract: dict[str, Any] | None = 
         spot_wants = (cards["position"], cards["total"]) if not per_contract else (_qty(own.position),
                                                                                  _dollars(own.total))
         problems += _check_ladder(model, own, spot_wants, f"{contract} " if contract else "")
+    if per_contract:  # the cards are the tabs taken together (one contract: its spot row is the cards)
+        parts = [window.contracts.pnl.get(c) for c in per_contract]
+        if all(parts):
+            sums = {"position": _qty(sum(p.position for p in parts)), "total": _dollars(sum(p.total for p in parts))}
+            problems += [f"{key.upper()} card shows {cards[key]}, its contracts' tabs add up to {want}"
+                         for key, want in sums.items() if cards[key] != want]
     model = window.ladder_model
     prices = [model.price_at(r) for r in range(model.rowCount())]
     problems += _check_chart(window, model.snapshot, min(prices), max(prices), product)
