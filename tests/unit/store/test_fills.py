@@ -144,3 +144,18 @@ def test_an_export_copy_takes_the_real_time_when_the_api_copy_arrives(db_path: P
         assert pnl_view(store.conn, "ZN Sep25", "lifo").open_lots == ((1, 7004),)
     with Store.open(db_path) as store:
         assert store.audit_entries("matching_repaired") == []
+
+
+def test_the_two_legs_of_a_calendar_spread_are_two_executions(db_path: Path) -> None:
+    """Roll week: TT reports a spread's execution as a fill on each outright, both with the spread
+    order's id and cumulative quantity. Same order and cum qty, another contract: another execution;
+    the same leg again from an export (composite key) is still recognised as the one stored."""
+    front = make_fill("LEG-DEC", side=-1, qty=5, price=7080, order_id="spread-1", cum_qty=5, contract="ZN Dec26")
+    back = make_fill("LEG-MAR", side=1, qty=5, price=7058, order_id="spread-1", cum_qty=5, contract="ZN Mar27")
+    export = make_fill("spread-1#5", side=1, qty=5, price=7058, order_id="spread-1", cum_qty=5, exec_id="",
+                       contract="ZN Mar27", source="audit_trail", t=9)
+    with Store.open(db_path) as store:
+        result = store.ingest([front, back], source="tt_api")
+        assert (result.added, result.duplicate, result.skipped) == (2, 0, 0)
+        assert store.ingest([export], source="audit_trail").duplicate == 1
+        assert sorted((f.contract, f.signed_qty) for f in store.fills()) == [("ZN Dec26", -5), ("ZN Mar27", 5)]

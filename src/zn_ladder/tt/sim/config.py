@@ -69,7 +69,7 @@ class SimConfig:
     #: Roll week: accounts that also hold and trade the next contract month (`reference.NEXT_ALIAS`, ZN
     #: Mar27, priced `ROLL_SPREAD_TICKS` under the front), with a SOD there, working orders and fills of
     #: its own, and now and then a calendar spread (sell the front, buy the next) reported as two leg
-    #: fills with one timeStamp, each leg its own child order.
+    #: fills with one timeStamp, both with the spread order's orderId and cumQty.
     next_accounts: tuple[int, ...] = ()
     #: Chance per market step that a next-month account rolls a few lots by a calendar spread.
     spread_rate: float = 0.02

@@ -252,14 +252,14 @@ class Market:
     def _roll_by_spread(self) -> None:
         """A next-month account rolls a few lots by a calendar spread: it sells the front and buys the
         next month (or the reverse when short), at the two outrights' prices. The execution is reported
-        as one fill on each leg, with one timeStamp, each leg its own child order (as TT's Autospreader
-        works a spread: a child order per leg), so no spread instrument ever appears in the fills."""
+        as one fill on each leg, with one timeStamp and the spread order's id and cumQty on both (so a
+        client that takes (orderId, cumQty) for one execution loses a leg); no spread instrument fill."""
         account = self._rng.choice(self._cfg.next_accounts)
         side = -1 if self.ledger.books[account].net > 0 else 1  # roll the front position forward
         qty = self._rng.choice((1, 2, 5))
+        order_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
         self._clock += self._rng.randint(1_000, 900_000)
         for leg_side, instrument in ((side, ref.INSTRUMENT_ID), (-side, ref.NEXT_INSTRUMENT_ID)):
-            order_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
             leg = SimOrder(seq=0, order_id=order_id, account=account, side=leg_side, kind="limit",
                            price=self._price - self._offset(instrument), order_qty=qty, time_ns=self._clock,
                            exec_id="", trade_date=self._trade_date, instrument_id=instrument, market_id=ref.MARKET_ID)

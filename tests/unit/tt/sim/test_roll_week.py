@@ -75,7 +75,9 @@ def test_a_calendar_spread_is_two_leg_fills() -> None:
         front = [t for t in legs if t["instrumentId"] == ref.INSTRUMENT_ID]
         back = [t for t in legs if t["instrumentId"] == ref.NEXT_INSTRUMENT_ID]
         assert len(front) == len(back) == 1 and front[0]["side"] != back[0]["side"]
-        assert front[0]["lastQty"] == back[0]["lastQty"] and front[0]["orderId"] != back[0]["orderId"]
+        assert front[0]["lastQty"] == back[0]["lastQty"]
+        # One spread order: both legs carry its id and cumulative quantity (two executions all the same).
+        assert (front[0]["orderId"], front[0]["cumQty"]) == (back[0]["orderId"], back[0]["cumQty"])
         # Each leg at its own month's price: the spread between them is the roll spread.
         assert round((front[0]["lastPx"] - back[0]["lastPx"]) * 64) == ref.ROLL_SPREAD_TICKS
 
