@@ -10,8 +10,9 @@ app_live.png (LIVE environment with credentials: red LIVE badge), app_live_faili
 stops answering), app_filters.png (table filters with a comparison and a word not understood) and
 app_compact.png (the compact ladder-only layout) and app_alert.png (alerts firing in the DEMO: a $1 loss
 limit and profit target, so whichever way the demo's P&L goes one fires, and a 2-lot position limit),
-app_survival.png and ladder_survival.png (the survival curve marked on the ladder, spot to extreme level).
-`--only=alert` writes app_alert.png alone, `--only=survival` the survival shots. Everything lives in a temporary ZN_LADDER_HOME.
+app_survival.png and ladder_survival.png (the survival curve marked on the ladder, spot to extreme level),
+app_roll.png (roll week: ZN Dec26 and ZN Mar27 side by side, the cards their total). `--only=alert`,
+`--only=survival` or `--only=roll` writes those alone. Everything lives in a temporary ZN_LADDER_HOME.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def main(out: Path, only: str = "") -> int:
     from zn_ladder.app import AppController
     from zn_ladder.config.settings import Settings
     from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
-    from zn_ladder.workers.demo import demo_sim_config
+    from zn_ladder.workers.demo import ROLL_WEEK, demo_sim_config
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
@@ -98,6 +99,17 @@ def main(out: Path, only: str = "") -> int:
         shoot(c, "app_survival.png")
         w.ladder_pane.grab().save(str(out / "ladder_survival.png"))
         print(out / "ladder_survival.png")
+
+    def roll_case() -> None:
+        """Roll week, as the DEMO's first launch: ZN Dec26 and ZN Mar27, each on its own ladder, side by
+        side (the "+ Contract" menu's arrangement), the cards their total."""
+        c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config(**ROLL_WEEK))
+        pump(30, lambda: c.session is not None and has_data(c) and bool(c.window.contracts.panes))
+        pump(6)
+        c.window.contracts.arrange(True)
+        pump(2)
+        shoot(c, "app_roll.png")
+        c.window.contracts.arrange(False)
         c.window.close()
         c.shutdown()
 
@@ -107,8 +119,11 @@ def main(out: Path, only: str = "") -> int:
     if only == "survival":
         survival_case()
         return 0
-    # 1. First launch: DEMO.
-    c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config())
+    if only == "roll":
+        roll_case()
+        return 0
+    # 1. First launch: DEMO (in roll week: the front and the next month, as tabs).
+    c = open_app(Settings(), force_demo=True, sim_config=demo_sim_config(**ROLL_WEEK))
     pump(30, lambda: c.session is not None and has_data(c))
     pump(6)
     shoot(c, "app_demo.png")
@@ -164,6 +179,8 @@ def main(out: Path, only: str = "") -> int:
     alert_case()
     # 6. The survival curve on the ladder.
     survival_case()
+    # 7. Roll week: both months side by side.
+    roll_case()
     return 0
 
 

@@ -117,9 +117,9 @@ class AppController(QObject):
     # -- start ------------------------------------------------------------------------------------------
     def start(self) -> None:
         if self.plan.demo:
-            from zn_ladder.workers.demo import SimulatorHost, demo_sim_config
+            from zn_ladder.workers.demo import ROLL_WEEK, SimulatorHost, demo_sim_config
 
-            self.sim = SimulatorHost(self._sim_config or demo_sim_config(), parent=self)
+            self.sim = SimulatorHost(self._sim_config or demo_sim_config(**ROLL_WEEK), parent=self)
             self.sim.ready.connect(self._start_demo_session)
             self.sim.failed.connect(self._sim_failed)
             self.sim.start()
@@ -191,6 +191,7 @@ class AppController(QObject):
             accounts=() if demo else tuple(s.tt.accounts),
             market=canonical_market("CME" if demo else s.tt.market),
             spot_mode=spot_mode, reader_settings=reader, sim_price=self.sim.price if demo else None,
+            sim_price_of=self.sim.price_of if demo else None,
             fetch_sod=True, sod_path=s.storage.sod_path if s.storage.sod_auto_import else "",
             sod_account_map=s.sod.account_map, day_rule=s.trading_day.rule(), survival=s.survival,
             **intervals, **self._overrides)
@@ -208,6 +209,7 @@ class AppController(QObject):
         w.manualSpotEntered.connect(session.set_manual_spot)
         w.manualSpotCleared.connect(session.clear_manual_spot)
         w.ladderWindowChanged.connect(session.set_window)
+        w.contracts.wire(session)  # roll week: a ladder per contract (ui/contract_tabs.py)
         session.start()
         top, rows = w.ladder_model.top, w.ladder_model.rowCount()
         if rows and w.ladder_model.snapshot is not None:  # else the first ladder centres itself on spot

@@ -12,6 +12,8 @@ ladder walk written apart from `domain.ladder`):
 - the accounts table: each account's row against its own lot books, the total row against the cards;
 - the fills table holds the trades in force, the order grid is not empty;
 - the projected-P&L chart's x range covers the ladder's levels (and does not run far beyond them).
+It runs in roll week, as the DEMO's first launch: each month's ladder against its own month's truth,
+the cards against their sum (and against the sum of the tabs), the accounts table per account and month.
 A screen that shows fills with POSITION 0 and realized $0, or a chart from 0'000 to spot, fails.
 Exit 0 when all hold, 1 with the reasons otherwise. CI runs it with QT_QPA_PLATFORM=offscreen; the
 packaged app uses it as its smoke test. It never touches the user's settings, store or window layout.
@@ -73,62 +75,37 @@ def expected_cards(truth: Any) -> dict[str, str]:
             "total": _dollars(truth.total), "risk": _dollars(truth.risk)}
 
 
-def check_screen(window: Any, truth: Any) -> list[str]:
-    """Problems found comparing what `window` shows with `truth` (a `selftest_truth.GroundTruth`)."""
-    from zn_ladder.domain.prices import Price, format_price, format_ticks
-    from zn_ladder.selftest_truth import reference_walk
-    from zn_ladder.ui.ladder.model import Col
-
+def check_screen(window: Any, truth: Any, per_contract: dict[str, Any] | None = None) -> list[str]:
+    """Problems found comparing what `window` shows with `truth` (a `selftest_truth.GroundTruth`). In
+    roll week `truth` is the cards' (the contracts' total) and `per_contract` each ladder's own."""
     product = truth.product
     problems: list[str] = []
     cards = {key: window.summary.text(key) for key, _ in CARDS}
     for (key, caption), want in zip(CARDS, expected_cards(truth).values()):
         if cards[key] != want:
             problems.append(f"{caption} card shows {cards[key]!r}, the simulator's fills and SOD give {want!r}")
+    ladders = [(window.ladder_model, truth, "")]
+    if per_contract:
+        tabs = window.contracts
+        ladders = [(window.ladder_model, per_contract.get(tabs.first), tabs.first)]
+        ladders += [(tabs.panes[c].view.model if c in tabs.panes else None, t, c) for c, t in per_contract.items()
+                    if c != tabs.first]
+    for model, own, contract in ladders:
+        if model is None or own is None or model.snapshot is None or model.rowCount() == 0:
+            return [*problems, f"the {contract or 'ladder'} ladder shows nothing"]
+        # The spot row reads the cards (one contract) or its own contract's numbers (roll week).
+        spot_wants = (cards["position"], cards["total"]) if not per_contract else (_qty(own.position),
+                                                                                 _dollars(own.total))
+        problems += _check_ladder(model, own, spot_wants, f"{contract} " if contract else "")
+    if per_contract:  # the cards are the tabs taken together (one contract: its spot row is the cards)
+        parts = [window.contracts.pnl.get(c) for c in per_contract]
+        if all(parts):
+            sums = {"position": _qty(sum(p.position for p in parts)), "total": _dollars(sum(p.total for p in parts))}
+            problems += [f"{key.upper()} card shows {cards[key]}, its contracts' tabs add up to {want}"
+                         for key, want in sums.items() if cards[key] != want]
     model = window.ladder_model
-    snap = model.snapshot
-    if snap is None or model.rowCount() == 0:
-        return [*problems, "the ladder shows nothing"]
-    spot_text = format_price(Price.from_ticks(truth.spot, product), product, "pricing_monkey")
-    if snap.spot.ticks(product) != truth.spot:
-        shown = format_price(snap.spot, product, "pricing_monkey")
-        problems.append(f"the ladder walks from spot {shown}, the simulator's price is {spot_text}")
     prices = [model.price_at(r) for r in range(model.rowCount())]
-    low, high = min(prices), max(prices)
-    want = reference_walk(truth, low, high)
-    working: dict[int, list[int]] = {}
-    for order in truth.orders:
-        working.setdefault(order.price, [0, 0])[0 if order.qty > 0 else 1] += abs(order.qty)
-    tv = product.tick_value
-    bad_rows = 0
-    spot_row = None
-    for r, price in enumerate(prices):
-        cells = model.cells(r)
-        texts, row = cells.texts, cells.row
-        pos, pnl = want[price]
-        buy, sell = working.get(price, (0, 0))
-        expect = {Col.BUY: str(buy) if buy else "", Col.SELL: str(sell) if sell else "", Col.POSITION: _qty(pos),
-                  Col.PNL: _ladder_pnl(pnl, model.pnl_units, tv)}
-        wrong = [f"{Col(c).name.lower()} {texts[c]!r} (expected {w!r})" for c, w in expect.items() if texts[c] != w]
-        if row is None:
-            wrong.append("no ladder row behind the cells")
-        elif not wrong and (row.position, Fraction(row.projected_pnl)) != (pos, pnl):
-            wrong.append(f"exact position/P&L {row.position}/{row.projected_pnl} (expected {pos}/{pnl})")
-        if wrong:
-            bad_rows += 1
-            if bad_rows <= MAX_ROW_PROBLEMS:
-                problems.append(f"ladder row {format_ticks(price, product)}: " + ", ".join(wrong)
-                                + " by an independent walk from the simulator's orders")
-        if truth.spot.denominator == 1 and price == truth.spot:
-            spot_row = cells
-    if bad_rows > MAX_ROW_PROBLEMS:
-        problems.append(f"... and {bad_rows - MAX_ROW_PROBLEMS} more ladder rows")
-    if spot_row is not None and spot_row.row is not None:
-        shown = (_qty(spot_row.row.position), _dollars(Fraction(spot_row.row.projected_pnl)))
-        if shown != (cards["position"], cards["total"]):
-            problems.append(f"spot row {spot_text} shows position {shown[0]} and P&L {shown[1]}, the POSITION and "
-                            f"TOTAL P&L cards {cards['position']} and {cards['total']}")
-    problems += _check_chart(window, snap, low, high, product)
+    problems += _check_chart(window, model.snapshot, min(prices), max(prices), product)
     fills = window.fills.model.rowCount()
     if fills != truth.fills:
         problems.append(f"the fills table shows {fills} fills, the simulator has {truth.fills} trades in force")
@@ -144,19 +121,67 @@ def check_screen(window: Any, truth: Any) -> list[str]:
     return problems
 
 
+def _check_ladder(model: Any, truth: Any, spot_wants: tuple[str, str], label: str) -> list[str]:
+    """Every row of one ladder against an independent walk from its contract's orders, spot and books."""
+    from zn_ladder.domain.prices import Price, format_price, format_ticks
+    from zn_ladder.selftest_truth import reference_walk
+    from zn_ladder.ui.ladder.model import Col
+
+    product, snap, problems = truth.product, model.snapshot, []
+    spot_text = format_price(Price.from_ticks(truth.spot, product), product, "pricing_monkey")
+    if snap.spot.ticks(product) != truth.spot:
+        shown = format_price(snap.spot, product, "pricing_monkey")
+        problems.append(f"the {label}ladder walks from spot {shown}, the simulator's price is {spot_text}")
+    prices = [model.price_at(r) for r in range(model.rowCount())]
+    want = reference_walk(truth, min(prices), max(prices))
+    working: dict[int, list[int]] = {}
+    for order in truth.orders:
+        working.setdefault(order.price, [0, 0])[0 if order.qty > 0 else 1] += abs(order.qty)
+    bad_rows, spot_row = 0, None
+    for r, price in enumerate(prices):
+        cells = model.cells(r)
+        texts, row = cells.texts, cells.row
+        pos, pnl = want[price]
+        buy, sell = working.get(price, (0, 0))
+        expect = {Col.BUY: str(buy) if buy else "", Col.SELL: str(sell) if sell else "", Col.POSITION: _qty(pos),
+                  Col.PNL: _ladder_pnl(pnl, model.pnl_units, product.tick_value)}
+        wrong = [f"{Col(c).name.lower()} {texts[c]!r} (expected {w!r})" for c, w in expect.items() if texts[c] != w]
+        if row is None:
+            wrong.append("no ladder row behind the cells")
+        elif not wrong and (row.position, Fraction(row.projected_pnl)) != (pos, pnl):
+            wrong.append(f"exact position/P&L {row.position}/{row.projected_pnl} (expected {pos}/{pnl})")
+        if wrong:
+            bad_rows += 1
+            if bad_rows <= MAX_ROW_PROBLEMS:
+                problems.append(f"{label}ladder row {format_ticks(price, product)}: " + ", ".join(wrong)
+                                + " by an independent walk from the simulator's orders")
+        if truth.spot.denominator == 1 and price == truth.spot:
+            spot_row = cells
+    if bad_rows > MAX_ROW_PROBLEMS:
+        problems.append(f"... and {bad_rows - MAX_ROW_PROBLEMS} more {label}ladder rows")
+    if spot_row is not None and spot_row.row is not None:
+        shown = (_qty(spot_row.row.position), _dollars(Fraction(spot_row.row.projected_pnl)))
+        if shown != spot_wants:
+            problems.append(f"{label}spot row {spot_text} shows position {shown[0]} and P&L {shown[1]}, "
+                            f"expected {spot_wants[0]} and {spot_wants[1]}")
+    return problems
+
+
 def _check_accounts(window: Any, truth: Any, cards: dict[str, str]) -> list[str]:
     """Each account's row against its own book from the simulator; the total row against the cards."""
     table = getattr(window, "accounts", None)
     if table is None:
         return []
     titles = [c.title for c in table.model.columns]
-    shown = {row[0]: dict(zip(titles, row)) for row in table.row_texts()}
+    roll = any(a.contract for a in truth.accounts)  # roll week: a row per account and contract
+    shown = {(row[0], row[1] if roll and row[0] != "Total" else ""): dict(zip(titles, row))
+             for row in table.row_texts()}
     problems = []
     for a in truth.accounts:
         want = {"Position": _qty(a.position), "SOD": _qty(a.sod), "Realized LIFO": _dollars(a.realized_lifo),
                 "Unrealized LIFO": _dollars(a.unrealized), "Realized FIFO": _dollars(a.realized_fifo),
                 "Unrealized FIFO": _dollars(a.unrealized_fifo), "Total P&L": _dollars(a.total)}
-        row = shown.get(a.account)
+        row = shown.get((a.account, a.contract))
         if row is None:
             problems.append(f"the accounts table has no row for account {a.account}")
             continue
@@ -164,10 +189,10 @@ def _check_accounts(window: Any, truth: Any, cards: dict[str, str]) -> list[str]
         if wrong:
             problems.append(f"accounts table, account {a.account}: " + ", ".join(wrong)
                             + " by the simulator's fills and SOD")
-    extra = set(shown) - {a.account for a in truth.accounts} - {"Total"}
+    extra = set(shown) - {(a.account, a.contract) for a in truth.accounts} - {("Total", "")}
     if extra:
         problems.append(f"the accounts table shows accounts the simulator has no trade or SOD for: {sorted(extra)}")
-    total = shown.get("Total")
+    total = shown.get(("Total", ""))
     keys = {"Position": "position", "SOD": "sod", "Realized LIFO": "realized_lifo", "Unrealized LIFO": "unrealized",
             "Realized FIFO": "realized_fifo", "Total P&L": "total"}
     if total is None:
@@ -207,9 +232,10 @@ def ladder_shows_orders(window: Any) -> bool:
 
 def screen_state(window: Any) -> tuple[Any, ...]:
     """Everything the checks read, to tell when the screen has stopped changing."""
-    model = window.ladder_model
+    tabs = getattr(window, "contracts", None)
+    models = [window.ladder_model, *(p.view.model for p in (tabs.panes.values() if tabs is not None else ()))]
     return (tuple(window.summary.text(k) for k, _ in CARDS),
-            tuple(model.cells(r).texts for r in range(model.rowCount())),
+            tuple(m.cells(r).texts for m in models for r in range(m.rowCount())),
             window.fills.model.rowCount(), window.orders.model.rowCount(),
             tuple(window.charts.projected.getPlotItem().getViewBox().viewRange()[0]))
 
@@ -221,8 +247,11 @@ class SelfTestRun:
     held still: a screen compared with a market that keeps moving would always be a poll behind.
     """
 
-    def __init__(self, window: Any, market: Any, accounts: tuple[int, ...], product: Any, start: float) -> None:
+    def __init__(self, window: Any, market: Any, accounts: tuple[int, ...], product: Any, start: float,
+                 instruments: dict[str, str] | None = None) -> None:
         self.window, self.market, self.accounts, self.product = window, market, accounts, product
+        #: Roll week: contract -> TT instrument id of each month traded (a ladder each, the cards their sum).
+        self.instruments = dict(instruments or {})
         self.started = start
         self.records_at_start = len(market.published_records())
         self.last_step = start
@@ -247,8 +276,12 @@ class SelfTestRun:
             self.why = f"the market is trading ({new} new fill records)"
             return
         window = self.window
+        tabs = window.contracts
         if window.ladder_model.snapshot is None:
             self.why = "no ladder on screen yet"
+        elif any(c != tabs.first and (c not in tabs.panes or tabs.panes[c].view.model.snapshot is None)
+                 for c in self.instruments):
+            self.why = "not every contract has its ladder yet"
         elif not ladder_shows_orders(window):
             self.why = "the ladder shows no working orders"
         elif window.orders.model.rowCount() == 0:
@@ -261,10 +294,8 @@ class SelfTestRun:
                 self.state, self.since = state, now
                 self.why = "the screen has not settled"
             elif now - self.since >= SETTLE_S:
-                from zn_ladder.selftest_truth import ground_truth
-
                 self.attempts += 1
-                self.problems = check_screen(window, ground_truth(self.market, self.accounts, self.product))
+                self.problems = check_screen(window, *self.truth())
                 log.info("selftest check %d after %.1fs: %s", self.attempts, now - self.started,
                          "; ".join(self.problems) or "all agree")
                 # A settled screen that is wrong stays wrong; one more settle period rules out a poll
@@ -276,6 +307,16 @@ class SelfTestRun:
             return
 
 
+    def truth(self) -> tuple[Any, dict[str, Any] | None]:
+        """The cards' ground truth, and in roll week each contract's."""
+        from zn_ladder.selftest_truth import ground_truth, total_truth
+
+        if not self.instruments:
+            return ground_truth(self.market, self.accounts, self.product), None
+        parts = {c: ground_truth(self.market, self.accounts, self.product, i, c) for c, i in self.instruments.items()}
+        return total_truth(parts.values()), parts
+
+
 def run_selftest(args: argparse.Namespace) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -285,7 +326,8 @@ def run_selftest(args: argparse.Namespace) -> int:
     from zn_ladder.app import AppController
     from zn_ladder.config.settings import Settings
     from zn_ladder.domain.instruments import get_product
-    from zn_ladder.workers.demo import demo_sim_config
+    from zn_ladder.tt.sim import reference as ref
+    from zn_ladder.workers.demo import ROLL_WEEK, demo_sim_config
 
     seconds = float(getattr(args, "seconds", 30) or 30)
     shot = getattr(args, "screenshot", None)
@@ -293,7 +335,9 @@ def run_selftest(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="zn-selftest-") as tmp:
         folder = Path(tmp)
-        sim_config = demo_sim_config(seed=11, step_interval=None, history_fills=20)
+        # In roll week, as the DEMO's first launch: two ladders, the cards their total.
+        sim_config = demo_sim_config(seed=11, step_interval=None, history_fills=20, **ROLL_WEEK)
+        months = {ref.INSTRUMENT_ALIAS: ref.INSTRUMENT_ID, ref.NEXT_ALIAS: ref.NEXT_INSTRUMENT_ID}
         controller = AppController(Settings(), force_demo=True, db_path=folder / "selftest.sqlite3",
                                    ui_state=folder / "window.ini", intervals=SELFTEST_INTERVALS,
                                    sim_config=sim_config)
@@ -311,7 +355,7 @@ def run_selftest(args: argparse.Namespace) -> int:
                     if now - started > seconds:
                         loop.quit()
                     return
-                run.append(SelfTestRun(window, server.market, sim_config.accounts, get_product("ZN"), now))
+                run.append(SelfTestRun(window, server.market, sim_config.accounts, get_product("ZN"), now, months))
             run[0].tick(now)
             if run[0].done or now - started > seconds:
                 loop.quit()

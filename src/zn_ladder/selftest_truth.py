@@ -52,6 +52,8 @@ class TruthAccount:
     realized_fifo: Fraction
     unrealized: Fraction
     unrealized_fifo: Fraction
+    #: The contract of the book ("" when one contract is traded): roll week has two per account.
+    contract: str = ""
 
     @property
     def total(self) -> Fraction:
@@ -121,23 +123,29 @@ def truth_orders(orders: Iterable[Mapping[str, Any]], product: Product) -> tuple
     return tuple(out)
 
 
-def ground_truth(market: Any, accounts: Iterable[int], product: Product) -> GroundTruth:
-    """Expectations from a simulated `Market` for the window showing every account of its instrument."""
-    spot = Fraction(market.price_ticks)
+def ground_truth(market: Any, accounts: Iterable[int], product: Product, instrument: str = "",
+                 contract: str = "") -> GroundTruth:
+    """Expectations from a simulated `Market` for the window showing every account of its instrument,
+    or in roll week of one `instrument` (TT's id; `contract` its name, for the accounts' rows)."""
+    spot = Fraction(market.price_of(instrument) if instrument else market.price_ticks)
     mark = Price.from_ticks(spot, product)
+
+    def ours(record: Mapping[str, Any]) -> bool:
+        return not instrument or record.get("instrumentId") == instrument
+
     books: dict[str, dict[str, LotBook]] = {}
     sod_total = 0
     sod_of: dict[str, int] = {}
     for account in accounts:
         methods = books[str(account)] = {m: LotBook(product, m) for m in ("lifo", "fifo")}
-        for sod in market.sods(account):
+        for sod in filter(ours, market.sods(account)):
             qty = round(sod["sodNetPos"])
             if qty:
                 sod_total += qty
                 sod_of[str(account)] = sod_of.get(str(account), 0) + qty
                 for book in methods.values():  # an opening trade at the SOD price, before the day's fills
                     book.apply_trade(qty, round(Fraction(sod["sodPrice"]) * product.ticks_per_point))
-    trades = effective_trades(market.published_records(), product)
+    trades = effective_trades(filter(ours, market.published_records()), product)
     traded = {account for account, _, _ in trades.values()}
     for account, qty, price in trades.values():
         methods = books.setdefault(account, {m: LotBook(product, m) for m in ("lifo", "fifo")})
@@ -151,10 +159,25 @@ def ground_truth(market: Any, accounts: Iterable[int], product: Product) -> Grou
         realized_lifo=sum((b.realized for b in lifo), Fraction(0)),
         realized_fifo=sum((b.realized for b in fifo), Fraction(0)),
         unrealized=sum((b.unrealized(mark) for b in lifo), Fraction(0)),
-        fills=len(trades), orders=truth_orders(market.working_orders(), product), exec_ids=frozenset(trades),
+        fills=len(trades), orders=truth_orders(filter(ours, market.working_orders()), product),
+        exec_ids=frozenset(trades),
         accounts=tuple(TruthAccount(a, m["lifo"].position, sod_of.get(a, 0), m["lifo"].realized, m["fifo"].realized,
-                                    m["lifo"].unrealized(mark), m["fifo"].unrealized(mark))
+                                    m["lifo"].unrealized(mark), m["fifo"].unrealized(mark), contract)
                        for a, m in sorted(books.items()) if a in traded or a in sod_of))
+
+
+def total_truth(parts: Iterable[GroundTruth]) -> GroundTruth:
+    """Roll week: the cards are the contracts' books taken together (sums; the first one's spot and
+    orders stand in, the cards not depending on them)."""
+    parts = list(parts)
+    zero = Fraction(0)
+    return GroundTruth(
+        product=parts[0].product, spot=parts[0].spot, position=sum(p.position for p in parts),
+        sod=sum(p.sod for p in parts), realized_lifo=sum((p.realized_lifo for p in parts), zero),
+        realized_fifo=sum((p.realized_fifo for p in parts), zero), unrealized=sum((p.unrealized for p in parts), zero),
+        fills=sum(p.fills for p in parts), orders=parts[0].orders,
+        exec_ids=frozenset().union(*(p.exec_ids for p in parts)),
+        accounts=tuple(a for p in parts for a in p.accounts))
 
 
 def reference_walk(truth: GroundTruth, low: int, high: int) -> dict[int, tuple[int, Fraction]]:

@@ -118,3 +118,16 @@ def test_large_fill_stale_feed_and_acknowledge_all(window, qtbot) -> None:
     window.acknowledge_action.trigger()
     assert window.alert_banner.lines() == [] and not window.status_strip.alerts.isVisible()
     assert [e for e, _ in audits] == ["alert_fired"] * 3 + ["alert_acknowledged"] * 3
+
+
+def test_the_position_limit_sees_each_leg_of_a_calendar_spread(window) -> None:
+    """Roll week: long 8 of the front and short 8 of the next month is 0 lots on the cards, but each leg
+    is beyond a 5-lot limit: the alert names the larger leg, not the netted 0."""
+    from dataclasses import replace
+
+    window.apply_settings(with_alerts(max_position="5", sound="false"))
+    dec, mar = replace(pnl(100, position=8), contract="ZN Dec26"), replace(pnl(-50, position=-8), contract="ZN Mar27")
+    total = replace(pnl(50, position=0), by_contract=(dec, mar))
+    window.apply_pnl(total)
+    [line] = window.alert_banner.lines()
+    assert "position +8 lots is beyond the limit of 5 lots" in line

@@ -83,9 +83,10 @@ def test_the_ladder_never_counts_a_fill_twice_between_order_polls(qtbot, tmp_pat
 
 
 def test_orders_on_another_contract_are_netted_in_the_grid_from_the_fills_pages(qtbot, tmp_path: Path) -> None:
-    """The store snapshot carries the ladder's instrument only; an order of another configured contract
-    still shows Filled in the grid once its fill arrives, and the ladder's own orders wait for the store
-    (so they change together with POSITION)."""
+    """The store snapshots carry the instruments with a ladder only; an order on one without (a calendar
+    spread's own instrument: roll week opens ladders for outright months only) still shows Filled in the
+    grid once its fill arrives, and the ladder's own orders wait for the store (so they change together
+    with POSITION)."""
     from types import SimpleNamespace
 
     from zn_ladder.domain.records import Fill, OrderType, Side, WorkingOrder
@@ -96,13 +97,15 @@ def test_orders_on_another_contract_are_netted_in_the_grid_from_the_fills_pages(
     session = Session(config)
     session.contract = "ZN Dec26"
     t = time.time_ns()
-    mar = WorkingOrder("o1", "1", "ZN Mar27", Side.BUY, OrderType.LIMIT, 7000, 5, order_qty=5, status="Working")
+    spread = "ZN Dec26-Mar27"
+    mar = WorkingOrder("o1", "1", spread, Side.BUY, OrderType.LIMIT, 7000, 5, order_qty=5, status="Working")
     dec = WorkingOrder("o2", "1", "ZN Dec26", Side.SELL, OrderType.LIMIT, 7010, 4, order_qty=4, status="Working")
     session._on_orders(SimpleNamespace(orders=(mar, dec), received_ns=t, warnings=()))
-    fills = (Fill("f1", "1", "ZN Mar27", Side.BUY, 5, 7000, t + 1, order_id="o1", cum_qty=5),
+    fills = (Fill("f1", "1", spread, Side.BUY, 5, 7000, t + 1, order_id="o1", cum_qty=5),
              Fill("f2", "1", "ZN Dec26", Side.SELL, 2, 7010, t + 2, order_id="o2", cum_qty=2))
     session._on_fills_page(SimpleNamespace(fills=fills, corrections=(), cursor=FillCursor(t + 2), warnings=()))
     shown = {o.order_id: (o.quantity, o.status) for o in session.last_orders.orders}
     assert shown == {"o1": (0, "Filled"), "o2": (4, "Working")}
     assert [o.order_id for o in session._ladder_orders] == ["o2"]
+    assert not session.roll.lanes  # no ladder for the spread's own instrument
     session.stop()

@@ -167,7 +167,7 @@ def _merge(per_file: list[tuple[str, tuple[Fill, ...]]], *, by_time: bool) -> tu
     fills: list[Fill] = []
     for name, batch in per_file:
         for fill in batch:
-            if not seen.add(fill.key, fill.order_id, fill.cum_qty):
+            if not seen.add(fill.key, fill.order_id, fill.cum_qty, fill.contract):
                 dropped[name] = dropped.get(name, 0) + 1
                 continue
             fills.append(fill)

@@ -42,18 +42,19 @@ def content_key(*parts: object) -> str:
 
 
 class Executions:
-    """Executions seen so far, by the rule above: the same key, or the same (order id, cum qty) from a
-    source that keys it otherwise (the store's unique index enforces the same rule)."""
+    """Executions seen so far, by the rule above: the same key, or the same (order id, contract, cum qty)
+    from a source that keys it otherwise (the store's unique index enforces the same rule; the contract
+    tells apart a calendar spread's two leg fills, which share the spread order's id and cum qty)."""
 
     __slots__ = ("_keys", "_pairs")
 
     def __init__(self) -> None:
         self._keys: set[str] = set()
-        self._pairs: set[tuple[str, int]] = set()
+        self._pairs: set[tuple[str, str, int]] = set()
 
-    def add(self, key: str, order_id: str, cum_qty: int) -> bool:
+    def add(self, key: str, order_id: str, cum_qty: int, contract: str = "") -> bool:
         """Note an execution; False when it was seen already (then nothing is noted)."""
-        pair = (order_id, cum_qty) if order_id and cum_qty else None
+        pair = (order_id, contract, cum_qty) if order_id and cum_qty else None
         if key in self._keys or (pair is not None and pair in self._pairs):
             return False
         self._keys.add(key)

@@ -5,10 +5,12 @@ Identity, in order:
    (the order's cumulative filled quantity after the fill is unique per execution of that order; a
    key of time, price, qty and order would collapse real fills: one order often fills the same qty at
    the same price within the same tenth of a second). The same key again is a duplicate.
-2. `(order_id, cum_qty)` when `cum_qty > 0`: the same execution from the TT API (key = exec id,
-   cumQty) and from an Audit Trail export (key = composite, ExeQty) or a fill-monitor CSV has the same
-   order id and cumulative quantity, so it is recognised as one (the first arrival is kept, with its
-   source). A unique partial index enforces it, so even two processes cannot store it twice.
+2. `(order_id, contract, cum_qty)` when `cum_qty > 0`: the same execution from the TT API (key = exec
+   id, cumQty) and from an Audit Trail export (key = composite, ExeQty) or a fill-monitor CSV has the
+   same order id, instrument and cumulative quantity, so it is recognised as one (the first arrival is
+   kept, with its source). A unique partial index enforces it, so even two processes cannot store it
+   twice. The contract is part of it because a calendar spread's two leg fills share the spread
+   order's id and cumulative quantity: they are two executions, one on each outright.
 If a fill matches a stored one by (order id, cum qty) but its side, qty or price differ, it is not
 stored: it is counted as skipped with a warning naming both, and audited (a partial export whose derived cum
 qty is off must not double a fill, nor silently drop a real one without saying so).
@@ -137,24 +139,25 @@ def _classify(conn: Connection, refused: list[Fill], out: FillInsert) -> None:
         chunk = keys[i:i + _CHUNK]  # answered from the key index alone (covering): no table reads
         by_key.update(r[0] for r in conn.execute(
             f"SELECT key FROM fills WHERE key IN ({','.join('?' * len(chunk))})", chunk))
-    by_execution: dict[tuple[str, int], tuple] = {}
+    by_execution: dict[tuple[str, str, int], tuple] = {}
     # The partial index's own terms must be in the query for SQLite to use it (else a table scan).
     sql = (f"SELECT {_STORED}, source, time_ns, account, market, contract FROM fills "
-           f"WHERE order_id = ? AND cum_qty = ? AND cum_qty > 0 AND order_id <> ''")
-    for pair in {(f.order_id, f.cum_qty) for f in refused if f.key not in by_key and f.cum_qty > 0 and f.order_id}:
-        row = conn.execute(sql, pair).fetchone()
+           f"WHERE order_id = ? AND contract = ? AND cum_qty = ? AND cum_qty > 0 AND order_id <> ''")
+    for ident in {(f.order_id, f.contract, f.cum_qty) for f in refused
+                  if f.key not in by_key and f.cum_qty > 0 and f.order_id}:
+        row = conn.execute(sql, ident).fetchone()
         if row is not None:
-            by_execution[pair] = row
+            by_execution[ident] = row
     for fill in refused:
         if fill.key in by_key:
             out.duplicate += 1  # the same exec key is the same execution (a change comes as a correction)
         else:
-            _judge(fill, by_execution.get((fill.order_id, fill.cum_qty)), out)
+            _judge(fill, by_execution.get((fill.order_id, fill.contract, fill.cum_qty)), out)
 
 
 def _judge(fill: Fill, row: tuple | None, out: FillInsert) -> None:
     """The same execution from another source: a duplicate if its figures agree, else a conflict."""
-    how = "order id and cumulative qty"
+    how = "order id, contract and cumulative qty"
     if row is None:  # cannot happen: the insert was refused by a uniqueness rule
         out.skipped += 1
         out.warnings.append(f"fill {_describe(fill)} skipped: refused by the store")

@@ -14,7 +14,7 @@ is its own row in `corrections` and marks the fill (`busted`, `corr_qty`, `corr_
 audit keeps both the original and what it became.
 
 Fill identity (see `fills.py`): `key` is unique (TT's exec id, or the importer's composite), and the
-partial unique index `fills_execution` makes `(order_id, cum_qty)` unique too whenever the source
+partial unique index `fills_execution` makes `(order_id, contract, cum_qty)` unique too whenever the source
 knows the order's cumulative filled quantity: the same execution arriving from the TT API (exec id)
 and from an Audit Trail export (no exec id, ExeQty) is then recognised as one.
 
@@ -309,7 +309,15 @@ CREATE TABLE survival_log (
 CREATE INDEX survival_log_time ON survival_log (contract, market, time_ns);
 """
 
+#: One execution is of one instrument: the two leg fills of a calendar spread share the spread order's id
+#: and its cumulative quantity, so (order_id, cum_qty) alone took the second leg for the first (issue
+#: 14 §15, roll week). The identity of an execution across sources is (order_id, contract, cum_qty).
+_V6 = """
+DROP INDEX fills_execution;
+CREATE UNIQUE INDEX fills_execution ON fills (order_id, contract, cum_qty) WHERE cum_qty > 0 AND order_id <> '';
+"""
+
 #: Ordered migrations; entry i takes a file from user_version i to i + 1. Append only.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 
 SCHEMA_VERSION = len(MIGRATIONS)

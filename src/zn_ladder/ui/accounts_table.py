@@ -98,7 +98,10 @@ class AccountsTable(RecordTable):
         return QSize(hint.width(), height)
 
     def apply_pnl(self, snap: PnlSnapshot) -> None:
-        contract = snap.by_account[0].contract if snap.by_account else self.contract
+        """The rows of every contract shown (roll week: each month's accounts), then the total row: the
+        cards, across the contracts ("All" when there are several)."""
+        contracts = {a.contract for a in snap.by_account}
+        contract = contracts.pop() if len(contracts) == 1 else "All" if contracts else self.contract
         self.set_records((*snap.by_account, total_row(snap, contract)))
 
     def set_contract(self, contract: str) -> None:

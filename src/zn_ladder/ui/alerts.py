@@ -135,7 +135,10 @@ class AlertCenter(QObject):
 
     # -- snapshots in (GUI thread; a few comparisons each) ------------------------------------------------
     def on_pnl(self, snap: PnlSnapshot, now: datetime | None = None) -> None:
-        self._fire(self.rules.on_pnl(snap.total, snap.position, now or datetime.now(timezone.utc)))
+        """P&L rules on the total; the position rule on the largest of the net and each contract's own
+        (roll week: a calendar spread nets to 0 lots on the cards, its legs are each a position)."""
+        position = max((snap.position, *(p.position for p in getattr(snap, "by_contract", ()) or ())), key=abs)
+        self._fire(self.rules.on_pnl(snap.total, position, now or datetime.now(timezone.utc)))
 
     def on_new_fills(self, fills: Iterable[Fill], now: datetime | None = None) -> None:
         self._fire(self.rules.on_fills(fills, now or datetime.now(timezone.utc)))

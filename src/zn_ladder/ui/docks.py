@@ -45,6 +45,8 @@ class PaneDocks(QMainWindow):
         for corner in (Qt.Corner.TopLeftCorner, Qt.Corner.TopRightCorner):
             self.setCorner(corner, Qt.DockWidgetArea.TopDockWidgetArea)
         self.docks: dict[str, QDockWidget] = {}
+        #: Roll week: the other contracts' ladders (ui/contract_tabs.py), kept as tabs of the ladder's.
+        self.extra_ladders: list[QDockWidget] = []
         for name in PANES:
             dock = QDockWidget(TITLES[name], self)  # "&&": a dock title reads & as a mnemonic
             dock.setObjectName(f"dock_{name}")
@@ -67,6 +69,7 @@ class PaneDocks(QMainWindow):
         self.splitDockWidget(d["orders"], d["fills"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["fills"], d["accounts"], Qt.Orientation.Vertical)
         self.splitDockWidget(d["accounts"], d["charts"], Qt.Orientation.Vertical)
+        self.tab_ladders()
         self.tabifyDockWidget(d["fills"], d["journal"])  # a tab beside the fills: no pane gets smaller
         self.tabifyDockWidget(d["charts"], d["days"])
         for dock in d.values():
@@ -87,6 +90,16 @@ class PaneDocks(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d["ladder"])
         for name, dock in d.items():
             dock.setVisible(name == "ladder")
+        self.tab_ladders()
+
+    def tab_ladders(self) -> None:
+        """The other contracts' ladders as tabs of the ladder's dock, the first contract's in front."""
+        for dock in self.extra_ladders:
+            dock.setFloating(False)
+            self.tabifyDockWidget(self.docks["ladder"], dock)
+            dock.show()
+        if self.extra_ladders:
+            self.docks["ladder"].raise_()
 
     def visible_panes(self) -> list[str]:
         return [name for name, dock in self.docks.items() if dock.isVisibleTo(self)]

@@ -20,12 +20,19 @@ class InstrumentNote(QLabel):
         self.setWordWrap(True)
         self.hide()
         self._contract = ""
+        #: Roll week: the other contracts with a ladder of their own (their orders are on it).
+        self._others: frozenset[str] = frozenset()
         self._orders: Sequence[Any] = ()
         self._pending = ""
 
     def set_ladder_contract(self, contract: str) -> None:
         if contract != self._contract:
             self._contract = contract
+            self._check()
+
+    def set_other_ladders(self, contracts: Sequence[str]) -> None:
+        if frozenset(contracts) != self._others:
+            self._others = frozenset(contracts)
             self._check()
 
     def set_orders(self, orders: Sequence[Any]) -> None:
@@ -42,13 +49,14 @@ class InstrumentNote(QLabel):
         others: dict[str, int] = {}
         if ladder:
             for order in self._orders:
-                if order.contract != ladder and not order.what_if:
+                if order.contract != ladder and order.contract not in self._others and not order.what_if:
                     others[order.contract] = others.get(order.contract, 0) + 1
         lines = []
         if others:
             listed = ", ".join(f"{c} ×{n}" for c, n in sorted(others.items(), key=lambda kv: -kv[1]))
             lines.append(
-                f"⚠ The ladder shows {ladder}; {sum(others.values())} of the {len(self._orders)} working orders "
+                f"⚠ The ladder shows {', '.join((ladder, *sorted(self._others)))}; {sum(others.values())} of the "
+                f"{len(self._orders)} working orders "
                 f"listed are for other contracts ({listed}) and are not on it. Check Settings › TT connection "
                 f"(Product, Contracts, Accounts).")
         if self._pending:

@@ -24,6 +24,7 @@ from zn_ladder.ui import persist, price_style
 from zn_ladder.ui.accounts_table import AccountsTable
 from zn_ladder.ui.alerts import AlertBanner, AlertCenter
 from zn_ladder.ui.charts import Charts
+from zn_ladder.ui.contract_tabs import ContractLadders
 from zn_ladder.ui.docks import PaneDocks
 from zn_ladder.ui.instrument_note import InstrumentNote
 from zn_ladder.ui.ladder.model import LadderModel
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
             table.titleChanged.connect(lambda text, d=self.docks.docks[name]: d.setWindowTitle(text.replace("&", "&&")))
             self.docks.docks[name].setWindowTitle(table.title.text().replace("&", "&&"))
         self.ladder_title.hide()
+        self.contracts = ContractLadders(self)  # roll week: a ladder tab per contract
         self.layouts = NamedLayouts(self._state)
         self.window_layouts = WindowLayouts(self, self.layouts)
         # The status strip shrinks with the window (a compact layout is 400 px): the ages clip, the
@@ -230,9 +232,9 @@ class MainWindow(QMainWindow):
         tools.setMovable(False)
         tools.addAction(self.settings_action)  # first, so a narrow window never pushes it off-screen
         self.spot_entry = SpotEntry()
-        self.spot_entry.spotEntered.connect(self.manualSpotEntered)
-        self.spot_entry.spotCleared.connect(self.manualSpotCleared)
+        self.contracts.connect_spot_entry(self.spot_entry)  # the ladder in front's spot
         tools.addWidget(self.spot_entry)
+        tools.addWidget(self.contracts.button)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         spacer.setStyleSheet("background: transparent;")
@@ -255,6 +257,7 @@ class MainWindow(QMainWindow):
         for table in (self.orders, self.fills):
             table.set_side_colors(theme.buy_cell, theme.sell_cell)
         self.accounts.set_sign_colors(theme.positive, theme.negative)
+        self.contracts.sync()
 
     def set_pnl_units(self, units: str) -> None:
         self.ladder_model.set_pnl_units(units)
@@ -264,6 +267,7 @@ class MainWindow(QMainWindow):
         self.units_button.blockSignals(False)
         if units in self.units_actions:
             self.units_actions[units].setChecked(True)
+        self.contracts.sync()
 
     def set_price_format(self, style: str) -> None:
         """One price format for every place: ladder, tables, cards, charts, what-ifs and tooltips."""
@@ -275,6 +279,7 @@ class MainWindow(QMainWindow):
             self.what_if.reprint()
             self.charts.price_axis.picture = None  # pyqtgraph caches the axis' drawn labels
             self.charts.price_axis.update()
+            self.contracts.sync()
 
     def _user_changed(self, key: str, text: str) -> None:
         if not self._applying:
@@ -377,13 +382,15 @@ class MainWindow(QMainWindow):
     # -- slots: snapshots in --------------------------------------------------------------------------
     @Slot(object)
     def apply_ladder(self, snap: LadderSnapshot) -> None:
+        if self.contracts.apply_ladder(snap):
+            return  # another contract's ladder (roll week), on its own tab
         self.ladder_view.apply_snapshot(snap)
         self.spot_entry.product = snap.product
         self.spot_entry.last_good = snap.spot  # a typed spot far from this one asks first
         if snap.contract:
             self.what_if.contract = snap.contract
             self.ladder_title.setText(f"{snap.contract} scenario ladder")
-            self.docks.docks["ladder"].setWindowTitle(self.ladder_title.text())
+            self.docks.docks["ladder"].setWindowTitle(self.contracts.first_title(snap.contract))
             self.mismatch.set_ladder_contract(snap.contract)
             self.accounts.set_contract(snap.contract)
         self.charts.apply_ladder(snap)
@@ -440,6 +447,7 @@ class MainWindow(QMainWindow):
         self.ladder_view.set_stale("\n".join(marks["ladder"]))
         self.ladder_stale.setVisible(bool(marks["ladder"]))
         self.ladder_stale.setToolTip("\n".join(marks["ladder"]))
+        self.contracts.set_stale("\n".join(marks["ladder"]))
         self.orders.set_stale("\n".join(marks["orders"]))
         self.fills.set_stale("\n".join(marks["fills"]))
         self.journal.set_stale("\n".join(marks["fills"]))
@@ -459,6 +467,7 @@ class MainWindow(QMainWindow):
 
     def recenter(self) -> None:
         self.ladder_view.recenter()
+        self.contracts.recenter()
         self.recenterRequested.emit()
 
     @staticmethod

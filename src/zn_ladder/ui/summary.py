@@ -66,12 +66,31 @@ class SummaryStrip(QFrame):
             col.addWidget(value)
             layout.addWidget(box, 1)
             self.values[key] = value
+        self._contracts_box(layout)
         self.stale_tag = QLabel("STALE")
         self.stale_tag.setObjectName("staleTag")
         self.stale_tag.hide()
         layout.addWidget(self.stale_tag)
         self.set_theme(theme)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # a strip, not a pane to fill
+
+    def _contracts_box(self, layout: QHBoxLayout) -> None:
+        """Roll week: each contract's position and P&L beside the cards, which show their total."""
+        box = QFrame()
+        box.setObjectName("summaryBox")
+        col = QVBoxLayout(box)
+        col.setContentsMargins(10, 3, 10, 3)
+        col.setSpacing(0)
+        caption = QLabel("BY CONTRACT")
+        caption.setObjectName("summaryCaption")
+        self.by_contract = QLabel("")
+        self.by_contract.setObjectName("summary_by_contract")
+        self.by_contract.setProperty("small", True)
+        col.addWidget(caption)
+        col.addWidget(self.by_contract)
+        layout.addWidget(box, 1)
+        self.contracts_box = box
+        box.hide()
 
     def _position_marker(self) -> QLabel:
         self.position_marker = QLabel("≠ TT")
@@ -142,7 +161,9 @@ class SummaryStrip(QFrame):
         avg = snap.average_open_price
         # Per account (account, position, average_open_price), when the snapshot's producer gives it.
         by_account = getattr(snap, "by_account", ()) or ()
-        several = snap.product is not None and accounts_differ_in_sign(by_account)
+        # Roll week: one account's books of two months are not one position, nor is any average of them.
+        several = (snap.product is not None and accounts_differ_in_sign(by_account)
+                   and len({getattr(a, "contract", "") for a in by_account}) == 1)
         self._set_small(self.values["average"], several)
         if several:
             lines = per_account_lines(by_account, snap.product)
@@ -160,6 +181,18 @@ class SummaryStrip(QFrame):
             self._set("average", average_text(avg, snap.product))
             self.values["average"].setToolTip(average_tooltip(avg, snap.product))
         self._set("risk", dollars(snap.risk), (snap.risk > 0) - (snap.risk < 0))
+        parts = getattr(snap, "by_contract", ()) or ()
+        several = len(parts) > 1
+        self.contracts_box.setVisible(several)
+        if several:
+            self.by_contract.setText("\n".join(
+                f"{p.contract}  {p.position:+d}  {dollars(p.total)}" if p.position
+                else f"{p.contract}  0  {dollars(p.total)}" for p in parts))
+            self.by_contract.setToolTip("The cards are the total across these contracts; each has its own "
+                                        "ladder tab (a calendar spread shows as its two legs here).")
+            self.values["average"].setToolTip("Several contracts: each trades at its own price, so there is no "
+                                              "average across them (see each contract's row in the accounts "
+                                              "table).")
 
     def set_position_differences(self, diffs: Sequence[PositionDifference], checked_at: datetime | None) -> None:
         """Mark the POSITION card while the app's position differs from TT's (tooltip: which, by how

@@ -27,6 +27,11 @@ DEMO_PLAN = Plan("demo", 50, 10_000_000)
 DEMO_INTERVALS = {"orders_s": 1.0, "fills_s": 1.0, "positions_s": 5.0, "spot_s": 0.5}
 
 
+#: The DEMO's first launch is in roll week: the first account holds and trades the next month (ZN
+#: Mar27) beside the front (ZN Dec26), so the window opens a ladder for each (issue 14 §15).
+ROLL_WEEK = {"next_accounts": (1334000,)}
+
+
 def demo_sim_config(seed: int = 24, step_interval: float = 0.5, **overrides: Any) -> Any:
     from zn_ladder.tt.sim import SimConfig
 
@@ -94,6 +99,19 @@ class SimulatorHost(QObject):
         if server is None:
             raise RuntimeError("the simulator is not running")
         return Price.from_ticks(server.market.price_ticks, get_product("ZN"))
+
+    def price_of(self, contract: str) -> Price:
+        """The simulated market's price of one contract it trades (roll week: the next month trades the
+        roll spread under the front); a contract it does not trade has no price."""
+        from zn_ladder.tt.sim import reference as ref
+
+        server = self.server
+        if server is None:
+            raise RuntimeError("the simulator is not running")
+        ids = {ref.INSTRUMENT_ALIAS: ref.INSTRUMENT_ID, ref.NEXT_ALIAS: ref.NEXT_INSTRUMENT_ID}
+        if contract not in ids:
+            raise RuntimeError(f"the simulator does not trade {contract}")
+        return Price.from_ticks(server.market.price_of(ids[contract]), get_product("ZN"))
 
     def stop(self) -> None:
         if self._thread is not None:

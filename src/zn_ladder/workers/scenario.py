@@ -144,7 +144,7 @@ def compute_scenario(inputs: ScenarioInputs, *, history: tuple[tuple[datetime, F
                       realized_fifo=base["realized_fifo"], unrealized=base["unrealized"], total=total,
                       average_open_price=base["average"], risk=base["position"] * product.tick_value,
                       product=product, spot=spot, history=history + ((now, total),),
-                      by_account=accounts_of(inputs, spot))
+                      by_account=accounts_of(inputs, spot), contract=inputs.contract)
     return ScenarioResult(inputs, ladder_snap, pnl, spot, source)
 
 

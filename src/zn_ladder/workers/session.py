@@ -25,6 +25,7 @@ from zn_ladder.domain.prices import Price
 from zn_ladder.domain.working import net_orders
 from zn_ladder.workers.fills_fetch import FillsFetch
 from zn_ladder.workers.health import HealthBoard, utc_now
+from zn_ladder.workers.lanes import RollWeek
 from zn_ladder.workers.poller import Poller
 from zn_ladder.workers.position_check import PositionCheck
 from zn_ladder.workers.scenario import ScenarioWorker
@@ -50,12 +51,20 @@ __all__ = ["CALL_JOIN_S", "SOURCES", "SPOT_LABELS", "Session", "SessionConfig"]
 
 
 class Session(QObject):
+    #: Each contract's ladder (`LadderSnapshot.contract` says whose).
     ladderReady = Signal(object)
     ordersReady = Signal(object)
     fillsReady = Signal(object)
     #: The contract's realized P&L journal as stored (`JournalSnapshot`), after every store read.
     journalReady = Signal(object)
+    #: The total across the contracts open (`workers.totals`): the cards, accounts table and alerts.
     pnlReady = Signal(object)
+    #: One contract's own P&L (its tab's title): `PnlSnapshot.contract` says whose.
+    contractPnlReady = Signal(object)
+    #: Roll week: another contract's ladder opened (its name), and every outright of the window's
+    #: product and market with orders, fills or a SOD, front month first (the window's "+" menu).
+    contractOpened = Signal(str)
+    contractsKnown = Signal(object)
     statusReady = Signal(object)
     computed = Signal(object)  # ScenarioResult, for the self-test and benchmarks
     spotReady = Signal(object)  # SpotSnapshot
@@ -94,6 +103,8 @@ class Session(QObject):
         self._other_fills: dict[str, Any] = {}
         self._ladder_orders: tuple[Any, ...] | None = None
         self.last_fills: FillsSnapshot | None = None
+        #: Roll week (workers/lanes.py): the other contracts' ladders, each its own scenario and spot.
+        self.roll = RollWeek(self)
         self.started = self.stopped = False
 
         self.fills_fetch = FillsFetch(self.client)
@@ -137,6 +148,7 @@ class Session(QObject):
         self.spot_worker.standby.connect(self._on_spot_standby)
         self.spot_worker.failed.connect(self._spot_failed)
         self.store.opened.connect(self._on_store_opened)
+        self.store.fillsMerged.connect(self.roll.on_merged)  # before each snapshot: both queued, in order
         self.store.snapshotReady.connect(self._on_store_snapshot)
         self.store.failed.connect(self._store_failed)
         self.store.stored.connect(self._store_ok)
@@ -156,7 +168,7 @@ class Session(QObject):
         self._curve_out.connect(sc.seed_history)
         sc.curvePoints.connect(self._on_curve_points)
         sc.ladderReady.connect(self.ladderReady)
-        sc.pnlReady.connect(self.pnlReady)
+        sc.pnlReady.connect(self.roll.on_contract_pnl)
         sc.computed.connect(self._on_computed)
         sc.failed.connect(self._scenario_failed)
 
@@ -180,6 +192,7 @@ class Session(QObject):
             if no_tt and wt.worker in tt_pollers:
                 continue
             wt.start()
+        self.roll.start()
         if no_tt:
             for name in ("orders", "fills", "positions"):
                 self.health.failed(name, f"no TT credentials for {cfg.env}")
@@ -201,7 +214,7 @@ class Session(QObject):
         timeout_s = self.config.stop_timeout_s if timeout_s is None else timeout_s
         deadline = time.monotonic() + timeout_s
         self._status_timer.stop()
-        ok = stop_all(self._threads, timeout_s)
+        ok = stop_all(self.threads, timeout_s)
         if then is not None:
             then()
         # An abandoned call is a daemon thread that ends with its request: worth a short wait only.
@@ -218,7 +231,7 @@ class Session(QObject):
 
     @property
     def threads(self) -> list[WorkerThread]:
-        return list(self._threads)
+        return list(self._threads) + self.roll.threads
 
     # -- inputs from the window -----------------------------------------------------------------------
     @Slot(object)
@@ -337,6 +350,7 @@ class Session(QObject):
         orders = tuple(o for o in result.orders if self._account_ok(o.account) and o.market == self.config.market
                        and (not self._contracts or o.contract in self._contracts))
         self._choose_contract((o.contract, o.market) for o in orders)
+        self.roll.seen((o.contract, o.market) for o in orders)
         self._polled_orders = OrdersSnapshot(
             orders, datetime.fromtimestamp(result.received_ns / 1e9, tz=utc_now().tzinfo), tuple(result.warnings))
         self._orders_taken_ns = result.received_ns
@@ -367,11 +381,13 @@ class Session(QObject):
         self.last_orders = OrdersSnapshot(tuple(n.shown for n in nets), polled.received_at, polled.warnings)
         self.ordersReady.emit(self.last_orders)
         self._orders_out.emit(working)
+        self.roll.orders(working)
 
     @Slot(object)
     def _on_fills_page(self, page: Any) -> None:
         self._ok("fills")
         self._choose_contract((f.contract, f.market) for f in page.fills if self._account_ok(f.account))
+        self.roll.seen((f.contract, f.market) for f in page.fills if self._account_ok(f.account))
         self._note_other_fills(page.fills)
         if not page.fills and not page.corrections:
             if self.last_fills is None:  # no fill today so far: say so, so the first one is news
@@ -395,7 +411,8 @@ class Session(QObject):
         polled = self._polled_orders
         if polled is None:
             return
-        ids = {o.order_id for o in polled.orders if (o.contract, o.market) != (self.contract, self.config.market)}
+        shown = self.roll.shown()
+        ids = {o.order_id for o in polled.orders if o.contract not in shown or o.market != self.config.market}
         new = {f.key: f for f in fills if f.order_id in ids and f.key not in self._other_fills}
         if new:
             self._other_fills.update(new)
@@ -426,6 +443,7 @@ class Session(QObject):
         """Before the first order or fill: the stored SOD names the ladder's contract (a trader at 06:59
         sees the start-of-day position, not a flat book)."""
         self._choose_contract(held)
+        self.roll.seen(held, open_them=False)
 
     @Slot(object)
     def _on_sod_imported(self, result: Any) -> None:
@@ -460,21 +478,29 @@ class Session(QObject):
     @Slot(object)
     def _on_store_snapshot(self, snap: Any) -> None:
         self._ok("store")
-        self.sod.store_read(snap)
+        shown = self.roll.store_fills(snap)  # every shown contract's fills, in time order
+        if shown is None:
+            return  # a contract no longer shown
+        if snap.contract == self.contract:
+            self.sod.store_read(snap)
         self.position_check.store_changed()
-        fills = tuple(reversed(snap.fills))  # the store worker keeps them in time order
-        self._store_fills = snap.fills
+        self._store_fills = shown
+        fills = tuple(reversed(shown))
         self._log_survival(snap)
         self._publish_orders()  # before the store snapshot reaches the scenario: one projection of both
+        lane = self.roll.lane(snap.contract)
+        if lane is None:
+            self._store_out.emit(snap)
+        else:
+            lane.store.emit(snap)
         if not fills and self.last_fills is None:
             # Nothing stored yet (the contract was chosen before the first fills page was written): an
             # empty first snapshot would make the window announce every fill of the day as new.
-            self._store_out.emit(snap)
             return
         self.last_fills = FillsSnapshot(fills, utc_now())
         self.fillsReady.emit(self.last_fills)
-        self.journalReady.emit(JournalSnapshot(tuple(snap.journal), utc_now()))
-        self._store_out.emit(snap)
+        if snap.contract == self.contract:
+            self.journalReady.emit(JournalSnapshot(tuple(snap.journal), utc_now()))
 
     def _log_survival(self, snap: Any) -> None:
         """The survival curve after each new fill, into the store (its thread: `workers.survival_log`)."""

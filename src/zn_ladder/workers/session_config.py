@@ -36,6 +36,8 @@ class SessionConfig:
     spot_mode: str = "manual"
     reader_settings: Any = None
     sim_price: Callable[[], Price] | None = None
+    #: The DEMO's price of any contract it trades (roll week: each lane's spot), by contract name.
+    sim_price_of: Callable[[str], Price] | None = None
     #: Read the start-of-day positions from TT once; outside the demo they are used only when the
     #: store has none for the contract (a desk's imported Actant file wins).
     fetch_sod: bool = False

@@ -113,6 +113,11 @@ class PnlSnapshot:
     history: tuple[tuple[datetime, Fraction], ...] = ()
     #: The same per account (account, then market), for the accounts table and AVG OPEN per account.
     by_account: tuple[AccountPnl, ...] = ()
+    #: The contract these numbers are of; "" for the total across the contracts open (roll week).
+    contract: str = ""
+    #: The total's parts: each open contract's own snapshot, in the order the contracts were opened
+    #: (empty for a contract's own snapshot).
+    by_contract: tuple[PnlSnapshot, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,3 +157,18 @@ def test_a_large_batch_keeps_arrival_order_and_the_first_copy_of_a_key(store_url
         stored = store.fills()
     assert [f.key for f in stored] == keys
     assert (stored[10].qty, stored[10].source) == (1, "tt_api")
+
+
+def test_the_two_legs_of_a_calendar_spread_are_two_executions(store_url: str) -> None:
+    """Roll week: TT reports a spread's execution as a fill on each outright, both with the spread
+    order's id and cumulative quantity. Same order and cum qty, another contract: another execution;
+    the same leg again from an export (composite key) is still recognised as the one stored."""
+    front = make_fill("LEG-DEC", side=-1, qty=5, price=7080, order_id="spread-1", cum_qty=5, contract="ZN Dec26")
+    back = make_fill("LEG-MAR", side=1, qty=5, price=7058, order_id="spread-1", cum_qty=5, contract="ZN Mar27")
+    export = make_fill("spread-1#5", side=1, qty=5, price=7058, order_id="spread-1", cum_qty=5, exec_id="",
+                       contract="ZN Mar27", source="audit_trail", t=9)
+    with Store.open(store_url) as store:
+        result = store.ingest([front, back], source="tt_api")
+        assert (result.added, result.duplicate, result.skipped) == (2, 0, 0)
+        assert store.ingest([export], source="audit_trail").duplicate == 1
+        assert sorted((f.contract, f.signed_qty) for f in store.fills()) == [("ZN Dec26", -5), ("ZN Mar27", 5)]

@@ -29,7 +29,8 @@ What it answers (every body has "status": "Ok", or an error status and "status_m
 Paged answers carry lastPage "true"/"false" and, when not last, an opaque nextPageKey.
 
 In-process controls for tests: `sim.market.step(n)`, `step_until_fills(k)`, `published_fills()` (trades),
-`published_corrections()`, `published_records()` (all, in order), `net_positions()`; `sim.revoke_key()`,
+`published_corrections()`, `published_records()` (all, in order), `net_positions()`, and in roll week
+(`SimConfig.next_accounts`: ZN Mar27 beside ZN Dec26) `next_positions()` and `price_of(instrument)`; `sim.revoke_key()`,
 `restore_key()`, `expire_tokens()`; `sim.request_log` (method, path, status, time) and `sim.requests`
 (with query and headers); `sim.faults_drawn`, `sim.tokens_issued`.
 """

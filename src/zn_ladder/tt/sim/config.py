@@ -66,6 +66,13 @@ class SimConfig:
     #: Accounts that trade the same contract on TT SIM's delayed CME market: another instrument
     #: (`reference.DELAYED_INSTRUMENT_ID`, market 183 "CME_Delayed"), as in the desk's fill monitor.
     delayed_accounts: tuple[int, ...] = ()
+    #: Roll week: accounts that also hold and trade the next contract month (`reference.NEXT_ALIAS`, ZN
+    #: Mar27, priced `ROLL_SPREAD_TICKS` under the front), with a SOD there, working orders and fills of
+    #: its own, and now and then a calendar spread (sell the front, buy the next) reported as two leg
+    #: fills with one timeStamp, both with the spread order's orderId and cumQty.
+    next_accounts: tuple[int, ...] = ()
+    #: Chance per market step that a next-month account rolls a few lots by a calendar spread.
+    spread_rate: float = 0.02
     #: Working orders kept per account and side (limits; a few stops come on top).
     orders_per_side: int = 5
     #: Fills already in the history at start (before the first step), for paging and cost tests.
@@ -93,5 +100,9 @@ class SimConfig:
             raise ValueError("rate_limit must be positive (or None for unlimited)")
         if not self.accounts:
             raise ValueError("the simulator needs at least one account")
+        if not set(self.next_accounts) <= set(self.accounts) - set(self.delayed_accounts):
+            raise ValueError("next_accounts must be accounts of the simulator on CME (not delayed_accounts)")
+        if not 0.0 <= self.spread_rate <= 1.0:
+            raise ValueError(f"spread_rate {self.spread_rate} must lie between 0 and 1")
         if self.env != self.env.lower():
             raise ValueError("env must be lower-case, as TT's are")

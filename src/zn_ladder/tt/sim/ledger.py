@@ -49,15 +49,23 @@ class _Book:
 class Ledger:
     records: list[dict[str, Any]] = field(default_factory=list)
     stamps: list[int] = field(default_factory=list)
-    #: execID of a trade -> (account, side, qty, price ticks) as it stands after corrections.
-    effective: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    #: execID of a trade -> (account, side, qty, price ticks, instrument id) as it stands after corrections.
+    effective: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)
     #: execIDs of trades a later record already corrected or busted (each is changed at most once).
     amended: set[str] = field(default_factory=set)
     books: dict[int, _Book] = field(default_factory=dict)
+    #: The next contract month's books (roll week: `SimConfig.next_accounts`), by account.
+    next_books: dict[int, _Book] = field(default_factory=dict)
+
+    def book(self, account: int, instrument_id: str = "") -> _Book:
+        """The account's book in the next month when `instrument_id` names it; else its own instrument's."""
+        if instrument_id == ref.NEXT_INSTRUMENT_ID:
+            return self.next_books.setdefault(account, _Book(instrument_id=ref.NEXT_INSTRUMENT_ID))
+        return self.books.setdefault(account, _Book())
 
     def set_sod(self, account: int, qty: int, price: int,
                 instrument: tuple[str, int] = (ref.INSTRUMENT_ID, ref.MARKET_ID)) -> None:
-        book = self.books.setdefault(account, _Book())
+        book = self.book(account, instrument[0])
         book.sod_qty, book.sod_price = qty, price
         book.instrument_id, book.market_id = instrument
 
@@ -68,19 +76,20 @@ class Ledger:
         kind = record["execType"]
         account = record["accountId"]
         side = 1 if record["side"] == "1" else -1
-        book = self.books.setdefault(account, _Book())
+        instrument = record.get("instrumentId", "")
+        book = self.book(account, instrument)
         qty = round(record["lastQty"])
         price = round(record["lastPx"] * ref.TICKS_PER_POINT)
         if kind == TRADE:
-            self.effective[record["execID"]] = (account, side, qty, price)
+            self.effective[record["execID"]] = (account, side, qty, price, instrument)
             book.add(side, qty, price)
         else:
             ref_id = record["execRefID"]
-            old_account, old_side, old_qty, old_price = self.effective.pop(ref_id)
+            old_account, old_side, old_qty, old_price, old_instrument = self.effective.pop(ref_id)
             self.amended.add(ref_id)
-            self.books[old_account].add(old_side, old_qty, old_price, sign=-1)
+            self.book(old_account, old_instrument).add(old_side, old_qty, old_price, sign=-1)
             if kind == CORRECT:
-                self.effective[ref_id] = (account, side, qty, price)
+                self.effective[ref_id] = (account, side, qty, price, instrument)
                 book.add(side, qty, price)
         self.records.append(record)
         self.stamps.append(record["timeStamp"])
@@ -103,9 +112,10 @@ class Ledger:
                 i += 1
         return out, (i - 1 if i < n else None)
 
-    def position(self, account: int, mark: int) -> dict[str, Any]:
-        """TT's position record for an account in the simulated instrument, marked at `mark` ticks."""
-        book = self.books.setdefault(account, _Book())
+    def position(self, account: int, mark: int, instrument_id: str = "") -> dict[str, Any]:
+        """TT's position record for an account in its instrument (or the next month's when
+        `instrument_id` names it), marked at `mark` ticks."""
+        book = self.book(account, instrument_id)
         tpp = ref.TICKS_PER_POINT
         pv = Fraction(int(ref.POINT_VALUE))
         # Cash flow P&L of the day including the SOD lot bought/sold at its SOD price.
@@ -135,8 +145,8 @@ class Ledger:
             "pnlPrice": mark / tpp,
         }
 
-    def sod(self, account: int, trade_date: str) -> dict[str, Any]:
-        book = self.books.setdefault(account, _Book())
+    def sod(self, account: int, trade_date: str, instrument_id: str = "") -> dict[str, Any]:
+        book = self.book(account, instrument_id)
         return {
             "accountId": account,
             "instrumentId": book.instrument_id,

@@ -66,6 +66,11 @@ class Market:
             sod_qty = self._rng.choice((-40, -25, -10, 0, 10, 20, 30, 50))
             self.ledger.set_sod(account, sod_qty, self._price + self._rng.randint(-24, 24),
                                 ref.instrument_of(account in config.delayed_accounts))
+        for account in config.next_accounts:  # roll week: part of the front already rolled
+            front = self.ledger.books[account].sod_qty
+            self.ledger.set_sod(account, -front // 2 or self._rng.choice((-10, 10)),
+                                self._price - ref.ROLL_SPREAD_TICKS + self._rng.randint(-24, 24),
+                                (ref.NEXT_INSTRUMENT_ID, ref.MARKET_ID))
         self._replenish()
         if config.history_fills:
             self._build_history(config.history_fills, start)
@@ -141,6 +146,20 @@ class Market:
         with self._lock:
             return {a: b.net for a, b in self.ledger.books.items()}
 
+    def next_positions(self) -> dict[int, int]:
+        """Account -> net position in the next contract month (roll week's `next_accounts`)."""
+        with self._lock:
+            return {a: b.net for a, b in self.ledger.next_books.items()}
+
+    def price_of(self, instrument_id: str) -> int:
+        """The market price (ticks) of one instrument: the next month trades the roll spread under."""
+        with self._lock:
+            return self._price - self._offset(instrument_id)
+
+    @staticmethod
+    def _offset(instrument_id: str) -> int:
+        return ref.ROLL_SPREAD_TICKS if instrument_id == ref.NEXT_INSTRUMENT_ID else 0
+
     def working_orders(self, account: int | None = None) -> list[dict[str, Any]]:
         with self._lock:
             return [o.to_json() for o in self._working.values() if account is None or o.account == account]
@@ -168,11 +187,16 @@ class Market:
     def positions(self, account: int | None = None) -> list[dict[str, Any]]:
         with self._lock:
             accounts = [account] if account is not None else list(self._cfg.accounts)
-            return [self.ledger.position(a, self._price) for a in accounts]
+            nxt = ref.NEXT_INSTRUMENT_ID
+            return [self.ledger.position(a, self._price) for a in accounts] + [
+                self.ledger.position(a, self._price - self._offset(nxt), nxt) for a in accounts
+                if a in self._cfg.next_accounts]
 
     def sods(self, account: int) -> list[dict[str, Any]]:
         with self._lock:
-            return [self.ledger.sod(account, self._trade_date)]
+            nxt = ref.NEXT_INSTRUMENT_ID
+            return [self.ledger.sod(account, self._trade_date)] + (
+                [self.ledger.sod(account, self._trade_date, nxt)] if account in self._cfg.next_accounts else [])
 
     # ----------------------------------------------------------------- the walk
     def _tick(self) -> None:
@@ -193,6 +217,8 @@ class Market:
             delta = -1 if drift > 0 else 1  # mean reversion keeps the demo around 110'16
         self._price = old + delta
         self._fill_reached(old, self._price)
+        if self._cfg.next_accounts and self._rng.random() < self._cfg.spread_rate:
+            self._roll_by_spread()
         if self.ledger.effective and self._rng.random() < self._cfg.correction_rate:
             self._amend_a_trade()
         if delta:
@@ -202,10 +228,12 @@ class Market:
 
     def _fill_reached(self, old: int, new: int) -> None:
         # Orders nearest the old price fill first; the order of iteration is the creation order.
+        # Each order against its own instrument's price (the next month trades the roll spread under).
         lo, hi = min(old, new), max(old, new)
-        reached = [(o, o.fills_when(old, new)) for o in self._working.values() if lo <= o.price <= hi]
+        reached = [(o, o.fills_when(old - off, new - off)) for o in self._working.values()
+                   if lo <= o.price + (off := self._offset(o.instrument_id)) <= hi]
         reached = [(o, how) for o, how in reached if how]
-        reached.sort(key=lambda pair: (abs(pair[0].price - old), pair[0].seq))
+        reached.sort(key=lambda pair: (abs(pair[0].price + self._offset(pair[0].instrument_id) - old), pair[0].seq))
         for order, how in reached:
             if how == "touch" and order.kind == "limit":
                 if self._rng.random() < 0.5:
@@ -221,13 +249,29 @@ class Market:
             else:
                 self._execute(order, qty)
 
-    def _execute(self, order: SimOrder, qty: int, same_stamp: bool = False) -> None:
+    def _roll_by_spread(self) -> None:
+        """A next-month account rolls a few lots by a calendar spread: it sells the front and buys the
+        next month (or the reverse when short), at the two outrights' prices. The execution is reported
+        as one fill on each leg, with one timeStamp and the spread order's id and cumQty on both (so a
+        client that takes (orderId, cumQty) for one execution loses a leg); no spread instrument fill."""
+        account = self._rng.choice(self._cfg.next_accounts)
+        side = -1 if self.ledger.books[account].net > 0 else 1  # roll the front position forward
+        qty = self._rng.choice((1, 2, 5))
+        order_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        self._clock += self._rng.randint(1_000, 900_000)
+        for leg_side, instrument in ((side, ref.INSTRUMENT_ID), (-side, ref.NEXT_INSTRUMENT_ID)):
+            leg = SimOrder(seq=0, order_id=order_id, account=account, side=leg_side, kind="limit",
+                           price=self._price - self._offset(instrument), order_qty=qty, time_ns=self._clock,
+                           exec_id="", trade_date=self._trade_date, instrument_id=instrument, market_id=ref.MARKET_ID)
+            self._execute(leg, qty, same_stamp=True, retire=False)
+
+    def _execute(self, order: SimOrder, qty: int, same_stamp: bool = False, retire: bool = True) -> None:
         if not same_stamp:
             self._clock += self._rng.randint(1_000, 900_000)  # microseconds apart, like an exchange
         order.cum_qty += qty
         if order.cum_qty >= order.order_qty:
             order.status = FILLED
-        if order.status == FILLED:
+        if order.status == FILLED and retire:
             self._retire(order)
         self._publish({
             "execID": self._exec_id(),
@@ -289,7 +333,8 @@ class Market:
     def _cancel_stale(self) -> None:
         limit_band = 3 * self._cfg.orders_per_side + 6
         stale = [o for o in self._working.values()
-                 if abs(o.price - self._price) > (limit_band if o.kind == "limit" else _STALE_STOP_TICKS)]
+                 if abs(o.price + self._offset(o.instrument_id) - self._price)
+                 > (limit_band if o.kind == "limit" else _STALE_STOP_TICKS)]
         for order in stale:
             order.status = CANCELED
             self._retire(order)
@@ -298,36 +343,39 @@ class Market:
         """Keep each account's book full: limits on both sides, and one protective stop each way."""
         self._book_changed = False
         per_side = self._cfg.orders_per_side
-        for account in self._cfg.accounts:
-            mine = [o for o in self._working.values() if o.account == account]
+        books = [(a, ref.instrument_of(a in self._cfg.delayed_accounts)) for a in self._cfg.accounts]
+        books += [(a, (ref.NEXT_INSTRUMENT_ID, ref.MARKET_ID)) for a in self._cfg.next_accounts]
+        for account, instrument in books:
+            mine = [o for o in self._working.values() if o.account == account and o.instrument_id == instrument[0]]
+            price_now = self._price - self._offset(instrument[0])
             for side in (1, -1):
                 limits = {o.price for o in mine if o.kind == "limit" and o.side == side}
                 while len(limits) < per_side:
-                    price = self._price - side * self._rng.randint(1, 3 * per_side + 2)
+                    price = price_now - side * self._rng.randint(1, 3 * per_side + 2)
                     if price not in limits:
                         limits.add(price)
-                        self._new_order(account, side, "limit", price)
+                        self._new_order(account, side, "limit", price, instrument)
                 # A sell stop under the market, a buy stop over it (stop losses / breakout entries).
                 if not any(o.kind == "stop" and o.side == side for o in mine):
-                    self._new_order(account, side, "stop", self._price + side * self._rng.randint(10, 30))
+                    self._new_order(account, side, "stop", price_now + side * self._rng.randint(10, 30), instrument)
 
-    def _new_order(self, account: int, side: int, kind: str, price: int) -> None:
+    def _new_order(self, account: int, side: int, kind: str, price: int, instrument: tuple[str, int]) -> None:
         self._seq += 1
         order_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
-        instrument_id, market_id = ref.instrument_of(account in self._cfg.delayed_accounts)
+        instrument_id, market_id = instrument
         self._working[order_id] = SimOrder(
             seq=self._seq, order_id=order_id, account=account, side=side, kind=kind, price=price,
-            order_qty=self._sized(account, side, self._rng.choice(_QTYS)), time_ns=self._clock,
+            order_qty=self._sized(account, side, self._rng.choice(_QTYS), instrument_id), time_ns=self._clock,
             exec_id=self._exec_id(), trade_date=self._trade_date, instrument_id=instrument_id,
             market_id=market_id)
         trader = ref.trader_of(account, self._cfg.accounts)
         self._working[order_id].curr_user_id = trader
         self._working[order_id].user_id = ref.originator_of(self._seq, trader)
 
-    def _sized(self, account: int, side: int, qty: int) -> int:
+    def _sized(self, account: int, side: int, qty: int, instrument_id: str = "") -> int:
         """A trader leans against their inventory: smaller orders that would add to a big position,
         bigger ones that would reduce it. Keeps demo positions in a believable range (tens of lots)."""
-        net = self.ledger.books[account].net if account in self.ledger.books else 0
+        net = self.ledger.book(account, instrument_id).net
         if side * net > 0:
             return max(1, round(qty * max(0.0, 1 - abs(net) / _INVENTORY_LIMIT)))
         if side * net < 0:

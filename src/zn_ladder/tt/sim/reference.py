@@ -18,6 +18,12 @@ MARKET_ID = 7  # TT's market id of CME
 #: instrument with its own id and market, as in the desk's fill-monitor file, never the same book.
 DELAYED_INSTRUMENT_ID = "14868446001769503902"
 DELAYED_MARKET_ID = 183
+#: The next contract month, traded alongside the front in roll week (SimConfig.next_accounts): its own
+#: instrument, book, SOD, orders and fills, priced `ROLL_SPREAD_TICKS` under the front (the calendar
+#: spread a desk rolls at), so the two ladders never share a price.
+NEXT_INSTRUMENT_ID = "3916420398563457711"
+NEXT_ALIAS = "ZN Mar27"
+ROLL_SPREAD_TICKS = 22
 TICKS_PER_POINT = 64  # ZN trades in halves of a 32nd
 TICK_SIZE = 1 / 64
 TICK_VALUE = 15.625
@@ -50,22 +56,24 @@ ORDER_DATA: dict[str, dict[str, str]] = {
 
 def instrument_record(instrument_id: str) -> dict[str, Any] | None:
     """The one instrument record for an id, or None when the simulator does not know it."""
-    if instrument_id not in (INSTRUMENT_ID, DELAYED_INSTRUMENT_ID):
+    if instrument_id not in (INSTRUMENT_ID, DELAYED_INSTRUMENT_ID, NEXT_INSTRUMENT_ID):
         return None
+    following = instrument_id == NEXT_INSTRUMENT_ID
+    alias = NEXT_ALIAS if following else INSTRUMENT_ALIAS
     return {
         "id": instrument_id,
-        "alias": INSTRUMENT_ALIAS,
-        "name": INSTRUMENT_ALIAS,
+        "alias": alias,
+        "name": alias,
         "productSymbol": PRODUCT_SYMBOL,
         "productName": "10-Year T-Note",
         "productTypeId": 34,
-        "marketId": MARKET_ID if instrument_id == INSTRUMENT_ID else DELAYED_MARKET_ID,
+        "marketId": DELAYED_MARKET_ID if instrument_id == DELAYED_INSTRUMENT_ID else MARKET_ID,
         "securityExchangeId": "XCBT",
         "tickSize": TICK_SIZE,
         "tickValue": TICK_VALUE,
         "pointValue": POINT_VALUE,
-        "expirationDate": "20261219",
-        "maturityMonthYear": "202612",
+        "expirationDate": "20270319" if following else "20261219",
+        "maturityMonthYear": "202703" if following else "202612",
         "isTradable": True,
     }
 
