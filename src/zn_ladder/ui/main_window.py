@@ -32,6 +32,7 @@ from zn_ladder.ui.layouts import NamedLayouts, WindowLayouts
 from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
+from zn_ladder.ui.steady import BannerSlot
 from zn_ladder.ui.summary import SummaryStrip
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
 from zn_ladder.ui.theme import Theme, get_theme, style_sheet, with_colours
@@ -132,9 +133,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(4)
-        layout.addWidget(self.alert_banner)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.mismatch)
+        # The banners sit in a slot of reserved height: one shown, hidden or re-worded never re-lays out
+        # the docks below it (ui/steady.py).
+        self.banner_slot = BannerSlot([self.alert_banner, self.banner, self.mismatch])
+        layout.addWidget(self.banner_slot)
         layout.addWidget(self.docks, 1)
         self.setCentralWidget(central)
         self.resize(1560, 980)
