@@ -25,6 +25,7 @@ from zn_ladder.ui.accounts_table import AccountsTable
 from zn_ladder.ui.alerts import AlertBanner, AlertCenter
 from zn_ladder.ui.charts import Charts
 from zn_ladder.ui.docks import PaneDocks
+from zn_ladder.ui.fills_model import PagedFillsModel
 from zn_ladder.ui.instrument_note import InstrumentNote
 from zn_ladder.ui.ladder.model import LadderModel
 from zn_ladder.ui.ladder_pane import LadderPane
@@ -36,7 +37,8 @@ from zn_ladder.ui.steady import BannerSlot
 from zn_ladder.ui.summary import SummaryStrip
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
 from zn_ladder.ui.theme import Theme, get_theme, style_sheet, with_colours
-from zn_ladder.workers.snapshots import FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot, StatusSnapshot
+from zn_ladder.workers.snapshots import (FillsQuery, FillsSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot,
+                                         StatusSnapshot)
 
 log = logging.getLogger(__name__)
 
@@ -378,7 +380,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def apply_fills(self, snap: FillsSnapshot) -> None:
-        self.fills.set_records(snap.fills)
+        if snap.query is not None:
+            self._page_fills(snap.query)
+        else:
+            self.fills.set_records(snap.fills)
         keys = {f.key for f in snap.fills}
         if snap.new_keys:
             new = set(snap.new_keys)
@@ -393,6 +398,18 @@ class MainWindow(QMainWindow):
         if new:
             self.notifier.notify([f for f in snap.fills if f.key in new])
             self.alerts.on_new_fills([f for f in snap.fills if f.key in new])
+
+    def _page_fills(self, query: FillsQuery) -> None:
+        """The fills table reads its rows from the store `query` names, a page at a time (a busy day's
+        fills are never all in memory); the store changed, so it reads again what changed."""
+        model = self.fills.model
+        if isinstance(model, PagedFillsModel) and model.query.path == query.path:
+            model.set_query(query)
+            return
+        paged = PagedFillsModel(FILL_COLUMNS, query, parent=self.fills)
+        self.fills.set_model(paged)
+        if isinstance(model, PagedFillsModel):
+            model.close()
 
     @Slot(object)
     def apply_pnl(self, snap: PnlSnapshot) -> None:
@@ -453,5 +470,7 @@ class MainWindow(QMainWindow):
             log.exception("could not save the window layout")
         self.status_strip.stop()
         self.charts.stop()
+        if isinstance(self.fills.model, PagedFillsModel):
+            self.fills.model.close()
         self.notifier.close()
         super().closeEvent(event)

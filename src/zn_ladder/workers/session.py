@@ -457,7 +457,7 @@ class Session(QObject):
             # empty first snapshot would make the window announce every fill of the day as new.
             self._store_out.emit(snap)
             return
-        self.last_fills = FillsSnapshot(fills, utc_now())
+        self.last_fills = FillsSnapshot(fills, utc_now(), query=self.store.fills_query(snap.contract))
         self.fillsReady.emit(self.last_fills)
         self._store_out.emit(snap)
 

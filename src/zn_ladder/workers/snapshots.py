@@ -56,14 +56,28 @@ class OrdersSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class FillsQuery:
+    """Where the fills of a `FillsSnapshot` are stored, and which: the store file, the contract, the
+    accounts (one, a set, or None for all) and the market. The window's fills table pages them from
+    there (`ui/fills_model.py`) rather than keeping the day's fills in memory."""
+
+    path: str
+    contract: str
+    account: str | frozenset[str] | None = None
+    market: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FillsSnapshot:
     """Today's fills, newest first. `new_keys` are the fills that arrived since the previous snapshot:
-    the window notifies (sound, desktop message) for those only."""
+    the window notifies (sound, desktop message) for those only. `query`, when set, says where they
+    are stored: the fills table reads its rows from there, a page at a time."""
 
     fills: tuple[Fill, ...]
     received_at: datetime
     new_keys: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    query: FillsQuery | None = None
 
 
 @dataclass(frozen=True, slots=True)

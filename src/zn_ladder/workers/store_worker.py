@@ -26,6 +26,7 @@ from zn_ladder.store.writer import StoreWriter
 from zn_ladder.tt.budget import budget_source
 from zn_ladder.tt.fills_cursor import FillCursor, cursor_source
 from zn_ladder.workers.poller import error_text
+from zn_ladder.workers.snapshots import FillsQuery
 from zn_ladder.workers.window_cursor import load_window_cursor
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,9 @@ class StoreWorker(QObject):
         self._max_ns = 0
         self._need_full = True
         self._reads = 0
+        #: The store's file once open, and the accounts the last snapshot read (`fills_query`).
+        self.db_path: Path | None = None
+        self._last_account: Any = account
 
     # -- life cycle ---------------------------------------------------------------------------------------
     def start(self) -> Future:
@@ -111,6 +115,7 @@ class StoreWorker(QObject):
         if exc is not None:
             self.failed.emit(f"the local store cannot be opened: {error_text(exc)}")
             return
+        self.db_path = future.result()
         budget, name = self._budget, budget_source(self._env, self._base_url)
         if budget is not None:
             self._writer.submit(lambda store: budget.carry_over(store.get_cursor(name)))
@@ -167,6 +172,15 @@ class StoreWorker(QObject):
     @property
     def alive(self) -> bool:
         return self._writer.alive
+
+    def fills_query(self, contract: str) -> FillsQuery | None:
+        """Where the fills of the snapshots are stored and which (the accounts of the last read): the
+        window's fills table pages them from there. None until the store is open."""
+        if self.db_path is None:
+            return None
+        with self._lock:
+            account = self._last_account
+        return FillsQuery(str(self.db_path), contract, account, self._market)
 
     # -- what the snapshots cover ----------------------------------------------------------------------
     @property
@@ -288,6 +302,7 @@ class StoreWorker(QObject):
             account = self._scope(store)
         snap = take_snapshot(store.conn, contract, account, since, self._market)
         with self._lock:
+            self._last_account = account
             if contract != self._contract:
                 return None  # the ladder moved to another contract meanwhile
             by_key = self._by_key
