@@ -72,3 +72,9 @@ def fills_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Fill]
         for row in conn.execute(sql, chunk):
             out[row[0]] = _fill(row)
     return out
+
+
+def newest_fill_ns(conn: sqlite3.Connection, contract: str, account: Filter = None, market: str | None = None) -> int:
+    """The time of the newest live fill of the contract (0 when none)."""
+    where, args = _where(contract, account, market)
+    return conn.execute(f"SELECT coalesce(max(time_ns), 0) FROM fills WHERE {where}", args).fetchone()[0]

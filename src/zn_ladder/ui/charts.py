@@ -165,6 +165,7 @@ class Charts(QWidget):
         self._schedule()
 
     def apply_ladder(self, snap: LadderSnapshot) -> None:
+        self.price_axis.product = snap.product  # at once: what the axis prints, read before any redraw
         self._pending_ladder = snap
         self._schedule()
 

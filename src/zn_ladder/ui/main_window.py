@@ -395,6 +395,8 @@ class MainWindow(QMainWindow):
             self._seen_fills = keys
         else:
             self._seen_fills.update(keys)
+            if len(self._seen_fills) > 2 * len(keys) + 1000:  # a snapshot holds the newest fills only
+                self._seen_fills = keys  # (store_worker.KEEP_NS): keep memory flat in the day's fills
         if new:
             self.notifier.notify([f for f in snap.fills if f.key in new])
             self.alerts.on_new_fills([f for f in snap.fills if f.key in new])

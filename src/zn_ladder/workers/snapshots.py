@@ -69,9 +69,10 @@ class FillsQuery:
 
 @dataclass(frozen=True, slots=True)
 class FillsSnapshot:
-    """Today's fills, newest first. `new_keys` are the fills that arrived since the previous snapshot:
-    the window notifies (sound, desktop message) for those only. `query`, when set, says where they
-    are stored: the fills table reads its rows from there, a page at a time."""
+    """Fills, newest first: today's, or with a `query` the newest ones only (the store worker's
+    `KEEP_NS`), the fills table then reading the day's from the store `query` names, a page at a time.
+    `new_keys` are the fills that arrived since the previous snapshot: the window notifies (sound,
+    desktop message) for those only."""
 
     fills: tuple[Fill, ...]
     received_at: datetime

@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from zn_ladder.domain.records import Fill, SodLot
+from zn_ladder.store.fill_pages import newest_fill_ns
 from zn_ladder.store.snapshot import take_snapshot
 from zn_ladder.store.writer import StoreWriter
 from zn_ladder.tt.budget import budget_source
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 OVERLAP_NS = 60_000_000_000
 #: Every so many reads is a full one, whatever happened.
 FULL_EVERY = 300
+#: The snapshots hold the fills this close (ns) to the newest: what the ladder (the last fill's price)
+#: and the order netting (fills since an orders poll, less a margin) use. The day's fills stay in the
+#: store, whose fills table pages them (ui/fills_model.py): memory is flat in the day's fills.
+KEEP_NS = 30 * 60 * 1_000_000_000
 
 
 class StoreWorker(QObject):
@@ -282,7 +287,7 @@ class StoreWorker(QObject):
             self._reads += 1
             full = full or self._need_full or not self._by_key or self._reads % FULL_EVERY == 0
             start = max(0, self._max_ns - OVERLAP_NS)
-            since = 0 if full else start if since is None else max(0, min(since, start))
+            since = None if full else start if since is None else max(0, min(since, start))
         account = self._account
         # Read and merge in one job on the writer's thread: the Future then holds the merged snapshot
         # (shared with the list kept here), never a second copy of every fill as read from SQLite.
@@ -297,16 +302,22 @@ class StoreWorker(QObject):
         if future.result() is not None:
             self.snapshotReady.emit(future.result())
 
-    def _read_merged(self, store: Any, contract: str, account: str | None, since: int) -> Any:
+    def _read_merged(self, store: Any, contract: str, account: str | None, since: int | None) -> Any:
+        """`since` None: a full read, of the fills within `KEEP_NS` of the newest (the day's list is
+        the store's, paged by the window's fills table; this keeps what the ladder and the order
+        netting use: the newest fill and the recent ones)."""
         if account is None and self._scoped:
             account = self._scope(store)
+        full = since is None
+        if since is None:
+            since = max(0, newest_fill_ns(store.conn, contract, account, self._market) - KEEP_NS)
         snap = take_snapshot(store.conn, contract, account, since, self._market)
         with self._lock:
             self._last_account = account
             if contract != self._contract:
                 return None  # the ladder moved to another contract meanwhile
             by_key = self._by_key
-            if since == 0:
+            if full:
                 old = by_key
                 by_key = self._by_key = {}
                 for fill in snap.fills:  # unchanged fills keep their object: the table diff stays cheap
@@ -325,7 +336,10 @@ class StoreWorker(QObject):
                 if not ordered:  # a late fill older than the newest: keep the time order
                     self._by_key = by_key = dict(sorted(by_key.items(), key=lambda kv: kv[1].time_ns))
             if by_key:
-                self._max_ns = max(self._max_ns if since else 0, next(reversed(by_key.values())).time_ns)
+                self._max_ns = max(self._max_ns if not full else 0, next(reversed(by_key.values())).time_ns)
+            cut = self._max_ns - KEEP_NS
+            while by_key and next(iter(by_key.values())).time_ns < cut:  # time order: the oldest first
+                del by_key[next(iter(by_key))]
             fills = tuple(by_key.values())
         return replace(snap, fills=fills)
 
