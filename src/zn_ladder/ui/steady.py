@@ -87,3 +87,6 @@ class BannerSlot(QWidget):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(0, self.reserved_height())
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False  # its height is the reserved one (the wrapped banners' own is in `reserved_height`)
