@@ -93,3 +93,34 @@ def test_p_and_l_numbers_ticking_never_resize_the_panes(qtbot, window) -> None:
         settle(qtbot)
     assert resizes.count == 0
     assert window.summary.text("total") == "$12.00"
+
+
+def test_avg_open_switching_to_per_account_lines_and_back_moves_the_panes_once_only(qtbot, window) -> None:
+    """AVG OPEN shows each account's average when one is long and another short (three smaller lines):
+    the summary keeps the room it needed, so the trade that flips an account's sign back and forth
+    does not re-lay out every dock each time."""
+    import dataclasses
+
+    from zn_ladder.domain.prices import Price
+    from zn_ladder.workers.snapshots import AccountPnl
+
+    def account(name: str, position: int, ticks: int) -> AccountPnl:
+        zero = Fraction(0)
+        return AccountPnl(name, "ZN Sep25", position, 0, zero, zero, zero, zero, zero,
+                          Price.from_ticks(ticks, ZN))
+
+    netted = dataclasses.replace(pnl(Fraction(100)), average_open_price=Price.from_ticks(7050, ZN),
+                                 by_account=(account("DESK01", 5, 7050), account("DESK02", 2, 7052)))
+    split = dataclasses.replace(netted, by_account=(account("DESK01", 5, 7050), account("DESK02", -2, 7060),
+                                                    account("DESK03", 3, 7044)))
+    window.apply_pnl(netted)
+    settle(qtbot)
+    resizes = Resizes([window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts")])
+    window.apply_pnl(split)
+    settle(qtbot)
+    assert window.summary.text("average").count("\n") == 2  # three accounts, one line each
+    first = resizes.count  # the first time the lines take their room
+    for snap in (netted, split, netted, split, netted):
+        window.apply_pnl(snap)
+        settle(qtbot)
+    assert resizes.count == first
