@@ -197,3 +197,22 @@ def test_the_accounts_of_the_query_limit_the_rows(qtbot, paged) -> None:
     assert model.rowCount() == model.total == len(wanted)
     assert cell(qtbot, model, 0, "Exec ID") == make_fill(max(wanted)).exec_id
     assert {f.account for f in model.records()} == {"A2"}
+
+
+def test_a_slow_read_paces_the_next_store_refresh_but_a_filter_reads_at_once(qtbot, paged, store_path: Path) -> None:
+    """A filtered 100k-fill day takes a while to read: the re-read after a store change waits PACE times
+    the last read (the reader never takes the CPU every second), yet the new fills still come in, and
+    what the trader asks for (a filter) is read at once."""
+    model = paged()
+    model._read_s = 0.3  # as if the last read had taken 0.3 s
+    with Store.open(store_path) as store:
+        store.ingest([make_fill(N)], source="tt_api")
+    model.refresh()
+    assert not model._reading and model._pace.isActive()  # deferred, not dropped
+    qtbot.waitUntil(lambda: model.rowCount() == N + 1, timeout=10_000)
+    model._read_s = 0.3
+    model.refresh()
+    model.set_filter_text("qty:>=17")
+    assert model._reading  # read now
+    qtbot.waitUntil(lambda: not model._reading and not model._pace.isActive(), timeout=10_000)
+    assert model.rowCount() == sum(make_fill(i).qty >= 17 for i in range(N + 1))

@@ -18,12 +18,13 @@ a read-only connection beside the writer): the GUI thread never waits on the dis
 from __future__ import annotations
 
 import logging
+import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 
 from zn_ladder.domain.records import Fill, Side
@@ -42,6 +43,9 @@ CACHE_ROWS = 2000
 #: Fill column title -> the `Fill` field it sorts by (`store.fill_pages.ORDER`).
 SORT_FIELD = {"Time": "time_ns", "Account": "account", "Contract": "contract", "Side": "side", "Qty": "qty",
               "Price": "price", "Order ID": "order_id", "Exec ID": "exec_id", "Source": "source"}
+#: A re-read after a store change waits this many times the last read's duration (the reader busy
+#: at most a fifth of the time).
+PACE = 4
 #: More separate runs of rows than this in one change: a model reset is cheaper than the moves.
 MAX_RUNS = 64
 
@@ -131,20 +135,27 @@ class PagedFillsModel(QAbstractTableModel):
         self._generation = 0  # bumped by every change of what the ids mean (query, filter, order)
         self._reading = False
         self._again = False
+        self._urgent_again = False
         #: The ids were read at least once (a test or the self-test waits for it).
         self.loaded = False
         self.side_colors = (QColor("#4a90e2"), QColor("#ff5a5f"))
         self.sign_colors = (QColor("#35c26b"), QColor("#ff5a5f"))
+        self._read_s = 0.0  # how long the last read of the ids took, and when it ended
+        self._read_done_at = 0.0
+        self._pace = QTimer(self)
+        self._pace.setSingleShot(True)
+        self._pace.timeout.connect(self.refresh)
         self._idsRead.connect(self._on_ids)
         self._rowsRead.connect(self._on_rows)
 
     # -- what is shown ---------------------------------------------------------------------------------
     def set_query(self, query: FillsQuery) -> None:
         """Another contract or account set: every row is read again."""
-        if query != self.query:
+        changed = query != self.query
+        if changed:
             self.query = query
             self._generation += 1
-        self.refresh()
+        self.refresh(urgent=changed)
 
     def set_filter_text(self, text: str) -> None:
         sample = product_of_record(self._cache[next(iter(self._cache))][0]) if self._cache else None
@@ -153,7 +164,7 @@ class PagedFillsModel(QAbstractTableModel):
         self._filter = parsed if parsed.active else None
         self._filter_text = text
         self._generation += 1
-        self.refresh()
+        self.refresh(urgent=True)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         field = SORT_FIELD.get(self.columns[column].title, "time_ns") if 0 <= column < len(self.columns) else "time_ns"
@@ -161,21 +172,33 @@ class PagedFillsModel(QAbstractTableModel):
         if wanted != self._sort:
             self._sort = wanted
             self._generation += 1
-            self.refresh()
+            self.refresh(urgent=True)
 
-    def refresh(self) -> None:
-        """The store changed (or what is asked of it): read the ids again, then the rows on screen.
-        One read at a time; a refresh asked meanwhile runs once it is done."""
+    def refresh(self, urgent: bool = False) -> None:
+        """The store changed (or, `urgent`, what the trader asks of it): read the ids again, then the
+        rows on screen. One read at a time; a refresh asked meanwhile runs once it is done. A store
+        change waits until `PACE` times the last read's duration has passed since it: a filtered
+        100k-fill day takes a while to read, and the reader must not take the CPU (and Python's lock)
+        from the GUI thread every second."""
         if self._reading:
             self._again = True
+            self._urgent_again = self._urgent_again or urgent
             return
-        self._reading, self._again = True, False
+        wait = self._read_done_at + PACE * self._read_s - time.monotonic()
+        if not urgent and wait > 0:
+            if not self._pace.isActive():
+                self._pace.start(int(wait * 1000) + 1)
+            return
+        self._pace.stop()
+        self._reading, self._again, self._urgent_again = True, False, False
         generation, query, (field, descending) = self._generation, self.query, self._sort
         columns, filt, base = self.columns, self._filter, self._ids
 
         def job(conn: Any) -> None:
+            started = time.perf_counter()
             ids, total = _read_ids(conn, query, field, descending, columns, filt)
             plan = _plan(base, ids) if generation == self._generation else ("reset", None)
+            self._read_s = time.perf_counter() - started
             self._idsRead.emit((generation, base, ids, total, plan))
 
         future = self.reader.submit(job, kind="ids")
@@ -190,6 +213,7 @@ class PagedFillsModel(QAbstractTableModel):
     @Slot(object)
     def _on_ids(self, result: Any) -> None:
         self._reading = False
+        self._read_done_at = time.monotonic()
         if result is not None:
             generation, base, ids, total, plan = result
             if base is self._ids and generation == self._generation:
@@ -201,10 +225,10 @@ class PagedFillsModel(QAbstractTableModel):
                 if self._ids:
                     self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self.columns) - 1), [])
                 self.countsChanged.emit()
-            else:
-                self._again = True
+            else:  # read for an older filter, order or list: read again now
+                self._again = self._urgent_again = True
         if self._again:
-            self.refresh()
+            self.refresh(urgent=self._urgent_again)
 
     def _apply(self, new: array, plan: tuple[str, Any]) -> None:
         kind, detail = plan
