@@ -105,7 +105,7 @@ def main() -> int:
     added = max(1, fills - start_fills)
     print(f"RSS after warm-up {start_rss / 2**20:.1f} MB, at the end {end_rss / 2**20:.1f} MB: growth {growth:.1f} MB "
           f"(target < 20 MB: {'met' if growth < 20 else 'NOT met'}); peak {max(r for _, r in samples) / 2**20:.1f} MB; "
-          f"{growth * 2**20 / added:,.0f} bytes per fill added (the day's fills stay in memory for the fills table)")
+          f"{growth * 2**20 / added:,.0f} bytes per fill added (the fills table pages the day from the store)")
     return 0
 
 

@@ -91,6 +91,10 @@ def test_settled_window_numbers_equal_the_simulators_ground_truth(qtbot, live):
     run = run_selftest_checks(qtbot, controller)
     assert run.problems == []
     assert controller.window.fills.model.rowCount() > 12  # history and new fills, busts applied
+    from zn_ladder.ui.fills_model import PagedFillsModel
+
+    # The table the self-test found right is the one paged from the store (issue 14 §18).
+    assert isinstance(controller.window.fills.model, PagedFillsModel)
 
 
 def test_the_selftest_fails_a_window_whose_cards_lag_the_fills(qtbot, live, monkeypatch):

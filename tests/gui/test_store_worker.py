@@ -52,3 +52,31 @@ def test_pages_persist_with_their_cursor_and_the_lists_follow_busts_and_correcti
     assert snaps[-1].pnl["lifo"].position == sum(f.signed_qty for f in truth)
     # Unchanged fills are the very same objects between snapshots (the window's diff stays cheap).
     assert snaps[-1].fills[0] is snaps[-2].fills[0]
+
+
+def test_snapshots_hold_the_newest_fills_only_and_the_books_count_the_whole_day(qtbot, tmp_path: Path) -> None:
+    """Issue 14 §18: memory flat in the day's fills. Two hours of fills, one a minute: the snapshots keep
+    those within KEEP_NS of the newest (the table pages the day from the store); P&L is the books'."""
+    from zn_ladder.workers.store_worker import KEEP_NS
+
+    minute = 60 * 1_000_000_000
+    day = [Fill(f"m{i}", "1334000", C, Side.BUY, 1, 7072, T0 + i * minute, exec_id=f"m{i}", source="tt_api")
+           for i in range(120)]
+    db = tmp_path / "w.sqlite3"
+    with Store.open(db) as store:
+        store.ingest(day[:100], source="tt_api")  # stored before the window starts: the first read is a full one
+    worker = StoreWorker(db)
+    with qtbot.waitSignal(worker.opened, timeout=10_000):
+        worker.start()
+    snaps = []
+    worker.snapshotReady.connect(snaps.append)
+    with qtbot.waitSignal(worker.snapshotReady, timeout=10_000):
+        worker.set_contract(C)
+    with qtbot.waitSignal(worker.snapshotReady, timeout=10_000):
+        worker.ingest(page(day[100:], ts=T0 + 1))  # then incremental reads, trimmed as they go
+    worker.stop()
+    for snap, newest in ((snaps[0], day[99]), (snaps[-1], day[119])):
+        kept = [f.key for f in day if newest.time_ns - f.time_ns <= KEEP_NS and f.time_ns <= newest.time_ns]
+        assert [f.key for f in snap.fills] == kept
+        assert len(kept) == KEEP_NS // minute + 1 < 100
+    assert snaps[-1].pnl["lifo"].position == 120  # every fill of the day, from the books

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+from PySide6.QtWidgets import QLabel
+
 from tests.gui.conftest import ZN, snapshot
 from zn_ladder.domain.instruments import get_product
 from zn_ladder.domain.prices import Price, parse_ticks
@@ -76,7 +78,7 @@ def test_unrealized_is_labelled_with_its_method_and_both_splits_add_up_to_total(
     strip.apply(PnlSnapshot(position=2, sod_position=0, realized_lifo=Fraction(1250), realized_fifo=Fraction(-75, 2),
                             unrealized=Fraction(250), total=Fraction(1500), average_open_price=None,
                             risk=2 * ZN.tick_value, product=ZN))
-    captions = [label.text() for label in strip.findChildren(type(strip.values["total"]))
+    captions = [label.text() for label in strip.findChildren(QLabel)
                 if label.objectName() == "summaryCaption"]
     assert "UNREALIZED LIFO" in captions and "UNREALIZED FIFO" in captions
     assert strip.text("unrealized") == "$250.00" and strip.text("unrealized_fifo") == "$1,537.50"

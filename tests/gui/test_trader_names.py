@@ -33,7 +33,7 @@ def test_fills_are_named_by_the_users_stored_with_the_page_and_filtered_by_trade
     worker.set_contract(C)
     fills = [fill(i, "1168911" if i % 3 else "1168910", "1168910") for i in range(9)]
     users = tuple(User(i, alias, "Demo Capital LLC") for i, alias in IDS.items())
-    with qtbot.waitSignal(worker.snapshotReady, timeout=10_000) as got:
+    with qtbot.waitSignal(worker.snapshotReady, timeout=10_000, check_params_cb=lambda snap: bool(snap.fills)) as got:
         worker.ingest(SimpleNamespace(fills=tuple(fills), corrections=(), cursor=FillCursor(T0), users=users))
     worker.stop()
     shown = got.args[0].fills

@@ -42,3 +42,14 @@ def user_names(conn: Connection) -> dict[str, str]:
     window print instead of the id. A user TT could not name is left out (printed as its id)."""
     return {ident: str(value.get("alias") or "") for ident, value in all_refdata(conn, USER).items()
             if isinstance(value, dict) and value.get("alias")}
+
+
+def named_fill(fill: Any, names: dict[str, str]) -> Any:
+    """The fill with its users' TT names instead of their ids (what the fills table shows and its
+    filter matches: `trader:Eric`); `names` from `user_names`."""
+    from dataclasses import replace
+
+    user, originator = names.get(fill.user), names.get(fill.originator)
+    if user is None and originator is None:
+        return fill
+    return replace(fill, user=user or fill.user, originator=originator or fill.originator)

@@ -5,9 +5,8 @@ accounts its TT environment reports, so a store shared by UAT and LIVE runs neve
 """
 
 from __future__ import annotations
+
 from zn_ladder.store.backend import Connection
-
-
 
 Filter = str | frozenset[str] | None
 

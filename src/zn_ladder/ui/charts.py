@@ -33,6 +33,8 @@ MAX_POINTS = 600
 #: The intraday curve draws at most this many min/max pairs (about one per pixel column of a wide chart).
 PNL_BINS = 800
 MIN_INTERVAL_S = 0.5
+#: The two charts redraw this far apart (ms), each in its own repaint of the window.
+STAGGER_MS = 25
 
 
 class PriceAxis(pg.AxisItem):
@@ -137,7 +139,7 @@ class Charts(QWidget):
         self._last_render = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._draw_one)
         self.set_theme(theme)
 
     def set_theme(self, theme: Theme) -> None:
@@ -163,19 +165,34 @@ class Charts(QWidget):
         self._schedule()
 
     def apply_ladder(self, snap: LadderSnapshot) -> None:
+        self.price_axis.product = snap.product  # at once: what the axis prints, read before any redraw
         self._pending_ladder = snap
         self._schedule()
 
     def _schedule(self) -> None:
         """At most one redraw per `MIN_INTERVAL_S`: a chart repaint (axes, auto-range) costs tens of ms,
-        and spot can tick several times a second; the ladder, not the charts, must keep up with it."""
+        and spot can tick several times a second; the ladder, not the charts, must keep up with it.
+
+        Never at once, and one chart at a time (`STAGGER_MS` apart): Qt paints every widget made dirty
+        before its next repaint in one go, so a chart redrawn with the snapshot that moved the ladder,
+        or both charts together, add their paint times into one stall of the event loop."""
         if self._timer.isActive():
             return
         wait = self._last_render + MIN_INTERVAL_S - time.monotonic()
-        if wait <= 0:
-            self.flush()
-        else:
-            self._timer.start(int(wait * 1000) + 1)
+        self._timer.start(max(STAGGER_MS, int(wait * 1000) + 1))
+
+    def _draw_one(self) -> None:
+        """The timer's redraw: the intraday chart, then the projected one `STAGGER_MS` later."""
+        self._last_render = time.monotonic()
+        if self._pending_pnl is not None:
+            pnl, self._pending_pnl = self._pending_pnl, None
+            self._draw_pnl(pnl)
+            if self._pending_ladder is not None:
+                self._timer.start(STAGGER_MS)
+            return
+        if self._pending_ladder is not None:
+            ladder, self._pending_ladder = self._pending_ladder, None
+            self._draw_ladder(ladder)
 
     def flush(self) -> None:
         """Draw the latest snapshots now."""

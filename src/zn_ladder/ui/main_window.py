@@ -26,6 +26,7 @@ from zn_ladder.ui.alerts import AlertBanner, AlertCenter
 from zn_ladder.ui.charts import Charts
 from zn_ladder.ui.contract_tabs import ContractLadders
 from zn_ladder.ui.docks import PaneDocks
+from zn_ladder.ui.fills_model import PagedFillsModel
 from zn_ladder.ui.instrument_note import InstrumentNote
 from zn_ladder.ui.ladder.model import LadderModel
 from zn_ladder.ui.ladder_pane import LadderPane
@@ -33,13 +34,14 @@ from zn_ladder.ui.layouts import NamedLayouts, WindowLayouts
 from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
+from zn_ladder.ui.steady import BannerSlot
 from zn_ladder.ui.summary import SummaryStrip
 from zn_ladder.ui.table_columns import DAY_COLUMNS, JOURNAL_COLUMNS, day_key, journal_key
 from zn_ladder.ui.ladder.survival import SurvivalOverlay
 from zn_ladder.ui.tables import FILL_COLUMNS, ORDER_COLUMNS, RecordTable, fill_key, order_key
 from zn_ladder.ui.theme import Theme, get_theme, style_sheet, with_colours
-from zn_ladder.workers.snapshots import (FillsSnapshot, JournalSnapshot, LadderSnapshot, OrdersSnapshot, PnlSnapshot,
-                                        StatusSnapshot)
+from zn_ladder.workers.snapshots import (FillsQuery, FillsSnapshot, JournalSnapshot, LadderSnapshot, OrdersSnapshot,
+                                        PnlSnapshot, StatusSnapshot)
 
 log = logging.getLogger(__name__)
 
@@ -144,9 +146,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(4)
-        layout.addWidget(self.alert_banner)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.mismatch)
+        # The banners sit in a slot of reserved height: one shown, hidden or re-worded never re-lays out
+        # the docks below it (ui/steady.py).
+        self.banner_slot = BannerSlot([self.alert_banner, self.banner, self.mismatch])
+        layout.addWidget(self.banner_slot)
         layout.addWidget(self.docks, 1)
         self.setCentralWidget(central)
         self.resize(1560, 980)
@@ -402,7 +405,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def apply_fills(self, snap: FillsSnapshot) -> None:
-        self.fills.set_records(snap.fills)
+        if snap.query is not None:
+            self._page_fills(snap.query)
+        else:
+            self.fills.set_records(snap.fills)
         keys = {f.key for f in snap.fills}
         if snap.new_keys:
             new = set(snap.new_keys)
@@ -414,9 +420,23 @@ class MainWindow(QMainWindow):
             self._seen_fills = keys
         else:
             self._seen_fills.update(keys)
+            if len(self._seen_fills) > 2 * len(keys) + 1000:  # a snapshot holds the newest fills only
+                self._seen_fills = keys  # (store_worker.KEEP_NS): keep memory flat in the day's fills
         if new:
             self.notifier.notify([f for f in snap.fills if f.key in new])
             self.alerts.on_new_fills([f for f in snap.fills if f.key in new])
+
+    def _page_fills(self, query: FillsQuery) -> None:
+        """The fills table reads its rows from the store `query` names, a page at a time (a busy day's
+        fills are never all in memory); the store changed, so it reads again what changed."""
+        model = self.fills.model
+        if isinstance(model, PagedFillsModel) and model.query.path == query.path:
+            model.set_query(query)
+            return
+        paged = PagedFillsModel(FILL_COLUMNS, query, parent=self.fills)
+        self.fills.set_model(paged)
+        if isinstance(model, PagedFillsModel):
+            model.close()
 
     @Slot(object)
     def apply_days(self, days: tuple) -> None:
@@ -489,5 +509,7 @@ class MainWindow(QMainWindow):
             log.exception("could not save the window layout")
         self.status_strip.stop()
         self.charts.stop()
+        if isinstance(self.fills.model, PagedFillsModel):
+            self.fills.model.close()
         self.notifier.close()
         super().closeEvent(event)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from fractions import Fraction
 from typing import Any
@@ -94,84 +94,100 @@ def _clock(text: str) -> time | None:
     return time(h, m, s) if h < 24 and m < 60 and s < 60 else None
 
 
-class RecordFilterProxy(QSortFilterProxyModel):
-    """Filters with `word`, `column:word` and `column:OPvalue` terms (see the module docstring)."""
+class RecordFilter:
+    """A parsed filter text over a table's columns: which rows it accepts, and what it could not use.
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._terms: list[tuple[int | None, str]] = []
-        self._comparisons: list[_Comparison] = []
-        #: What the last filter text had that could not be used (one line each); empty when all was.
+    Qt-free and thread-free, so the same filter runs in the proxy over an in-memory table and on the
+    store reader's thread over a paged one (`fills_model.py`)."""
+
+    def __init__(self, columns: Sequence[Any], text: str, sample: Any = None) -> None:
+        titles = [c.title.lower().replace(" ", "") for c in columns]
+        self.terms: list[tuple[int | None, str]] = []
+        self.comparisons: list[_Comparison] = []
+        #: What the filter text had that could not be used (one line each); empty when all was.
         self.problems: list[str] = []
-
-    def set_filter_text(self, text: str) -> None:
-        source = self.sourceModel()
-        columns = getattr(source, "columns", ())
-        titles = [str(source.headerData(c, Qt.Orientation.Horizontal)).lower().replace(" ", "")
-                  for c in range(source.columnCount())] if source is not None else []
-        terms: list[tuple[int | None, str]] = []
-        comparisons: list[_Comparison] = []
-        problems: list[str] = []
-        sample = _sample_product(source)
+        sample = sample or get_product("ZN")
         for raw in text.split():
             word = raw.lower()
             name, sep, needle = word.partition(":")
             if not (sep and name):
-                terms.append((None, word))
+                self.terms.append((None, word))
                 continue
             match = next((i for i, t in enumerate(titles) if t.startswith(name)), None)
             if match is None:
-                problems.append(f"{raw}: no column starts with {name!r} (columns: {', '.join(titles)})")
+                self.problems.append(f"{raw}: no column starts with {name!r} (columns: {', '.join(titles)})")
                 continue
             compare = _COMPARISON.match(raw.partition(":")[2])
-            kind = columns[match].kind if match < len(columns) else "text"
+            kind = columns[match].kind
             if compare is None:
                 if needle[:1] in ("<", ">", "=", "!"):
-                    problems.append(f"{raw}: a comparison needs a value after {needle!r}, e.g. {name}:>=10")
+                    self.problems.append(f"{raw}: a comparison needs a value after {needle!r}, e.g. {name}:>=10")
                     continue
-                terms.append((match, needle))
+                self.terms.append((match, needle))
                 continue
             if kind == "text":
-                problems.append(f"{raw}: {titles[match]} is text; compare only price, number or time columns")
+                self.problems.append(f"{raw}: {titles[match]} is text; compare only price, number or time columns")
                 continue
             comparison = _Comparison(match, kind, compare[1], compare[2])
             why = comparison.valid(sample)
             if why is not None:
-                problems.append(f"{raw}: {why}")
+                self.problems.append(f"{raw}: {why}")
                 continue
-            comparisons.append(comparison)
-        self.problems = problems
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9: the non-deprecated way
-            self.beginFilterChange()
-            self._terms, self._comparisons = terms, comparisons
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._terms, self._comparisons = terms, comparisons
-            self.invalidateFilter()
+            self.comparisons.append(comparison)
+        self._columns = tuple(columns)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if not self._terms and not self._comparisons:
+    @property
+    def active(self) -> bool:
+        """Whether any row can be refused (an empty or wholly ignored text accepts every row)."""
+        return bool(self.terms or self.comparisons)
+
+    def accepts(self, record: Any, texts: Callable[[], Sequence[str]]) -> bool:
+        """Whether `record` passes; `texts()` gives its cells as printed (asked only for word terms)."""
+        for comparison in self.comparisons:
+            if not comparison.accepts(self._columns[comparison.column].value(record), record):
+                return False
+        if not self.terms:
             return True
-        model = self.sourceModel()
-        if self._comparisons:
-            record = model.record(source_row)
-            for comparison in self._comparisons:
-                if not comparison.accepts(model.columns[comparison.column].value(record), record):
-                    return False
-        if not self._terms:
-            return True
-        if isinstance(model, RecordTableModel):  # fast path: the cached texts, no QVariant round trips
-            cells = [text.lower() for text in model.row_texts(source_row)]
-        else:
-            cells = [str(model.index(source_row, c, source_parent).data()).lower()
-                     for c in range(model.columnCount())]
-        for column, needle in self._terms:
+        cells = [text.lower() for text in texts()]
+        for column, needle in self.terms:
             if column is None:
                 if not any(needle in cell for cell in cells):
                     return False
             elif needle not in cells[column]:
                 return False
         return True
+
+
+class RecordFilterProxy(QSortFilterProxyModel):
+    """Filters with `word`, `column:word` and `column:OPvalue` terms (see the module docstring)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._filter: RecordFilter | None = None
+        #: What the last filter text had that could not be used (one line each); empty when all was.
+        self.problems: list[str] = []
+
+    def set_filter_text(self, text: str) -> None:
+        source = self.sourceModel()
+        parsed = RecordFilter(getattr(source, "columns", ()), text, _sample_product(source))
+        self.problems = parsed.problems
+        active = parsed if parsed.active else None
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9: the non-deprecated way
+            self.beginFilterChange()
+            self._filter = active
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._filter = active
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if self._filter is None:
+            return True
+        model = self.sourceModel()
+        if isinstance(model, RecordTableModel):  # fast path: the cached texts, no QVariant round trips
+            return self._filter.accepts(model.record(source_row), lambda: model.row_texts(source_row))
+        return self._filter.accepts(model.record(source_row), lambda: [
+            str(model.index(source_row, c, source_parent).data()) for c in range(model.columnCount())])
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is the source model's (one Python sort, not a C++ sort calling back per comparison);

@@ -233,13 +233,19 @@ class StatusBanner(QFrame):
             self.hide()
             self.label.clear()
             return problems
-        self._failing = bool(differs) or any(h.state == "failing" for h in problems)
+        failing = bool(differs) or any(h.state == "failing" for h in problems)
         lines = differs + [problem_line(h, now) for h in problems]
         if problems:
             lines.append("Data on screen is kept and marked STALE until the source recovers.")
         lines.extend(notes)
-        self.label.setText("\n".join(lines))
-        self._restyle()
+        text = "\n".join(lines)
+        # Restyle and re-text only on a change: a style sheet set every second re-polishes the banner
+        # and asks the window's layout again (issue 14 §18).
+        if failing != self._failing:
+            self._failing = failing
+            self._restyle()
+        if text != self.label.text():
+            self.label.setText(text)
         self.show()
         return problems
 

@@ -17,6 +17,7 @@ from zn_ladder.domain.reconcile import PositionDifference
 from zn_ladder.ui.average_price import accounts_differ_in_sign, average_text, average_tooltip, per_account_lines
 from zn_ladder.ui.money import dollars
 from zn_ladder.ui.position_marks import position_tooltip
+from zn_ladder.ui.steady import SteadyLabel
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import PnlSnapshot
 
@@ -25,6 +26,8 @@ FIELDS = (
     ("unrealized", "Unrealized LIFO"), ("realized_fifo", "Realized FIFO"), ("unrealized_fifo", "Unrealized FIFO"),
     ("total", "Total P&L"), ("average", "Avg open"), ("risk", "Risk / tick"),
 )
+#: The text each card keeps room for from the start (wider values grow the card once).
+RESERVE = {"position": "-888", "sod": "-888", "average": "110'175 (110-17.58)"}
 #: AVG OPEN per account shows at most this many lines (the rest in its tooltip and the accounts table).
 AVERAGE_LINES = 3
 #: Each method's pair of cards adds up to TOTAL, which does not depend on the method (DESIGN §3.4).
@@ -51,7 +54,9 @@ class SummaryStrip(QFrame):
             col.setSpacing(0)
             caption = QLabel(title.upper())
             caption.setObjectName("summaryCaption")
-            value = QLabel("—")
+            # A wider number, or AVG OPEN switching to per-account lines and back, re-lays out the
+            # docks once at most (ui/steady.py): the room a card needed is kept.
+            value = SteadyLabel("—", reserve=RESERVE.get(key, "-$88,888.88"))
             value.setObjectName(f"summary_{key}")
             if key == "position":  # the caption row also holds the "differs from TT" marker
                 row = QHBoxLayout()

@@ -130,9 +130,32 @@ class RecordTable(QWidget):
         menu.exec(where)
         menu.deleteLater()
 
+    @property
+    def paged(self) -> bool:
+        """Whether the rows come a page at a time from the store (`fills_model.PagedFillsModel`): the
+        model then filters and sorts itself, with no proxy between it and the view."""
+        return hasattr(self.model, "set_filter_text")
+
+    def set_model(self, model: Any) -> None:
+        """Show `model` in place of the current one, keeping the columns' widths, order and sort."""
+        header = self.view.horizontalHeader()
+        state = header.saveState()
+        old, self.model = self.model, model
+        model.side_colors = old.side_colors
+        if self.paged:
+            self.view.setModel(model)
+            model.countsChanged.connect(self._update_title)
+        else:
+            self.proxy.setSourceModel(model)
+            self.view.setModel(self.proxy)
+        header.restoreState(state)
+        model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self._on_filter(self.filter.text())
+
     def _on_filter(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
-        problems = self.proxy.problems
+        filtering = self.model if self.paged else self.proxy
+        filtering.set_filter_text(text)
+        problems = filtering.problems
         self.filter_message.setText("Not understood, ignored: " + "; ".join(problems) if problems else "")
         self.filter_message.setVisible(bool(problems))
         self.filter.setProperty("problem", bool(problems))
@@ -145,8 +168,10 @@ class RecordTable(QWidget):
 
     def _update_title(self) -> None:
         """`Working orders  (29)`, or `Working orders  12 of 29` while a filter is on."""
-        total = self.model.rowCount()
-        shown = self.proxy.rowCount()
+        if self.paged:
+            total, shown = self.model.total, self.model.rowCount()
+        else:
+            total, shown = self.model.rowCount(), self.proxy.rowCount()
         if self.filter.text().strip():
             self.title.setText(f"{self._title_text}  {shown} of {total}")
         else:

@@ -497,7 +497,7 @@ class Session(QObject):
             # Nothing stored yet (the contract was chosen before the first fills page was written): an
             # empty first snapshot would make the window announce every fill of the day as new.
             return
-        self.last_fills = FillsSnapshot(fills, utc_now())
+        self.last_fills = FillsSnapshot(fills, utc_now(), query=self.store.fills_query())
         self.fillsReady.emit(self.last_fills)
         if snap.contract == self.contract:
             self.journalReady.emit(JournalSnapshot(tuple(snap.journal), utc_now()))

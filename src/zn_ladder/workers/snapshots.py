@@ -57,14 +57,30 @@ class OrdersSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class FillsQuery:
+    """Where the fills of a `FillsSnapshot` are stored, and which: the store file, the contract, the
+    accounts (one, a set, or None for all) and the market. The window's fills table pages them from
+    there (`ui/fills_model.py`) rather than keeping the day's fills in memory. In roll week `contract`
+    is the set of the contracts open (the table lists every month's fills, as the ladders' tabs do)."""
+
+    path: str
+    contract: str | frozenset[str]
+    account: str | frozenset[str] | None = None
+    market: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FillsSnapshot:
-    """Today's fills, newest first. `new_keys` are the fills that arrived since the previous snapshot:
-    the window notifies (sound, desktop message) for those only."""
+    """Fills, newest first: today's, or with a `query` the newest ones only (the store worker's
+    `KEEP_NS`), the fills table then reading the day's from the store `query` names, a page at a time.
+    `new_keys` are the fills that arrived since the previous snapshot: the window notifies (sound,
+    desktop message) for those only."""
 
     fills: tuple[Fill, ...]
     received_at: datetime
     new_keys: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    query: FillsQuery | None = None
 
 
 @dataclass(frozen=True, slots=True)

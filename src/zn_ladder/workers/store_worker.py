@@ -25,12 +25,14 @@ from PySide6.QtCore import QObject, Signal
 
 from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.domain.trading_day import DEFAULT_RULE, TradingDayRule, trading_day
-from zn_ladder.store.refdata import USER, user_names
+from zn_ladder.store.fill_pages import newest_fill_ns
+from zn_ladder.store.refdata import USER, named_fill, user_names
 from zn_ladder.store.snapshot import read_journal, take_snapshot
 from zn_ladder.store.writer import StoreWriter
 from zn_ladder.tt.budget import budget_source
 from zn_ladder.tt.fills_cursor import FillCursor, cursor_source
 from zn_ladder.workers.poller import error_text
+from zn_ladder.workers.snapshots import FillsQuery
 from zn_ladder.workers.window_cursor import load_window_cursor
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,10 @@ def _now_ns() -> int:
 OVERLAP_NS = 60_000_000_000
 #: Every so many reads is a full one, whatever happened.
 FULL_EVERY = 300
+#: The snapshots hold the fills this close (ns) to the newest: what the ladder (the last fill's price)
+#: and the order netting (fills since an orders poll, less a margin) use. The day's fills stay in the
+#: store, whose fills table pages them (ui/fills_model.py): memory is flat in the day's fills.
+KEEP_NS = 30 * 60 * 1_000_000_000
 
 
 @dataclass
@@ -112,6 +118,9 @@ class StoreWorker(QObject):
         self.writes = 0
         #: Each contract read (the ladder's first, then the others open in roll week) and its reads.
         self._reads: dict[str, _Reads] = {}
+        #: The store's file once open, and the accounts the last snapshot read (`fills_query`).
+        self.db_path: Path | None = None
+        self._last_account: Any = account
 
     # -- life cycle ---------------------------------------------------------------------------------------
     def start(self) -> Future:
@@ -147,6 +156,7 @@ class StoreWorker(QObject):
         if exc is not None:
             self.failed.emit(f"the local store cannot be opened: {error_text(exc)}")
             return
+        self.db_path = future.result()
         budget, name = self._budget, budget_source(self._env, self._base_url)
         if budget is not None:
             self._writer.submit(lambda store: budget.carry_over(store.get_cursor(name)))
@@ -209,6 +219,17 @@ class StoreWorker(QObject):
     @property
     def alive(self) -> bool:
         return self._writer.alive
+
+    def fills_query(self) -> FillsQuery | None:
+        """Where the fills of the snapshots are stored and which (every contract read, the accounts of the
+        last read): the window's fills table pages them from there. None until the store is open."""
+        if self.db_path is None or not self.contracts:
+            return None
+        contracts = self.contracts
+        contract: str | frozenset[str] = contracts[0] if len(contracts) == 1 else frozenset(contracts)
+        with self._lock:
+            account = self._last_account
+        return FillsQuery(str(self.db_path), contract, account, self._market)
 
     # -- what the snapshots cover ----------------------------------------------------------------------
     @property
@@ -388,7 +409,7 @@ class StoreWorker(QObject):
             reads.reads += 1
             full = full or reads.need_full or not reads.by_key or reads.reads % FULL_EVERY == 0
             start = max(0, reads.max_ns - OVERLAP_NS)
-            since = 0 if full else start if since is None else max(0, min(since, start))
+            since = None if full else start if since is None else max(0, min(since, start))
         account = self._account
         # Read and merge in one job on the writer's thread: the Future then holds the merged snapshot
         # (shared with the list kept here), never a second copy of every fill as read from SQLite.
@@ -407,20 +428,27 @@ class StoreWorker(QObject):
                 self.fillsMerged.emit(tuple(sorted((f for part in parts for f in part), key=attrgetter("time_ns"))))
             self.snapshotReady.emit(future.result())
 
-    def _read_merged(self, store: Any, contract: str, account: str | None, since: int) -> Any:
+    def _read_merged(self, store: Any, contract: str, account: str | None, since: int | None) -> Any:
+        """`since` None: a full read, of the fills within `KEEP_NS` of the newest (the day's list is
+        the store's, paged by the window's fills table; this keeps what the ladder and the order
+        netting use: the newest fill and the recent ones)."""
         if account is None and self._scoped:
             account = self._scope(store)
+        full = since is None
+        if since is None:
+            since = max(0, newest_fill_ns(store.conn, contract, account, self._market) - KEEP_NS)
         snap = take_snapshot(store.conn, contract, account, since, self._market)
         journal = read_journal(store.conn, contract, account, self._market, rule=store.day_rule)  # here, off the GUI thread
         names = user_names(store.conn)  # a few rows: the users TT has named
         if names:
-            snap = replace(snap, fills=tuple(_named(f, names) for f in snap.fills))
+            snap = replace(snap, fills=tuple(named_fill(f, names) for f in snap.fills))
         with self._lock:
+            self._last_account = account
             reads = self._reads.get(contract)
             if reads is None:
                 return None  # the ladder moved to another contract meanwhile
             by_key = reads.by_key
-            if since == 0:
+            if full:
                 old = by_key
                 by_key = reads.by_key = {}
                 for fill in snap.fills:  # unchanged fills keep their object: the table diff stays cheap
@@ -439,18 +467,12 @@ class StoreWorker(QObject):
                 if not ordered:  # a late fill older than the newest: keep the time order
                     reads.by_key = by_key = dict(sorted(by_key.items(), key=lambda kv: kv[1].time_ns))
             if by_key:
-                reads.max_ns = max(reads.max_ns if since else 0, next(reversed(by_key.values())).time_ns)
+                reads.max_ns = max(reads.max_ns if not full else 0, next(reversed(by_key.values())).time_ns)
+            cut = reads.max_ns - KEEP_NS
+            while by_key and next(iter(by_key.values())).time_ns < cut:  # time order: the oldest first
+                del by_key[next(iter(by_key))]
             fills = tuple(by_key.values())
         return replace(snap, fills=fills, journal=journal)
-
-
-def _named(fill: Fill, names: dict[str, str]) -> Fill:
-    """The fill with its users' TT names instead of their ids (what the fills table shows and its
-    filter matches: `trader:Eric`)."""
-    user, originator = names.get(fill.user), names.get(fill.originator)
-    if user is None and originator is None:
-        return fill
-    return replace(fill, user=user or fill.user, originator=originator or fill.originator)
 
 
 def _compact(fill: Fill) -> Fill:
