@@ -11,11 +11,11 @@ from __future__ import annotations
 import getpass
 import json
 import socket
-import sqlite3
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from zn_ladder.store.backend import Connection
 
 #: Event names used by the app (free text is allowed; these are what the code writes).
 IMPORT = "import"
@@ -48,7 +48,7 @@ def default_who() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-def record(conn: sqlite3.Connection, event: str, detail: Mapping[str, Any] | None = None,
+def record(conn: Connection, event: str, detail: Mapping[str, Any] | None = None,
            who: str | None = None, *, time_ns: int | None = None) -> None:
     """Append one entry; the caller owns the transaction (the entry commits with the change)."""
     conn.execute("INSERT INTO audit (time_ns, who, event, detail) VALUES (?,?,?,?)",
@@ -56,7 +56,7 @@ def record(conn: sqlite3.Connection, event: str, detail: Mapping[str, Any] | Non
                   json.dumps(dict(detail or {}), sort_keys=True, default=str)))
 
 
-def entries(conn: sqlite3.Connection, event: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+def entries(conn: Connection, event: str | None = None, limit: int = 1000) -> list[AuditEntry]:
     """Newest first."""
     sql = "SELECT id, time_ns, who, event, detail FROM audit"
     args: tuple = ()
@@ -74,15 +74,13 @@ def audit(event: str, detail: Mapping[str, Any] | None = None, who: str | None =
     For callers that do not own a `Store` (the settings dialog through its worker, support commands);
     the app's writer thread uses `Store.audit` instead.
     """
-    from pathlib import Path
-
     from zn_ladder.store import db
 
     if db_path is None:
         from zn_ladder.config.paths import default_db_path
 
         db_path = default_db_path()
-    path = Path(db_path)
+    path = db.locate(db_path)
     conn = db.connect(path)
     try:
         with db.write_transaction(conn, path, "write the audit log"):

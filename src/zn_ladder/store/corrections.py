@@ -14,11 +14,11 @@ figures.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from zn_ladder.domain.records import CorrectionKind, FillCorrection
+from zn_ladder.store.backend import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,26 +34,26 @@ class AppliedCorrection:
     after: tuple[int, int | None, int | None]
 
 
-def insert_corrections(conn: sqlite3.Connection, corrections: Sequence[FillCorrection], stored_ns: int,
+def insert_corrections(conn: Connection, corrections: Sequence[FillCorrection], stored_ns: int,
                        source: str = "") -> tuple[list[FillCorrection], int]:
     """Store new corrections; returns (the new ones, duplicates)."""
     new: list[FillCorrection] = []
     for c in corrections:
         kind = c.kind.value if isinstance(c.kind, CorrectionKind) else str(c.kind)
         cur = conn.execute(
-            "INSERT OR IGNORE INTO corrections (key, ref_key, kind, time_ns, qty, price, source, stored_ns) "
-            "VALUES (?,?,?,?,?,?,?,?)", (c.key, c.ref_key, kind, c.time_ns, c.qty, c.price, source, stored_ns))
+            "INSERT INTO corrections (key, ref_key, kind, time_ns, qty, price, source, stored_ns) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", (c.key, c.ref_key, kind, c.time_ns, c.qty, c.price, source, stored_ns))
         if cur.rowcount == 1:
             new.append(c)
     return new, len(corrections) - len(new)
 
 
-def pending_refs(conn: sqlite3.Connection) -> set[str]:
+def pending_refs(conn: Connection) -> set[str]:
     """Fill keys named by corrections not applied yet (their fill has not arrived)."""
     return {root_fill_key(conn, r[0]) for r in conn.execute("SELECT ref_key FROM corrections WHERE applied = 0")}
 
 
-def root_fill_key(conn: sqlite3.Connection, ref_key: str) -> str:
+def root_fill_key(conn: Connection, ref_key: str) -> str:
     """The fill a correction ultimately names: TT may reference an earlier correction of it."""
     seen = {ref_key}
     while True:
@@ -64,7 +64,7 @@ def root_fill_key(conn: sqlite3.Connection, ref_key: str) -> str:
         seen.add(ref_key)
 
 
-def _chain(conn: sqlite3.Connection, fill_key: str) -> list[tuple]:
+def _chain(conn: Connection, fill_key: str) -> list[tuple]:
     """Every correction of a fill, directly or through earlier corrections, in time order."""
     found: dict[str, tuple] = {}
     frontier = [fill_key]
@@ -77,7 +77,7 @@ def _chain(conn: sqlite3.Connection, fill_key: str) -> list[tuple]:
     return sorted(found.values(), key=lambda r: (r[4], r[0]))
 
 
-def apply_for(conn: sqlite3.Connection, ref_keys: Iterable[str]) -> list[AppliedCorrection]:
+def apply_for(conn: Connection, ref_keys: Iterable[str]) -> list[AppliedCorrection]:
     """Rebuild the corrected state of each named fill that is stored; the rest stay pending.
 
     A bust (or a correction to qty 0) removes the fill from the books; corrections after a bust are
@@ -109,11 +109,11 @@ def apply_for(conn: sqlite3.Connection, ref_keys: Iterable[str]) -> list[Applied
     return applied
 
 
-def pending_corrections(conn: sqlite3.Connection) -> list[FillCorrection]:
+def pending_corrections(conn: Connection) -> list[FillCorrection]:
     return [FillCorrection(k, r, CorrectionKind(kind), t, q, p) for k, r, kind, t, q, p in conn.execute(
         "SELECT key, ref_key, kind, time_ns, qty, price FROM corrections WHERE applied=0 ORDER BY time_ns, key")]
 
 
-def all_corrections(conn: sqlite3.Connection) -> list[FillCorrection]:
+def all_corrections(conn: Connection) -> list[FillCorrection]:
     return [FillCorrection(k, r, CorrectionKind(kind), t, q, p) for k, r, kind, t, q, p in conn.execute(
         "SELECT key, ref_key, kind, time_ns, qty, price FROM corrections ORDER BY time_ns, key")]

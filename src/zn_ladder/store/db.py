@@ -1,4 +1,6 @@
-"""Opening the SQLite file safely: pragmas, schema migrations, and errors a trader can act on.
+"""Opening the store safely: a SQLite file (pragmas, schema migrations, errors a trader can act on) or,
+through `store.pg`, a PostgreSQL desk database; `connect`, `translated`, `write_transaction` and
+`read_transaction` serve both, so the store's modules never ask which one they have.
 
 Why each choice:
 - WAL with `synchronous=FULL`: a commit is on disk (fsynced) before `commit()` returns, so a fill is
@@ -15,12 +17,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from zn_ladder.domain.errors import StoreError
+from zn_ladder.store.backend import Connection, Location, PgLocation, locate
 from zn_ladder.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,24 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_S = 10.0
 #: Page cache per connection: index inserts of a 200k-fill batch stay in memory (SQLite's default is 2 MiB).
 CACHE_KIB = 65536
+
+
+class SqliteConnection(sqlite3.Connection):
+    """`sqlite3.Connection` (its C methods untouched: no cost per statement) plus what the store asks of
+    either backend: the dialect, the write lock and `data_version` (see `pg.PgConnection`)."""
+
+    dialect = "sqlite"
+    location: Path
+
+    def begin_write(self) -> None:
+        """The write lock up front: a second writer waits `busy_timeout`, then gets a clear "busy"."""
+        self.execute("BEGIN IMMEDIATE")
+
+    def data_version(self) -> int:
+        """Changes when another connection committed (`PRAGMA data_version`)."""
+        return self.execute("PRAGMA data_version").fetchone()[0]
+
+
 
 
 def describe_error(exc: sqlite3.Error, path: Path | str, action: str) -> StoreError:
@@ -55,9 +75,18 @@ def describe_error(exc: sqlite3.Error, path: Path | str, action: str) -> StoreEr
     return StoreError(f"{where} {why} ({action}: {text})")
 
 
+def _pg_errors() -> tuple[type[BaseException], ...]:
+    """psycopg's base error when it is loaded (a desk database is open), else nothing: the SQLite-only
+    CLI never pays psycopg's import."""
+    import sys
+
+    module = sys.modules.get("psycopg")
+    return (module.Error,) if module is not None else ()
+
+
 @contextlib.contextmanager
-def translated(path: Path | str, action: str) -> Iterator[None]:
-    """Turn any sqlite3 error raised inside into a `StoreError` naming the file and the action."""
+def translated(path: Location | str, action: str) -> Iterator[None]:
+    """Turn any database error raised inside into a `StoreError` naming the store and the action."""
     try:
         yield
     except StoreError:
@@ -66,15 +95,29 @@ def translated(path: Path | str, action: str) -> Iterator[None]:
         raise  # the reader of our output went away (`export | head`): not the store's fault
     except sqlite3.Error as exc:
         raise describe_error(exc, path, action) from exc
+    except _pg_errors() as exc:
+        from zn_ladder.store import pg
+
+        raise pg.describe_error(exc, path if isinstance(path, PgLocation) else locate(str(path)), action) from exc
     except OSError as exc:
         raise StoreError(f"the store {path} cannot be used ({action}: {exc})") from exc
 
 
 @contextlib.contextmanager
-def write_transaction(conn: sqlite3.Connection, path: Path | str, action: str) -> Iterator[sqlite3.Connection]:
-    """`BEGIN IMMEDIATE` ... `COMMIT` (durable), or `ROLLBACK` on any error: all or nothing."""
+def write_transaction(conn: Connection, path: Location | str, action: str) -> Iterator[Connection]:
+    """The write lock, then all or nothing: COMMIT (durable), or ROLLBACK on any error. SQLite: `BEGIN
+    IMMEDIATE`; PostgreSQL: BEGIN and the store's meta row locked (`pg.PgConnection.begin_write`)."""
+    with _transaction(conn, path, action, None) as c:
+        yield c
+
+
+@contextlib.contextmanager
+def _transaction(conn: Connection, path: Location | str, action: str, begin: str | None) -> Iterator[Connection]:
     with translated(path, action):
-        conn.execute("BEGIN IMMEDIATE")
+        if begin is None:
+            conn.begin_write()
+        else:
+            conn.execute(begin)
     try:
         yield conn
         with translated(path, action):
@@ -83,9 +126,31 @@ def write_transaction(conn: sqlite3.Connection, path: Path | str, action: str) -
         if conn.in_transaction:
             try:
                 conn.execute("ROLLBACK")
-            except sqlite3.Error:  # the connection may be unusable (disk gone); the txn is void anyway
+            except Exception:  # noqa: BLE001 - the connection may be unusable (disk or server gone); the txn is void
                 log.exception("rollback failed on %s", path)
         raise
+
+
+@contextlib.contextmanager
+def read_transaction(conn: Connection) -> Iterator[Connection]:
+    """Several reads that see one committed state (a snapshot), unless a transaction is already open.
+    SQLite's WAL gives that to any BEGIN; PostgreSQL needs REPEATABLE READ (READ COMMITTED takes a new
+    snapshot per statement)."""
+    if conn.in_transaction:
+        yield conn
+        return
+    pg = getattr(conn, "dialect", "sqlite") == "postgresql"
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if pg else "BEGIN")
+    try:
+        yield conn
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def data_version(conn: Connection) -> int:
+    """A number that changes when another process wrote the store since this connection last looked."""
+    return conn.data_version()
 
 
 def _check_file(path: Path) -> bool:
@@ -111,32 +176,31 @@ def _check_file(path: Path) -> bool:
     return True
 
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
-
-
 def store_path(location: Path | str) -> Path:
-    """The SQLite file a store location names: a path, or `sqlite:PATH`. Any other URL (a
-    `postgresql://...` desk database, say) is refused rather than taken for a folder name; a Windows
-    drive letter (`C:`) is a path."""
-    text = str(location)
-    match = _SCHEME.match(text)
-    if match is None:
-        return Path(location)
-    scheme = match.group(1).lower()
-    if scheme in ("sqlite", "file"):
-        rest = text[len(match.group(0)):]
-        return Path(rest[2:] if rest.startswith("//") else rest)
-    raise StoreError(f"the store location {text!r} is a {scheme} URL, which this version cannot use: give the "
-                     f"path of a SQLite file (or sqlite:PATH)")
+    """The SQLite file a store location names: a path, or `sqlite:PATH`; a desk database URL or any
+    other URL is refused (`backend.locate` takes both)."""
+    found = locate(location)
+    if isinstance(found, PgLocation):
+        raise StoreError(f"the store {found} is a desk database, not a SQLite file; this needs a SQLite file")
+    return found
 
 
-def connect(path: Path | str, *, readonly: bool = False,
-            busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> sqlite3.Connection:
+def connect(location: Location | str, *, readonly: bool = False,
+            busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Connection:
     """Open (creating only if absent and writable) and migrate the store; return an autocommit connection.
 
-    Transactions are explicit (`write_transaction`), so `isolation_level=None`.
+    A `postgresql://` location opens the desk database (`pg.connect`). Transactions are explicit
+    (`write_transaction`), so `isolation_level=None`.
     """
-    path = store_path(path)
+    found = locate(location)
+    if isinstance(found, PgLocation):
+        from zn_ladder.store import pg
+
+        return pg.connect(found, readonly=readonly, busy_timeout_s=busy_timeout_s)
+    return _connect_sqlite(found, readonly, busy_timeout_s)
+
+
+def _connect_sqlite(path: Path, readonly: bool, busy_timeout_s: float) -> SqliteConnection:
     exists = _check_file(path)
     if readonly and not exists:
         raise StoreError(f"no store at {path}: import fills first (zn-ladder import FILE --db {path})")
@@ -149,7 +213,7 @@ def connect(path: Path | str, *, readonly: bool = False,
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     with translated(path, "open"):
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                               timeout=busy_timeout_s)
+                               timeout=busy_timeout_s, factory=SqliteConnection)
     if readonly:
         with translated(path, "open read-only"):
             conn = _readable(conn, path, uri, busy_timeout_s)
@@ -173,6 +237,7 @@ def connect(path: Path | str, *, readonly: bool = False,
     except BaseException:
         conn.close()
         raise
+    conn.location = path
     return conn
 
 
@@ -196,7 +261,7 @@ def _readable(conn: sqlite3.Connection, path: Path, uri: str, busy_timeout_s: fl
                 or os.access(path.parent, os.W_OK)):
             raise
     return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None, check_same_thread=False,
-                           timeout=busy_timeout_s)
+                           timeout=busy_timeout_s, factory=SqliteConnection)
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
@@ -222,13 +287,13 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             raise StoreError(f"the store {path} was written by a newer zn_ladder (schema version {version})")
         for number in range(version, SCHEMA_VERSION):
             log.info("store %s: migrating schema %d -> %d", path, number, number + 1)
-            for statement in _statements(MIGRATIONS[number]):
+            for statement in split_statements(MIGRATIONS[number]):
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-def _statements(script: str) -> list[str]:
+def split_statements(script: str) -> list[str]:
     """Split a migration into statements (executescript would COMMIT our open transaction)."""
     out, buf = [], ""
     for line in script.splitlines(keepends=True):
@@ -241,8 +306,11 @@ def _statements(script: str) -> list[str]:
     return out
 
 
-def integrity_problem(conn: sqlite3.Connection, path: Path | str) -> str | None:
-    """`PRAGMA quick_check`: None when the file is sound, else SQLite's first complaint."""
+def integrity_problem(conn: Connection, path: Location | str) -> str | None:
+    """`PRAGMA quick_check`: None when the file is sound, else SQLite's first complaint. A PostgreSQL
+    server checks its own pages (and the store checks every row's checksum on open either way)."""
+    if getattr(conn, "dialect", "sqlite") != "sqlite":
+        return None
     with translated(path, "check"):
         rows = conn.execute("PRAGMA quick_check(5)").fetchall()
     messages = [r[0] for r in rows]

@@ -13,23 +13,23 @@ If a fill matches a stored one by (order id, cum qty) but its side, qty or price
 stored: it is counted as skipped with a warning naming both, and audited (a partial export whose derived cum
 qty is off must not double a fill, nor silently drop a real one without saying so).
 
-A batch goes in with one `executemany(INSERT OR IGNORE)`: ids above the previous maximum are the new
+A batch goes in with one `executemany(INSERT ... ON CONFLICT DO NOTHING)`: ids above the previous maximum are the new
 rows, so the common case (all new, or all known) costs no per-row lookups.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from zn_ladder.domain.records import Fill, Side
 from zn_ladder.store.where import Filter, conditions
+from zn_ladder.store.backend import Connection
 
-_COLUMNS = ("key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, user, cum_qty, stored_ns, "
+_COLUMNS = ("key, account, contract, side, qty, price, time_ns, order_id, exec_id, source, \"user\", cum_qty, stored_ns, "
             "market, instrument_id, environment, checksum")
-_INSERT = f"INSERT OR IGNORE INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT = f"INSERT INTO fills ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
 #: The received fields a fill's checksum covers, in order (`checksum`).
 CHECKED = "key, account, market, contract, side, qty, price, time_ns, order_id, exec_id, cum_qty"
 
@@ -75,7 +75,7 @@ def _describe(fill: Fill) -> str:
     return f"{fill.key} ({side} {fill.qty} @ {fill.price} ticks, order {fill.order_id or '-'} cum {fill.cum_qty})"
 
 
-def insert_fills(conn: sqlite3.Connection, fills: Sequence[Fill], stored_ns: int, source: str = "",
+def insert_fills(conn: Connection, fills: Sequence[Fill], stored_ns: int, source: str = "",
                  environment: str = "") -> FillInsert:
     """Insert new fills (the caller holds the write transaction); classify the rest. `environment`:
     the TT environment a poll's fills came from (empty for files)."""
@@ -124,7 +124,7 @@ _CHUNK = 400  # bound parameters per lookup (SQLite allows 999 on old builds)
 _STORED = "key, side, qty, price, corr_qty, corr_price"
 
 
-def _classify(conn: sqlite3.Connection, refused: list[Fill], out: FillInsert) -> None:
+def _classify(conn: Connection, refused: list[Fill], out: FillInsert) -> None:
     """Fills the database refused: the same execution (duplicate) or a conflicting one (skipped).
 
     Looked up in chunks (a re-imported file is all duplicates: 200k single-row queries would dominate).
@@ -172,7 +172,7 @@ def _judge(fill: Fill, row: tuple | None, out: FillInsert) -> None:
 
 
 _SELECT = ("SELECT id, key, account, contract, side, coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns, "
-           "order_id, exec_id, source, user, cum_qty, market, instrument_id FROM fills")
+           "order_id, exec_id, source, \"user\", cum_qty, market, instrument_id FROM fills")
 
 
 def _fill(row: tuple) -> Fill:
@@ -181,7 +181,7 @@ def _fill(row: tuple) -> Fill:
                 market, inst)
 
 
-def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: Filter = None,
+def live_fills(conn: Connection, contract: str | None = None, account: Filter = None,
                since_ns: int = 0, *, market: str | None = None) -> list[Fill]:
     """Fills as they stand (busts removed, corrections applied), in (time, arrival) order."""
     where, args = conditions(contract=contract, market=market, account=account)
@@ -190,7 +190,7 @@ def live_fills(conn: sqlite3.Connection, contract: str | None = None, account: F
     return [_fill(r) for r in conn.execute(sql, args)]
 
 
-def changed_fills(conn: sqlite3.Connection, since_ns: int = 0) -> list[str]:
+def changed_fills(conn: Connection, since_ns: int = 0) -> list[str]:
     """Describe every stored fill from `since_ns` on whose fields no longer match the checksum taken when it
     arrived (rows of an older file that have none are given theirs now; the caller holds the write
     transaction)."""
@@ -209,7 +209,7 @@ def changed_fills(conn: sqlite3.Connection, since_ns: int = 0) -> list[str]:
     return changed
 
 
-def retime(conn: sqlite3.Connection, key: str, time_ns: int) -> None:
+def retime(conn: Connection, key: str, time_ns: int) -> None:
     """Give a stored fill its real execution time (it had only a file's row order), checksum included."""
     conn.execute("UPDATE fills SET time_ns=? WHERE key=?", (time_ns, key))
     row = conn.execute(f"SELECT {CHECKED} FROM fills WHERE key=?", (key,)).fetchone()
@@ -217,12 +217,12 @@ def retime(conn: sqlite3.Connection, key: str, time_ns: int) -> None:
         conn.execute("UPDATE fills SET checksum=? WHERE key=?", (checksum(*row), key))
 
 
-def environment_accounts(conn: sqlite3.Connection, environment: str) -> frozenset[str]:
+def environment_accounts(conn: Connection, environment: str) -> frozenset[str]:
     """The accounts whose fills came from TT's `environment`: one scan when a window opens, on the
     writer's thread (an index would cost every insert of the day to save that one read)."""
     return frozenset(r[0] for r in conn.execute("SELECT DISTINCT account FROM fills WHERE environment = ?",
                                                 (environment,)))
 
 
-def fill_count(conn: sqlite3.Connection) -> int:
+def fill_count(conn: Connection) -> int:
     return conn.execute("SELECT count(*) FROM fills").fetchone()[0]

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import PRODUCTS, Product, product_of_contract
 from zn_ladder.domain.lots import METHODS as LOT_METHODS
 from zn_ladder.domain.lots import LotBook
+from zn_ladder.store.backend import Connection
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class PersistedBook:
 
     # --- persistence -------------------------------------------------------------------------
 
-    def flush(self, conn: sqlite3.Connection) -> None:
+    def flush(self, conn: Connection) -> None:
         """Write the changes since the last flush (the caller holds the write transaction)."""
         if not self._dirty:
             return
@@ -126,11 +126,10 @@ class PersistedBook:
         values = (book.position, book.realized_ticks, book.fills_applied, self.last_time_ns,
                   self.session_start_ns, self.sod_date, book.next_seq)
         if self.id is None:
-            cur = conn.execute(
+            self.id = conn.execute(
                 "INSERT INTO books (account, market, contract, method, position, realized_units, fills_applied, "
-                "last_time_ns, session_start_ns, sod_date, next_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (self.account, self.market, self.contract, self.method, *values))
-            self.id = cur.lastrowid
+                "last_time_ns, session_start_ns, sod_date, next_seq) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+                (self.account, self.market, self.contract, self.method, *values)).fetchone()[0]
         else:
             conn.execute("UPDATE books SET position=?, realized_units=?, fills_applied=?, last_time_ns=?, "
                          "session_start_ns=?, sod_date=?, next_seq=? WHERE id=?", (*values, self.id))
@@ -147,8 +146,8 @@ class PersistedBook:
             if gone:
                 conn.executemany("DELETE FROM book_lots WHERE book_id=? AND seq=?", gone)
             if kept:
-                conn.executemany("INSERT OR REPLACE INTO book_lots (book_id, seq, qty, price) VALUES (?,?,?,?)",
-                                 kept)
+                conn.executemany("INSERT INTO book_lots (book_id, seq, qty, price) VALUES (?,?,?,?) ON CONFLICT "
+                                 "(book_id, seq) DO UPDATE SET qty = excluded.qty, price = excluded.price", kept)
         changes.clear()
         self._persisted_seq = book.next_seq
         self._rewrite = False
@@ -161,7 +160,7 @@ class PersistedBook:
             self.book.changes.clear()
 
 
-def load_book(conn: sqlite3.Connection, key: Key, method: str) -> PersistedBook | None:
+def load_book(conn: Connection, key: Key, method: str) -> PersistedBook | None:
     row = conn.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE account=? AND market=? AND contract=? AND method=?",
                        (*key, method)).fetchone()
     if row is None:
@@ -169,7 +168,7 @@ def load_book(conn: sqlite3.Connection, key: Key, method: str) -> PersistedBook 
     return _from_row(conn, row)
 
 
-def _from_row(conn: sqlite3.Connection, row: tuple) -> PersistedBook:
+def _from_row(conn: Connection, row: tuple) -> PersistedBook:
     (book_id, account, market, contract, method, position, realized, applied, last_ns, start_ns, sod_date,
      next_seq) = row
     lots = conn.execute("SELECT seq, qty, price FROM book_lots WHERE book_id=? ORDER BY seq", (book_id,)).fetchall()
@@ -180,12 +179,12 @@ def _from_row(conn: sqlite3.Connection, row: tuple) -> PersistedBook:
     return book
 
 
-def stored_books(conn: sqlite3.Connection) -> Iterator[PersistedBook]:
+def stored_books(conn: Connection) -> Iterator[PersistedBook]:
     for row in conn.execute(f"SELECT {_BOOK_COLUMNS} FROM books ORDER BY account, market, contract, method").fetchall():
         yield _from_row(conn, row)
 
 
-def latest_sod(conn: sqlite3.Connection, key: Key) -> tuple[str, list[tuple[int, int]]]:
+def latest_sod(conn: Connection, key: Key) -> tuple[str, list[tuple[int, int]]]:
     """(date, [(qty, price)...]) of the latest SOD stored for the book's account, market and contract,
     or ("", []). An SOD belongs to one contract (Actant's rows are named for their expiry month on
     import), never to every contract of a product."""
@@ -197,7 +196,7 @@ def latest_sod(conn: sqlite3.Connection, key: Key) -> tuple[str, list[tuple[int,
     return row[0], lots
 
 
-def live_fills(conn: sqlite3.Connection, key: Key, since_ns: int) -> Iterable[tuple]:
+def live_fills(conn: Connection, key: Key, since_ns: int) -> Iterable[tuple]:
     """(signed qty, price, time_ns) of the live fills of a book, busts removed, corrections applied."""
     return conn.execute(
         "SELECT side * coalesce(corr_qty, qty), coalesce(corr_price, price), time_ns FROM fills "
@@ -205,7 +204,7 @@ def live_fills(conn: sqlite3.Connection, key: Key, since_ns: int) -> Iterable[tu
         (key[2], key[1], key[0], since_ns))
 
 
-def recompute_book(conn: sqlite3.Connection, key: Key, method: str, book_id: int | None = None) -> PersistedBook:
+def recompute_book(conn: Connection, key: Key, method: str, book_id: int | None = None) -> PersistedBook:
     """The definition of a book: latest SOD, then every live fill of its session in order."""
     sod_date, sod = latest_sod(conn, key)
     book = PersistedBook(*key, method, sod_date=sod_date)
@@ -228,7 +227,7 @@ class BookDifference:
     recomputed: str
 
 
-def book_keys(conn: sqlite3.Connection) -> list[Key]:
+def book_keys(conn: Connection) -> list[Key]:
     """Every account/market/contract that has fills, SOD lots or a stored book."""
     rows = conn.execute("SELECT account, market, contract FROM fills UNION "
                         "SELECT account, market, contract FROM sod_lots UNION "
@@ -243,7 +242,7 @@ def _summary(book: PersistedBook | None) -> str:
     return f"position {position}, realized {realized} tick-contracts, {applied} fills, {len(lots)} open lots"
 
 
-def verify_books(conn: sqlite3.Connection) -> tuple[dict[tuple[Key, str], PersistedBook], list[BookDifference]]:
+def verify_books(conn: Connection) -> tuple[dict[tuple[Key, str], PersistedBook], list[BookDifference]]:
     """Recompute every book from the fills and compare with what is stored.
 
     Returns the books to keep in memory (the recompute where they differ, marked for rewrite) and the

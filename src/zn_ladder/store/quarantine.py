@@ -8,10 +8,10 @@ When the same execution later arrives readable, its entry is resolved.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zn_ladder.store.backend import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,27 +23,23 @@ class QuarantineEntry:
     reason: str
 
 
-def put(conn: sqlite3.Connection, records: Sequence[Any], environment: str, stored_ns: int) -> int:
+def put(conn: Connection, records: Sequence[Any], environment: str, stored_ns: int) -> int:
     """Store `records` (`tt.client.Quarantined`-shaped) once each; returns how many were new."""
-    before = conn.total_changes
-    conn.executemany("INSERT OR IGNORE INTO quarantine (name, time_ns, environment, raw, reason, stored_ns) "
-                     "VALUES (?,?,?,?,?,?)",
-                     [(r.name, r.time_ns, environment, r.raw, r.reason, stored_ns) for r in records])
-    return conn.total_changes - before
+    return conn.executemany("INSERT INTO quarantine (name, time_ns, environment, raw, reason, stored_ns) "
+                            "VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                            [(r.name, r.time_ns, environment, r.raw, r.reason, stored_ns) for r in records]).rowcount
 
 
-def resolve(conn: sqlite3.Connection, keys: Iterable[str], resolved_ns: int) -> int:
+def resolve(conn: Connection, keys: Iterable[str], resolved_ns: int) -> int:
     """Entries whose execution has now been stored readable."""
     keys = list(keys)
     if not keys:
         return 0
-    before = conn.total_changes
-    conn.executemany("UPDATE quarantine SET resolved_ns=? WHERE name=? AND resolved_ns IS NULL",
-                     [(resolved_ns, k) for k in keys])
-    return conn.total_changes - before
+    return conn.executemany("UPDATE quarantine SET resolved_ns=? WHERE name=? AND resolved_ns IS NULL",
+                            [(resolved_ns, k) for k in keys]).rowcount
 
 
-def open_entries(conn: sqlite3.Connection, environment: str | None = None) -> list[QuarantineEntry]:
+def open_entries(conn: Connection, environment: str | None = None) -> list[QuarantineEntry]:
     """What is still set aside (for one environment, or all), oldest first."""
     sql = "SELECT name, time_ns, environment, raw, reason FROM quarantine WHERE resolved_ns IS NULL"
     args: tuple[str, ...] = ()

@@ -8,7 +8,6 @@ writer thread can hand it to the GUI thread safely.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,7 +18,9 @@ from zn_ladder.domain import lots as lot_math
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, SodLot
 from zn_ladder.store import fills, sod
+from zn_ladder.store.db import read_transaction
 from zn_ladder.store.where import Filter, conditions, single
+from zn_ladder.store.backend import Connection
 
 #: The matching methods every snapshot carries (DESIGN §3.4: the total does not depend on them).
 METHODS = ("lifo", "fifo")
@@ -88,7 +89,7 @@ class ContractSnapshot:
     by_account: tuple[AccountPnlView, ...] = ()
 
 
-def read_books(conn: sqlite3.Connection, contract: str | None = None, account: Filter = None,
+def read_books(conn: Connection, contract: str | None = None, account: Filter = None,
                method: str | None = None, market: str | None = None) -> list[BookView]:
     where, args = conditions(contract=contract, account=account, method=method, market=market)
     sql = ("SELECT id, account, market, contract, method, position, realized_units, fills_applied, sod_date FROM books"
@@ -101,7 +102,7 @@ def read_books(conn: sqlite3.Connection, contract: str | None = None, account: F
     return views
 
 
-def pnl_view(conn: sqlite3.Connection, contract: str, method: str, account: Filter = None,
+def pnl_view(conn: Connection, contract: str, method: str, account: Filter = None,
              product: Product | None = None, market: str | None = None) -> PnlView:
     """P&L from the persisted books (summed over accounts when `account` is None)."""
     product = product or product_of_contract(contract)
@@ -131,7 +132,7 @@ def _by_account(books: list[BookView], sod_lots: tuple[SodLot, ...], contract: s
         for acct, mkt in sorted(grouped))
 
 
-def positions(conn: sqlite3.Connection, market: str | None = None) -> dict[tuple[str, str], int]:
+def positions(conn: Connection, market: str | None = None) -> dict[tuple[str, str], int]:
     """Net position per (account, contract) of one market (all markets summed when None): SOD plus the
     session's live fills."""
     out: dict[tuple[str, str], int] = {}
@@ -142,16 +143,16 @@ def positions(conn: sqlite3.Connection, market: str | None = None) -> dict[tuple
     return out
 
 
-def contracts(conn: sqlite3.Connection) -> list[str]:
+def contracts(conn: Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT DISTINCT contract FROM books ORDER BY contract")]
 
 
-def instruments(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+def instruments(conn: Connection) -> list[tuple[str, str]]:
     """(market, contract) of every book: what `--contract`/`--market` can name."""
     return [(m, c) for m, c in conn.execute("SELECT DISTINCT market, contract FROM books ORDER BY contract, market")]
 
 
-def take_snapshot(conn: sqlite3.Connection, contract: str, account: Filter = None,
+def take_snapshot(conn: Connection, contract: str, account: Filter = None,
                   since_ns: int = 0, market: str | None = None) -> ContractSnapshot:
     """Fills (from `since_ns`), SOD and P&L (every method; summed, and per account in `by_account`) of
     one contract on one market (every market when None), from one state of the file."""
@@ -159,16 +160,10 @@ def take_snapshot(conn: sqlite3.Connection, contract: str, account: Filter = Non
         product = product_of_contract(contract)
     except InputError:
         product = None
-    own_txn = not conn.in_transaction
-    if own_txn:
-        conn.execute("BEGIN")
-    try:
+    with read_transaction(conn):
         live = tuple(fills.live_fills(conn, contract, account, since_ns, market=market))
         lots = tuple(sod.sod_lots(conn, account, contract, market))
         books = read_books(conn, contract, account, None, market) if product else []
-    finally:
-        if own_txn:
-            conn.execute("COMMIT")
     pnl: dict[str, PnlView] = {}
     by_account: tuple[AccountPnlView, ...] = ()
     if product is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.records import SodLot
 from zn_ladder.store.where import Filter, matches
+from zn_ladder.store.backend import Connection
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%d-%b-%y", "%d-%b-%Y")
 
@@ -50,7 +50,7 @@ class SodWrite:
 WHOLE_DAY_SOURCES = frozenset({"actant_sod"})
 
 
-def put_sod(conn: sqlite3.Connection, lots: Sequence[SodLot], stored_ns: int, source: str = "") -> SodWrite:
+def put_sod(conn: Connection, lots: Sequence[SodLot], stored_ns: int, source: str = "") -> SodWrite:
     """Store SOD lots grouped by (date, account, contract); the caller holds the write transaction."""
     out = SodWrite()
     groups: dict[tuple[str, str, str, str], list[tuple[int, int]]] = defaultdict(list)
@@ -79,7 +79,7 @@ def put_sod(conn: sqlite3.Connection, lots: Sequence[SodLot], stored_ns: int, so
     return out
 
 
-def _drop_missing(conn: sqlite3.Connection, source: str, keep: set[tuple[str, str, str, str]], out: SodWrite) -> None:
+def _drop_missing(conn: Connection, source: str, keep: set[tuple[str, str, str, str]], out: SodWrite) -> None:
     """Delete the lots `source` stored for the new file's dates under books the file no longer names."""
     for date in {key[0] for key in keep}:
         rows = conn.execute("SELECT DISTINCT account, market, contract FROM sod_lots WHERE source=? AND date=?",
@@ -100,7 +100,7 @@ def lot_checksum(*fields: object) -> str:
     return hashlib.blake2b("\x1f".join(map(str, fields)).encode("utf-8"), digest_size=8).hexdigest()
 
 
-def changed_lots(conn: sqlite3.Connection) -> list[str]:
+def changed_lots(conn: Connection) -> list[str]:
     """Describe every SOD lot that no longer matches its checksum (older rows get theirs now)."""
     changed, unsummed = [], []
     for row in conn.execute("SELECT checksum, date, account, market, contract, seq, qty, price FROM sod_lots"):
@@ -116,7 +116,7 @@ def changed_lots(conn: sqlite3.Connection) -> list[str]:
     return changed
 
 
-def sod_lots(conn: sqlite3.Connection, account: Filter = None, contract: str | None = None,
+def sod_lots(conn: Connection, account: Filter = None, contract: str | None = None,
              market: str | None = None) -> list[SodLot]:
     """The latest SOD of each account/market/contract (what the books start from)."""
     rows = conn.execute(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 from zn_ladder.domain.errors import StoreError
 from zn_ladder.domain.records import Fill, FillCorrection, SodLot
 from zn_ladder.store import audit, corrections, cursors, db, fills, matching, quarantine, refdata, sod
+from zn_ladder.store.backend import Connection
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class _Batch:
 class Store:
     """Open with `Store.open(path)`; use from one thread at a time (the writer thread in the app)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+    def __init__(self, conn: Connection, path: db.Location, readonly: bool) -> None:
         self.conn = conn
         self.path = path
         self.readonly = readonly
@@ -81,7 +81,7 @@ class Store:
             from zn_ladder.config.paths import default_db_path
 
             path = default_db_path()
-        path = db.store_path(path)
+        path = db.locate(path)
         conn = db.connect(path, readonly=readonly, busy_timeout_s=busy_timeout_s)
         store = cls(conn, path, readonly)
         try:
@@ -108,13 +108,13 @@ class Store:
         self.close()
 
     @contextlib.contextmanager
-    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
+    def _write(self, action: str) -> Iterator[Connection]:
         if self.readonly:
             raise StoreError(f"the store {self.path} was opened read-only ({action})")
         try:
             with db.write_transaction(self.conn, self.path, action) as conn:
                 with db.translated(self.path, action):
-                    version = conn.execute("PRAGMA data_version").fetchone()[0]
+                    version = conn.data_version()
                     if version != self._data_version:
                         self._books.clear()  # another process wrote: reload books from the file
                     self._data_version = version
@@ -155,7 +155,7 @@ class Store:
             self._books = books
         return differences
 
-    def _book(self, conn: sqlite3.Connection, key: matching.Key, method: str) -> matching.PersistedBook | None:
+    def _book(self, conn: Connection, key: matching.Key, method: str) -> matching.PersistedBook | None:
         book = self._books.get((key, method))
         if book is None:
             book = matching.load_book(conn, key, method)
@@ -163,7 +163,7 @@ class Store:
                 self._books[(key, method)] = book
         return book
 
-    def _match(self, conn: sqlite3.Connection, added: Sequence[tuple[int, Fill]], batch: _Batch) -> None:
+    def _match(self, conn: Connection, added: Sequence[tuple[int, Fill]], batch: _Batch) -> None:
         """Apply new fills to their books incrementally, or mark the account/contract for recompute."""
         recompute = batch.recompute
         methods = matching.METHODS
@@ -191,7 +191,7 @@ class Store:
             for book in books:
                 book.apply(qty, fill.price, time_ns)
 
-    def _new_books(self, conn: sqlite3.Connection, key: matching.Key) -> list[matching.PersistedBook]:
+    def _new_books(self, conn: Connection, key: matching.Key) -> list[matching.PersistedBook]:
         sod_date, lots = matching.latest_sod(conn, key)
         books = []
         for method in matching.METHODS:
@@ -202,7 +202,7 @@ class Store:
             books.append(book)
         return books
 
-    def _finish(self, conn: sqlite3.Connection, batch: _Batch) -> int:
+    def _finish(self, conn: Connection, batch: _Batch) -> int:
         for key in batch.recompute:
             for method in matching.METHODS:
                 old = self._book(conn, key, method)

@@ -22,7 +22,7 @@ def conditions(**columns: Filter) -> tuple[list[str], list[str]]:
             args.append(value)
         else:
             values = sorted(value)
-            where.append(f"{column} IN ({','.join('?' * len(values))})" if values else "0")
+            where.append(f"{column} IN ({','.join('?' * len(values))})" if values else "1 = 0")
             args.extend(values)
     return where, args
 

@@ -203,7 +203,7 @@ def test_read_only_folder_gives_a_clear_error_and_keeps_data(tmp_path: Path) -> 
 def test_statements_split_keeps_every_migration_statement() -> None:
     from zn_ladder.store.schema import MIGRATIONS
 
-    statements = db._statements(MIGRATIONS[0])
+    statements = db.split_statements(MIGRATIONS[0])
     assert sum(s.upper().startswith("CREATE TABLE") for s in statements) == 8
     assert all(sqlite3.complete_statement(s) for s in statements)
 
@@ -231,14 +231,24 @@ def test_a_later_migration_upgrades_step_by_step_and_keeps_the_data(db_path: Pat
         Store.open(db_path)
 
 
-def test_a_store_location_that_is_not_a_sqlite_file_is_refused(tmp_path, monkeypatch) -> None:
-    """`--db postgresql://...` was once taken for a folder named `postgresql:` (issue 16): refused, and
-    nothing is created; `sqlite:PATH` and a Windows drive letter are paths."""
+@pytest.mark.parametrize("location, why", [
+    ("mysql://me@host/desk", "is a mysql URL, which zn_ladder cannot use"),
+    ("postgres:/desk", "is not a PostgreSQL URL"),
+    ("postgresql:desk", "is not a PostgreSQL URL"),
+    ("postgresql://me:secret@host/desk", "holds a password"),
+    ("postgresql://me@host:99999/desk", "has a bad port"),
+    ("postgresql://me@host", "names no database"),
+])
+def test_a_store_location_the_app_cannot_use_is_refused(tmp_path, monkeypatch, location, why) -> None:
+    """`--db postgresql://...` was once taken for a folder named `postgresql:` (issue 16). A URL of another
+    scheme, or a malformed PostgreSQL one, is refused in one line and nothing is created; a password is
+    never echoed; `sqlite:PATH` and a Windows drive letter are paths."""
     from zn_ladder.store.db import store_path
 
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(StoreError, match="postgresql URL"):
-        Store.open("postgresql://me@host/desk")
+    with pytest.raises(StoreError, match=why) as caught:
+        Store.open(location)
+    assert "\n" not in str(caught.value) and "secret" not in str(caught.value)
     assert list(tmp_path.iterdir()) == []
     assert store_path("sqlite:desk.sqlite3") == Path("desk.sqlite3")
     assert store_path("sqlite:///tmp/x.sqlite3") == Path("/tmp/x.sqlite3")

@@ -43,13 +43,13 @@ def test_a_folder_that_keeps_rollback_mode_is_refused_not_used_silently(db_path:
     """`PRAGMA journal_mode = WAL` answers the mode SQLite kept; on a share without WAL support it stays
     "delete", and the store must say so instead of running without WAL's guarantees."""
 
-    class NoWal(sqlite3.Connection):
+    class NoWal(db.SqliteConnection):
         def execute(self, sql, *args):  # type: ignore[override]
             if sql.strip().upper() == "PRAGMA JOURNAL_MODE = WAL":
                 return super().execute("PRAGMA journal_mode")  # what such a folder answers: unchanged
             return super().execute(sql, *args)
 
     real_connect = sqlite3.connect
-    monkeypatch.setattr(db.sqlite3, "connect", lambda *a, **kw: real_connect(*a, factory=NoWal, **kw))
+    monkeypatch.setattr(db.sqlite3, "connect", lambda *a, **kw: real_connect(*a, **{**kw, "factory": NoWal}))
     with pytest.raises(StoreError, match="write-ahead logging"):
         db.connect(db_path)
