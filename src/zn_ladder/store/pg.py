@@ -160,7 +160,7 @@ def _check_identity(conn: PgConnection, readonly: bool) -> None:
     where = conn.location
     meta = _meta(conn)
     if meta is None:
-        tables = conn.raw.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]
+        tables = conn.raw.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename <> %s", (META_TABLE,)).fetchone()[0]
         if tables:
             raise StoreError(f"the database {where} holds tables that are not a zn_ladder store; it was left "
                              f"untouched: give an empty database (or another schema) for the desk store")

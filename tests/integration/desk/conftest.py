@@ -1,4 +1,4 @@
-"""A desk database for the desk tests: a fresh PostgreSQL database per test with the store's schema."""
+"""A desk database for the desk tests: a fresh PostgreSQL database per test, migrated by the store."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ import pytest
 
 @pytest.fixture
 def desk_url(pg_url: str) -> str:
-    from zn_ladder.store.schema import MIGRATIONS
+    from zn_ladder.store.store import Store
 
-    import psycopg
-
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(MIGRATIONS[2].replace("INTEGER", "BIGINT"))
+    Store.open(pg_url).close()  # creates the schema, the desk's tables included
     return pg_url

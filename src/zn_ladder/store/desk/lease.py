@@ -115,7 +115,7 @@ class CaptureLease:
             return False
         try:
             row = self._conn.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted"
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1"
                 " AND ((classid::bigint << 32) | objid::bigint) = %s", (self.key,)).fetchone()
             if row[0]:
                 self._conn.execute("UPDATE capture_lease SET beat_ns = %s WHERE environment = %s AND lease_key = %s",
