@@ -44,6 +44,7 @@ def run_desk(args: argparse.Namespace, stop: threading.Event, window: CaptureWin
     from zn_ladder.store.store import Store
 
     where = safe_url(args.db)
+    Store.open(args.db, verify=False).close()  # a bad URL or server is refused now; the schema is there
     with open_connection(args) as conn:
         require_credentials(conn)
         lease = CaptureLease(args.db, conn.env, conn.app_key)

@@ -29,11 +29,17 @@ def _options() -> str:
 def connect(url: str, *, purpose: str, connect_timeout_s: int = 5) -> Any:
     """An autocommit psycopg connection to the desk database, named `zn_ladder <purpose>` in
     `pg_stat_activity` (so support staff can see which process is the capture). The password comes
-    from libpq's own sources (a `.pgpass`/service file, PGPASSWORD), never from the URL we log."""
+    from the OS keyring as the store's own connection takes it (`backend.keyring_password`), else from
+    libpq's `.pgpass`/service file; never from the URL (which `backend.locate` refuses with one)."""
     import psycopg
 
+    from zn_ladder.store.backend import keyring_password, locate
+
+    location = locate(url)
+    password = keyring_password(location) if hasattr(location, "keyring_user") else None
+    extra = {"password": password} if password else {}
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=connect_timeout_s,
+        return psycopg.connect(url, autocommit=True, **extra, connect_timeout=connect_timeout_s,
                                application_name=f"zn_ladder {purpose}"[:63], keepalives=1,
                                keepalives_idle=KEEPALIVE_IDLE_S, keepalives_interval=KEEPALIVE_INTERVAL_S,
                                keepalives_count=KEEPALIVE_COUNT, options=_options())
