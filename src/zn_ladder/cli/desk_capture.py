@@ -143,7 +143,7 @@ class DeskHooks:
             return
         with conn.transaction():  # the snapshot and its beat together: a window never sees one without the other
             heartbeat.put_snapshot(conn, env, feed, rows, taken)
-            heartbeat.beat(conn, env, feed, ok=True, interval_s=interval_s, holder=holder, at_ns=taken)
+            heartbeat.beat(conn, env, feed, ok=True, interval_s=interval_s, holder=holder)
             heartbeat.notify(conn, env, feed, rows=len(rows))
 
 

@@ -53,9 +53,11 @@ def soak(url: str, env: dict[str, str], trials: int, seed: int) -> list[float]:
                 holder, standby = standby, Capture(env, url, sim.url)
                 standby.wait_for("standing by")
                 with Store.open(url, readonly=True) as store:
+                    # the cursor first: the capture commits on while we read, and every fill behind a
+                    # cursor committed earlier is committed by the time the fills are read after it
+                    cursor = store.get_cursor(source)
                     # fills() leaves busted fills out: a bust's ref_key names the fill it busted
                     keys = {f.key for f in store.fills()} | {k for c in store.corrections() for k in (c.key, c.ref_key)}
-                    cursor = store.get_cursor(source)
                 if cursor is not None:  # the cursor committed with its fills: nothing before it missing
                     behind = {r["execID"] for r in sim.market.published_records()
                               if int(r["timeStamp"]) < cursor["min_timestamp"]}

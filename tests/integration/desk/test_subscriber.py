@@ -14,7 +14,11 @@ ENV = "ext_prod_sim"
 
 
 def _next(q: queue.Queue, timeout: float = 20.0):
-    return q.get(timeout=timeout)
+    """The next change the capture notified (the subscriber's start-up reads, sent_ns 0, skipped)."""
+    while True:
+        change = q.get(timeout=timeout)
+        if getattr(change, "sent_ns", 1) != 0:
+            return change
 
 
 def test_a_notification_reaches_the_subscriber_of_its_environment_only(desk_url: str) -> None:
@@ -26,8 +30,25 @@ def test_a_notification_reaches_the_subscriber_of_its_environment_only(desk_url:
         heartbeat.notify(capture, ENV, "fills", changed=3)
         change = _next(changes)
         assert (change.feed, change.environment, change.detail) == ("fills", ENV, {"changed": 3})
-        assert change.received_ns >= change.sent_ns > 0
+        assert change.received_ns >= change.sent_ns > 0 and change.snapshot is None
         assert changes.empty()
+
+
+def test_orders_come_with_the_captures_snapshot_at_start_and_on_each_change(desk_url: str) -> None:
+    rows_1 = [{"order_id": "o1", "price": 35362}]
+    rows_2 = [{"order_id": "o1", "price": 35362}, {"order_id": "o2", "price": 35370}]
+    changes: queue.Queue = queue.Queue()
+    with psycopg.connect(desk_url, autocommit=True) as capture:
+        heartbeat.put_snapshot(capture, ENV, "orders", rows_1, 111)
+        with CaptureSubscriber(desk_url, ENV, on_change=changes.put) as sub:
+            assert sub.wait_listening(20)
+            first = [changes.get(timeout=20) for _ in range(2)]  # what the capture held at start
+            assert [c.snapshot for c in first if c.feed == "orders"] == [(111, rows_1)]
+            assert [c.snapshot for c in first if c.feed == "positions"] == [None]  # none written yet
+            heartbeat.put_snapshot(capture, ENV, "orders", rows_2, 222)
+            heartbeat.notify(capture, ENV, "orders", rows=2)
+            change = _next(changes)
+    assert (change.feed, change.snapshot) == ("orders", (222, rows_2))
 
 
 def test_nothing_is_delivered_before_the_capture_commits(desk_url: str) -> None:
@@ -38,11 +59,11 @@ def test_nothing_is_delivered_before_the_capture_commits(desk_url: str) -> None:
         assert sub.wait_listening(20)
         heartbeat.notify(capture, ENV, "fills", changed=1)  # inside the open transaction
         try:
-            changes.get(timeout=1.0)
+            early = _next(changes, timeout=1.0)
         except queue.Empty:
             pass
         else:
-            raise AssertionError("notified before the commit")
+            raise AssertionError(f"notified before the commit: {early}")
         capture.commit()
         assert _next(changes).detail == {"changed": 1}
 
@@ -82,3 +103,17 @@ def test_the_subscriber_reconnects_after_the_database_dropped_it(desk_url: str) 
             pass
         heartbeat.notify(capture, ENV, "orders", rows=2)
         assert _next(changes).detail == {"rows": 2}
+
+
+def test_beats_are_stamped_and_read_on_the_servers_clock(desk_url: str) -> None:
+    """A capture PC and a window PC may disagree by seconds: both use the database server's clock."""
+    with psycopg.connect(desk_url, autocommit=True) as conn:
+        server = lambda: conn.execute("SELECT (extract(epoch FROM clock_timestamp()) * 1e6)::bigint").fetchone()[0]
+        before = server() * 1000
+        heartbeat.beat(conn, ENV, "fills", ok=True, interval_s=1, holder="a")
+        after = server() * 1000
+        beat = heartbeat.read_beats(conn, ENV)["fills"]
+        read_after = server() * 1000
+    assert before <= beat.last_ok_ns == beat.last_try_ns <= after
+    assert after <= beat.read_ns <= read_after
+    assert beat.age_s() == (beat.read_ns - beat.last_ok_ns) / 1e9

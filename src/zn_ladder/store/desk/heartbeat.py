@@ -9,6 +9,10 @@ subscriber always finds what it was told about.
 Why a feed's staleness is judged from `last_try_ns` and `interval_ms`, both written by the capture: a
 window cannot know the capture's interval, and a capture that stopped (killed, PC off) stops trying,
 so "no attempt for two intervals" is STALE whatever the reason, as the issue asks.
+
+Why the database server's clock: the capture and the windows run on different PCs whose clocks may
+disagree by seconds, which is as long as a fast feed's interval. Beats are stamped with the server's
+time and read with the server's time of the read (`FeedBeat.read_ns`), so an age is one clock's.
 """
 
 from __future__ import annotations
@@ -38,14 +42,18 @@ class FeedBeat:
     interval_ms: int
     last_error: str
     holder: str
+    #: The server's time when this beat was read (0: unknown): ages are measured on the server's clock.
+    read_ns: int = 0
 
-    def age_s(self, now_ns: int) -> float | None:
-        """Seconds since the last successful poll (None: never succeeded)."""
+    def age_s(self, now_ns: int | None = None) -> float | None:
+        """Seconds since the last successful poll (None: never succeeded), at `now_ns` (default: when read)."""
+        now_ns = self.read_ns if now_ns is None else now_ns
         return None if self.last_ok_ns is None else max(0.0, (now_ns - self.last_ok_ns) / 1e9)
 
-    def stale(self, now_ns: int) -> bool:
+    def stale(self, now_ns: int | None = None) -> bool:
         """True when the capture has not even tried for `STALE_INTERVALS` intervals, or its last
         success is that old (it tries but fails)."""
+        now_ns = self.read_ns if now_ns is None else now_ns
         limit = STALE_INTERVALS * self.interval_ms * 1_000_000
         last_ok = self.last_ok_ns if self.last_ok_ns is not None else -limit - 1
         return now_ns - self.last_try_ns > limit or now_ns - last_ok > limit
@@ -53,8 +61,8 @@ class FeedBeat:
 
 def beat(conn: Any, environment: str, feed: str, *, ok: bool, interval_s: float, holder: str,
          error: str = "", at_ns: int | None = None) -> None:
-    """Record one poll of `feed` (successful or not)."""
-    now = time.time_ns() if at_ns is None else at_ns
+    """Record one poll of `feed` (successful or not), at the server's time unless `at_ns` is given."""
+    now = server_now_ns(conn) if at_ns is None else at_ns
     conn.execute(
         "INSERT INTO capture_feeds (environment, feed, last_ok_ns, last_try_ns, interval_ms, last_error, holder) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (environment, feed) DO UPDATE SET "
@@ -80,10 +88,17 @@ def notify(conn: Any, environment: str, feed: str, **detail: Any) -> None:
     conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
 
 
+def server_now_ns(conn: Any) -> int:
+    """The database server's clock, in ns since the epoch."""
+    return int(conn.execute("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint").fetchone()[0]) * 1000
+
+
 def read_beats(conn: Any, environment: str) -> dict[str, FeedBeat]:
+    """Every feed's beat of the environment, each with the server's time of this read."""
+    now = server_now_ns(conn)
     rows = conn.execute("SELECT environment, feed, last_ok_ns, last_try_ns, interval_ms, last_error, holder "
                         "FROM capture_feeds WHERE environment = %s", (environment,)).fetchall()
-    return {r[1]: FeedBeat(*r) for r in rows}
+    return {r[1]: FeedBeat(*r, read_ns=now) for r in rows}
 
 
 def read_snapshot(conn: Any, environment: str, kind: str) -> tuple[int, list[dict[str, Any]]] | None:

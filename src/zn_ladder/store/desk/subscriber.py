@@ -19,16 +19,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zn_ladder.store.desk.connection import connect
-from zn_ladder.store.desk.heartbeat import CHANNEL, FeedBeat, read_beats
+from zn_ladder.store.desk.heartbeat import CHANNEL, FeedBeat, read_beats, read_snapshot
 
 log = logging.getLogger(__name__)
 
 #: Seconds between reconnection attempts after the desk database went away.
 RETRY_S = 1.0
+#: Feeds whose notification comes with the capture's snapshot.
+SNAPSHOTS = ("orders", "positions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,9 @@ class Change:
     sent_ns: int
     received_ns: int
     detail: dict[str, Any] = field(default_factory=dict)
+    #: For "orders" and "positions": the capture's latest snapshot (taken_ns, rows), read at once by
+    #: the subscriber's thread, so the window's threads never wait on the database for it.
+    snapshot: tuple[int, list[dict[str, Any]]] | None = None
 
 
 def _ignore(*_: Any) -> None:
@@ -103,13 +108,20 @@ class CaptureSubscriber:
         conn.execute(f"LISTEN {CHANNEL}")
         self._listening.set()
         self._on_beats(read_beats(conn, self.environment))
+        for kind in SNAPSHOTS:  # what the capture holds now: a window opened mid-session starts from it
+            self._on_change(Change(kind, self.environment, 0, time.time_ns(),
+                                   snapshot=read_snapshot(conn, self.environment, kind)))
         next_beat = time.monotonic() + self.beat_s
         while not self._stop.is_set():
             wait = max(0.0, next_beat - time.monotonic())
-            for note in conn.notifies(timeout=min(wait, 0.25), stop_after=1):
-                change = self._change(note.payload)
-                if change is not None:
-                    self._on_change(change)
+            notes = [n.payload for n in conn.notifies(timeout=min(wait, 0.25), stop_after=1)]
+            for payload in notes:  # outside the generator: the connection is free to read again
+                change = self._change(payload)
+                if change is None:
+                    continue
+                if change.feed in SNAPSHOTS:
+                    change = replace(change, snapshot=read_snapshot(conn, self.environment, change.feed))
+                self._on_change(change)
             if time.monotonic() >= next_beat:
                 self._on_beats(read_beats(conn, self.environment))
                 next_beat = time.monotonic() + self.beat_s
