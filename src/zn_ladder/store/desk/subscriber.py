@@ -105,6 +105,8 @@ class CaptureSubscriber:
                 self._stop.wait(RETRY_S)
 
     def _listen(self, conn: Any) -> None:
+        pending: list[str] = []  # notifications psycopg took in while running our reads land here too
+        conn.add_notify_handler(lambda note: pending.append(note.payload))
         conn.execute(f"LISTEN {CHANNEL}")
         self._listening.set()
         self._on_beats(read_beats(conn, self.environment))
@@ -113,9 +115,10 @@ class CaptureSubscriber:
                                    snapshot=read_snapshot(conn, self.environment, kind)))
         next_beat = time.monotonic() + self.beat_s
         while not self._stop.is_set():
-            wait = max(0.0, next_beat - time.monotonic())
-            notes = [n.payload for n in conn.notifies(timeout=min(wait, 0.25), stop_after=1)]
-            for payload in notes:  # outside the generator: the connection is free to read again
+            if not pending:
+                self._wait(conn, min(max(0.0, next_beat - time.monotonic()), 0.25), pending)
+            notes, pending[:] = list(pending), []
+            for payload in notes:
                 change = self._change(payload)
                 if change is None:
                     continue
@@ -125,6 +128,24 @@ class CaptureSubscriber:
             if time.monotonic() >= next_beat:
                 self._on_beats(read_beats(conn, self.environment))
                 next_beat = time.monotonic() + self.beat_s
+
+    @staticmethod
+    def _wait(conn: Any, timeout: float, into: list[str]) -> None:
+        """Wait up to `timeout` for the server to send something; collect the notifications it sent.
+
+        Why not psycopg's `notifies(timeout=...)`: when a wake-up brings no notification at the very
+        end of its timeout it waits again with a timeout of 0, which means no timeout at all, and the
+        heartbeat stopped being read (seen in a window). `select` on the socket keeps our own clock;
+        a connection the server closed makes `consume_input` raise, and `_run` reconnects."""
+        import select
+
+        ready, _, _ = select.select([conn.fileno()], [], [], timeout)
+        if not ready:
+            return
+        conn.pgconn.consume_input()
+        encoding = conn.pgconn._encoding if hasattr(conn.pgconn, "_encoding") else "utf-8"
+        while (note := conn.pgconn.notifies()) is not None:
+            into.append(note.extra.decode(encoding))
 
     def _change(self, payload: str) -> Change | None:
         received = time.time_ns()
