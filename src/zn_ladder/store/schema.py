@@ -196,7 +196,8 @@ ALTER TABLE books_v2 RENAME TO books;
 #: windows). `capture_feeds` is its heartbeat: per feed the last successful poll, the last attempt, the
 #: poll interval and the last error, so a window reading the desk knows each feed's age and a dead
 #: capture (no attempt for two intervals) is shown STALE. `capture_snapshots` holds the latest working
-#: orders and positions the capture read (JSON), once for the whole desk. `desk_budget` counts TT
+#: orders and positions the capture read (JSON), once for the whole desk, one row per account so
+#: that row-level security shows a trader the orders of their own accounts only. `desk_budget` counts TT
 #: requests per app key (a hash, never the key) and UTC day for every process of the desk: each adds
 #: what it spent (an atomic upsert), so the count is the desk's, not one PC's. `desk_accounts` lists the
 #: accounts each database login may see (enforced by row-level security on PostgreSQL).
@@ -224,9 +225,10 @@ CREATE TABLE capture_feeds (
 CREATE TABLE capture_snapshots (
     environment  TEXT    NOT NULL,
     kind         TEXT    NOT NULL CHECK (kind IN ('orders', 'positions')),
+    account      TEXT    NOT NULL,
     taken_ns     INTEGER NOT NULL,
     body         TEXT    NOT NULL,
-    PRIMARY KEY (environment, kind)
+    PRIMARY KEY (environment, kind, account)
 );
 
 CREATE TABLE desk_budget (

@@ -73,12 +73,22 @@ def beat(conn: Any, environment: str, feed: str, *, ok: bool, interval_s: float,
 
 
 def put_snapshot(conn: Any, environment: str, kind: str, rows: Iterable[Mapping[str, Any]], taken_ns: int) -> None:
-    """Replace the latest `kind` ('orders' or 'positions') snapshot of the environment."""
-    body = json.dumps(list(rows), separators=(",", ":"), sort_keys=True)
-    conn.execute(
-        "INSERT INTO capture_snapshots (environment, kind, taken_ns, body) VALUES (%s, %s, %s, %s) "
-        "ON CONFLICT (environment, kind) DO UPDATE SET taken_ns = excluded.taken_ns, body = excluded.body",
-        (environment, kind, taken_ns, body))
+    """Replace the latest `kind` ('orders' or 'positions') snapshot of the environment: one row per
+    account (row-level security shows each login its own accounts' rows), in one transaction, so a
+    reader never sees half of the old and half of the new."""
+    by_account: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        by_account.setdefault(str(row["account"]), []).append(row)
+    with conn.transaction():
+        conn.execute("DELETE FROM capture_snapshots WHERE environment = %s AND kind = %s", (environment, kind))
+        # an account with nothing (no working order) still gets its row: its snapshot's time is known
+        for account, items in sorted(by_account.items()):
+            conn.execute("INSERT INTO capture_snapshots (environment, kind, account, taken_ns, body) "
+                         "VALUES (%s, %s, %s, %s, %s)",
+                         (environment, kind, account, taken_ns, json.dumps(items, separators=(",", ":"), sort_keys=True)))
+        if not by_account:
+            conn.execute("INSERT INTO capture_snapshots (environment, kind, account, taken_ns, body) "
+                         "VALUES (%s, %s, '', %s, '[]')", (environment, kind, taken_ns))
 
 
 def notify(conn: Any, environment: str, feed: str, **detail: Any) -> None:
@@ -102,7 +112,10 @@ def read_beats(conn: Any, environment: str) -> dict[str, FeedBeat]:
 
 
 def read_snapshot(conn: Any, environment: str, kind: str) -> tuple[int, list[dict[str, Any]]] | None:
-    """(taken_ns, rows) of the latest `kind` snapshot, or None when the capture has written none."""
-    row = conn.execute("SELECT taken_ns, body FROM capture_snapshots WHERE environment = %s AND kind = %s",
-                       (environment, kind)).fetchone()
-    return None if row is None else (row[0], json.loads(row[1]))
+    """(taken_ns, rows) of the latest `kind` snapshot, or None when the capture has written none. Under
+    row-level security the rows are those of the login's accounts."""
+    found = conn.execute("SELECT taken_ns, body FROM capture_snapshots WHERE environment = %s AND kind = %s "
+                         "ORDER BY account", (environment, kind)).fetchall()
+    if not found:
+        return None
+    return max(r[0] for r in found), [item for r in found for item in json.loads(r[1])]
