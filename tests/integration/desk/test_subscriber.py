@@ -35,8 +35,8 @@ def test_a_notification_reaches_the_subscriber_of_its_environment_only(desk_url:
 
 
 def test_orders_come_with_the_captures_snapshot_at_start_and_on_each_change(desk_url: str) -> None:
-    rows_1 = [{"order_id": "o1", "price": 35362}]
-    rows_2 = [{"order_id": "o1", "price": 35362}, {"order_id": "o2", "price": 35370}]
+    rows_1 = [{"order_id": "o1", "account": "A1", "price": 35362}]
+    rows_2 = [{"order_id": "o1", "account": "A1", "price": 35362}, {"order_id": "o2", "account": "A2", "price": 35370}]
     changes: queue.Queue = queue.Queue()
     with psycopg.connect(desk_url, autocommit=True) as capture:
         heartbeat.put_snapshot(capture, ENV, "orders", rows_1, 111)
@@ -117,3 +117,14 @@ def test_beats_are_stamped_and_read_on_the_servers_clock(desk_url: str) -> None:
     assert before <= beat.last_ok_ns == beat.last_try_ns <= after
     assert after <= beat.read_ns <= read_after
     assert beat.age_s() == (beat.read_ns - beat.last_ok_ns) / 1e9
+
+
+def test_a_snapshot_replaces_the_last_whole_even_when_empty(desk_url: str) -> None:
+    with psycopg.connect(desk_url, autocommit=True) as conn:
+        heartbeat.put_snapshot(conn, ENV, "orders", [{"order_id": "a", "account": "A1"},
+                                                     {"order_id": "b", "account": "A2"}], 1)
+        heartbeat.put_snapshot(conn, ENV, "orders", [{"order_id": "c", "account": "A2"}], 2)
+        assert heartbeat.read_snapshot(conn, ENV, "orders") == (2, [{"order_id": "c", "account": "A2"}])
+        heartbeat.put_snapshot(conn, ENV, "orders", [], 3)  # every order filled or cancelled
+        assert heartbeat.read_snapshot(conn, ENV, "orders") == (3, [])
+        assert heartbeat.read_snapshot(conn, ENV, "positions") is None
