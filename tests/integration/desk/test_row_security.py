@@ -99,3 +99,26 @@ def test_a_login_with_no_accounts_sees_no_fills(desk, pg_cluster) -> None:
     with _as(pg_cluster, desk, "carol") as conn:
         assert conn.execute("SELECT count(*) FROM fills").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM books").fetchone()[0] == 0
+
+
+def test_support_secures_and_allows_from_the_command_line(desk_url: str, pg_cluster, run_cli) -> None:
+    with Store.open(desk_url) as store:
+        store.ingest(_fills(), source="test", environment=ENV)
+    login = _role(desk_url, "dave")
+    with psycopg.connect(desk_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+    assert run_cli("desk", "secure", "--db", desk_url).returncode == 0
+    done = run_cli("desk", "allow", "--db", desk_url, "--login", login, "--account", "A1", "--account", "A3")
+    assert done.returncode == 0, done.stderr
+    with _as(pg_cluster, desk_url, "dave") as conn:
+        assert {r[0] for r in conn.execute("SELECT account FROM fills")} == {"A1", "A3"}
+    assert run_cli("desk", "revoke", "--db", desk_url, "--login", login, "--account", "A1").returncode == 0
+    with _as(pg_cluster, desk_url, "dave") as conn:
+        assert {r[0] for r in conn.execute("SELECT account FROM fills")} == {"A3"}
+
+
+def test_desk_commands_refuse_a_file_store(tmp_path, run_cli) -> None:
+    done = run_cli("desk", "allow", "--db", str(tmp_path / "s.sqlite3"), "--login", "x", "--account", "A1")
+    assert done.returncode == 2
+    assert "postgresql://" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "s.sqlite3").exists()
