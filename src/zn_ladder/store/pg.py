@@ -76,8 +76,15 @@ class PgConnection:
         self.readonly = readonly
         self._seen_seq: int | None = None
         self._foreign = 0
+        self._trace: Any = None
+
+    def set_trace_callback(self, trace: Any) -> None:
+        """Called with each statement run, as `sqlite3.Connection.set_trace_callback` (support, tests)."""
+        self._trace = trace
 
     def execute(self, sql: str, params: Any = None) -> psycopg.Cursor:
+        if self._trace is not None:
+            self._trace(sql)
         if not params:
             return self.raw.execute(sql)  # no placeholders: the text goes as written (a `%` stays one)
         return self.raw.execute(to_pyformat(sql), params)
@@ -85,6 +92,9 @@ class PgConnection:
     def executemany(self, sql: str, rows: Any) -> psycopg.Cursor:
         cur = self.raw.cursor()
         rows = list(rows)
+        if self._trace is not None:
+            for _ in rows:
+                self._trace(sql)
         if rows:
             cur.executemany(to_pyformat(sql), rows)
         return cur
@@ -160,7 +170,8 @@ def _check_identity(conn: PgConnection, readonly: bool) -> None:
     where = conn.location
     meta = _meta(conn)
     if meta is None:
-        tables = conn.raw.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]
+        tables = conn.raw.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+                                  "AND tablename <> %s", (META_TABLE,)).fetchone()[0]
         if tables:
             raise StoreError(f"the database {where} holds tables that are not a zn_ladder store; it was left "
                              f"untouched: give an empty database (or another schema) for the desk store")
