@@ -134,11 +134,14 @@ class Store:
         with self._write("verify fills") as conn:
             since = conn.execute("SELECT coalesce(min(session_start_ns), 0) FROM books").fetchone()[0]
             changed = fills.changed_fills(conn, since) + sod.changed_lots(conn)
-        if changed:
-            more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
-            raise StoreError(f"the store {self.path} holds {len(changed)} fill(s) or SOD lot(s) changed since they were received: "
-                             f"{'; '.join(changed[:3])}{more}; it was left as it is: restore a backup, or move it "
-                             f"aside and import the fills again")
+            if changed:  # refused inside the transaction: it rolls back, nothing is written
+                self._refuse_changed(changed)
+
+    def _refuse_changed(self, changed: list[str]) -> None:
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        raise StoreError(f"the store {self.path} holds {len(changed)} fill(s) or SOD lot(s) changed since they were "
+                         f"received: {'; '.join(changed[:3])}{more}; it was left as it is: restore a backup, or move "
+                         f"it aside and import the fills again")
 
     def verify_matching(self) -> list[matching.BookDifference]:
         with self._write("verify matching state") as conn:
