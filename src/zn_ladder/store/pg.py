@@ -30,7 +30,7 @@ from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 
 from zn_ladder.domain.errors import StoreError
-from zn_ladder.store.backend import PgLocation, keyring_password
+from zn_ladder.store.backend import NoStore, PgLocation, keyring_password
 from zn_ladder.store import db
 from zn_ladder.store.schema import APPLICATION_ID
 
@@ -178,7 +178,7 @@ def _check_identity(conn: PgConnection, readonly: bool) -> None:
             raise StoreError(f"the database {where} holds tables that are not a zn_ladder store; it was left "
                              f"untouched: give an empty database (or another schema) for the desk store")
         if readonly:
-            raise StoreError(f"no store in the database {where}: import fills first (zn-ladder import FILE --db {where})")
+            raise NoStore(f"no store in the database {where}: import fills first (zn-ladder import FILE --db {where})")
         return
     app_id, version = meta
     if app_id != APPLICATION_ID:
