@@ -20,8 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from zn_ladder.store.backend import locate
     from zn_ladder.tt.doctor import run_checks
 
+    if args.db:
+        locate(args.db)  # a location this app cannot use is bad input (exit 2), not a failed check
     with open_connection(args) as conn:
         checks = run_checks(conn) + quarantine_checks(args.db, conn.env)
     if args.json:
