@@ -123,7 +123,16 @@ class Store:
             self._books.clear()  # the transaction rolled back: memory must not run ahead of the file
             raise
 
+    def transaction(self, action: str):
+        """One write transaction for a caller that composes its own writes (`store.copy`), with the
+        guarantees of every write here: one writer, all or nothing, the book cache kept honest."""
+        return self._write(action)
+
     # --- matching ----------------------------------------------------------------------------
+
+    def book_count(self) -> int:
+        """Books (account, market, contract, method) held in memory since the last verify/ingest."""
+        return len(self._books)
 
     def verify_rows(self) -> None:
         """Every fill the books count, and every SOD lot, still holds what was received (its checksum):
