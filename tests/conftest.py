@@ -59,3 +59,32 @@ def pg_cluster():
 def pg_url(pg_cluster) -> str:
     """A fresh, empty database on the run's cluster: each test gets its own."""
     return pg_cluster.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_backend(request) -> str:
+    """Which store backend a test runs on: every store test that is not about a SQLite file runs on both."""
+    return request.param
+
+
+@pytest.fixture
+def new_store_url(store_backend, tmp_path, request):
+    """A factory of fresh, empty store locations on the test's backend: a SQLite file path under
+    tmp_path, or a new database on the run's PostgreSQL cluster (`postgresql://...`)."""
+    made: list[str] = []
+
+    def make() -> str:
+        if store_backend == "sqlite":
+            name = "zn_ladder.sqlite3" if not made else f"zn_ladder-{len(made)}.sqlite3"
+            made.append(str(tmp_path / "store" / name))
+        else:
+            made.append(request.getfixturevalue("pg_cluster").create_database())
+        return made[-1]
+
+    return make
+
+
+@pytest.fixture
+def store_url(new_store_url) -> str:
+    """One fresh store location on the test's backend (see `new_store_url`)."""
+    return new_store_url()

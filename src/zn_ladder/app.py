@@ -153,7 +153,7 @@ class AppController(QObject):
                             app_name=tt.app_name, company=tt.company, plan=tt.usage_plan)
         intervals = self._intervals or self._polling_within_budget(self.settings)
         self._start_session(conn, demo=False, intervals=intervals,
-                            db_path=self._db_path or self.settings.storage.resolved_database_path())
+                            db_path=self._db_path or self.settings.storage.resolved_store())
 
     def _polling_within_budget(self, settings: Any) -> dict[str, float]:
         """The settings' intervals when a trading day of them fits the usage plan's daily budget; else

@@ -1,4 +1,5 @@
-"""`zn-ladder credentials set|clear|status --env ENV`: TT app keys in the OS keyring.
+"""`zn-ladder credentials set|clear|status --env ENV`: TT app keys in the OS keyring; `set-db|clear-db URL`:
+the password of a desk database (PostgreSQL) login, in the same keyring.
 
 The secret is read with getpass (never echoed) or, when stdin is not a terminal (a deployment
 script piping it in), as one line from stdin; it is never taken from the command line, where it would
@@ -27,6 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser("status", help="where the credentials come from (never prints the secret)")
     a.add_argument("--env", help="SIM, UAT or LIVE (default: all three)")
     a.add_argument("--json", action="store_true", help="print JSON")
+    a = actions.add_parser("set-db", help="store the password of a desk database login (prompted for)")
+    a.add_argument("url", metavar="URL", help="the desk database, postgresql://user@host[:port]/database")
+    a = actions.add_parser("clear-db", help="remove the stored password of a desk database login")
+    a.add_argument("url", metavar="URL", help="the desk database, postgresql://user@host[:port]/database")
     p.set_defaults(run=run)
 
 
@@ -60,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     action = args.credentials_action
+    if action in ("set-db", "clear-db"):
+        return _database_password(action, args.url)
     if action == "status":
         envs = [normalise_environment(args.env)] if args.env else list(ENVS)
         statuses = [credentials_status(e) for e in envs]
@@ -85,4 +92,36 @@ def run(args: argparse.Namespace) -> int:
     save_credentials(env, Credentials(key, secret))
     _audit({"env": env, "action": "stored", "key": key_hint(key.strip())})
     print(f"TT credentials for {env} stored in the OS keyring (key {key_hint(key.strip())})")
+    return 0
+
+
+def _database_password(action: str, url: str) -> int:
+    """The password of a desk database login, kept in the OS keyring under the URL's user, host, port and
+    database (`store.backend.keyring_password` reads it when connecting); never echoed nor audited."""
+    from zn_ladder.config.credentials import _keyring
+    from zn_ladder.domain.errors import ConfigError
+    from zn_ladder.store.backend import KEYRING_SERVICE, PgLocation, locate, store_keyring_password
+
+    location = locate(url)
+    if not isinstance(location, PgLocation):
+        raise ConfigError(f"{url} is not a desk database URL: write postgresql://user@host[:port]/database")
+    ring = _keyring()
+    if action == "clear-db":
+        try:
+            had = ring.get_password(KEYRING_SERVICE, location.keyring_user) is not None
+            if had:
+                ring.delete_password(KEYRING_SERVICE, location.keyring_user)
+        except Exception as exc:  # keyring backends raise many types
+            raise ConfigError(f"could not remove the password for {location} from the OS keyring "
+                              f"({type(exc).__name__})") from None
+        print(f"password for {location} removed from the keyring" if had else f"no password was stored for {location}")
+        return 0
+    password = _read_line(f"password of {location.user or 'the login'} for {location} (not shown): ", secret=True)
+    if not password:
+        raise ConfigError("the password is empty: nothing stored")
+    try:
+        store_keyring_password(location, password)
+    except Exception as exc:
+        raise ConfigError(f"could not store the password for {location} in the OS keyring ({type(exc).__name__})") from None
+    print(f"password for {location} stored in the OS keyring")
     return 0

@@ -13,14 +13,18 @@ ORDER = 41
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("doctor", help="check credentials, token, clock, TT endpoints and request budget")
     add_connection_args(p)
-    p.add_argument("--db", metavar="PATH", help="the store whose quarantine to list (default: the app's store)")
+    p.add_argument("--db", metavar="PATH|URL", help="the store whose quarantine to list: a SQLite file or a desk "
+                                                      "database postgresql://user@host/db (default: the app's store)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from zn_ladder.store.backend import locate
     from zn_ladder.tt.doctor import run_checks
 
+    if args.db:
+        locate(args.db)  # a location this app cannot use is bad input (exit 2), not a failed check
     with open_connection(args) as conn:
         checks = run_checks(conn) + quarantine_checks(args.db, conn.env)
     if args.json:
@@ -38,7 +42,7 @@ def quarantine_checks(path: str | None, env: str) -> list:
     """One FAIL line per fill record of `env` the store set aside as unreadable (see `store.quarantine`);
     nothing when the store does not exist yet. Read-only: the doctor never writes the store."""
     from zn_ladder.domain.errors import StoreError
-    from zn_ladder.store.db import connect, store_path
+    from zn_ladder.store.db import open_existing
     from zn_ladder.store.quarantine import open_entries
     from zn_ladder.tt.doctor import Check
 
@@ -46,12 +50,12 @@ def quarantine_checks(path: str | None, env: str) -> list:
         from zn_ladder.config.paths import default_db_path
 
         path = str(default_db_path())
-    if not store_path(path).exists():
-        return []
     try:
-        conn = connect(path, readonly=True)
+        conn = open_existing(path)
     except StoreError as exc:
         return [Check("store", False, str(exc))]
+    if conn is None:
+        return []
     try:
         entries = open_entries(conn, env)
     finally:

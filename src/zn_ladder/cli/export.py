@@ -26,7 +26,8 @@ PNL_COLUMNS = ("account", "market", "contract", "method", "position", "realized"
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write the store's fills (fill-monitor CSV layout) or P&L as CSV")
-    p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
+    p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
+                                                      "postgresql://user@host/db (default: the app's store)")
     p.add_argument("--what", required=True, choices=("fills", "pnl"), help="fills, or P&L per account/contract/method")
     p.add_argument("--format", default="csv", choices=("csv",), help="output format (csv)")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output")

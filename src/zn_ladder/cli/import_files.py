@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Store the fills (or SOD lots) of each FILE in the local store. Each execution "
                                    "is stored once: importing a file again adds nothing.")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
+    p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
+                                                      "postgresql://user@host/db (default: the app's store)")
     p.add_argument("--kind", help="file kind of every FILE instead of detecting it (fill_monitor, audit_trail, "
                                   "fills_widget, tt_fills, tt_orders, actant_sod)")
     p.add_argument("--contract", help='TT JSON names an instrument id, not a contract: the contract of records whose '
@@ -37,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     from zn_ladder.importers.gc_pause import gc_paused
     from zn_ladder.store.store import Store
 
-    db_path = Path(args.db) if args.db else _default_db_path()
+    from zn_ladder.store.backend import locate
+
+    db_path = locate(args.db) if args.db else _default_db_path()
     with gc_paused():
         # Every file is read (and a bad one refused) before the store is opened for writing: a refused
         # import neither creates a store nor changes one.
@@ -81,15 +84,15 @@ def _default_db_path() -> Path:
     return Path(default_db_path())
 
 
-def _known_instruments(db_path: Path) -> dict[str, str]:
+def _known_instruments(db_path: Any) -> dict[str, str]:
     """Instrument id -> contract from the store's TT reference data (what `monitor` has seen), read
     without writing; none when there is no store yet."""
-    from zn_ladder.store.db import connect, translated
+    from zn_ladder.store.db import open_existing, translated
     from zn_ladder.store.refdata import all_refdata
 
-    if not db_path.exists():
+    conn = open_existing(db_path)
+    if conn is None:
         return {}
-    conn = connect(db_path, readonly=True)
     try:
         with translated(db_path, "read instruments"):
             stored = all_refdata(conn, "instrument")
@@ -127,7 +130,7 @@ def _store_one(store, path: str, result) -> dict[str, Any]:
             "skipped": skipped + result.skipped, "warnings": warnings}
 
 
-def _print_text(rows: list[dict[str, Any]], db_path: Path) -> None:
+def _print_text(rows: list[dict[str, Any]], db_path: Any) -> None:
     print_table(["file", "kind", "added", "duplicate", "skipped"],
                 [(Path(r["path"]).name, r["kind"], r["added"], r["duplicate"], r["skipped"]) for r in rows])
     for r in rows:

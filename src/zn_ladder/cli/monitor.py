@@ -43,8 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("monitor", help="capture TT fills into the local store until stopped (Ctrl+C)",
                        description="Poll TT (or the simulator) for fills and store each exactly once, with the "
                                    "poll cursor, so a restart resumes where it stopped.")
-    p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder); a "
-                   "postgresql://user@host/db desk database makes this the desk's one capture (see README)")
+    p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
+                                                      "postgresql://user@host/db, which makes this the desk's one "
+                                                      "capture (see README) (default: the app's store)")
     p.add_argument("--interval", type=seconds(0, 86400, low_open=True), default=5.0, metavar="S",
                    help="seconds between polls, above 0 up to 86400 (default 5)")
     p.add_argument("--once", action="store_true", help="poll once and exit")

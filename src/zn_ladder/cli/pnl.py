@@ -49,7 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                     "holds the contract on several markets")
     p.add_argument("--kind", help="file kind of every FILE, instead of detecting it "
                                   "(fill_monitor, audit_trail, fills_widget, tt_fills)")
-    p.add_argument("--db", metavar="PATH", help="read the local store (zn-ladder import/monitor) instead of files")
+    p.add_argument("--db", metavar="PATH|URL", help="read the store (zn-ladder import/monitor; a SQLite file or "
+                                                      "postgresql://user@host/db) instead of files")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 

@@ -19,7 +19,8 @@ ORDER = 62
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("reconcile", help="compare the store's positions with TT's; exit 1 on any difference")
-    p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
+    p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
+                                                      "postgresql://user@host/db (default: the app's store)")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_connection_args(p)
     p.set_defaults(run=run)

@@ -19,7 +19,7 @@ def write_audit(settings: Settings, event: str, detail: dict[str, Any]) -> None:
     """One audit entry in the store the settings point at (created if absent)."""
     from zn_ladder.store import audit, db
 
-    path = settings.storage.resolved_database_path()
+    path = settings.storage.resolved_store()
     conn = db.connect(path)
     try:
         with db.write_transaction(conn, path, "write the audit log"):

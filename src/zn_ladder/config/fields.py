@@ -247,6 +247,37 @@ class Url(Spec):
         return text
 
 
+@dataclass(frozen=True)
+class DatabaseUrl(Spec):
+    """A desk database, `postgresql://user@host[:port]/database`, or empty for the SQLite file. Never one
+    that carries a password (it comes from the keyring or .pgpass); the rest is checked when connecting."""
+
+    @property
+    def expected(self) -> str:
+        return "a postgresql://user@host[:port]/database URL without a password (or empty for the local file)"
+
+    def parse(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self._refuse(value)
+        text = value.strip()
+        if not text:
+            return ""
+        try:
+            parts = urlsplit(text)
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            raise self._refuse(_hide_password(text)) from None
+        if (parts.scheme not in ("postgresql", "postgres") or not text.lower().startswith(f"{parts.scheme}://")
+                or parts.password is not None or "password=" in parts.query or not port_ok
+                or any(c.isspace() for c in text)):
+            raise BadValue(f"expected {self.expected}, got {_hide_password(text)!r}")
+        return text
+
+
+def _hide_password(text: str) -> str:
+    return re.sub(r"(//[^/@:]*:)[^@/]*@", r"\1***@", re.sub(r"password=[^&]*", "password=***", text))
+
+
 def _hide_userinfo(text: str) -> str:
     return re.sub(r"//[^/@]*@", "//***@", text)
 

@@ -110,6 +110,9 @@ class StorageSettings:
     database_path: str = setting("", f.PathText(
         "Database file", "Empty: the default in the user's data folder.", restart=True,
         what="file path"))
+    url: str = setting("", f.DatabaseUrl(
+        "Desk database", "A shared PostgreSQL store, postgresql://user@host/database (password in the "
+        "keyring or .pgpass). Empty: the database file.", restart=True))
     sod_path: str = setting("", f.PathText(
         "Start-of-day file or folder", "Actant SOD export (a file, or a folder: the newest file).",
         what="file or folder path"))
@@ -120,6 +123,10 @@ class StorageSettings:
 
     def resolved_database_path(self) -> Path:
         return Path(self.database_path) if self.database_path else default_db_path()
+
+    def resolved_store(self) -> Path | str:
+        """Where the store is: the desk database when `url` is set, else the SQLite file."""
+        return self.url or self.resolved_database_path()
 
     def resolved_export_dir(self) -> Path:
         return Path(self.export_dir) if self.export_dir else data_dir() / "exports"

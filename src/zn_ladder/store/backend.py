@@ -29,6 +29,10 @@ PG_SCHEMES = ("postgresql", "postgres")
 KEYRING_SERVICE = "zn_ladder/db"
 
 
+class NoStore(StoreError):
+    """A reader asked for a store that is not there yet (no file; a database without the store's tables)."""
+
+
 @dataclass(frozen=True)
 class PgLocation:
     """A desk database. `url` carries no password (refused by `locate`), so it is safe to print."""

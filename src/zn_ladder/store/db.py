@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from zn_ladder.domain.errors import StoreError
-from zn_ladder.store.backend import Connection, Location, PgLocation, locate
+from zn_ladder.store.backend import Connection, Location, NoStore, PgLocation, locate
 from zn_ladder.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -200,10 +200,20 @@ def connect(location: Location | str, *, readonly: bool = False,
     return _connect_sqlite(found, readonly, busy_timeout_s)
 
 
+def open_existing(location: Location | str) -> Connection | None:
+    """A read-only connection to the store, or None when there is none yet (no file, or a database without
+    the store's tables): for readers that have nothing to say about an absent store (`import` looking up
+    known instruments, `doctor` listing quarantined records). Any other problem is raised."""
+    try:
+        return connect(location, readonly=True)
+    except NoStore:
+        return None
+
+
 def _connect_sqlite(path: Path, readonly: bool, busy_timeout_s: float) -> SqliteConnection:
     exists = _check_file(path)
     if readonly and not exists:
-        raise StoreError(f"no store at {path}: import fills first (zn-ladder import FILE --db {path})")
+        raise NoStore(f"no store at {path}: import fills first (zn-ladder import FILE --db {path})")
     if not exists:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,8 +30,9 @@ from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 
 from zn_ladder.domain.errors import StoreError
-from zn_ladder.store.backend import PgLocation, keyring_password
-from zn_ladder.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from zn_ladder.store.backend import NoStore, PgLocation, keyring_password
+from zn_ladder.store import db
+from zn_ladder.store.schema import APPLICATION_ID
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +77,15 @@ class PgConnection:
         self.readonly = readonly
         self._seen_seq: int | None = None
         self._foreign = 0
+        self._trace: Any = None
+
+    def set_trace_callback(self, trace: Any) -> None:
+        """Called with each statement run, as `sqlite3.Connection.set_trace_callback` (support, tests)."""
+        self._trace = trace
 
     def execute(self, sql: str, params: Any = None) -> psycopg.Cursor:
+        if self._trace is not None:
+            self._trace(sql)
         if not params:
             return self.raw.execute(sql)  # no placeholders: the text goes as written (a `%` stays one)
         return self.raw.execute(to_pyformat(sql), params)
@@ -85,6 +93,9 @@ class PgConnection:
     def executemany(self, sql: str, rows: Any) -> psycopg.Cursor:
         cur = self.raw.cursor()
         rows = list(rows)
+        if self._trace is not None:
+            for _ in rows:
+                self._trace(sql)
         if rows:
             cur.executemany(to_pyformat(sql), rows)
         return cur
@@ -138,6 +149,7 @@ def connect(location: PgLocation, *, readonly: bool = False, busy_timeout_s: flo
     try:
         with translated(location, "open"):
             raw.execute(f"SET lock_timeout = {int(busy_timeout_s * 1000)}")
+            raw.execute("SET synchronous_commit = on")  # durable at COMMIT, whatever the server's default
             _check_identity(conn, readonly)
             if readonly:
                 raw.execute("SET default_transaction_read_only = on")
@@ -160,29 +172,28 @@ def _check_identity(conn: PgConnection, readonly: bool) -> None:
     where = conn.location
     meta = _meta(conn)
     if meta is None:
-        tables = conn.raw.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename <> %s", (META_TABLE,)).fetchone()[0]
+        tables = conn.raw.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+                                  "AND tablename <> %s", (META_TABLE,)).fetchone()[0]
         if tables:
             raise StoreError(f"the database {where} holds tables that are not a zn_ladder store; it was left "
                              f"untouched: give an empty database (or another schema) for the desk store")
         if readonly:
-            raise StoreError(f"no store in the database {where}: import fills first (zn-ladder import FILE --db {where})")
+            raise NoStore(f"no store in the database {where}: import fills first (zn-ladder import FILE --db {where})")
         return
     app_id, version = meta
     if app_id != APPLICATION_ID:
         raise StoreError(f"the database {where} belongs to another application, not zn_ladder; it was left untouched")
-    if version > SCHEMA_VERSION:
+    if version > db.SCHEMA_VERSION:
         raise StoreError(f"the store {where} was written by a newer zn_ladder (schema version {version}, this app "
-                         f"knows up to {SCHEMA_VERSION}); update zn_ladder. The database was not changed.")
-    if readonly and version < SCHEMA_VERSION:
+                         f"knows up to {db.SCHEMA_VERSION}); update zn_ladder. The database was not changed.")
+    if readonly and version < db.SCHEMA_VERSION:
         raise StoreError(f"the store {where} uses an older schema; open it once for writing "
                          f"(e.g. zn-ladder import or monitor) to upgrade it")
 
 
 def _migrate(conn: PgConnection) -> None:
-    from zn_ladder.store.db import split_statements
-
     meta = _meta(conn)
-    if meta is not None and meta[1] == SCHEMA_VERSION:
+    if meta is not None and meta[1] == db.SCHEMA_VERSION:
         return
     raw = conn.raw
     with write_block(conn, "upgrade schema"):
@@ -191,21 +202,19 @@ def _migrate(conn: PgConnection) -> None:
         _check_identity(conn, False)  # re-read under the lock: another PC may have migrated meanwhile
         meta = _meta(conn)
         version = 0 if meta is None else meta[1]
-        for number in range(version, SCHEMA_VERSION):
+        for number in range(version, db.SCHEMA_VERSION):
             log.info("store %s: migrating schema %d -> %d", conn.location, number, number + 1)
-            for statement in split_statements(MIGRATIONS[number]):
+            for statement in db.split_statements(db.MIGRATIONS[number]):
                 raw.execute(pg_ddl(statement))
         _realign_identities(raw)
         raw.execute(f"INSERT INTO {META_TABLE} (one, application_id, schema_version) VALUES (TRUE, %s, %s) "
                     "ON CONFLICT (one) DO UPDATE SET schema_version = excluded.schema_version",
-                    (APPLICATION_ID, SCHEMA_VERSION))
+                    (APPLICATION_ID, db.SCHEMA_VERSION))
 
 
 def write_block(conn: PgConnection, action: str):
     """BEGIN ... COMMIT / ROLLBACK without the write lock (the schema has no meta row yet)."""
-    from zn_ladder.store.db import _transaction
-
-    return _transaction(conn, conn.location, action, "BEGIN")
+    return db._transaction(conn, conn.location, action, "BEGIN")
 
 
 _DDL_RULES = (

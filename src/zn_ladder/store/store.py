@@ -123,7 +123,16 @@ class Store:
             self._books.clear()  # the transaction rolled back: memory must not run ahead of the file
             raise
 
+    def transaction(self, action: str):
+        """One write transaction for a caller that composes its own writes (`store.copy`), with the
+        guarantees of every write here: one writer, all or nothing, the book cache kept honest."""
+        return self._write(action)
+
     # --- matching ----------------------------------------------------------------------------
+
+    def book_count(self) -> int:
+        """Books (account, market, contract, method) held in memory since the last verify/ingest."""
+        return len(self._books)
 
     def verify_rows(self) -> None:
         """Every fill the books count, and every SOD lot, still holds what was received (its checksum):
@@ -134,11 +143,14 @@ class Store:
         with self._write("verify fills") as conn:
             since = conn.execute("SELECT coalesce(min(session_start_ns), 0) FROM books").fetchone()[0]
             changed = fills.changed_fills(conn, since) + sod.changed_lots(conn)
-        if changed:
-            more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
-            raise StoreError(f"the store {self.path} holds {len(changed)} fill(s) or SOD lot(s) changed since they were received: "
-                             f"{'; '.join(changed[:3])}{more}; it was left as it is: restore a backup, or move it "
-                             f"aside and import the fills again")
+            if changed:  # refused inside the transaction: it rolls back, nothing is written
+                self._refuse_changed(changed)
+
+    def _refuse_changed(self, changed: list[str]) -> None:
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        raise StoreError(f"the store {self.path} holds {len(changed)} fill(s) or SOD lot(s) changed since they were "
+                         f"received: {'; '.join(changed[:3])}{more}; it was left as it is: restore a backup, or move "
+                         f"it aside and import the fills again")
 
     def verify_matching(self) -> list[matching.BookDifference]:
         with self._write("verify matching state") as conn:

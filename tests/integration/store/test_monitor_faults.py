@@ -1,6 +1,7 @@
 """kill -9 of `zn-ladder monitor` at random moments during capture: 0 fills lost, 0 doubled.
 
-Real processes (the monitor is `python -m zn_ladder monitor`), a real SQLite file, and the simulator
+Real processes (the monitor is `python -m zn_ladder monitor`), a real store (a SQLite file, or a PostgreSQL
+desk database: `store_url`), and the simulator
 on loopback publishing fills (and now and then a bust or correction) while the monitor is killed and
 restarted. The ground truth is what the simulator published.
 """
@@ -35,7 +36,7 @@ def monitor_env(cli_env: dict[str, str]) -> dict[str, str]:
     return cli_env
 
 
-def _monitor(env: dict[str, str], db: Path, url: str, *extra: str) -> subprocess.Popen:
+def _monitor(env: dict[str, str], db: Path | str, url: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "zn_ladder", "monitor", "--db", str(db), "--base-url", url,
                              "--interval", "0.02", "--plan", "high", *extra], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -70,8 +71,8 @@ def published(sim: SimulatorServer, contracts: dict[str, str]) -> tuple[list[Fil
 
 
 @pytest.mark.slow
-def test_kill_9_at_random_moments_loses_and_doubles_nothing(tmp_path: Path, monitor_env, run_cli) -> None:
-    db = tmp_path / "capture.sqlite3"
+def test_kill_9_at_random_moments_loses_and_doubles_nothing(store_url, monitor_env, run_cli) -> None:
+    db = store_url
     rng = random.Random(20250703)
     cfg = SimConfig(seed=7, step_interval=None, step_ns=50_000_000, correction_rate=0.01, page_size=50)
     with SimulatorServer(cfg, host="127.0.0.1", port=0) as sim:
@@ -150,9 +151,9 @@ def test_kill_9_at_random_moments_loses_and_doubles_nothing(tmp_path: Path, moni
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_second_monitor_on_the_same_store_loses_nothing(tmp_path: Path, monitor_env) -> None:
+def test_second_monitor_on_the_same_store_loses_nothing(store_url, monitor_env) -> None:
     """Two processes capturing into one store at once: each fill stored once, none lost."""
-    db = tmp_path / "shared.sqlite3"
+    db = store_url
     cfg = SimConfig(seed=9, step_interval=None, step_ns=50_000_000, page_size=20)
     with SimulatorServer(cfg, host="127.0.0.1", port=0) as sim:
         stepper = _Stepper(sim)

@@ -28,8 +28,8 @@ def sim():
         yield s
 
 
-def test_reconcile_agrees_then_lists_and_audits_a_difference(sim, sim_env, run_cli, tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_reconcile_agrees_then_lists_and_audits_a_difference(sim, sim_env, run_cli, store_url) -> None:
+    db = store_url
     captured = run_cli("monitor", "--db", str(db), "--base-url", sim.url, "--once", "--plan", "high")
     assert captured.returncode == 0, captured.stderr
     agree = run_cli("reconcile", "--db", str(db), "--base-url", sim.url, "--json")
@@ -51,8 +51,8 @@ def test_reconcile_agrees_then_lists_and_audits_a_difference(sim, sim_env, run_c
     assert entry.detail["difference"] == 3 and entry.detail["account"] == row["account"]
 
 
-def test_monitor_stops_on_sigint_and_resumes_from_its_cursor(sim, sim_env, tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_monitor_stops_on_sigint_and_resumes_from_its_cursor(sim, sim_env, store_url) -> None:
+    db = store_url
     cmd = [sys.executable, "-m", "zn_ladder", "monitor", "--db", str(db), "--base-url", sim.url,
            "--interval", "0.05", "--plan", "high"]
     first = subprocess.Popen(cmd, env=sim_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -79,14 +79,15 @@ def test_monitor_refuses_a_bad_interval(sim_env, run_cli, tmp_path: Path) -> Non
     assert result.returncode == 2 and "--interval" in result.stderr
 
 
-def test_tt_fills_json_imports_with_names_from_the_monitor(sim, sim_env, run_cli, tmp_path: Path) -> None:
+def test_tt_fills_json_imports_with_names_from_the_monitor(sim, sim_env, run_cli, tmp_path: Path, store_url,
+                                                          new_store_url) -> None:
     """A TT fills JSON names instruments by id; after a monitor run the store knows their contracts,
     and the file's executions (already captured) are recognised, busts and corrections included."""
-    db = tmp_path / "s.sqlite3"
+    db = store_url
     export = tmp_path / "fills.json"
     records = sim.market.published_fills() + sim.market.published_corrections()
     export.write_text(json.dumps({"status": "Ok", "lastPage": "true", "fills": records}))
-    fresh = run_cli("import", str(export), "--db", str(tmp_path / "other.sqlite3"), "--json")
+    fresh = run_cli("import", str(export), "--db", new_store_url(), "--json")
     assert json.loads(fresh.stdout)["files"][0]["added"] == 0  # no names known: skipped with reasons
     assert run_cli("monitor", "--db", str(db), "--base-url", sim.url, "--once").returncode == 0
     result = run_cli("import", str(export), "--db", str(db), "--json")

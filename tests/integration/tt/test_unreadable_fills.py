@@ -99,7 +99,7 @@ def test_unreadable_fill_is_asked_again_then_skipped_with_a_warning():
         tt.close()
 
 
-def test_a_record_that_stays_unreadable_is_quarantined_then_recovered_at_the_next_start(cli_env, tmp_path):
+def test_a_record_that_stays_unreadable_is_quarantined_then_recovered_at_the_next_start(cli_env, store_url):
     """Issue 13 §2: after MAX_HOLDS malformed answers a fill was marked seen and never fetched again. Now it
     is kept in the store's quarantine with its raw text (the fills around it stored), and the next start
     asks TT again from its time: served whole, it is stored and the quarantine entry resolved."""
@@ -109,7 +109,7 @@ def test_a_record_that_stays_unreadable_is_quarantined_then_recovered_at_the_nex
     from zn_ladder.store.store import Store
 
     tt = ScriptedTT()
-    db = tmp_path / "s.sqlite3"
+    db = store_url
     env = {**cli_env, "ZN_LADDER_TT_KEY": "k-123456", "ZN_LADDER_TT_SECRET": "s-123456"}
 
     def monitor(seconds: float) -> None:
@@ -140,7 +140,7 @@ def test_a_record_that_stays_unreadable_is_quarantined_then_recovered_at_the_nex
         tt.close()
 
 
-def test_doctor_lists_what_is_set_aside(cli_env, tmp_path):
+def test_doctor_lists_what_is_set_aside(cli_env, store_url):
     """Issue 13 §2: a quarantined record is shown by `doctor` too (a FAIL line naming it, its raw text)."""
     import subprocess
     import sys
@@ -149,7 +149,7 @@ def test_doctor_lists_what_is_set_aside(cli_env, tmp_path):
     from zn_ladder.store.store import Store
     from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
 
-    db = tmp_path / "s.sqlite3"
+    db = store_url
     record = SimpleNamespace(name="X9", time_ns=1_751_900_000_000_000_000, raw='{"lastPx": "garbage"}',
                              reason="lastPx 'garbage' is not a price")
     with Store.open(db) as store:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from zn_ladder.config.settings import Settings
+
 
 @pytest.fixture
 def home(cli_env) -> Path:
@@ -26,7 +28,7 @@ def test_path_show_get_on_defaults(run_cli, home):
     paths = json.loads(run_cli("config", "path", "--json").stdout)
     assert paths["data_dir"] == str(home / "data")
     shown = json.loads(run_cli("config", "show", "--json").stdout)
-    assert shown["tt.environment"] == "SIM" and shown["ladder.font_size"] == 11 and len(shown) == 48
+    assert shown["tt.environment"] == "SIM" and shown["ladder.font_size"] == 11 and len(shown) == len(Settings.keys())
     table = run_cli("config", "show").stdout
     assert "ladder.font_size" in table and "restart" in table
     assert run_cli("config", "get", "tt.product").stdout.strip() == "ZN"

@@ -1,9 +1,9 @@
-"""`zn-ladder import`, `pnl --db` and `export`, run as real processes against real store files."""
+"""`zn-ladder import`, `pnl --db` and `export`, run as real processes against real stores: SQLite files and
+PostgreSQL desk databases (`store_url`)."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.actant import live_sample
+from tests.unit.store.conftest import store_digest
 
 IMPORT_KEYS = {"path", "kind", "added", "duplicate", "skipped", "warnings"}
 
@@ -20,8 +21,8 @@ def _json(result) -> dict:
     return json.loads(result.stdout)
 
 
-def test_import_every_fixture_then_again_adds_nothing(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_import_every_fixture_then_again_adds_nothing(run_cli, fixtures_dir: Path, tmp_path: Path, store_url) -> None:
+    db = store_url
     files = [str(fixtures_dir / n) for n in ("fill_monitor_sample.csv", "tt_audit_trail_sample.csv",
                                              "tt_fills_widget_copy_sample.csv")]
     files.append(str(live_sample(tmp_path / "actant_sod.csv")))  # the sample's rows, for a live contract
@@ -53,16 +54,16 @@ def test_import_every_fixture_then_again_adds_nothing(run_cli, fixtures_dir: Pat
 
 
 def test_import_of_a_bad_file_exits_2_and_leaves_the_store_unchanged(run_cli, fixtures_dir: Path,
-                                                                     tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+                                                                     tmp_path: Path, store_url) -> None:
+    db = store_url
     _json(run_cli("import", str(fixtures_dir / "fill_monitor_sample.csv"), "--db", str(db), "--json"))
     bad = tmp_path / "notes.txt"
     bad.write_text("hello\nthis is not a fill file\n")
-    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    digest = store_digest(db)
     result = run_cli("import", str(fixtures_dir / "tt_audit_trail_sample.csv"), str(bad), "--db", str(db))
     assert result.returncode == 2
     assert "notes.txt" in result.stderr and len(result.stderr.strip().splitlines()) == 1
-    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+    assert store_digest(db) == digest
 
 
 def test_corrupt_store_exits_2_with_a_clear_message(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
@@ -74,8 +75,8 @@ def test_corrupt_store_exits_2_with_a_clear_message(run_cli, fixtures_dir: Path,
     assert db.read_bytes() == b"\x00garbage" * 500
 
 
-def test_pnl_from_the_store_equals_pnl_from_the_file(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_pnl_from_the_store_equals_pnl_from_the_file(run_cli, fixtures_dir: Path, store_url) -> None:
+    db = store_url
     fills = str(fixtures_dir / "fill_monitor_sample.csv")
     _json(run_cli("import", fills, "--db", str(db), "--json"))
     for method in ("lifo", "fifo"):
@@ -99,8 +100,9 @@ def test_pnl_db_refuses_files_and_a_missing_store(run_cli, fixtures_dir: Path, t
     assert both.returncode == 2 and "not both" in both.stderr
 
 
-def test_export_fills_keeps_the_fill_monitor_layout(run_cli, cli_env, fixtures_dir: Path, tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_export_fills_keeps_the_fill_monitor_layout(run_cli, cli_env, fixtures_dir: Path, tmp_path: Path,
+                                                    store_url) -> None:
+    db = store_url
     sample = fixtures_dir / "fill_monitor_sample.csv"
     _json(run_cli("import", str(sample), "--db", str(db), "--json"))
     out = tmp_path / "fills.csv"
@@ -125,8 +127,8 @@ def test_export_fills_keeps_the_fill_monitor_layout(run_cli, cli_env, fixtures_d
     assert (again["added"], again["duplicate"]) == (0, 297)
 
 
-def test_export_pnl_csv_to_stdout(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+def test_export_pnl_csv_to_stdout(run_cli, fixtures_dir: Path, store_url) -> None:
+    db = store_url
     _json(run_cli("import", str(fixtures_dir / "fill_monitor_sample.csv"), "--db", str(db), "--json"))
     result = run_cli("export", "--db", str(db), "--what", "pnl", "--contract", "ZN Sep25")
     assert result.returncode == 0, result.stderr
@@ -137,10 +139,40 @@ def test_export_pnl_csv_to_stdout(run_cli, fixtures_dir: Path, tmp_path: Path) -
     lifo = _json(run_cli("pnl", "--db", str(db), "--contract", "ZN Sep25", "--market", "CME", "--method", "lifo",
                          "--json"))
     assert float(rows[1]["realized"]) == pytest.approx(lifo["realized"], abs=0.01)
-    assert os.path.getsize(db) > 0
 
 
 def test_import_without_db_uses_the_users_store(run_cli, cli_env, fixtures_dir: Path) -> None:
     result = run_cli("import", str(fixtures_dir / "tt_fills_widget_copy_sample.csv"), "--json")
     assert _json(result)["files"][0]["added"] == 60
     assert (Path(cli_env["ZN_LADDER_HOME"]) / "data" / "zn_ladder.sqlite3").exists()
+
+
+@pytest.mark.parametrize("command", [("import", "FILE"), ("pnl", "--contract", "ZN Sep25"), ("export", "--what", "fills"),
+                                     ("doctor",), ("monitor", "--once")])
+@pytest.mark.parametrize("location, why", [("mysql://desk@db/zn", "is a mysql URL, which zn_ladder cannot use"),
+                                           ("postgres:/zn", "is not a PostgreSQL URL")])
+def test_a_store_url_the_app_cannot_use_is_refused_in_one_line_and_nothing_is_created(
+        run_cli, cli_env, fixtures_dir: Path, tmp_path: Path, command, location, why) -> None:
+    """Issue 16's first symptom: `--db postgresql://...` was taken for a folder `postgresql:` and `import`
+    reported success. Every command taking --db refuses an unknown or malformed URL: exit 2, one line."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    args = [str(fixtures_dir / "fill_monitor_sample.csv") if a == "FILE" else a for a in command]
+    result = run_cli(args[0], *args[1:], "--db", location, cwd=work)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert why in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert list(work.iterdir()) == []
+
+
+def test_a_desk_database_that_is_missing_or_down_is_one_line_naming_it(run_cli, fixtures_dir: Path,
+                                                                        pg_cluster) -> None:
+    with __import__("socket").socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    missing = pg_cluster.url("no_such_desk")
+    down = f"postgresql://desk@127.0.0.1:{closed}/zn_desk"
+    for url, why in ((missing, "does not exist on that server"), (down, "cannot be reached")):
+        result = run_cli("import", str(fixtures_dir / "fill_monitor_sample.csv"), "--db", url)
+        assert result.returncode == 2
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert result.stderr.startswith(f"zn-ladder: the desk database {url} {why}")

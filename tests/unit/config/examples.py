@@ -22,6 +22,7 @@ OTHER_VALUES: dict[str, tuple[str, object]] = {
     "polling.positions_s": ("90", 90.0),
     "polling.spot_s": ("0.5", 0.5),
     "storage.database_path": ("/srv/ladder/zn.sqlite3", "/srv/ladder/zn.sqlite3"),
+    "storage.url": ("postgresql://desk@db.example.com:5433/zn_desk", "postgresql://desk@db.example.com:5433/zn_desk"),
     "storage.sod_path": ("C:\\SOD\\today.csv", "C:\\SOD\\today.csv"),
     "storage.sod_auto_import": ("true", True),
     "storage.export_dir": ("/srv/ladder/exports", "/srv/ladder/exports"),

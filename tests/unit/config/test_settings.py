@@ -15,7 +15,7 @@ from zn_ladder.domain.errors import ConfigError
 
 def test_every_key_has_an_example_and_no_example_is_stale():
     assert set(OTHER_VALUES) == set(Settings.keys())
-    assert len(Settings.keys()) == 48
+    assert len(Settings.keys()) == 49
 
 
 def test_defaults_run_the_demo():
@@ -70,6 +70,10 @@ def test_points_that_are_not_decimal_round_trip_as_text():
     ("tt.base_url", "ftp://example.com", "an http:// or https:// URL"),
     ("tt.contracts", "ZN Dec26, QQ Mar27", "'QQ Mar27': unknown product 'QQ'"),
     ("storage.database_path", "relative/zn.db", "expected an absolute file path"),
+    ("storage.url", "mysql://desk@db/zn", "expected a postgresql://user@host[:port]/database URL"),
+    ("storage.url", "postgres:/zn", "expected a postgresql://"),
+    ("storage.url", "postgresql://desk:hunter2@db/zn", "got 'postgresql://desk:***@db/zn'"),
+    ("storage.url", "postgresql://desk@db/zn?password=hunter2", "got 'postgresql://desk@db/zn?password=***'"),
     ("spot.browser", "firefox", "expected auto or msedge or chrome or chromium"),
     ("ladder.buy_colour", "blue", "expected a colour as #RRGGBB"),
     ("notifications.sound", "maybe", "expected true or false, got 'maybe'"),
@@ -164,6 +168,9 @@ def test_resolved_paths_default_under_zn_ladder_home(monkeypatch, tmp_path):
     assert s.storage.resolved_export_dir() == tmp_path / "data" / "exports"
     other = s.replace_value("storage.database_path", str(tmp_path / "x.db"))
     assert other.storage.resolved_database_path() == tmp_path / "x.db"
+    assert other.storage.resolved_store() == tmp_path / "x.db"
+    desk = other.replace_value("storage.url", "postgresql://desk@db/zn")
+    assert desk.storage.resolved_store() == "postgresql://desk@db/zn"  # the desk database wins
 
 
 def test_simulator_is_used_for_the_demo_only():

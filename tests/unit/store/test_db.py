@@ -15,7 +15,7 @@ from zn_ladder.store import db
 from zn_ladder.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from zn_ladder.store.store import Store
 
-from .conftest import file_digest, make_fill
+from .conftest import file_digest, make_fill, raw_conn, schema_version, set_schema_version, store_digest
 
 
 def test_new_store_is_created_in_wal_with_the_current_schema(db_path: Path) -> None:
@@ -29,11 +29,15 @@ def test_new_store_is_created_in_wal_with_the_current_schema(db_path: Path) -> N
     raw.close()
 
 
-def test_reopen_keeps_data_and_connection_is_durable(db_path: Path) -> None:
-    with Store.open(db_path) as store:
+def test_reopen_keeps_data_and_connection_is_durable(store_url: str) -> None:
+    """A commit is durable when it returns: SQLite's `synchronous = FULL` (2); on PostgreSQL the session's
+    `synchronous_commit = on`, whatever the server's default (the test cluster's is off)."""
+    durable = {"sqlite": ("PRAGMA synchronous", 2), "postgresql": ("SHOW synchronous_commit", "on")}
+    with Store.open(store_url) as store:
         store.ingest([make_fill("e1"), make_fill("e2", t=1)])
-        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-    with Store.open(db_path) as store:
+        query, expected = durable[store.conn.dialect]
+        assert store.conn.execute(query).fetchone()[0] == expected
+    with Store.open(store_url) as store:
         assert [f.key for f in store.fills()] == ["e1", "e2"]
 
 
@@ -45,17 +49,17 @@ def _sealed(db_path: Path) -> str:
     return file_digest(db_path)
 
 
-def test_newer_schema_is_refused_and_left_unchanged(db_path: Path) -> None:
-    _sealed(db_path)
-    raw = sqlite3.connect(db_path)
-    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    raw.close()
-    before = file_digest(db_path)
+def test_newer_schema_is_refused_and_left_unchanged(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        store.ingest([make_fill("e1"), make_fill("e2", t=1)])
+    set_schema_version(store_url, SCHEMA_VERSION + 1)
+    before = store_digest(store_url)
+    with pytest.raises(StoreError, match="newer zn_ladder") as caught:
+        Store.open(store_url)
+    assert f"schema version {SCHEMA_VERSION + 1}" in str(caught.value)
     with pytest.raises(StoreError, match="newer zn_ladder"):
-        Store.open(db_path)
-    with pytest.raises(StoreError, match="newer zn_ladder"):
-        Store.open(db_path, readonly=True)
-    assert file_digest(db_path) == before
+        Store.open(store_url, readonly=True)
+    assert store_digest(store_url) == before
 
 
 def test_garbage_file_is_refused_and_untouched(db_path: Path) -> None:
@@ -120,19 +124,19 @@ def test_folder_instead_of_file_is_refused(tmp_path: Path) -> None:
         Store.open(tmp_path)
 
 
-def test_second_writer_waits_then_gets_a_clear_busy_error(db_path: Path) -> None:
-    with Store.open(db_path) as store:
+def test_second_writer_waits_then_gets_a_clear_busy_error(store_url: str) -> None:
+    with Store.open(store_url) as store:
         store.ingest([make_fill("e1")])
-    other = sqlite3.connect(db_path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    other = raw_conn(store_url)
+    other.begin_write()  # another process in the middle of a write
     try:
-        with Store.open(db_path, verify=False, busy_timeout_s=0.2) as store:
+        with Store.open(store_url, verify=False, busy_timeout_s=0.2) as store:
             with pytest.raises(StoreError, match="busy: another zn-ladder process"):
                 store.ingest([make_fill("e2", t=1)])
     finally:
         other.execute("ROLLBACK")
         other.close()
-    with Store.open(db_path) as store:
+    with Store.open(store_url) as store:
         assert [f.key for f in store.fills()] == ["e1"]
         assert store.ingest([make_fill("e2", t=1)]).added == 1
 
@@ -217,18 +221,20 @@ def test_old_schema_is_migrated_in_place(db_path: Path) -> None:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_a_later_migration_upgrades_step_by_step_and_keeps_the_data(db_path: Path, monkeypatch) -> None:
-    with Store.open(db_path) as store:
+def test_a_later_migration_upgrades_step_by_step_and_keeps_the_data(store_url: str, monkeypatch) -> None:
+    """The same migration text (SQLite DDL) upgrades both backends."""
+    with Store.open(store_url) as store:
         store.ingest([make_fill("e1")])
     v2 = "ALTER TABLE fills ADD COLUMN note TEXT NOT NULL DEFAULT '';\nCREATE INDEX fills_note ON fills (note);"
     monkeypatch.setattr(db, "MIGRATIONS", (*db.MIGRATIONS, v2))
     monkeypatch.setattr(db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    with Store.open(db_path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    with Store.open(store_url) as store:
+        assert schema_version(store.conn) == SCHEMA_VERSION + 1
         assert store.conn.execute("SELECT key, note FROM fills").fetchall() == [("e1", "")]
+        assert store.ingest([make_fill("e2", t=1)]).added == 1
     monkeypatch.undo()
     with pytest.raises(StoreError, match="newer zn_ladder"):  # and the older app now refuses it
-        Store.open(db_path)
+        Store.open(store_url)
 
 
 @pytest.mark.parametrize("location, why", [
@@ -257,41 +263,40 @@ def test_a_store_location_the_app_cannot_use_is_refused(tmp_path, monkeypatch, l
 
 @pytest.mark.parametrize("column, value", [("qty", 3), ("price", 7001), ("side", 1), ("time_ns", 5),
                                            ("account", "A2"), ("market", "CME_DELAYED")])
-def test_a_fill_changed_outside_the_app_is_named_on_open_and_the_file_left_alone(db_path, column, value) -> None:
+def test_a_fill_changed_outside_the_app_is_named_on_open_and_the_file_left_alone(store_url, column, value) -> None:
     """SQLite keeps no checksums: a flipped bit in a stored fill changed a position silently (issue 13 §17).
-    Each fill's checksum of what was received names it on open; nothing is written."""
-    with Store.open(db_path) as store:
+    Each fill's checksum of what was received names it on open; nothing is written. On a desk database the
+    same check catches a hand edit by anyone with write access."""
+    with Store.open(store_url) as store:
         store.ingest([make_fill("k1", 1, 2, 7000, 1), make_fill("k2", -1, 1, 7004, 2)])
-    conn = sqlite3.connect(db_path)
+    conn = raw_conn(store_url)
     conn.execute(f"UPDATE fills SET {column}=? WHERE key='k2'", (value,))
-    conn.commit()
     conn.close()
-    before = file_digest(db_path)
+    before = store_digest(store_url)
     with pytest.raises(StoreError, match=r"1 fill\(s\) or SOD lot\(s\) changed since they were received: fill k2 "):
-        Store.open(db_path)
-    assert file_digest(db_path) == before
+        Store.open(store_url)
+    assert store_digest(store_url) == before
 
 
-def test_a_retimed_fill_keeps_a_true_checksum(db_path) -> None:
+def test_a_retimed_fill_keeps_a_true_checksum(store_url) -> None:
     """An export's fill (row-order time) later seen from the API gets the real time: not a 'change'."""
     export = make_fill("o1#1", 1, 1, 7000, 0, order_id="o1", cum_qty=1, exec_id="", source="audit_trail")
     api = make_fill("E1", 1, 1, 7000, 50, order_id="o1", cum_qty=1)
-    with Store.open(db_path) as store:
+    with Store.open(store_url) as store:
         store.ingest([export], source="audit_trail")
         assert store.ingest([api], source="tt_api").duplicate == 1
         assert store.fills()[0].time_ns == api.time_ns
-    with Store.open(db_path) as store:
+    with Store.open(store_url) as store:
         assert store.fill_count() == 1
 
 
-def test_an_sod_lot_changed_outside_the_app_is_named_on_open(db_path) -> None:
+def test_an_sod_lot_changed_outside_the_app_is_named_on_open(store_url) -> None:
     from zn_ladder.domain.records import SodLot
 
-    with Store.open(db_path) as store:
+    with Store.open(store_url) as store:
         store.put_sod([SodLot("A1", "ZN Sep25", 5, 7000, "2025-08-11")], source="actant_sod")
-    conn = sqlite3.connect(db_path)
+    conn = raw_conn(store_url)
     conn.execute("UPDATE sod_lots SET qty=4")
-    conn.commit()
     conn.close()
     with pytest.raises(StoreError, match=r"SOD lot A1 CME ZN Sep25 2025-08-11 \(\+4 @ 7000 ticks\)"):
-        Store.open(db_path)
+        Store.open(store_url)

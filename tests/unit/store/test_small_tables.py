@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from zn_ladder.domain.records import SodLot
 from zn_ladder.store import audit
 from zn_ladder.store.snapshot import take_snapshot
@@ -12,30 +10,30 @@ from zn_ladder.store.store import Store
 from .conftest import make_fill
 
 
-def test_cursor_is_json_and_commits_with_its_fills(db_path: Path) -> None:
+def test_cursor_is_json_and_commits_with_its_fills(store_url: str) -> None:
     cursor = {"v": 1, "min_timestamp": 123, "seen": [[123, "e1"]], "holds": 0}
-    with Store.open(db_path) as store:
+    with Store.open(store_url) as store:
         store.ingest([make_fill("e1")], cursor=("tt_fills:sim", cursor))
         assert store.get_cursor("tt_fills:sim") == cursor
         assert store.get_cursor("other") is None
-    with Store.open(db_path) as store:
+    with Store.open(store_url) as store:
         assert store.get_cursor("tt_fills:sim") == cursor
         store.put_cursor("tt_fills:sim", {"v": 1, "min_timestamp": 200})
         assert store.get_cursor("tt_fills:sim")["min_timestamp"] == 200
 
 
-def test_refdata_cache_survives_a_restart_and_ages(db_path: Path) -> None:
-    with Store.open(db_path) as store:
+def test_refdata_cache_survives_a_restart_and_ages(store_url: str) -> None:
+    with Store.open(store_url) as store:
         store.put_refdata("instrument", "8092262517946017060", {"alias": "ZN Sep25", "productSymbol": "ZN"})
-    with Store.open(db_path) as store:
+    with Store.open(store_url) as store:
         assert store.get_refdata("instrument", "8092262517946017060")["alias"] == "ZN Sep25"
         assert store.get_refdata("instrument", "8092262517946017060", max_age_s=-1) is None
         assert store.get_refdata("instrument", "nope") is None
 
 
-def test_audit_records_who_what_when_and_never_needs_a_store_object(db_path: Path) -> None:
-    audit.audit(audit.ENVIRONMENT_CHANGED, {"old": "sim", "new": "uat"}, "support@desk", db_path=db_path)
-    with Store.open(db_path) as store:
+def test_audit_records_who_what_when_and_never_needs_a_store_object(store_url: str) -> None:
+    audit.audit(audit.ENVIRONMENT_CHANGED, {"old": "sim", "new": "uat"}, "support@desk", db_path=store_url)
+    with Store.open(store_url) as store:
         store.ingest([make_fill("e1")], audit_detail={"file": "fills.csv", "kind": "fill_monitor"}, who="eric@pc")
         entries = store.audit_entries()
     assert [e.event for e in entries] == ["import", "environment_changed"]
@@ -45,8 +43,8 @@ def test_audit_records_who_what_when_and_never_needs_a_store_object(db_path: Pat
     assert "@" in audit.default_who()
 
 
-def test_snapshot_is_frozen_and_consistent(db_path: Path) -> None:
-    with Store.open(db_path) as store:
+def test_snapshot_is_frozen_and_consistent(store_url: str) -> None:
+    with Store.open(store_url) as store:
         store.put_sod([SodLot("A1", "ZN Sep25", 3, 6990, "")])
         store.ingest([make_fill("e1", -1, 1, 7000, 0), make_fill("e2", 1, 2, 7002, 1, contract="ZN Dec25")])
         snap = take_snapshot(store.conn, "ZN Sep25")

@@ -13,8 +13,8 @@ from zn_ladder.store.writer import StoreWriter
 from .conftest import make_fill
 
 
-def test_work_runs_on_the_writer_thread_in_submission_order(db_path: Path) -> None:
-    with StoreWriter(db_path) as writer:
+def test_work_runs_on_the_writer_thread_in_submission_order(store_url: str) -> None:
+    with StoreWriter(store_url) as writer:
         threads: list[str] = []
         first = writer.ingest([make_fill("e1", 1, 2, 7000, 0)], source="tt_api")
         second = writer.ingest([make_fill("e2", -1, 1, 7004, 1), make_fill("e1", 1, 2, 7000, 0)])
@@ -31,18 +31,18 @@ def test_work_runs_on_the_writer_thread_in_submission_order(db_path: Path) -> No
     assert not writer.alive
 
 
-def test_callbacks_fire_with_the_result(db_path: Path) -> None:
+def test_callbacks_fire_with_the_result(store_url: str) -> None:
     got: list[int] = []
     done = threading.Event()
-    with StoreWriter(db_path) as writer:
+    with StoreWriter(store_url) as writer:
         future = writer.ingest([make_fill("e1")])
         future.add_done_callback(lambda f: (got.append(f.result().added), done.set()))
         assert done.wait(10)
     assert got == [1]
 
 
-def test_errors_reach_the_caller_and_the_thread_lives_on(db_path: Path) -> None:
-    with StoreWriter(db_path) as writer:
+def test_errors_reach_the_caller_and_the_thread_lives_on(store_url: str) -> None:
+    with StoreWriter(store_url) as writer:
         def boom(store):
             raise StoreError("disk on fire")
 
@@ -68,8 +68,8 @@ def test_a_store_that_cannot_open_fails_start_and_queued_work(tmp_path: Path) ->
     assert not writer.alive
 
 
-def test_work_after_stop_is_refused(db_path: Path) -> None:
-    writer = StoreWriter(db_path)
+def test_work_after_stop_is_refused(store_url: str) -> None:
+    writer = StoreWriter(store_url)
     writer.start().result(10)
     writer.stop()
     with pytest.raises(StoreError, match="not running"):
