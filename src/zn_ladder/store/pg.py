@@ -65,6 +65,11 @@ def to_pyformat(sql: str) -> str:
     return "".join(out)
 
 
+#: From this many rows, an INSERT's executemany goes through COPY (below: pipelined statements).
+BULK_ROWS = 50
+_INSERT_VALUES = re.compile(r"\s*INSERT\s+INTO\s+(\w+)\s*\(([^)]*)\)\s*VALUES\s*\([?,\s]*\)(.*)\Z", re.S | re.I)
+
+
 class PgConnection:
     """What the store needs of a connection, on psycopg 3. `raw` is the psycopg connection (LISTEN/NOTIFY,
     advisory locks, COPY); `location` the database (printable, no password)."""
@@ -91,14 +96,33 @@ class PgConnection:
         return self.raw.execute(to_pyformat(sql), params)
 
     def executemany(self, sql: str, rows: Any) -> psycopg.Cursor:
-        cur = self.raw.cursor()
+        """As sqlite3's. A plain `INSERT ... VALUES (?...)` [ON CONFLICT DO NOTHING] of many rows is COPYed into
+        a temporary table and inserted from it in one statement: a row per round trip (even pipelined) made a
+        20k-fill import 4x slower than SQLite. Its rowcount is the rows inserted, as executemany's sum."""
         rows = list(rows)
         if self._trace is not None:
             for _ in rows:
                 self._trace(sql)
-        if rows:
-            cur.executemany(to_pyformat(sql), rows)
+        cur = self.raw.cursor()
+        if not rows:
+            return cur
+        bulk = _INSERT_VALUES.match(sql) if len(rows) >= BULK_ROWS else None
+        if bulk is not None and "DO UPDATE" not in bulk.group(3).upper():
+            return self._copy_insert(cur, *bulk.groups(), rows)
+        cur.executemany(to_pyformat(sql), rows)
         return cur
+
+    def _copy_insert(self, cur: psycopg.Cursor, table: str, columns: str, rest: str, rows: list) -> psycopg.Cursor:
+        stage = f"zn_stage_{table}_{abs(hash(columns)) % 10**8}"
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {columns}, 0::bigint AS zn_seq FROM {table} "
+                    "WITH NO DATA")
+        with cur.copy(f"COPY {stage} ({columns}, zn_seq) FROM STDIN") as copy:
+            for seq, row in enumerate(rows):
+                copy.write_row((*row, seq))
+        # in the rows' order: ids follow arrival, and of two rows with one key the first is kept
+        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} ORDER BY zn_seq{to_pyformat(rest)}")
+        self.raw.execute(f"TRUNCATE {stage}")
+        return cur  # its rowcount is the INSERT's: the rows inserted, as sqlite3's executemany reports
 
     @property
     def in_transaction(self) -> bool:
