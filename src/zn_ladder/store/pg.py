@@ -76,8 +76,10 @@ class PgConnection:
 
     dialect = "postgresql"
 
-    def __init__(self, raw: psycopg.Connection, location: PgLocation, readonly: bool = False) -> None:
+    def __init__(self, raw: psycopg.Connection, location: PgLocation, readonly: bool = False,
+                 reopen: Any = None) -> None:
         self.raw = raw
+        self._reopen = reopen
         self.location = location
         self.readonly = readonly
         self._seen_seq: int | None = None
@@ -89,6 +91,8 @@ class PgConnection:
         self._trace = trace
 
     def execute(self, sql: str, params: Any = None) -> psycopg.Cursor:
+        if self.raw.broken:
+            self._revive()
         if self._trace is not None:
             self._trace(sql)
         if not params:
@@ -132,7 +136,8 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != TransactionStatus.IDLE
+        """A lost session holds no transaction (the server rolled it back): nothing to roll back here."""
+        return not self.raw.broken and self.raw.info.transaction_status != TransactionStatus.IDLE
 
     @property
     def closed(self) -> bool:
@@ -145,6 +150,7 @@ class PgConnection:
 
     def begin_write(self) -> None:
         """BEGIN and take the store's write lock (the meta row): the `BEGIN IMMEDIATE` of SQLite."""
+        self._revive()
         self.raw.execute("BEGIN")
         seq = self.raw.execute(f"UPDATE {META_TABLE} SET write_seq = write_seq + 1 RETURNING write_seq").fetchone()[0]
         self._observe(seq - 1)
@@ -156,6 +162,15 @@ class PgConnection:
         if not self.in_transaction:
             self._observe(self.raw.execute(f"SELECT write_seq FROM {META_TABLE}").fetchone()[0])
         return self._foreign
+
+    def _revive(self) -> None:
+        """A new session when the last one was lost (the server restarted, the network dropped): the write
+        that failed rolled back with it and said so; the next one must not fail for ever. Another process
+        may have written meanwhile, so the cached books are dropped (`_foreign` moves)."""
+        if (self.raw.closed or self.raw.broken) and self._reopen is not None:
+            log.warning("store %s: the connection was lost; connecting again", self.location)
+            self.raw = self._reopen()
+            self._foreign += 1
 
     def _observe(self, seq: int) -> None:
         if seq != self._seen_seq:
@@ -171,19 +186,23 @@ def connect(location: PgLocation, *, readonly: bool = False, busy_timeout_s: flo
         kwargs["password"] = password
     if "connect_timeout" not in location.url:
         kwargs["connect_timeout"] = max(2, int(busy_timeout_s))
-    try:
-        raw = psycopg.connect(location.url, **kwargs)
-    except psycopg.Error as exc:
-        raise describe_error(exc, location, "connect") from None
-    conn = PgConnection(raw, location, readonly)
-    try:
-        with translated(location, "open"):
+
+    def session() -> psycopg.Connection:
+        try:
+            raw = psycopg.connect(location.url, **kwargs)
             raw.execute(f"SET lock_timeout = {int(busy_timeout_s * 1000)}")
             raw.execute("SET synchronous_commit = on")  # durable at COMMIT, whatever the server's default
-            _check_identity(conn, readonly)
             if readonly:
                 raw.execute("SET default_transaction_read_only = on")
-            else:
+            return raw
+        except psycopg.Error as exc:
+            raise describe_error(exc, location, "connect") from None
+
+    conn = PgConnection(session(), location, readonly, session)
+    try:
+        with translated(location, "open"):
+            _check_identity(conn, readonly)
+            if not readonly:
                 _migrate(conn)
     except BaseException:
         conn.close()
