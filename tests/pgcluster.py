@@ -87,8 +87,9 @@ class Cluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
-    """initdb + start on a free loopback port; the caller stops it (`Cluster.stop`)."""
+def start_cluster(*, durable: bool = False) -> Cluster:
+    """initdb + start on a free loopback port; the caller stops it (`Cluster.stop`). `durable`: fsync on,
+    as a real server runs (the benchmarks); the tests' default leaves it off."""
     bin_dir = _bin_dir()
     root = Path(tempfile.mkdtemp(prefix="zn-pg-"))
     root.chmod(0o755)
@@ -105,7 +106,9 @@ def start_cluster() -> Cluster:
         raise ClusterUnavailable(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
     port = _free_port()
     # fsync off: a test cluster is thrown away; durability is PostgreSQL's, not what the tests measure.
-    opts = f"-h 127.0.0.1 -p {port} -k {sock} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    opts = f"-h 127.0.0.1 -p {port} -k {sock}"
+    if not durable:
+        opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     start = subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60",
                                             "-l", str(root / "server.log"), "-o", opts, "start"]),
                            capture_output=True, text=True, timeout=90)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 from zn_ladder.domain.records import CorrectionKind, Fill, FillCorrection, Side
@@ -23,8 +22,9 @@ def page(fills=(), corrections=(), ts: int = 0):
     return SimpleNamespace(fills=tuple(fills), corrections=tuple(corrections), cursor=FillCursor(ts))
 
 
-def test_pages_persist_with_their_cursor_and_the_lists_follow_busts_and_corrections(qtbot, tmp_path: Path) -> None:
-    db = tmp_path / "w.sqlite3"
+def test_pages_persist_with_their_cursor_and_the_lists_follow_busts_and_corrections(qtbot, store_url: str) -> None:
+    """On the PC's file and on a desk database alike (`store_url`)."""
+    db = store_url
     worker = StoreWorker(db)
     with qtbot.waitSignal(worker.opened, timeout=10_000) as opened:
         worker.start()

@@ -131,7 +131,9 @@ def _classify(conn: Connection, refused: list[Fill], out: FillInsert) -> None:
     """
     by_key: set[str] = set()
     keys = list({f.key for f in refused})
-    for i in range(0, len(keys), _CHUNK):
+    if conn.dialect == "postgresql":  # one array parameter: one round trip however many keys
+        by_key.update(r[0] for r in conn.execute("SELECT key FROM fills WHERE key = ANY(?)", (keys,)))
+    for i in range(0, len(keys) if conn.dialect == "sqlite" else 0, _CHUNK):
         chunk = keys[i:i + _CHUNK]  # answered from the key index alone (covering): no table reads
         by_key.update(r[0] for r in conn.execute(
             f"SELECT key FROM fills WHERE key IN ({','.join('?' * len(chunk))})", chunk))

@@ -141,3 +141,17 @@ def test_an_export_copy_takes_the_real_time_when_the_api_copy_arrives(store_url:
         assert pnl_view(store.conn, "ZN Sep25", "lifo").open_lots == ((1, 7004),)
     with Store.open(store_url) as store:
         assert store.audit_entries("matching_repaired") == []
+
+
+def test_a_large_batch_keeps_arrival_order_and_the_first_copy_of_a_key(store_url: str) -> None:
+    """A big batch goes in as one bulk insert (COPY on PostgreSQL): fills at one time stay in arrival order
+    (ids follow it), and of two copies of one key in the batch the first is kept, as with one row at a time."""
+    keys = [f"k{(i * 37) % 200:03d}" for i in range(200)]  # a scrambled, non-sorted arrival order
+    batch = [make_fill(k, t=5) for k in keys]
+    batch.insert(150, make_fill(keys[10], qty=9, t=5, source="audit_trail"))  # a later copy of the 11th key
+    with Store.open(store_url) as store:
+        result = store.ingest(batch)
+        assert (result.added, result.duplicate) == (200, 1)
+        stored = store.fills()
+    assert [f.key for f in stored] == keys
+    assert (stored[10].qty, stored[10].source) == (1, "tt_api")

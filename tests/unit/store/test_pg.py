@@ -219,3 +219,21 @@ def test_a_write_by_another_process_drops_the_cached_books(store_url) -> None:
         lifo = pnl_view(store.conn, "ZN Sep25", "lifo")
         # by hand: +2@7000, -1@7008 (+8), -1@7004 (+4), +3@7002, -1@7006 closes a 7002 lot (+4): 16 ticks
         assert (lifo.position, lifo.realized) == (2, 16 * lifo.product.tick_value)
+
+
+def test_a_lost_session_fails_one_write_in_one_line_and_the_next_reconnects(pg_url, pg_cluster) -> None:
+    """The server ends the store's session (a restart, a dropped network): the write under way rolls back
+    with a one-line error, and the next write opens a new session instead of failing for ever."""
+    with Store.open(pg_url) as store:
+        store.ingest([make_fill("e1", t=1)])
+        pid = store.conn.raw.info.backend_pid
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(StoreError) as caught:
+            store.ingest([make_fill("e2", t=2)])
+        assert _one_line(caught).startswith(f"the desk database {pg_url} cannot be reached")
+        assert store.ingest([make_fill("e2", t=2), make_fill("e3", t=3)]).added == 2
+        assert store.conn.raw.info.backend_pid != pid
+        assert [f.key for f in store.fills()] == ["e1", "e2", "e3"]
+    with Store.open(pg_url) as store:
+        assert store.audit_entries("matching_repaired") == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -22,8 +21,8 @@ def tt(account: str, contract: str, net: int) -> Position:
 
 
 @pytest.fixture
-def writer(tmp_path: Path):
-    w = StoreWriter(tmp_path / "s.sqlite3", name="zn-store-writer")
+def writer(store_url: str):
+    w = StoreWriter(store_url, name="zn-store-writer")  # the PC's file, or a desk database
     w.start().result(10)
     w.put_sod([SodLot(A, DEC, 2, 3530)], source="test").result(10)
     w.ingest([Fill("f1", A, DEC, Side.BUY, 3, 3531, 1), Fill("f2", B, DEC, Side.SELL, 1, 3532, 2),
