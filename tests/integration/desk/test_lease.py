@@ -89,3 +89,8 @@ def test_an_unreachable_database_is_a_failed_attempt_not_a_crash(pg_cluster) -> 
     lease = CaptureLease(f"postgresql://postgres@127.0.0.1:{pg_cluster.port}/no_such_db", "ext_prod_sim", "KEY")
     assert lease.try_acquire() is False
     assert not lease.still_held()
+    assert "no_such_db" in lease.unreachable
+    stop, told = threading.Event(), []
+    threading.Timer(1.2, stop.set).start()
+    assert lease.wait(stop, told.append) is False
+    assert told == []  # nobody holds it: it is not "standing by" behind another capture

@@ -55,6 +55,8 @@ class CaptureLease:
         self._connector = connector
         self._conn: Any | None = None
         self.held = False
+        #: Why the last attempt could not ask the database (None: it could).
+        self.unreachable: str | None = None
 
     def try_acquire(self) -> bool:
         """One attempt (connecting first if needed). True when this process holds the lease now; a
@@ -67,8 +69,10 @@ class CaptureLease:
             got = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]
         except (psycopg.Error, StoreError) as exc:
             log.warning("capture lease: %s", exc)
+            self.unreachable = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             self._drop()
             return False
+        self.unreachable = None
         self.held = bool(got)
         if self.held:
             now = time.time_ns()
@@ -86,7 +90,7 @@ class CaptureLease:
         while not stop.is_set():
             if self.try_acquire():
                 return True
-            if not told:
+            if not told and self.unreachable is None:  # taken (an unreachable database is only logged)
                 on_standby(self.current_holder() or "another capture")
                 told = True
             stop.wait(RETRY_S)
