@@ -94,3 +94,15 @@ def test_an_unreachable_database_is_a_failed_attempt_not_a_crash(pg_cluster) -> 
     threading.Timer(1.2, stop.set).start()
     assert lease.wait(stop, told.append) is False
     assert told == []  # nobody holds it: it is not "standing by" behind another capture
+
+
+def test_a_holder_whose_lock_is_gone_on_a_live_session_knows_it(desk_url: str) -> None:
+    """still_held asks the server for the lock itself, not only whether the session lives."""
+    lease = CaptureLease(desk_url, "ext_prod_sim", "KEY")
+    try:
+        assert lease.try_acquire() and lease.still_held()
+        lease.connection.execute("SELECT pg_advisory_unlock(%s)", (lease.key,))
+        assert not lease.still_held()
+        assert not lease.held
+    finally:
+        lease.release()
