@@ -9,11 +9,9 @@ go through `Store` as on SQLite.
 
 from __future__ import annotations
 
-import re
-
-_SCHEME = re.compile(r"^(postgres|postgresql)://", re.IGNORECASE)
+from zn_ladder.store.backend import is_postgres
 
 
 def is_desk_url(location: object) -> bool:
-    """Whether a store location names a PostgreSQL desk database (`postgresql://...`)."""
-    return location is not None and bool(_SCHEME.match(str(location)))
+    """Whether a store location names a PostgreSQL desk database (`backend.is_postgres`'s rule)."""
+    return is_postgres(location)
