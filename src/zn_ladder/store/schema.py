@@ -1,6 +1,10 @@
 """The store's tables, as an ordered list of migrations.
 
-`PRAGMA user_version` holds the number of migrations applied. A migration is appended, never edited:
+The same migrations serve a PostgreSQL desk database: `pg.pg_ddl` translates each statement
+mechanically (INTEGER -> BIGINT, `INTEGER PRIMARY KEY` -> an identity, TEXT sorted bytewise, no
+`WITHOUT ROWID`, the `user` column quoted), so write plain CREATE TABLE / CREATE INDEX / ALTER TABLE ADD
+COLUMN that reads the same on both. `PRAGMA user_version` (PostgreSQL: the `zn_ladder_store` row) holds the
+number of migrations applied. A migration is appended, never edited:
 a desk's file written by version N of the app is upgraded step by step by any later version, and a
 file whose version is higher than `SCHEMA_VERSION` was written by a newer app and is refused (an
 older app could silently misread columns it does not know).

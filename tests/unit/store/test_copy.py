@@ -146,3 +146,17 @@ def test_store_copy_command(run_cli, tmp_path: Path, pg_url: str) -> None:
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "mysql URL" in bad.stderr
     missing = run_cli("store", "copy", "--from", str(tmp_path / "none.sqlite3"), "--to", pg_url)
     assert missing.returncode == 2 and "nothing to copy" in missing.stderr
+
+
+def test_a_desk_database_copies_back_into_a_file(tmp_path: Path, pg_url: str) -> None:
+    """The other way round (a support engineer's snapshot of the desk): the same fills, corrections and books."""
+    fills = [make_fill("E1", 1, 2, 7000, 10), make_fill("E2", -1, 1, 7008, 20), make_fill("E3", 1, 1, 7004, 30)]
+    with Store.open(pg_url) as desk:
+        desk.ingest(fills, [FillCorrection("C1", "E2", CorrectionKind.CORRECT, T0 + 40, 1, 7012)])
+    backup = tmp_path / "backup.sqlite3"
+    assert copy_store(pg_url, f"sqlite:{backup}").fills_added == 3
+    with Store.open(backup) as store:
+        assert [(f.key, f.qty, f.price) for f in store.fills()] == [("E1", 2, 7000), ("E2", 1, 7012), ("E3", 1, 7004)]
+        lifo = pnl_view(store.conn, CONTRACT, "lifo")
+        # by hand: +2@7000, -1@7012 (corrected) closes the 7000 lot: +12 ticks; +1@7004: long 2
+        assert (lifo.position, lifo.realized) == (2, 12 * ZN.tick_value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,15 +144,16 @@ def test_an_export_copy_takes_the_real_time_when_the_api_copy_arrives(store_url:
         assert store.audit_entries("matching_repaired") == []
 
 
-def test_a_large_batch_keeps_arrival_order_and_the_first_copy_of_a_key(store_url: str) -> None:
-    """A big batch goes in as one bulk insert (COPY on PostgreSQL): fills at one time stay in arrival order
-    (ids follow it), and of two copies of one key in the batch the first is kept, as with one row at a time."""
-    keys = [f"k{(i * 37) % 200:03d}" for i in range(200)]  # a scrambled, non-sorted arrival order
+@pytest.mark.parametrize("n", [200, 1500])  # PostgreSQL: one multi-row VALUES, and a COPY (above 20k parameters)
+def test_a_large_batch_keeps_arrival_order_and_the_first_copy_of_a_key(store_url: str, n: int) -> None:
+    """A big batch goes in as one bulk statement on PostgreSQL: fills at one time stay in arrival order (ids
+    follow it), and of two copies of one key in the batch the first is kept, as with one row at a time."""
+    keys = [f"k{(i * 37) % n:04d}" for i in range(n)]  # a scrambled, non-sorted arrival order (37 is prime to n)
     batch = [make_fill(k, t=5) for k in keys]
     batch.insert(150, make_fill(keys[10], qty=9, t=5, source="audit_trail"))  # a later copy of the 11th key
     with Store.open(store_url) as store:
         result = store.ingest(batch)
-        assert (result.added, result.duplicate) == (200, 1)
+        assert (result.added, result.duplicate) == (n, 1)
         stored = store.fills()
     assert [f.key for f in stored] == keys
     assert (stored[10].qty, stored[10].source) == (1, "tt_api")
