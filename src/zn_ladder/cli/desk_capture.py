@@ -48,13 +48,12 @@ def run_desk(args: argparse.Namespace, stop: threading.Event, window: CaptureWin
     with open_connection(args) as conn:
         require_credentials(conn)
         lease = CaptureLease(args.db, conn.env, conn.app_key)
-        print(f"desk capture of {conn.env} (lease {lease.name}) on {where} as {lease.holder}", flush=True)
+        log.info("desk capture of %s (lease %s) on %s as %s", conn.env, lease.name, where, lease.holder)
         try:
             while not stop.is_set():
                 if not lease.wait(stop, lambda who: print(f"{_hms()} standing by: {who} holds the capture lease of "
                                                           f"{conn.env} (lease {lease.name})", flush=True)):
                     break
-                print(f"{_hms()} took the capture lease of {conn.env}: capturing", flush=True)
                 hooks = DeskHooks(lease, args, where)
                 try:
                     with Store.open(args.db) as store:
@@ -88,9 +87,12 @@ class DeskHooks:
         self._source = ""
 
     def start(self, client: Any) -> None:
-        """Count on from the desk's requests of today (every process of this app key)."""
+        """Count on from the desk's requests of today (every process of this app key). Called once the
+        store is open and `monitoring ...` printed (a single-PC monitor's first line stays the first)."""
         from zn_ladder.store.desk.budget import add_spent
 
+        print(f"{_hms()} took the capture lease of {self.lease.environment} (lease {self.lease.name}, "
+              f"{self.lease.holder}): capturing", flush=True)
         self._source = f"tt_budget:{self.lease.environment}:{self.lease.name}"
         day, spent = client.budget.take_spent()
         client.budget.share(day, add_spent(self.lease.connection, self._source, day, spent))

@@ -46,7 +46,6 @@ def soak(url: str, env: dict[str, str], trials: int, seed: int) -> list[float]:
             for _ in range(trials):
                 if not standing:
                     standby.wait_for("standing by")  # two competing captures: one holds, one stands by
-                holder.wait_for("monitoring")  # it reads the cursor and polls from here
                 time.sleep(rng.uniform(0.0, 0.4))
                 holder.kill()  # SIGKILL: no handler, no cleanup, possibly inside a transaction
                 killed_at = time.monotonic()

@@ -101,8 +101,7 @@ def test_a_capture_whose_lease_was_taken_from_it_stands_by_and_takes_it_again(de
     with SimulatorServer(SimConfig(step_interval=0.05, history_fills=5), host="127.0.0.1", port=0) as sim:
         capture = Capture(desk_env, desk_url, sim.url, interval="0.1")
         try:
-            capture.wait_for("took the capture lease")
-            capture.wait_for("monitoring")
+            capture.wait_for("took the capture lease")  # printed once the store is open and it polls
             with psycopg.connect(desk_url, autocommit=True) as conn:  # the server drops its lease session
                 conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                              "WHERE application_name = %s", (f"zn_ladder capture {ENV}",))
