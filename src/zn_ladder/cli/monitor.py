@@ -44,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Poll TT (or the simulator) for fills and store each exactly once, with the "
                                    "poll cursor, so a restart resumes where it stopped.")
     p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
-                                                      "postgresql://user@host/db (default: the app's store)")
+                                                      "postgresql://user@host/db, which makes this the desk's one "
+                                                      "capture (see README) (default: the app's store)")
     p.add_argument("--interval", type=seconds(0, 86400, low_open=True), default=5.0, metavar="S",
                    help="seconds between polls, above 0 up to 86400 (default 5)")
     p.add_argument("--once", action="store_true", help="poll once and exit")
@@ -52,6 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--schedule", metavar="WINDOW",
                    help='poll only inside this window, e.g. "Sun-Fri 16:45-16:15 America/Chicago" (an end before '
                         'the start runs overnight); "always" to ignore the settings\' capture.schedule')
+    p.add_argument("--orders-interval", type=seconds(0, 86400, low_open=True), default=None, metavar="S",
+                   help="desk capture only: seconds between working-orders polls (default: the settings' "
+                        "polling.orders_s)")
+    p.add_argument("--positions-interval", type=seconds(0, 86400, low_open=True), default=None, metavar="S",
+                   help="desk capture only: seconds between positions polls (default: the settings' "
+                        "polling.positions_s)")
     add_connection_args(p)
     p.set_defaults(run=run)
 
@@ -75,6 +82,12 @@ def run(args: argparse.Namespace) -> int:
     window = capture_window(args.schedule)
     stop = threading.Event()
     _on_signals(stop)
+    from zn_ladder.store.desk import is_desk_url
+
+    if is_desk_url(args.db):
+        from zn_ladder.cli.desk_capture import run_desk
+
+        return run_desk(args, stop, window)
     with Store.open(args.db, day_rule=desk_day_rule()) as store, open_connection(args) as conn:
         require_credentials(conn)
         return _capture(store, conn, args, stop, window)
@@ -129,7 +142,11 @@ def _on_signals(stop: threading.Event) -> None:
             signal.signal(getattr(signal, name), handler)
 
 
-def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, window: CaptureWindow | None) -> int:
+def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, window: CaptureWindow | None,
+             desk=None) -> int:
+    """Poll until stopped. `desk` (a `desk_capture.DeskHooks`, for a desk database): the request count
+    is the desk's, each poll beats the heartbeat and notifies the windows, and a lost lease ends the
+    capture (the caller stands by again)."""
     from zn_ladder.domain.errors import InputError, TTError
     from zn_ladder.store.refdata import USER
     from zn_ladder.tt.client import TTClient
@@ -146,14 +163,18 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
     held = store.quarantined(conn.env)
     if held and cursor is not None:  # ask TT again for what was set aside as unreadable
         cursor = cursor.rewound_to(held[0].time_ns)
-    print(f"monitoring {conn.base_url} ({conn.env}) into {store.path}; "
+    where = desk.where if desk is not None else store.path
+    print(f"monitoring {conn.base_url} ({conn.env}) into {where}; "
           f"{'resuming from the stored cursor' if cursor else 'from the start of the day'}", flush=True)
     added = polls = 0
     from zn_ladder.tt.budget import budget_source
 
     spent = budget_source(conn.env, conn.base_url)
     with TTClient(conn) as client:
-        client.budget.carry_over(store.get_cursor(spent))  # today's requests of earlier runs count on
+        if desk is not None:
+            desk.start(client)  # the desk's count of today's requests, all processes together
+        else:
+            client.budget.carry_over(store.get_cursor(spent))  # today's requests of earlier runs count on
         client.know_users(store.all_refdata(USER).items())  # named before: never asked again
         sod_due = not args.no_sod
         closes = None
@@ -175,9 +196,11 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
                 _store_sod(store, client)
                 sod_due = False
             started = time.monotonic()
+            failure, changed = "", 0
             try:
                 page = client.fills_since(cursor)
             except TTError as exc:
+                failure = str(exc)
                 if args.once:
                     raise
                 log.warning("poll failed: %s", exc)
@@ -187,15 +210,19 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
                                       cursor=(source, page.cursor.to_dict()), environment=conn.env,
                                       quarantined=page.quarantined,
                                       users=[(u.user_id, u.refdata()) for u in page.users])
-                store.put_cursor(spent, client.budget.saved())
+                if desk is None:
+                    store.put_cursor(spent, client.budget.saved())
                 cursor = page.cursor
                 polls += 1
                 added += result.added
+                changed = result.added + result.corrections_added
                 for warning in (*page.warnings, *result.warnings):
                     print(f"warning: {warning}", flush=True)
                 if result.added or result.corrections_added:
                     print(f"{time.strftime('%H:%M:%S')} +{result.added} fills ({result.duplicate} repeated), "
                           f"{result.corrections_added} corrections", flush=True)
+            if desk is not None and not desk.after_fills(client, failure, changed):
+                break  # the lease is gone: another capture may hold it now
             if args.once:
                 break
             pause = args.interval - (time.monotonic() - started)

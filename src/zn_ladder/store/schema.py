@@ -317,7 +317,62 @@ DROP INDEX fills_execution;
 CREATE UNIQUE INDEX fills_execution ON fills (order_id, contract, cum_qty) WHERE cum_qty > 0 AND order_id <> '';
 """
 
+#: The desk's capture service (issue 16), in the same schema on both backends so one set of
+#: migrations serves SQLite and PostgreSQL. One capture per TT app key and environment holds the lease
+#: (a PostgreSQL advisory lock; `capture_lease` only says who holds it and since when, for people and
+#: windows). `capture_feeds` is its heartbeat: per feed the last successful poll, the last attempt, the
+#: poll interval and the last error, so a window reading the desk knows each feed's age and a dead
+#: capture (no attempt for two intervals) is shown STALE. `capture_snapshots` holds the latest working
+#: orders and positions the capture read (JSON), once for the whole desk, one row per account so
+#: that row-level security shows a trader the orders of their own accounts only. `desk_budget` counts TT
+#: requests per app key (a hash, never the key) and UTC day for every process of the desk: each adds
+#: what it spent (an atomic upsert), so the count is the desk's, not one PC's. `desk_accounts` lists the
+#: accounts each database login may see (enforced by row-level security on PostgreSQL).
+_V7 = """
+CREATE TABLE capture_lease (
+    environment  TEXT    NOT NULL,
+    lease_key    TEXT    NOT NULL,
+    holder       TEXT    NOT NULL,
+    started_ns   INTEGER NOT NULL,
+    beat_ns      INTEGER NOT NULL,
+    PRIMARY KEY (environment, lease_key)
+);
+
+CREATE TABLE capture_feeds (
+    environment  TEXT    NOT NULL,
+    feed         TEXT    NOT NULL,
+    last_ok_ns   INTEGER,
+    last_try_ns  INTEGER NOT NULL,
+    interval_ms  INTEGER NOT NULL,
+    last_error   TEXT    NOT NULL DEFAULT '',
+    holder       TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (environment, feed)
+);
+
+CREATE TABLE capture_snapshots (
+    environment  TEXT    NOT NULL,
+    kind         TEXT    NOT NULL CHECK (kind IN ('orders', 'positions')),
+    account      TEXT    NOT NULL,
+    taken_ns     INTEGER NOT NULL,
+    body         TEXT    NOT NULL,
+    PRIMARY KEY (environment, kind, account)
+);
+
+CREATE TABLE desk_budget (
+    source  TEXT    NOT NULL,
+    day     TEXT    NOT NULL,
+    used    INTEGER NOT NULL,
+    PRIMARY KEY (source, day)
+);
+
+CREATE TABLE desk_accounts (
+    login    TEXT NOT NULL,
+    account  TEXT NOT NULL,
+    PRIMARY KEY (login, account)
+);
+"""
+
 #: Ordered migrations; entry i takes a file from user_version i to i + 1. Append only.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 
 SCHEMA_VERSION = len(MIGRATIONS)

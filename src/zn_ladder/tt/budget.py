@@ -5,8 +5,9 @@ above them. We count the same way (every HTTP attempt goes through `acquire`, se
 wait out the per-second window instead of earning a 429, refuse to start a request once the day's
 allowance is spent, and expose the numbers so the status bar can warn before the limit is hit.
 
-The day is TT's UTC day. The count lives in memory: a restarted process starts from zero, which is
-why the default schedule leaves headroom (see `schedule.py`).
+The day is TT's UTC day. The count lives in memory and is saved in the store between processes
+(`saved`/`carry_over`); on a desk database it is shared by every process of the desk (`take_spent`
+hands over what this process spent since it last did, `share` takes back the desk's total).
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ class RequestBudget:
         self._day = self._day_key()
         self._used = restore.used_today if restore is not None and restore.day == self._day else 0
         self._total = 0
+        #: Of `_used`, what is already counted in a shared (desk-wide) total.
+        self._shared = 0
 
     def _day_key(self) -> str:
         return dt.datetime.fromtimestamp(self._wall(), dt.timezone.utc).date().isoformat()
@@ -119,7 +122,7 @@ class RequestBudget:
         day = self._day_key()
         if day != self._day:
             log.info("TT request budget: new day %s (used %d on %s)", day, self._used, self._day)
-            self._day, self._used = day, 0
+            self._day, self._used, self._shared = day, 0, 0
 
     def _trim(self, now: float) -> None:
         while self._recent and now - self._recent[0] >= WINDOW_SECONDS:
@@ -180,6 +183,25 @@ class RequestBudget:
             self._roll_day()
             if day == self._day:
                 self._used += used
+
+    def take_spent(self) -> tuple[str, int]:
+        """(today, requests counted here since the last `take_spent` or `share`): what this process adds
+        to the desk's shared count. Taken once: a second call returns 0 until more is spent."""
+        with self._lock:
+            self._roll_day()
+            spent = self._used - self._shared
+            self._shared = self._used
+            return self._day, spent
+
+    def share(self, day: str, desk_used: int) -> None:
+        """Count on from the desk's total for `day` (every process's requests, this one's included):
+        the allowance left is the desk's, not this process's. Another day's total is ignored."""
+        with self._lock:
+            self._roll_day()
+            if day == self._day and desk_used >= 0:
+                unshared = self._used - self._shared  # spent since `take_spent`: the next share's
+                self._shared = desk_used
+                self._used = desk_used + unshared
 
     def saved(self) -> dict[str, Any]:
         """Today's count as the store keeps it between processes (`carry_over` reads it back)."""

@@ -32,10 +32,11 @@ class _Source:
     last_ok_at: datetime | None = None
     failing_since: datetime | None = None
     last_error: str = ""
+    grace_s: float = STALE_GRACE_S
 
     @property
     def allowance(self) -> timedelta:
-        return timedelta(seconds=2 * self.interval_s + STALE_GRACE_S)
+        return timedelta(seconds=2 * self.interval_s + self.grace_s)
 
 
 class HealthBoard:
@@ -76,6 +77,19 @@ class HealthBoard:
                 source.failing_since = at
             source.last_error = error
             return started
+
+    def observed(self, name: str, interval_s: float, last_ok_at: datetime | None, failing_since: datetime | None,
+                 error: str = "", grace_s: float = 0.0) -> None:
+        """A source polled by someone else (the desk's capture), as its heartbeat reports it: its
+        interval, last success and current failure replace what the board held. `grace_s`: the
+        heartbeat is read every so often, so a live source's beat can be that much older than its
+        interval; the desk reads often enough that two intervals stay the limit the issue sets."""
+        with self._lock:
+            source = self._sources.setdefault(name, _Source(float(interval_s), self._clock()))
+            source.interval_s, source.grace_s = float(interval_s), float(grace_s)
+            source.last_ok_at = last_ok_at
+            source.failing_since = failing_since
+            source.last_error = error if failing_since is not None else ""
 
     def health(self, name: str, now: datetime | None = None) -> SourceHealth:
         now = now or self._clock()

@@ -23,8 +23,9 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import product_of_contract
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.working import net_orders
+from zn_ladder.workers.desk_feed import attach as attach_desk
 from zn_ladder.workers.fills_fetch import FillsFetch
-from zn_ladder.workers.health import HealthBoard, utc_now
+from zn_ladder.workers.health import TT_SOURCES, HealthBoard, utc_now
 from zn_ladder.workers.lanes import RollWeek
 from zn_ladder.workers.poller import Poller
 from zn_ladder.workers.position_check import PositionCheck
@@ -134,6 +135,8 @@ class Session(QObject):
         self._status_timer.setInterval(int(config.status_interval_s * 1000))
         self._status_timer.timeout.connect(self.emit_status)
         self._wire()
+        #: On a desk database the capture polls TT for the desk and this window follows it (desk_feed).
+        self.desk = attach_desk(self)
 
     # -- wiring -----------------------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -188,12 +191,14 @@ class Session(QObject):
         # scenario still run, so stored fills and a typed spot still make a ladder.
         tt_pollers = (self.orders_poller, self.fills_poller, self.positions_poller)
         no_tt = not cfg.demo and not cfg.conn.has_credentials
+        if self.desk is not None:
+            self.desk.start()
         for wt in self._threads:
-            if no_tt and wt.worker in tt_pollers:
+            if (no_tt or self.desk is not None) and wt.worker in tt_pollers:
                 continue
             wt.start()
         self.roll.start()
-        if no_tt:
+        if no_tt and self.desk is None:
             for name in ("orders", "fills", "positions"):
                 self.health.failed(name, f"no TT credentials for {cfg.env}")
         self._status_timer.start()
@@ -214,6 +219,8 @@ class Session(QObject):
         timeout_s = self.config.stop_timeout_s if timeout_s is None else timeout_s
         deadline = time.monotonic() + timeout_s
         self._status_timer.stop()
+        if self.desk is not None:
+            self.desk.stop(timeout_s)
         ok = stop_all(self.threads, timeout_s)
         if then is not None:
             then()
@@ -306,6 +313,8 @@ class Session(QObject):
         log.warning("%s", message)
 
     def _ok(self, name: str) -> None:
+        if self.desk is not None and name in TT_SOURCES:
+            return  # the capture's heartbeat says how the TT feeds are (desk_feed)
         first = self.health.health(name).last_ok_at is None
         if self.health.ok(name):
             log.info("%s recovered", name)

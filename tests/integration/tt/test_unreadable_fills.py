@@ -51,6 +51,9 @@ class ScriptedTT:
                 url = urlsplit(self.path)
                 if "/instrument/" in url.path:
                     return self._send({"status": "Ok", "instrument": [INSTRUMENT]})
+                if url.path.rstrip("/").endswith(("/orders", "/position")):  # a desk capture reads these too
+                    key = "orders" if url.path.rstrip("/").endswith("/orders") else "positions"
+                    return self._send({"status": "Ok", "lastPage": "true", key: []})
                 since = int(parse_qs(url.query)["minTimestamp"][0])
                 owner.min_timestamps.append(since)
                 self._send({"status": "Ok", "lastPage": "true",

@@ -134,3 +134,49 @@ def test_carry_over_counts_on_what_earlier_processes_saved_today_only():
                  {"day": saved["day"], "used": -3}, {"day": "1999-01-01", "used": 9}, []):
         again.carry_over(junk)
     assert again.usage().used_today == 6
+
+
+def test_a_shared_count_takes_each_request_once_and_counts_on_from_the_desks_total():
+    """Two processes of one desk: each hands over only what it spent since it last did, and after
+    sharing each counts on from the desk's total (a dict stands in for the database row)."""
+    clock = FakeClock(wall=1_790_000_000.0)
+    desk: dict[str, int] = {}
+
+    def sync(budget):
+        day, spent = budget.take_spent()
+        desk[day] = desk.get(day, 0) + spent  # what the database's upsert does
+        budget.share(day, desk[day])
+
+    a, b = make(Plan("p", 100, 1000), clock), make(Plan("p", 100, 1000), clock)
+    for _ in range(3):
+        a.acquire()
+    sync(a)
+    for _ in range(4):
+        b.acquire()
+    sync(b)
+    day = a.usage().day
+    assert desk == {day: 7}  # 3 + 4, none counted twice
+    assert b.usage().used_today == 7
+    assert a.take_spent() == (day, 0)  # nothing new since the last hand-over
+    a.acquire()
+    day_a, spent = a.take_spent()
+    b.acquire()  # b spends while a's hand-over is on its way: b still counts it, and hands it over next
+    desk[day_a] += spent
+    a.share(day_a, desk[day_a])
+    assert a.usage().used_today == 8
+    sync(b)
+    assert desk[day] == 9 and b.usage().used_today == 9
+    a.share("1999-01-01", 5000)  # another day's total is not today's
+    assert a.usage().used_today == 8
+
+
+def test_a_request_spent_between_hand_over_and_share_is_handed_over_next_time():
+    clock = FakeClock(wall=1_790_000_000.0)
+    budget = make(Plan("p", 100, 1000), clock)
+    budget.acquire()
+    day, spent = budget.take_spent()
+    budget.acquire()
+    budget.acquire()
+    budget.share(day, 10)  # the desk's total, with this process's first request in it
+    assert budget.usage().used_today == 12
+    assert budget.take_spent() == (day, 2)
