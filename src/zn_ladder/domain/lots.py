@@ -18,7 +18,7 @@ books are replayed from it (`match_fills`), so matching never has to undo a matc
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from itertools import compress
@@ -41,6 +41,23 @@ class Lot(NamedTuple):
     price: int
 
 
+class LotMatch(NamedTuple):
+    """One lot closed (wholly or in part) by a trade, as the book's recorder saw it.
+
+    `qty` is signed as the lot was (> 0: a long lot sold), so its realized P&L in tick-contracts is
+    `qty * (close_price - open_price)`; `seq` is the lot's sequence number (see `sequenced_lots`).
+    """
+
+    seq: int
+    qty: int
+    open_price: int
+    close_price: int
+
+    @property
+    def realized_ticks(self) -> int:
+        return self.qty * (self.close_price - self.open_price)
+
+
 def check_method(method: str) -> Method:
     key = str(method).strip().lower()
     if key not in METHODS:
@@ -54,13 +71,17 @@ class LotBook:
     The one book of the app: the CLI replays fills into it, and the store persists it (`store.matching`
     keeps one per account/market/contract/method with `track=True`, writing only the lots a fill
     touched: `changes` maps a lot's sequence number to the lot, or to None once it is closed).
+
+    With `record=True` the same matching also appends one `LotMatch` per lot it closes (wholly or in
+    part) to `matches`: the realized P&L journal (`domain.journal`) is read from there, so the journal
+    can never disagree with the book, and a book without a recorder pays one `is None` test per match.
     """
 
     __slots__ = ("product", "method", "_lots", "_lifo", "_position", "_realized_units", "_cash_units",
-                 "_keys", "fills_applied", "duplicates", "_seq", "changes")
+                 "_keys", "fills_applied", "duplicates", "_seq", "changes", "matches")
 
     def __init__(self, product: Product, method: Method | str = "lifo", sod: Iterable[SodLot] = (), *,
-                 track: bool = False) -> None:
+                 track: bool = False, record: bool = False) -> None:
         self.product = product
         self.method: Method = check_method(method)
         self._lifo = self.method == "lifo"
@@ -77,16 +98,18 @@ class LotBook:
         self._seq = 0
         #: With `track`: lots changed since the caller last cleared it (seq -> lot, None = closed).
         self.changes: dict[int, list[int] | None] | None = {} if track else None
+        #: With `record`: the matches made since the caller last cleared it, in order (see `LotMatch`).
+        self.matches: list[LotMatch] | None = [] if record else None
         for lot in sod:
             self.open_sod(lot.qty, lot.price)
 
     @classmethod
     def restore(cls, product: Product, method: Method | str, *, position: int, realized_units: int,
                 lots: Iterable[tuple[int, int, int]], next_seq: int, fills_applied: int = 0,
-                track: bool = True) -> LotBook:
+                track: bool = True, record: bool = False) -> LotBook:
         """A book as persisted: (seq, signed qty, price) lots. Cash flow is derived, not stored:
         realized + unrealized(M) = cash + position x M, so cash = realized - the open lots' cost."""
-        book = cls(product, method, track=track)
+        book = cls(product, method, track=track, record=record)
         book._lots.extend([q, p, s] for s, q, p in lots)
         book._position, book._realized_units = position, realized_units
         book._cash_units = realized_units - book.open_cost_ticks
@@ -177,6 +200,7 @@ class LotBook:
         if pos and (pos > 0) != (qty > 0):
             realized = 0
             lifo = self._lifo
+            matches = self.matches
             while lots:
                 lot = lots[-1] if lifo else lots[0]
                 lot_qty = lot[0]
@@ -186,6 +210,8 @@ class LotBook:
                     realized -= qty * (price - lot[1])
                     if changes is not None:
                         changes[lot[2]] = lot
+                    if matches is not None:
+                        matches.append(LotMatch(lot[2], -qty, lot[1], price))
                     qty = 0
                     break
                 if lifo:
@@ -194,6 +220,8 @@ class LotBook:
                     lots.popleft()
                 if changes is not None:
                     changes[lot[2]] = None
+                if matches is not None:
+                    matches.append(LotMatch(lot[2], lot_qty, lot[1], price))
                 realized += lot_qty * (price - lot[1])  # the whole lot, signed as the lot
                 qty = rest
                 if not rest:
@@ -297,15 +325,9 @@ def unrealized(lots: Iterable[tuple[int, int]], mark: Price, product: Product) -
 BookKey = tuple[str, str, str]
 
 
-def match_fills(fills: Iterable[Fill], product: Product, method: Method | str = "lifo",
-                sod: Iterable[SodLot] = ()) -> dict[BookKey, LotBook]:
-    """One `LotBook` per (account, market, contract) of `product`, SOD lots first, then fills in order.
-
-    Fills and SOD lots of other products (or of contracts whose product cannot be told) are left out:
-    their prices are ticks of a different instrument. Fill order matters for LIFO/FIFO, so pass fills
-    in execution order. Duplicate keys count once per book.
-    """
-    method = check_method(method)
+def product_filter(product: Product) -> Callable[[str], bool]:
+    """`is_ours(contract)`: whether a contract is of `product` (unknown names are not), remembered per
+    name, since a day's fills name a handful of contracts hundreds of thousands of times."""
     ours: dict[str, bool] = {}
 
     def is_ours(contract: str) -> bool:
@@ -318,6 +340,19 @@ def match_fills(fills: Iterable[Fill], product: Product, method: Method | str = 
             ours[contract] = known
         return known
 
+    return is_ours
+
+
+def match_fills(fills: Iterable[Fill], product: Product, method: Method | str = "lifo",
+                sod: Iterable[SodLot] = ()) -> dict[BookKey, LotBook]:
+    """One `LotBook` per (account, market, contract) of `product`, SOD lots first, then fills in order.
+
+    Fills and SOD lots of other products (or of contracts whose product cannot be told) are left out:
+    their prices are ticks of a different instrument. Fill order matters for LIFO/FIFO, so pass fills
+    in execution order. Duplicate keys count once per book.
+    """
+    method = check_method(method)
+    is_ours = product_filter(product)
     sod_by_key: dict[BookKey, list[SodLot]] = {}
     for lot in sod:
         if is_ours(lot.contract):
