@@ -20,9 +20,11 @@ from fractions import Fraction
 
 from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import product_of_contract
-from zn_ladder.domain.lots import BookKey, LotBook, Method, check_method
+from zn_ladder.domain.journal import JournalEntry, journal
+from zn_ladder.domain.lots import METHODS, BookKey, LotBook, Method, check_method
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.records import Fill, SodLot
+from zn_ladder.domain.trading_day import TradingDayRule, day_bounds_ns, day_start_ns
 from zn_ladder.domain.trade_stats import (CurvePoint, HourRow, RoundTrip, TradeStats, pnl_by_hour, trade_stats,
                                           walk_day)
 
@@ -61,7 +63,7 @@ class DayReport:
     books: tuple[BookSummary, ...]
     fills: tuple[Fill, ...]
     #: `domain.journal.JournalEntry` rows of the day, under `method`.
-    journal: tuple
+    journal: tuple[JournalEntry, ...]
     trips: tuple[RoundTrip, ...]
     open_trips: tuple[RoundTrip, ...]
     stats: TradeStats
@@ -78,6 +80,20 @@ class DayReport:
     def total(self) -> Fraction:
         """The day's P&L: the curve's last point (method independent)."""
         return self.curve[-1].pnl
+
+
+@dataclass(frozen=True, slots=True)
+class DayRows:
+    """What a day's report is built from, whatever holds the fills (the store, fill files)."""
+
+    #: The day's fills, as they stand (busts removed, corrections applied), in execution order.
+    fills: tuple[Fill, ...]
+    #: Fills before the day (in order), for the books that carry a position into it.
+    earlier: tuple[Fill, ...]
+    #: Start-of-day lots of any date up to the day (and undated ones).
+    sod: tuple[SodLot, ...]
+    #: Busts and corrections naming a fill that is not there (not applied).
+    pending: int = 0
 
 
 def opening_lots(sod: Iterable[SodLot], earlier: Iterable[Fill], day: date, method: Method | str,
@@ -119,12 +135,9 @@ def _opening_book(books: dict[BookKey, LotBook], key: BookKey, method: Method | 
 def build_day_report(*, day: date, rule: str, zone: str, bounds: tuple[int, int], account: str | None,
                      method: Method | str, fills: Sequence[Fill],
                      opening: dict[Method, dict[BookKey, list[tuple[int, int]]]],
-                     journal: Callable[[Sequence[Fill], dict[BookKey, list[tuple[int, int]]], Method], Sequence],
                      warnings: Sequence[str] = ()) -> DayReport:
     """The report of one trading day from its fills (busts removed, corrections applied, in
-    execution order, already filtered to the account) and each method's opening lots.
-
-    `journal(fills, opening, method)` gives the day's journal entries (`domain.journal`)."""
+    execution order, already filtered to the account) and each method's opening lots."""
     method = check_method(method)
     walks = {m: walk_day(fills, opening[m], day_start_ns=bounds[0], method=m) for m in ("lifo", "fifo")}
     walk = walks[method]
@@ -134,11 +147,28 @@ def build_day_report(*, day: date, rule: str, zone: str, bounds: tuple[int, int]
     books = tuple(_summary(key, book, walks["fifo"].books[key], opening[method].get(key, ()), fills, marks)
                   for key, book in sorted(walk.books.items()))
     return DayReport(day=day, rule=rule, zone=zone, start_ns=bounds[0], end_ns=bounds[1], account=account,
-                     method=method, books=books, fills=tuple(walk.fills), journal=tuple(journal(fills, opening[method],
-                                                                                                method)),
+                     method=method, books=books, fills=tuple(walk.fills),
+                     journal=tuple(day_journal(fills, opening[method], method, day)),
                      trips=tuple(walk.trips), open_trips=tuple(walk.open_trips.values()),
                      stats=trade_stats(walk.trips, walk.curve), curve=tuple(walk.curve),
                      hours=tuple(pnl_by_hour(walk, zone)), warnings=tuple(warnings))
+
+
+def day_journal(fills: Sequence[Fill], opening: dict[BookKey, list[tuple[int, int]]], method: Method,
+                day: date) -> list[JournalEntry]:
+    """The day's lot matches (`domain.journal`), every product's, in time order: the lots a book opened
+    the day with are its opening trades ("SOD <day>")."""
+    products = {}
+    for contract in {f.contract for f in fills} | {key[2] for key in opening}:
+        try:
+            product = product_of_contract(contract)
+        except InputError:
+            continue
+        products[product.symbol] = product
+    sod = [SodLot(account, contract, qty, price, day.isoformat(), market)
+           for (account, market, contract), lots in opening.items() for qty, price in lots]
+    entries = [e for product in products.values() for e in journal(fills, product, method, sod)]
+    return sorted(entries, key=lambda e: e.time_ns)  # stable: each book's matches keep their order
 
 
 def _summary(key: BookKey, lifo: LotBook, fifo: LotBook, opening: Iterable[tuple[int, int]], fills: Sequence[Fill],
@@ -150,3 +180,20 @@ def _summary(key: BookKey, lifo: LotBook, fifo: LotBook, opening: Iterable[tuple
                        bought=sum(f.qty for f in mine if f.side > 0), sold=sum(f.qty for f in mine if f.side < 0),
                        position=lifo.position, realized_lifo=lifo.realized, realized_fifo=fifo.realized, mark=mark,
                        unrealized=unrealized, total=None if unrealized is None else lifo.realized + unrealized)
+
+
+def report_for_day(rows: DayRows, *, day: date, rule: TradingDayRule, account: str | None = None,
+                   method: Method | str = "lifo") -> DayReport:
+    """The report of trading `day` under `rule` from `rows` (already limited to `account` when one is
+    named): the opening lots by each method, then `build_day_report`. A day without fills still has a
+    report (its books' opening positions, an empty curve); it says so in its warnings."""
+    start, end = day_bounds_ns(day, rule)
+    opening = {m: opening_lots(rows.sod, rows.earlier, day, m, lambda d: day_start_ns(d, rule)) for m in METHODS}
+    fills = [f for f in rows.fills if start <= f.time_ns < end]
+    warnings = []
+    if not fills:
+        warnings.append(f"no fills on trading day {day}{' in account ' + account if account else ''}")
+    if rows.pending:
+        warnings.append(f"{rows.pending} busts/corrections refer to fills that are not there: not applied")
+    return build_day_report(day=day, rule=str(rule), zone=rule.zone, bounds=(start, end), account=account,
+                            method=method, fills=fills, opening=opening, warnings=warnings)

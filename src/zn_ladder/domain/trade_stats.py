@@ -17,8 +17,8 @@ gross wins / |gross losses|, None when nothing lost.
 
 **The day's P&L curve** is the total P&L (realized + open lots) of the chosen books after each fill,
 every instrument marked at its own last traded price: the only marks the fills themselves carry. It
-starts at 0 at the day's start (start-of-day lots marked at their own price are worth nothing yet) and
-does not depend on the matching method. **Maximum drawdown** is its largest peak-to-trough fall.
+starts at 0 just before the day's first fill (start-of-day lots marked at their own price are worth
+nothing yet; at the day's start on a day without fills) and does not depend on the matching method. **Maximum drawdown** is its largest peak-to-trough fall.
 
 **P&L by hour**, in the trading day's time zone (hours that saw a fill): fills, lots traded, realized
 P&L of the fills of that hour (by the chosen method: sums to the day's realized), the change of the
@@ -177,6 +177,8 @@ def walk_day(fills: Iterable[Fill], opening: Mapping[BookKey, Sequence[tuple[int
         total += value - value_of.get(instrument, Fraction(0))
         value_of[instrument] = value
         out.curve.append(CurvePoint(fill.time_ns, total))
+    if out.fills:  # the curve starts from 0 at the first fill, not hours earlier at the session's open
+        out.curve[0] = CurvePoint(out.fills[0].time_ns, Fraction(0))
     for key, trip in trips.items():
         book = out.books[key]
         out.open_trips[key] = RoundTrip(*key, trip.direction, trip.open_ns, 0, trip.fills, trip.max_position,
@@ -209,7 +211,7 @@ def _follow_trip(out: DayWalk, trips: dict[BookKey, _Trip], key: BookKey, book: 
     if trip is None:  # flat before: this fill opens a trip
         trip = trips[key] = _Trip(1 if after > 0 else -1, fill.time_ns, before_realized, False)
     trip.fills += 1
-    crossed = after != 0 and (after > 0) != (before > 0)
+    crossed = before != 0 and after != 0 and (after > 0) != (before > 0)
     trip.max_position = max(trip.max_position, abs(before) if crossed else abs(after))
     if after != 0 and not crossed:
         return

@@ -9,25 +9,12 @@ after a bust already leaves the busted fill out. The day's arithmetic is the dom
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 
-from zn_ladder.domain.records import Fill, SodLot
+from zn_ladder.domain.day_report import DayRows
+from zn_ladder.domain.records import SodLot
 from zn_ladder.store.fills import live_fills
 from zn_ladder.store.where import matches
-
-
-@dataclass(frozen=True, slots=True)
-class DayRows:
-    """The rows a day's report is built from, for one account or all."""
-
-    fills: tuple[Fill, ...]
-    #: Live fills before the day (in order), for the books that carry a position into it.
-    earlier: tuple[Fill, ...]
-    #: SOD lots dated on or before the day (and undated ones).
-    sod: tuple[SodLot, ...]
-    #: Busts and corrections that name a fill the store does not hold (not applied).
-    pending: int
 
 
 def read_day(conn: sqlite3.Connection, day: date, start_ns: int, end_ns: int, account: str | None = None) -> DayRows:

@@ -41,30 +41,48 @@ def wall_seconds(time_ns: int, zone: str) -> float:
     return (local - datetime(1970, 1, 1, tzinfo=timezone.utc)).total_seconds()
 
 
+def _dollar_axis_class() -> type:
+    import pyqtgraph as pg
+
+    class DollarAxis(pg.AxisItem):
+        """A y axis labelled as money: $-1,250."""
+
+        def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+            return [("-$" if v < 0 else "$") + f"{abs(v):,.0f}" for v in values]
+
+    return DollarAxis
+
+
 def pnl_chart_png(report: DayReport, size: tuple[int, int] = SIZE) -> bytes:
     """The PNG bytes of the day's P&L curve (a flat line at $0 on a day without fills)."""
     ensure_app()
     import pyqtgraph as pg
     import pyqtgraph.exporters  # noqa: F401 (registers ImageExporter)
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 
     from zn_ladder.ui.charts import ClockAxis
+
+    DollarAxis = _dollar_axis_class()
 
     xs = [wall_seconds(p.time_ns, report.zone) for p in report.curve]
     ys = [float(p.pnl) for p in report.curve]
     if len(xs) == 1:  # no fills: the day's start to its end at zero
         xs, ys = [xs[0], wall_seconds(report.end_ns, report.zone)], [0.0, 0.0]
     axis = ClockAxis(orientation="bottom", utcOffset=0)
-    plot = pg.PlotWidget(axisItems={"bottom": axis}, background="w")
+    plot = pg.PlotWidget(axisItems={"bottom": axis, "left": DollarAxis(orientation="left")}, background="w")
     plot.resize(*size)
     item = plot.getPlotItem()
-    item.setTitle(f"Day's P&L ($), trading day {report.day}, {report.zone}", color="#1b1f24")
+    item.setTitle(f"Day's P&L, trading day {report.day}, {report.zone}", color="#1b1f24")
     for name in ("left", "bottom"):
         item.getAxis(name).setPen(pg.mkPen("#57606a"))
         item.getAxis(name).setTextPen(pg.mkPen("#1b1f24"))
+    item.getAxis("left").setWidth(78)  # room for "-$12,345": a label that does not fit is not drawn
+    item.setContentsMargins(6, 10, 18, 6)
     item.showGrid(x=False, y=True, alpha=0.25)
     item.addItem(pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen("#8c959f", width=1)))
     item.plot(xs, ys, pen=pg.mkPen("#1f6feb", width=2), antialias=True)
+    item.setGeometry(QRectF(0, 0, *size))
+    item.layout.activate()  # lay the axes and title out now: a widget never shown gets no layout event
     exporter = pg.exporters.ImageExporter(item)
     exporter.parameters()["width"] = size[0]
     image = exporter.export(toBytes=True)
