@@ -212,7 +212,8 @@ def _follow_trip(out: DayWalk, trips: dict[BookKey, _Trip], key: BookKey, book: 
         trip = trips[key] = _Trip(1 if after > 0 else -1, fill.time_ns, before_realized, False)
     trip.fills += 1
     crossed = before != 0 and after != 0 and (after > 0) != (before > 0)
-    trip.max_position = max(trip.max_position, abs(before) if crossed else abs(after))
+    if not crossed:  # through zero, what is left belongs to the next trip
+        trip.max_position = max(trip.max_position, abs(after))
     if after != 0 and not crossed:
         return
     out.trips.append(RoundTrip(*key, trip.direction, trip.open_ns, fill.time_ns, trip.fills, trip.max_position,
