@@ -145,7 +145,7 @@ def build_day_report(*, day: date, rule: str, zone: str, bounds: tuple[int, int]
     for fill in fills:
         marks[(fill.market, fill.contract)] = fill.price
     books = tuple(_summary(key, book, walks["fifo"].books[key], opening[method].get(key, ()), fills, marks)
-                  for key, book in sorted(walk.books.items()))
+                  for key, book in sorted(walks["lifo"].books.items()))
     return DayReport(day=day, rule=rule, zone=zone, start_ns=bounds[0], end_ns=bounds[1], account=account,
                      method=method, books=books, fills=tuple(walk.fills),
                      journal=tuple(day_journal(fills, opening[method], method, day)),
