@@ -128,3 +128,20 @@ def test_against_the_cash_flow_model(raw, raw_sod, method) -> None:
     got = pnl_by_hour(walk, "America/Chicago")
     assert [(int(h.start.timestamp()) * 1_000_000_000 // H, h.fills, h.lots, h.realized, h.pnl_change,
              h.trips_closed, h.trips_pnl) for h in got] == [(k, *v) for k, v in sorted(hours.items())]
+
+
+def test_opening_lots_take_the_latest_sod_up_to_the_day_and_the_fills_since() -> None:
+    from datetime import date
+
+    from zn_ladder.domain.day_report import opening_lots
+    from zn_ladder.domain.trading_day import DEFAULT_RULE, day_start_ns
+
+    day = date(2025, 7, 15)
+    start = lambda d: day_start_ns(d, DEFAULT_RULE)  # noqa: E731
+    sod = [SodLot("A", "ZN Sep25", 5, 7000, "2025-07-11"), SodLot("A", "ZN Sep25", 2, 7010, "2025-07-14"),
+           SodLot("A", "ZN Sep25", 9, 7020, "2025-07-16"),  # after the day: not yet
+           SodLot("B", "ZN Sep25", -1, 7030, "")]  # undated (TT's): the day's own
+    earlier = [Fill("f1", "A", "ZN Sep25", Side.BUY, 1, 7005, start(date(2025, 7, 14)) - 1),  # before the 14th's SOD
+               Fill("f2", "A", "ZN Sep25", Side.BUY, 3, 7012, start(date(2025, 7, 14)) + 1)]
+    assert opening_lots(sod, earlier, day, "lifo", start) == {("A", "CME", "ZN Sep25"): [(2, 7010), (3, 7012)],
+                                                             ("B", "CME", "ZN Sep25"): [(-1, 7030)]}

@@ -111,3 +111,20 @@ def test_the_day_after_is_not_in_the_day_and_carries_its_position(tmp_path: Path
     (book,) = nxt.books
     # opened long 2 @ 7040, sold 1 @ 7044: +4 ticks = $62.50
     assert (book.opening_position, book.position, book.realized_lifo) == (2, 1, 4 * tick_value("ZN Sep25"))
+
+
+def test_a_fill_at_the_close_belongs_to_the_next_day(tmp_path: Path) -> None:
+    from zn_ladder.domain.records import Fill, Side
+
+    start, end = day_bounds_ns(DAY, DEFAULT_RULE)
+    at_open = Fill("open", "ACC1", "ZN Sep25", Side.BUY, 1, 7040, start)
+    at_close = Fill("close", "ACC1", "ZN Sep25", Side.SELL, 1, 7041, end)  # 16:00:00.000 Chicago
+    store_day(tmp_path / "s.sqlite3", [at_open, at_close], [], [])
+    report, _ = _report(tmp_path / "s.sqlite3")
+    assert [f.key for f in report.fills] == ["open"]
+    conn = connect(tmp_path / "s.sqlite3", readonly=True)
+    try:  # the store's own selection, not only the report's
+        assert [f.key for f in read_day(conn, DAY, start, end).fills] == ["open"]
+        assert [f.key for f in read_day(conn, DAY, end, end + 86_400 * S).earlier] == ["open"]
+    finally:
+        conn.close()
