@@ -53,7 +53,7 @@ def workbook_bytes(report: DayReport) -> bytes:
     _table(summary, row + 1, tables.hours(report), formats, title="P&L by hour", time_format="hour")
     summary.set_column(0, 0, 34)
     summary.set_column(1, 1, 22)
-    summary.set_column(2, 12, 14)
+    summary.set_column(2, 12, 16)
     for table in (tables.trips(report), tables.curve(report), tables.fills(report), tables.journal(report)):
         sheet = book.add_worksheet(table.name)
         _table(sheet, 0, table, formats)
@@ -64,6 +64,10 @@ def workbook_bytes(report: DayReport) -> bytes:
         sheet.set_column(0, 0, 24)
     summary.insert_chart(CHART_CELL, _chart(book, report), {"x_scale": CHART_SIZE[0] / 480,
                                                             "y_scale": CHART_SIZE[1] / 288})
+    for sheet in book.worksheets():  # printed (or made a PDF) the way it reads: landscape, one page wide
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
     summary.activate()
     book.close()
     return out.getvalue()
@@ -81,10 +85,17 @@ def _chart(book: Any, report: DayReport) -> Any:
         "line": {"color": "#1f6feb", "width": 1.75},
     })
     chart.set_title({"name": f"P&L, trading day {report.day} ({report.zone})"})
-    chart.set_x_axis({"num_format": "hh:mm", "major_gridlines": {"visible": False}})
+    first, end = (tables.local_time(report.curve[i].time_ns, report.zone) for i in (0, -1))
+    chart.set_x_axis({"num_format": "hh:mm", "major_gridlines": {"visible": False}, "label_position": "low",
+                      "min": excel_days(first), "max": excel_days(end) if end > first else None})
     chart.set_y_axis({"num_format": '"$"#,##0', "major_gridlines": {"visible": True}})
     chart.set_legend({"none": True})
     return chart
+
+
+def excel_days(at: datetime) -> float:
+    """An Excel date-time serial (days since 1899-12-30) of an aware time's wall clock."""
+    return (at.replace(tzinfo=None) - datetime(1899, 12, 30)).total_seconds() / 86_400
 
 
 def _table(sheet: Any, row: int, table: Table, formats: dict, *, title: str | None = None,
