@@ -143,3 +143,23 @@ def test_bad_input_one_line(run_cli, day, tmp_path: Path, args, message) -> None
     if "NOPE" in args:
         assert "accounts with fills on 2025-07-15: ACC1, ACC2" in result.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_fill_files_give_the_report_the_store_gives(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
+    """`report FILE...` (like `pnl FILE...`) and `report --db` after importing the same file agree line for
+    line; the day holds the file's rows of trading day 2025-05-22: 2025-05-21 21:00 UTC (16:00 Chicago,
+    CDT) to 2025-05-22 21:00 UTC, counted here from the file's own TransactTime column."""
+    source = fixtures_dir / "fill_monitor_sample.csv"
+    db = tmp_path / "s.sqlite3"
+    assert run_cli("import", str(source), "--db", str(db)).returncode == 0
+    from_file, from_store = tmp_path / "file.csv", tmp_path / "store.csv"
+    assert run_cli("report", str(source), "--day", "2025-05-22", "--out", str(from_file)).returncode == 0
+    assert run_cli("report", "--db", str(db), "--day", "2025-05-22", "--out", str(from_store)).returncode == 0
+    assert from_file.read_text() == from_store.read_text()
+    start, end = 1_747_861_200 * 10**9, 1_747_947_600 * 10**9
+    with source.open(newline="") as f:
+        expected = [r for r in csv.DictReader(f) if start <= int(r["TransactTime"]) < end and r["Contract"].startswith("ZN")]
+    rows = list(csv.reader(io.StringIO(from_file.read_text())))
+    fills = rows[rows.index(["Fills"]) + 2:]
+    fills = fills[:fills.index([])]
+    assert len(fills) == len(expected) == 42
