@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from functools import lru_cache
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,8 +62,10 @@ def local_time(time_ns: int, zone: str) -> datetime:
     return (_EPOCH + timedelta(microseconds=time_ns // 1000)).astimezone(ZoneInfo(zone))
 
 
+@lru_cache(maxsize=4096)
 def price_text(ticks: int | None, contract: str) -> str:
-    """A price in TT's form for the contract's product ("110'165"); empty when there is none."""
+    """A price in TT's form for the contract's product ("110'165"); empty when there is none. Cached: a
+    day trades a few dozen prices, printed on every fill and journal row (exact formatting is slow)."""
     if ticks is None:
         return ""
     try:
