@@ -38,8 +38,8 @@ def main(out_dir: str) -> int:
                         str(folder / "page")], check=True)
         page = next(folder.glob("page*.png"))
         target = out / "report_workbook.png"
-        subprocess.run(["convert", str(page), "-trim", "+repage", "-bordercolor", "white", "-border", "24", str(target)],
-                       check=True)
+        subprocess.run(["convert", str(page), "-trim", "+repage", "-bordercolor", "white", "-border", "24",
+                        str(target)], check=True)
     print(target)
     return 0
 

@@ -18,7 +18,8 @@ gross wins / |gross losses|, None when nothing lost.
 **The day's P&L curve** is the total P&L (realized + open lots) of the chosen books after each fill,
 every instrument marked at its own last traded price: the only marks the fills themselves carry. It
 starts at 0 just before the day's first fill (start-of-day lots marked at their own price are worth
-nothing yet; at the day's start on a day without fills) and does not depend on the matching method. **Maximum drawdown** is its largest peak-to-trough fall.
+nothing yet; at the day's start on a day without fills) and does not depend on the matching method.
+**Maximum drawdown** is its largest peak-to-trough fall.
 
 **P&L by hour**, in the trading day's time zone (hours that saw a fill): fills, lots traded, realized
 P&L of the fills of that hour (by the chosen method: sums to the day's realized), the change of the

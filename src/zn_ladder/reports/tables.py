@@ -127,7 +127,8 @@ def books(report: DayReport) -> Table:
 
 def hours(report: DayReport) -> Table:
     return Table("P&L by hour", (
-        ("Hour", Kind.TIME), ("Fills", Kind.INT), ("Lots", Kind.INT), (f"Realized ({report.method.upper()})", Kind.MONEY),
+        ("Hour", Kind.TIME), ("Fills", Kind.INT), ("Lots", Kind.INT),
+        (f"Realized ({report.method.upper()})", Kind.MONEY),
         ("P&L change", Kind.MONEY), ("Trips closed", Kind.INT), ("Trips P&L", Kind.MONEY)),
         tuple((h.start, h.fills, h.lots, h.realized, h.pnl_change, h.trips_closed, h.trips_pnl) for h in report.hours))
 
@@ -142,7 +143,8 @@ def trips(report: DayReport) -> Table:
         ("P&L", Kind.MONEY), ("Note", Kind.TEXT)),
         tuple((t.account, t.market, t.contract, "Long" if t.direction > 0 else "Short", local_time(t.open_ns, zone),
                closed_at, t.fills, t.max_position, t.pnl,
-               ("carried in; " if t.carried else "") + ("open at the close (realized so far)" if closed_at is None else ""))
+               ("carried in; " if t.carried else "")
+               + ("open at the close (realized so far)" if closed_at is None else ""))
               for t, closed_at in closed + still_open))
 
 

@@ -77,7 +77,8 @@ def test_workbook(run_cli, day, tmp_path: Path) -> None:
     for r in rows[header + 1:header + 1 + len(lifo)]:
         key = (r[0], r[2])
         assert (r[7], _money(r[8]), _money(r[9])) == (
-            lifo[key].position, lifo[key].realized_units * tick_value(r[2]), fifo[key].realized_units * tick_value(r[2]))
+            lifo[key].position, lifo[key].realized_units * tick_value(r[2]),
+            fifo[key].realized_units * tick_value(r[2]))
     # a native chart over the curve sheet's cells
     points = book["P&L curve"].max_row - 1
     with zipfile.ZipFile(out) as z:
@@ -103,7 +104,8 @@ def test_csv_parses_into_its_tables(run_cli, day, tmp_path: Path) -> None:
     assert [r[9] for r in tables["Fills"][1:]] == [f.key for f in day.fills]
     figures = dict(tables["Summary"][1:])
     lifo = _books(day.path, "lifo")
-    assert Fraction(figures["Realized P&L (LIFO)"]) == sum(b.realized_units * tick_value(c) for (_, c), b in lifo.items())
+    realized = sum(b.realized_units * tick_value(c) for (_, c), b in lifo.items())
+    assert Fraction(figures["Realized P&L (LIFO)"]) == realized
     hours = tables["P&L by hour"][1:]
     assert sum(Fraction(h[3]) for h in hours) == Fraction(figures["Realized P&L (LIFO)"])
     assert sum(Fraction(h[4]) for h in hours) == Fraction(figures["Day's P&L (at last traded prices)"])
@@ -158,7 +160,8 @@ def test_fill_files_give_the_report_the_store_gives(run_cli, fixtures_dir: Path,
     assert from_file.read_text() == from_store.read_text()
     start, end = 1_747_861_200 * 10**9, 1_747_947_600 * 10**9
     with source.open(newline="") as f:
-        expected = [r for r in csv.DictReader(f) if start <= int(r["TransactTime"]) < end and r["Contract"].startswith("ZN")]
+        expected = [r for r in csv.DictReader(f)
+                    if start <= int(r["TransactTime"]) < end and r["Contract"].startswith("ZN")]
     rows = list(csv.reader(io.StringIO(from_file.read_text())))
     fills = rows[rows.index(["Fills"]) + 2:]
     fills = fills[:fills.index([])]

@@ -38,7 +38,8 @@ def _check_against_model(report, fills, sod, method) -> None:
     start = day_bounds_ns(DAY, DEFAULT_RULE)[0]
     assert [f.key for f in report.fills] == [f.key for f in fills]
     closed, _ = model_trips(fills, opening, start)
-    assert [(t.account, t.market, t.contract, t.pnl) for t in report.trips] == [(*b, pnl) for b, _, _, _, pnl, *_ in closed]
+    assert [(t.account, t.market, t.contract, t.pnl) for t in report.trips] == [
+        (*b, pnl) for b, _, _, _, pnl, *_ in closed]
     stats = model_stats([c[4] for c in closed])
     assert {k: getattr(report.stats, k) for k in stats} == stats
     curve = model_curve(fills, opening)
@@ -67,7 +68,8 @@ def _check_against_books(report, books) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), count=st.integers(0, 40), busts=st.integers(0, 6),
        sod=st.lists(st.tuples(st.sampled_from([("ACC1", "ZN Sep25"), ("ACC2", "ZN Sep25"), ("ACC1", "ZF Sep25")]),
-                              st.integers(-4, 4).filter(bool), st.integers(-5, 5)), max_size=3, unique_by=lambda s: s[0]),
+                              st.integers(-4, 4).filter(bool), st.integers(-5, 5)),
+                    max_size=3, unique_by=lambda s: s[0]),
        method=st.sampled_from(["lifo", "fifo"]))
 def test_report_from_the_store_equals_the_books_and_the_model(seed, count, busts, sod, method) -> None:
     from tests.report_store import BASES, corrections_for
