@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from zn_ladder.domain.alerts import money
     from zn_ladder.domain.day_report import report_for_day
     from zn_ladder.domain.errors import InputError
-    from zn_ladder.domain.trading_day import parse_day
+    from zn_ladder.domain.trading_day import parse_day, trading_day
     from zn_ladder.reports.write import report_format, write_report
 
     if args.files and args.db:
@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--sod goes with fill FILEs; the store keeps its own SOD (zn-ladder import SOD_FILE)")
     rule = trading_day_rule()
     day = parse_day(args.day) if args.day else today(rule)
+    if day.weekday() >= 5:  # Saturday's and Sunday's fills belong to Monday's trading day
+        monday = trading_day(rule.close_ns(day), rule)
+        raise InputError(f"{day} is a {day:%A}, not a trading day: its fills belong to Monday {monday} "
+                         f"(--day {monday})")
     out = Path(args.out or f"zn-ladder-report-{day}{'-' + args.account if args.account else ''}.xlsx")
     report_format(out)  # an unknown extension is refused before anything is read
     output_target(out)

@@ -143,8 +143,8 @@ def trips(report: DayReport) -> Table:
         ("P&L", Kind.MONEY), ("Note", Kind.TEXT)),
         tuple((t.account, t.market, t.contract, "Long" if t.direction > 0 else "Short", local_time(t.open_ns, zone),
                closed_at, t.fills, t.max_position, t.pnl,
-               ("carried in; " if t.carried else "")
-               + ("open at the close (realized so far)" if closed_at is None else ""))
+               "; ".join(note for note, on in (("carried in", t.carried),
+                                               ("open at the close (realized so far)", closed_at is None)) if on))
               for t, closed_at in closed + still_open))
 
 

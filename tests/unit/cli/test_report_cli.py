@@ -135,6 +135,7 @@ def test_a_day_without_fills_is_written_and_says_so(run_cli, day, tmp_path: Path
 @pytest.mark.parametrize("args, message", [
     (["--day", "2025-13-01"], "day '2025-13-01': expected a date as YYYY-MM-DD"),
     (["--day", "2025-07-15", "--out", "x.pdf"], "has extension '.pdf': name it .xlsx, .csv or .html"),
+    (["--day", "2025-07-19"], "2025-07-19 is a Saturday, not a trading day: its fills belong to Monday 2025-07-21"),
     (["--day", "2025-07-15", "--account", "NOPE"], "account 'NOPE' is not in the store"),
 ])
 def test_bad_input_one_line(run_cli, day, tmp_path: Path, args, message) -> None:
