@@ -45,6 +45,8 @@ def _check_against_model(report, fills, sod, method) -> None:
     curve = model_curve(fills, opening)
     assert [p.pnl for p in report.curve] == curve
     assert report.stats.max_drawdown.amount == model_drawdown(curve)
+    # the books' totals (each at its contract's last traded price) add up to the curve's last point
+    assert sum((b.total for b in report.books if b.total is not None), Fraction(0)) == curve[-1] == report.total
     rows = model_journal(fills, method, [SodLot(l.account, l.contract, l.qty, l.price, DAY.isoformat(), l.market)
                                          for l in sod])
     assert [(e.account, e.contract, e.close_key, e.matched_qty, e.realized) for e in report.journal] == [
