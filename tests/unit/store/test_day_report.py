@@ -132,3 +132,16 @@ def test_a_fill_at_the_close_belongs_to_the_next_day(tmp_path: Path) -> None:
         assert [f.key for f in read_day(conn, DAY, end, end + 86_400 * S).earlier] == ["open"]
     finally:
         conn.close()
+
+
+def test_the_desk_database_gives_the_same_report(tmp_path: Path, pg_url: str, run_cli) -> None:
+    """The same day in a file and in the desk database (PostgreSQL): `zn-ladder report` writes the same CSV."""
+    in_file = sample_day(tmp_path / "s.sqlite3")
+    sample_day(pg_url)  # type: ignore[arg-type]  (Store.open takes a postgresql:// location too)
+    outs = []
+    for db in (str(in_file.path), pg_url):
+        out = tmp_path / f"{len(outs)}.csv"
+        result = run_cli("report", "--db", db, "--day", DAY.isoformat(), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        outs.append(out.read_text())
+    assert outs[0] == outs[1] and f",{len(in_file.fills)}\n" in outs[0]
