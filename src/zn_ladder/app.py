@@ -211,6 +211,8 @@ class AppController(QObject):
         w.ladderWindowChanged.connect(session.set_window)
         w.contracts.wire(session)  # roll week: a ladder per contract (ui/contract_tabs.py)
         session.start()
+        w.report_action.attach(session.store.submit, lambda: self.settings.trading_day.rule(),
+                               config.accounts[0] if len(config.accounts) == 1 else None, reports_dir())
         top, rows = w.ladder_model.top, w.ladder_model.rowCount()
         if rows and w.ladder_model.snapshot is not None:  # else the first ladder centres itself on spot
             session.set_window(top, top - rows + 1)
@@ -305,6 +307,9 @@ class AppController(QObject):
         self.save_display_settings()
         if self.dialog is not None:
             self.dialog.close()
+        job = self.window.report_action.job
+        if job is not None:
+            job.wait(timeout_s)  # a report being written is finished, not cut off
         stop_sim = self.sim.stop if self.sim is not None else None
         if self.session is not None:
             ok = self.session.stop(timeout_s, then=stop_sim)
@@ -316,6 +321,13 @@ class AppController(QObject):
 
 #: Settings that choose the instrument the session shows; the running session keeps the ones it started with.
 INSTRUMENT_KEYS = {"tt.product": "Product", "tt.market": "Market", "tt.environment": "Environment"}
+
+
+def reports_dir() -> Path:
+    """Where File › Write today's report puts its workbooks: beside the store, in the user data folder."""
+    from zn_ladder.config.paths import data_dir
+
+    return data_dir() / "reports"
 
 
 def instrument_change_note(started: Any, now: Any) -> str:

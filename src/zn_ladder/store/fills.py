@@ -189,12 +189,15 @@ def _fill(row: tuple) -> Fill:
 
 
 def live_fills(conn: Connection, contract: str | None = None, account: Filter = None,
-               since_ns: int = 0, *, market: str | None = None, user: Filter = None) -> list[Fill]:
-    """Fills as they stand (busts removed, corrections applied), in (time, arrival) order. `user`: the
-    stored user values of one trader (`where.trader_values`: the name and the ids TT gives it)."""
+               since_ns: int = 0, *, market: str | None = None, until_ns: int | None = None,
+               user: Filter = None) -> list[Fill]:
+    """Fills as they stand (busts removed, corrections applied), in (time, arrival) order, timed from
+    `since_ns` on and before `until_ns` (a trading day's [start, end)). `user`: the stored user values
+    of one trader (`where.trader_values`: the name and the ids TT gives it)."""
     where, args = conditions(contract=contract, market=market, account=account, **{'"user"': user})
-    sql = f"{_SELECT} WHERE {' AND '.join(['busted = 0', 'time_ns >= ?', *where])} ORDER BY time_ns, id"
-    args = [since_ns, *args]
+    bounds = ["time_ns >= ?"] if until_ns is None else ["time_ns >= ?", "time_ns < ?"]
+    sql = f"{_SELECT} WHERE {' AND '.join(['busted = 0', *bounds, *where])} ORDER BY time_ns, id"
+    args = [since_ns, *([] if until_ns is None else [until_ns]), *args]
     return [_fill(r) for r in conn.execute(sql, args)]
 
 

@@ -33,6 +33,7 @@ from zn_ladder.ui.ladder_pane import LadderPane
 from zn_ladder.ui.layouts import NamedLayouts, WindowLayouts
 from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
+from zn_ladder.ui.report_menu import ReportAction
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
 from zn_ladder.ui.steady import BannerSlot
 from zn_ladder.ui.summary import SummaryStrip
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.settings_action = file_menu.addAction("&Settings...")
         self.settings_action.setObjectName("settingsAction")
         self.settings_action.triggered.connect(self.settingsRequested)
+        self.report_action = ReportAction(self, file_menu)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", self.close)
         view = bar.addMenu("&View")
