@@ -145,3 +145,25 @@ def test_the_desk_database_gives_the_same_report(tmp_path: Path, pg_url: str, ru
         assert result.returncode == 0, result.stderr
         outs.append(out.read_text())
     assert outs[0] == outs[1] and f",{len(in_file.fills)}\n" in outs[0]
+
+
+def test_the_reports_journal_is_the_stores(tmp_path: Path) -> None:
+    """The journal the store keeps with its books (issue 15 §1) and the report's, for a day with its SOD."""
+    from zn_ladder.store import journal as stored_journal
+
+    day = sample_day(tmp_path / "s.sqlite3")
+    start, end = day_bounds_ns(DAY, DEFAULT_RULE)
+    for method in ("lifo", "fifo"):
+        report, _ = _report(day.path, method=method)
+        conn = connect(day.path, readonly=True)
+        try:
+            kept = stored_journal.read(conn, method=method, since_ns=start, until_ns=end)
+        finally:
+            conn.close()
+
+        def row(e):
+            return (e.account, e.market, e.contract, e.time_ns, e.open_key, e.close_key, e.matched_qty, e.realized,
+                    e.cumulative_realized)
+
+        assert sorted(map(row, report.journal)) == sorted(map(row, kept))
+        assert len(kept) > 20
