@@ -16,6 +16,7 @@ import importlib
 import sys
 from typing import TYPE_CHECKING
 
+from zn_ladder.cli.inputs import add_user_argument
 from zn_ladder.cli.one_line_errors import one_line_errors
 
 if TYPE_CHECKING:
@@ -36,11 +37,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="*", metavar="FILE", help="fill files instead of the store (as for pnl)")
     p.add_argument("--day", help="the trading day, YYYY-MM-DD (default: today's, by the settings' session close)")
     p.add_argument("--account", help="only this account")
+    add_user_argument(p)
     p.add_argument("--out", metavar="FILE",
                    help="the file to write: .xlsx, .csv or .html (default zn-ladder-report-DAY.xlsx here)")
     p.add_argument("--method", default="lifo", type=str.lower, choices=("lifo", "fifo"),
                    help="lot matching of the journal and the realized P&L by hour (default lifo)")
-    p.add_argument("--db", metavar="PATH", help="the store (default: the app's store in the user data folder)")
+    p.add_argument("--db", metavar="PATH|URL", help="the store: a SQLite file or a desk database "
+                                                      "postgresql://user@host/db (default: the app's store)")
     p.add_argument("--sod", metavar="FILE", help="with fill FILEs: the Actant start-of-day file")
     p.add_argument("--kind", help="file kind of every FILE, instead of detecting it")
     p.set_defaults(run=run)
@@ -116,7 +119,13 @@ def rows_from_store(args: argparse.Namespace, day: date, rule: TradingDayRule) -
             if args.account:
                 on_day, every = accounts(conn, start, end)
                 check_account(args.account, on_day, every, day, f"the store {path}")
-            return read_day(conn, day, start, end, args.account)
+            user = None
+            if getattr(args, "user", None) is not None:
+                from zn_ladder.store.where import trader_values
+
+                user = trader_values(conn, args.user)
+                _warn_trader(args.user)
+            return read_day(conn, day, start, end, args.account, user=user)
     finally:
         conn.close()
 
@@ -139,8 +148,20 @@ def rows_from_files(args: argparse.Namespace, day: date, rule: TradingDayRule) -
                       sorted({f.account for f in fills} | {lot.account for lot in sod}), day, "the files")
         fills = [f for f in fills if f.account == args.account]
         sod = tuple(lot for lot in sod if lot.account == args.account)
+    if getattr(args, "user", None) is not None:
+        from zn_ladder.cli.inputs import named_by
+
+        fills = [f for f in fills if named_by(f.user, "", args.user)]
+        sod = ()
+        _warn_trader(args.user)
     return DayRows(tuple(f for f in fills if start <= f.time_ns < end), tuple(f for f in fills if f.time_ns < start),
                    tuple(sod))
+
+
+def _warn_trader(trader: str) -> None:
+    """`--user`: the report is of that trader's fills; an SOD position is an account's, never a trader's."""
+    print(f"warning: --user {trader}: the report of this trader's fills only; SOD positions belong to accounts "
+          "and are left out", file=sys.stderr)
 
 
 def check_account(account: str, on_day: list[str], every: list[str], day: date, where: str) -> None:

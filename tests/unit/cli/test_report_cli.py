@@ -167,3 +167,29 @@ def test_fill_files_give_the_report_the_store_gives(run_cli, fixtures_dir: Path,
     fills = rows[rows.index(["Fills"]) + 2:]
     fills = fills[:fills.index([])]
     assert len(fills) == len(expected) == 42
+
+
+def test_user_keeps_one_traders_fills(run_cli, tmp_path: Path) -> None:
+    """`--user Eric` (any case): the report of the fills whose CurrentUser TT names Eric, by the store's cached
+    user lookup; the SOD, an account's position, is left out and the warning says so."""
+    import random
+    from dataclasses import replace
+
+    from tests.report_store import make_fills
+    from zn_ladder.store.refdata import USER
+    from zn_ladder.store.store import Store
+
+    fills = [replace(f, user="101" if i % 3 else "102") for i, f in enumerate(make_fills(random.Random(7), 30))]
+    path = tmp_path / "users.sqlite3"
+    with Store.open(path) as store:
+        store.ingest(fills)
+        store.put_refdata(USER, "101", {"alias": "Eric", "company": "Demo Capital LLC"})
+        store.put_refdata(USER, "102", {"alias": "Sam", "company": "Demo Capital LLC"})
+    out = tmp_path / "eric.csv"
+    result = run_cli("report", "--db", str(path), "--day", DAY.isoformat(), "--out", str(out), "--user", "eric")
+    assert result.returncode == 0, result.stderr
+    assert "SOD positions belong to accounts" in result.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    start = next(i for i, r in enumerate(rows) if r == ["Fills"])
+    table = rows[start + 2:rows.index([], start) if [] in rows[start:] else None]
+    assert [r[9] for r in table] == [f.key for f in fills if f.user == "101"]
