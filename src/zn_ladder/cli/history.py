@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         from zn_ladder.config.paths import default_db_path
 
         path = default_db_path()
-    with Store.open(path, verify=False, day_rule=rule) as store:
+    with Store.open(path, day_rule=rule) as store:  # it writes closed days: rows and books checked first
         store.close_days(rebuild=args.rebuild)
         rows = store.closed_days(args.account, contract, market, args.day)
     payload = {"trading_day_close": str(rule), "days": [day_json(d) for d in rows]}

@@ -103,3 +103,17 @@ def test_another_rule_after_a_rebuild(run_cli, db):
 def test_bad_day_input_is_one_line_and_exit_2(run_cli, db, argv, words):
     out = run_cli(*argv, "--db", str(db)) if argv[0] != "pnl" else run_cli(*argv)
     assert out.returncode == 2 and words in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_history_refuses_a_store_whose_fills_were_changed_outside_the_app(run_cli, db):
+    """`history` writes closed days, so it opens the store as every writer does: a fill edited behind the
+    app's back is named (exit 2, one line) and no day is closed from it."""
+    import sqlite3
+
+    raw = sqlite3.connect(db)
+    raw.execute("UPDATE fills SET qty = qty + 1 WHERE id = (SELECT min(id) FROM fills)")
+    raw.commit()
+    raw.close()
+    out = run_cli("history", "--db", str(db), "--json")
+    assert out.returncode == 2 and out.stdout == ""
+    assert "changed since" in out.stderr and len(out.stderr.strip().splitlines()) == 1
