@@ -62,6 +62,8 @@ class Cluster:
     port: int
     bin_dir: Path
     superuser: str = "postgres"
+    #: The server's command-line options (port, socket folder, durability), for `resume`.
+    options: str = ""
     databases: list[str] = field(default_factory=list)
 
     @property
@@ -80,6 +82,18 @@ class Cluster:
             conn.execute(f'CREATE DATABASE "{name}"')
         self.databases.append(name)
         return self.url(name)
+
+    def pause(self) -> None:
+        """Stop the server as an outage does (every session cut at once), keeping its data to `resume`."""
+        done = subprocess.run(_as_server_user([str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast",
+                                               "-w", "stop"]), capture_output=True, text=True, timeout=60)
+        if done.returncode:
+            raise RuntimeError(f"pg_ctl stop failed: {done.stderr.strip()}")
+
+    def resume(self) -> None:
+        """Start the paused server again on its port, with its data."""
+        _pg_start(self.bin_dir, self.data_dir, self.root, self.options)
+        _wait_ready(self)
 
     def stop(self) -> None:
         subprocess.run(_as_server_user([str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate",
@@ -109,16 +123,23 @@ def start_cluster(*, durable: bool = False) -> Cluster:
     opts = f"-h 127.0.0.1 -p {port} -k {sock}"
     if not durable:
         opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    try:
+        _pg_start(bin_dir, data, root, opts)
+    except ClusterUnavailable:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    cluster = Cluster(root, port, bin_dir, options=opts)
+    _wait_ready(cluster)
+    return cluster
+
+
+def _pg_start(bin_dir: Path, data: Path, root: Path, opts: str) -> None:
     start = subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60",
                                             "-l", str(root / "server.log"), "-o", opts, "start"]),
                            capture_output=True, text=True, timeout=90)
     if start.returncode:
         log = (root / "server.log").read_text(errors="replace") if (root / "server.log").exists() else ""
-        shutil.rmtree(root, ignore_errors=True)
         raise ClusterUnavailable(f"PostgreSQL did not start: {start.stderr.strip()} {log[-500:]}")
-    cluster = Cluster(root, port, bin_dir)
-    _wait_ready(cluster)
-    return cluster
 
 
 def _wait_ready(cluster: Cluster, timeout: float = 30.0) -> None:

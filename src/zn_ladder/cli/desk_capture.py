@@ -8,8 +8,16 @@ transaction with its cursor, so nothing is lost or doubled across the handover.
 
 While it holds the lease it also polls working orders and positions for the whole desk, keeps the
 latest snapshot of each, writes a heartbeat per feed, adds its TT requests to the desk's count, and
-NOTIFYs the windows after each change. If the lease is lost (the database went away, a network
-partition the keepalives ended) it stops capturing and stands by again.
+NOTIFYs the windows after each change. If the lease is taken from it (its session was ended) it
+stands by again.
+
+If the database cannot be reached (the server is down or the network to it), the capture that held
+the lease goes on polling TT into its local buffer (`store.desk.buffer`, a SQLite store in the app's
+data folder) from the last cursor it committed, asks the database again every `PROBE_S`, and uploads
+the buffer as soon as it answers: the windows show the last data marked STALE meanwhile, and nothing
+is lost. A monitor started while the server is down buffers too (it may be the only capture); a
+standby does not (the capture it stands by for buffers). A buffer that was not uploaded (the process
+was killed) is uploaded at the next start; the upload is idempotent.
 
 This composes `tt` and `store` (sibling layers), hence the CLI package.
 """
@@ -29,6 +37,8 @@ if TYPE_CHECKING:
     from zn_ladder.store.desk.lease import CaptureLease
 
 log = logging.getLogger(__name__)
+#: Seconds between a buffering capture's attempts to reach the desk database again.
+PROBE_S = 2.0
 
 
 def _hms() -> str:
@@ -36,56 +46,207 @@ def _hms() -> str:
 
 
 def run_desk(args: argparse.Namespace, stop: threading.Event, window: CaptureWindow | None) -> int:
-    from zn_ladder.cli.arg_types import desk_day_rule
-    from zn_ladder.cli.monitor import _capture
     from zn_ladder.cli.tt_connection import open_connection, require_credentials
-    from zn_ladder.domain.errors import StoreError
+    from zn_ladder.domain.errors import StoreUnreachable
     from zn_ladder.store.desk.connection import safe_url
     from zn_ladder.store.desk.lease import CaptureLease
     from zn_ladder.store.store import Store
 
     where = safe_url(args.db)
-    Store.open(args.db, verify=False).close()  # a bad URL or server is refused now; the schema is there
+    reachable = True
+    try:
+        Store.open(args.db, verify=False).close()  # a bad URL, login or schema is refused now
+    except StoreUnreachable as exc:
+        if args.once:
+            raise
+        print(f"{_hms()} {exc}", flush=True)
+        reachable = False  # the server is down at start: capture into the local buffer meanwhile
     with open_connection(args) as conn:
         require_credentials(conn)
         lease = CaptureLease(args.db, conn.env, conn.app_key)
         log.info("desk capture of %s (lease %s) on %s as %s", conn.env, lease.name, where, lease.holder)
         try:
-            while not stop.is_set():
-                if not lease.wait(stop, lambda who: print(f"{_hms()} standing by: {who} holds the capture lease of "
-                                                          f"{conn.env} (lease {lease.name})", flush=True)):
-                    break
-                hooks = DeskHooks(lease, args, where)
-                try:
-                    with Store.open(args.db, day_rule=desk_day_rule()) as store:
-                        _capture(store, conn, args, stop, window, desk=hooks)
-                except StoreError as exc:
-                    log.warning("desk capture: %s", exc)
-                    print(f"{_hms()} desk database unreachable: {exc}", flush=True)
-                    hooks.lost = True
-                if not hooks.lost:
-                    break
-                lease.release()
-                print(f"{_hms()} lost the capture lease of {conn.env}: standing by", flush=True)
-                stop.wait(1.0)
+            _serve(_Desk(args, conn, lease, where), stop, window, buffering=not reachable)
         finally:
             lease.release()
     return 0
 
 
+class _Desk:
+    """What one desk capture process works with: its arguments, TT connection, lease and buffer."""
+
+    def __init__(self, args: argparse.Namespace, conn: Any, lease: CaptureLease, where: str) -> None:
+        from zn_ladder.cli.monitor import cursor_source
+        from zn_ladder.config.paths import data_dir
+        from zn_ladder.store.desk.buffer import buffer_path
+
+        self.args, self.conn, self.lease, self.where = args, conn, lease, where
+        self.buffer = buffer_path(data_dir(), args.db, lease.name)
+        self.fills_source = cursor_source(conn)
+        #: The desk's count of this app key's requests (every capture process adds to this one row).
+        self.budget_source = f"tt_budget:{conn.env}:{lease.name}"
+        #: The last fills cursor this process committed (in the desk or the buffer): a buffer goes on from it.
+        self.cursor: dict[str, Any] | None = None
+        #: The desk's request count as last read (day, total): a buffering client counts on from it.
+        self.shared: tuple[str, int] | None = None
+        #: Requests (day, count) a capture spent but could not add to the desk's count (its database went
+        #: away mid-poll): the next capture, or buffer, adds them.
+        self.unshared: list[tuple[str, int]] = []
+
+    def drain_unshared(self) -> list[tuple[str, int]]:
+        taken, self.unshared = self.unshared, []
+        return taken
+
+
+def _serve(desk: _Desk, stop: threading.Event, window: CaptureWindow | None, *, buffering: bool) -> None:
+    """Capture while holding the lease; stand by while another holds it; buffer while the database
+    cannot be reached (only a process that was capturing, or that started with the server down: a
+    standby stays a standby); upload the buffer as soon as the database answers again."""
+    from zn_ladder.cli.arg_types import desk_day_rule
+    from zn_ladder.cli.monitor import _capture
+    from zn_ladder.domain.errors import StoreError
+    from zn_ladder.store.store import Store
+
+    args, conn, lease = desk.args, desk.conn, desk.lease
+    while not stop.is_set():
+        if buffering:
+            _capture_buffered(desk, stop, window)
+            buffering = False
+            continue
+        if desk.buffer.exists():
+            outcome = _upload(desk)
+            if outcome != "uploaded":
+                buffering = outcome == "unreachable"
+                if not buffering:
+                    stop.wait(PROBE_S)  # kept; tried again (support is told each time)
+                continue
+        if not lease.held and not lease.wait(stop, lambda who: print(
+                f"{_hms()} standing by: {who} holds the capture lease of {conn.env} (lease {lease.name})", flush=True)):
+            break
+        hooks = DeskHooks(desk)
+        try:
+            with Store.open(args.db, day_rule=desk_day_rule()) as store:
+                _capture(store, conn, args, stop, window, desk=hooks)
+        except StoreError as exc:
+            log.warning("desk capture: %s", exc)
+            print(f"{_hms()} desk database unreachable: {exc}", flush=True)
+            hooks.lost = True
+        hooks.finish(desk)
+        if not hooks.lost:
+            break
+        lease.release()
+        if lease.try_acquire():
+            continue  # the database is there and the lease free again (a dropped session): capture on
+        if lease.unreachable is not None:
+            buffering = not stop.is_set()
+        else:
+            print(f"{_hms()} lost the capture lease of {conn.env}: standing by", flush=True)
+            stop.wait(1.0)
+
+
+def _capture_buffered(desk: _Desk, stop: threading.Event, window: CaptureWindow | None) -> None:
+    """Poll TT into the local buffer until the desk database answers again (or the stop)."""
+    from zn_ladder.cli.arg_types import desk_day_rule
+    from zn_ladder.cli.monitor import _capture
+    from zn_ladder.store.desk.buffer import open_buffer, seed_cursor
+
+    print(f"{_hms()} the desk database cannot be reached: capturing into the local buffer {desk.buffer} "
+          f"until it can; the buffer is uploaded then", flush=True)
+    with open_buffer(desk.buffer, day_rule=desk_day_rule()) as store:
+        seed_cursor(store, desk.fills_source, desk.cursor)
+        hooks = BufferHooks(desk, store)
+        _capture(store, desk.conn, desk.args, stop, window, desk=hooks)
+        hooks.finish(desk)
+
+
+def _upload(desk: _Desk) -> str:
+    """Upload the buffer into the desk database ("uploaded"), or say why not and keep it ("unreachable",
+    "failed")."""
+    from zn_ladder.domain.errors import StoreError, StoreUnreachable
+    from zn_ladder.store.desk.buffer import upload
+
+    try:
+        done = upload(desk.buffer, desk.args.db, cursor_source=desk.fills_source, who=desk.lease.holder)
+    except StoreUnreachable as exc:
+        print(f"{_hms()} the local buffer is kept: {exc}", flush=True)
+        return "unreachable"
+    except StoreError as exc:
+        print(f"{_hms()} the local buffer {desk.buffer} could not be uploaded, it is kept: {exc}", flush=True)
+        return "failed"
+    print(f"{_hms()} {done.text()}", flush=True)
+    return "uploaded"
+
+
+class BufferHooks:
+    """A capture into the local buffer: the requests it spends are kept there for the desk's count, and
+    every `PROBE_S` it asks the desk database for the lease; it ends when the database answers."""
+
+    def __init__(self, desk: _Desk, store: Any) -> None:
+        self.desk, self.store = desk, store
+        self.where = f"the local buffer {desk.buffer}"
+        self.cursor: dict[str, Any] | None = None
+        self.client: Any | None = None
+        self._probe_due = time.monotonic() + PROBE_S
+
+    def start(self, client: Any) -> None:
+        """Count on from the desk's total as last read, plus what this buffer spent already."""
+        from zn_ladder.store.desk.buffer import PENDING_BUDGET
+
+        from zn_ladder.store.desk.buffer import add_pending_budget
+
+        self.client = client
+        for day, spent in self.desk.drain_unshared():
+            add_pending_budget(self.store, self.desk.budget_source, day, spent)
+        if self.desk.shared is not None:
+            client.budget.share(*self.desk.shared)
+        pending = (self.store.get_cursor(PENDING_BUDGET) or {}).get(self.desk.budget_source, {})
+        day, _ = client.budget.take_spent()
+        if pending.get(day):
+            client.budget.carry_over({"day": day, "used": int(pending[day])})
+            client.budget.take_spent()  # already in the buffer's pending count
+
+    def finish(self, desk: _Desk) -> None:
+        """What the capture leaves for the next: its cursor, and requests it spent but did not count."""
+        desk.cursor = self.cursor if self.cursor is not None else desk.cursor
+        if self.client is not None:
+            from zn_ladder.store.desk.buffer import add_pending_budget
+
+            day, spent = self.client.budget.take_spent()
+            add_pending_budget(self.store, self.desk.budget_source, day, spent)
+
+    def after_fills(self, client: Any, failure: str, changed: int) -> bool:
+        from zn_ladder.store.desk.buffer import add_pending_budget
+
+        day, spent = client.budget.take_spent()
+        add_pending_budget(self.store, self.desk.budget_source, day, spent)
+        if time.monotonic() < self._probe_due:
+            return True
+        self._probe_due = time.monotonic() + PROBE_S
+        lease = self.desk.lease
+        taken = lease.try_acquire()
+        return not taken and lease.unreachable is not None  # answered: held by us or another; upload now
+
+
 class DeskHooks:
     """What a desk capture does besides storing fills: heartbeat, orders/positions, budget, NOTIFY."""
 
-    def __init__(self, lease: CaptureLease, args: argparse.Namespace, where: str) -> None:
-        self.lease = lease
-        self.where = where
+    def __init__(self, desk: _Desk) -> None:
+        args = desk.args
+        self.desk = desk
+        self.lease = desk.lease
+        self.where = desk.where
         self.interval = float(args.interval)
         orders_s, positions_s = _default_intervals()
         self.orders_s = float(args.orders_interval or orders_s)
         self.positions_s = float(args.positions_interval or positions_s)
         self._orders_due = self._positions_due = 0.0
         self.lost = False
-        self._source = ""
+        #: The last fills cursor committed in the desk (set by the capture loop).
+        self.cursor: dict[str, Any] | None = None
+        #: The desk's request count as last read (day, total).
+        self.shared: tuple[str, int] | None = None
+        self.client: Any | None = None
+        self._source = desk.budget_source
 
     def start(self, client: Any) -> None:
         """Count on from the desk's requests of today (every process of this app key). Called once the
@@ -94,9 +255,21 @@ class DeskHooks:
 
         print(f"{_hms()} took the capture lease of {self.lease.environment} (lease {self.lease.name}, "
               f"{self.lease.holder}): capturing", flush=True)
-        self._source = f"tt_budget:{self.lease.environment}:{self.lease.name}"
+        self.client = client
+        for day, spent in self.desk.drain_unshared():  # a lost capture's last poll
+            add_spent(self.lease.connection, self._source, day, spent)
         day, spent = client.budget.take_spent()
-        client.budget.share(day, add_spent(self.lease.connection, self._source, day, spent))
+        self.shared = (day, add_spent(self.lease.connection, self._source, day, spent))
+        client.budget.share(*self.shared)
+
+    def finish(self, desk: _Desk) -> None:
+        """What the capture leaves for the next: its cursor, the desk's count, requests it could not add."""
+        desk.cursor = self.cursor if self.cursor is not None else desk.cursor
+        desk.shared = self.shared or desk.shared
+        if self.client is not None:
+            day, spent = self.client.budget.take_spent()
+            if spent:
+                desk.unshared.append((day, spent))
 
     def after_fills(self, client: Any, failure: str, changed: int) -> bool:
         """After each fills poll (whose fills are committed): orders and positions when due, the
@@ -122,7 +295,8 @@ class DeskHooks:
                 self._positions_due = now + self.positions_s
                 self._poll(client, "positions", self.positions_s)
             day, spent = client.budget.take_spent()
-            client.budget.share(day, add_spent(conn, self._source, day, spent))
+            self.shared = (day, add_spent(conn, self._source, day, spent))
+            client.budget.share(*self.shared)
         except psycopg.Error as exc:
             log.warning("desk capture: the lease's connection failed (%s)", exc)
             self.lost = True

@@ -146,7 +146,8 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
              desk=None) -> int:
     """Poll until stopped. `desk` (a `desk_capture.DeskHooks`, for a desk database): the request count
     is the desk's, each poll beats the heartbeat and notifies the windows, and a lost lease ends the
-    capture (the caller stands by again)."""
+    capture (the caller stands by again, or buffers). A `desk_capture.BufferHooks` instead: `store` is
+    the local buffer, and the capture ends when the desk database can be reached again."""
     from zn_ladder.domain.errors import InputError, TTError
     from zn_ladder.store.refdata import USER
     from zn_ladder.tt.client import TTClient
@@ -163,6 +164,8 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
     held = store.quarantined(conn.env)
     if held and cursor is not None:  # ask TT again for what was set aside as unreadable
         cursor = cursor.rewound_to(held[0].time_ns)
+    if desk is not None:  # where this store's fills end: a buffer started after a lost database goes on from it
+        desk.cursor = cursor.to_dict() if cursor is not None else None
     where = desk.where if desk is not None else store.path
     print(f"monitoring {conn.base_url} ({conn.env}) into {where}; "
           f"{'resuming from the stored cursor' if cursor else 'from the start of the day'}", flush=True)
@@ -213,6 +216,8 @@ def _capture(store, conn, args: argparse.Namespace, stop: threading.Event, windo
                 if desk is None:
                     store.put_cursor(spent, client.budget.saved())
                 cursor = page.cursor
+                if desk is not None:
+                    desk.cursor = cursor.to_dict()
                 polls += 1
                 added += result.added
                 changed = result.added + result.corrections_added

@@ -21,7 +21,12 @@ class TTError(ZnLadderError):
 
 
 class StoreError(ZnLadderError):
-    """The local SQLite store cannot be opened, read or written."""
+    """The store (a SQLite file or the desk's database) cannot be opened, read or written."""
+
+
+class StoreUnreachable(StoreError):
+    """The desk database's server cannot be reached (down, wrong host or port, the network): unlike a
+    refused login or a full disk, waiting may cure it, so a desk capture buffers locally meanwhile."""
 
 
 class ConfigError(ZnLadderError):

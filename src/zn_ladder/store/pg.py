@@ -29,7 +29,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 
-from zn_ladder.domain.errors import StoreError
+from zn_ladder.domain.errors import StoreError, StoreUnreachable
 from zn_ladder.store.backend import NoStore, PgLocation, keyring_password
 from zn_ladder.store import db
 from zn_ladder.store.schema import APPLICATION_ID
@@ -320,8 +320,9 @@ def describe_error(exc: BaseException, location: PgLocation, action: str) -> Sto
     elif isinstance(exc, pg_errors.DiskFull):
         why = "could not be written: the server's disk is full; tell support"
     elif isinstance(exc, psycopg.OperationalError) or isinstance(exc, psycopg.InterfaceError):
-        why = ("cannot be reached (server down, wrong host or port, or the network): check the URL and that the "
-               "server is running, then try again")
+        return StoreUnreachable(f"{where} cannot be reached (server down, wrong host or port, or the network): "
+                                f"check the URL and that the server is running, then try again "
+                                f"({action}: {_redact_detail(text)})")
     else:
         why = "failed"
     return StoreError(f"{where} {why} ({action}: {_redact_detail(text)})")

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from zn_ladder.domain.errors import StoreError
-
 #: Idle seconds before the first keepalive probe, seconds between probes, probes before giving up.
 KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 2, 1, 3
 #: About when a silent peer is declared dead (idle + interval * count), well inside the 10 s takeover.
@@ -44,7 +42,9 @@ def connect(url: str, *, purpose: str, connect_timeout_s: int = 5) -> Any:
                                keepalives_idle=KEEPALIVE_IDLE_S, keepalives_interval=KEEPALIVE_INTERVAL_S,
                                keepalives_count=KEEPALIVE_COUNT, options=_options())
     except psycopg.Error as exc:
-        raise StoreError(f"cannot reach the desk database {safe_url(url)} ({_first_line(exc)})") from None
+        from zn_ladder.store.pg import describe_error
+
+        raise describe_error(exc, location, f"connect for the {purpose}") from None
 
 
 def safe_url(url: str) -> str:
@@ -53,7 +53,3 @@ def safe_url(url: str) -> str:
 
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
