@@ -135,12 +135,14 @@ def _serve(desk: _Desk, stop: threading.Event, window: CaptureWindow | None, *, 
         if not hooks.lost:
             break
         lease.release()
-        if lease.try_acquire():
-            continue  # the database is there and the lease free again (a dropped session): capture on
-        if lease.unreachable is not None:
+        lost = f"{_hms()} lost the capture lease of {conn.env}"
+        if lease.try_acquire():  # the database is there and the lease free again (a dropped session)
+            print(f"{lost}: it was free again, capturing on", flush=True)
+        elif lease.unreachable is not None:
+            print(f"{lost}: the desk database cannot be reached", flush=True)
             buffering = not stop.is_set()
         else:
-            print(f"{_hms()} lost the capture lease of {conn.env}: standing by", flush=True)
+            print(f"{lost}: standing by", flush=True)
             stop.wait(1.0)
 
 

@@ -68,10 +68,14 @@ class CaptureLease:
                 self._conn = self._connector(self.url, purpose=f"capture {self.environment}")
             got = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0]
         except (psycopg.Error, StoreError) as exc:
-            log.warning("capture lease: %s", exc)
-            self.unreachable = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if why != self.unreachable:  # once per outage, not once per attempt
+                log.warning("capture lease: %s", why)
+            self.unreachable = why
             self._drop()
             return False
+        if self.unreachable is not None:
+            log.info("capture lease: the desk database answers again")
         self.unreachable = None
         self.held = bool(got)
         if self.held:
