@@ -120,9 +120,11 @@ def _serve(desk: _Desk, stop: threading.Event, window: CaptureWindow | None, *, 
                 if not buffering:
                     stop.wait(PROBE_S)  # kept; tried again (support is told each time)
                 continue
-        if not lease.held and not lease.wait(stop, lambda who: print(
-                f"{_hms()} standing by: {who} holds the capture lease of {conn.env} (lease {lease.name})", flush=True)):
-            break
+        if not lease.held:
+            if not lease.wait(stop, lambda who: print(f"{_hms()} standing by: {who} holds the capture lease of "
+                                                      f"{conn.env} (lease {lease.name})", flush=True)):
+                break
+            continue  # from the top: a buffer a killed capture left on this PC is uploaded first
         hooks = DeskHooks(desk)
         try:
             with Store.open(args.db, day_rule=desk_day_rule()) as store:

@@ -131,3 +131,37 @@ def test_a_capture_started_while_the_server_is_down_buffers_until_it_is_up(own_c
         out = capture.stop()
     assert capture.proc.returncode == 0, out[-3000:]
     _after_the_outage(url, sim, capture, buffer)
+
+
+def test_a_standby_does_not_buffer_and_uploads_what_a_killed_capture_buffered(own_cluster, desk_env) -> None:
+    """Two captures on one PC: the holder buffers through the outage and is killed (kill -9) while
+    buffering; the standby never buffers, takes the lease when the server returns, and uploads the
+    buffer the dead capture left."""
+    url = own_cluster.create_database()
+    Store.open(url).close()
+    cfg = SimConfig(seed=13, step_interval=None, step_ns=50_000_000, page_size=50)
+    with SimulatorServer(cfg, host="127.0.0.1", port=0) as sim:
+        stepper = _Stepper(sim)
+        stepper.start()
+        holder = Capture(desk_env, url, sim.url, interval="0.1")
+        holder.wait_for("took the capture lease")
+        standby = Capture(desk_env, url, sim.url, interval="0.1")
+        try:
+            standby.wait_for("standing by")
+            own_cluster.pause()
+            _, line = holder.wait_for("capturing into the local buffer", timeout=30)
+            buffer = _buffer_in(line)
+            _wait(lambda: buffer.exists() and _buffered_fills(buffer) >= 20, 30, "fills in the buffer")
+            holder.kill()
+            assert "local buffer" not in standby.text  # a standby stands by through the outage
+            own_cluster.resume()
+            standby.wait_for("uploaded the local buffer", timeout=30)
+            standby.wait_for("took the capture lease", timeout=30)
+        finally:
+            stepper.done.set()
+            stepper.join()
+        _wait(lambda: _holds_all(url, sim), 60, "the desk holds every published fill")
+        out = standby.stop()
+    assert standby.proc.returncode == 0, out[-3000:]
+    _check_against_the_simulator(url, sim)
+    assert not buffer.exists()
