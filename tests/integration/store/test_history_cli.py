@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.unit.store.conftest import raw_conn
 from zn_ladder.domain.records import Fill, Side
 from zn_ladder.store.store import Store
 
@@ -33,8 +34,9 @@ def _ns(parts) -> int:
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "desk.sqlite3"
+def db(store_url):
+    """The five fills in a store on each backend (a SQLite file, the desk's PostgreSQL database)."""
+    path = store_url
     with Store.open(path) as store:
         store.ingest([Fill(f"x{i}", "A1", "ZN Jun26", Side(side), qty, price, _ns(when), source="tt_api")
                       for i, (when, side, qty, price) in enumerate(FILLS)])
@@ -108,11 +110,8 @@ def test_bad_day_input_is_one_line_and_exit_2(run_cli, db, argv, words):
 def test_history_refuses_a_store_whose_fills_were_changed_outside_the_app(run_cli, db):
     """`history` writes closed days, so it opens the store as every writer does: a fill edited behind the
     app's back is named (exit 2, one line) and no day is closed from it."""
-    import sqlite3
-
-    raw = sqlite3.connect(db)
+    raw = raw_conn(db)  # autocommit, as another program would write
     raw.execute("UPDATE fills SET qty = qty + 1 WHERE id = (SELECT min(id) FROM fills)")
-    raw.commit()
     raw.close()
     out = run_cli("history", "--db", str(db), "--json")
     assert out.returncode == 2 and out.stdout == ""
