@@ -91,3 +91,32 @@ def test_new_fills_reach_the_window_after_the_captures_commit(qtbot, desk_url, d
         finally:
             assert session.stop(5.0)
             capture.stop()
+
+
+def test_ten_windows_on_one_capture_see_every_fill_and_cost_tt_nothing(qtbot, desk_url, desk_env, ui_home) -> None:
+    """A desk of ten (headless) windows on one capture: each shows every fill the market published,
+    busts applied; none asks its own TT anything; the desk's TT is asked only what the capture counted."""
+    import psycopg
+
+    cfg = SimConfig(step_interval=None, history_fills=3, correction_rate=0.05)
+    with SimulatorServer(cfg, host="127.0.0.1", port=0) as desk_tt, \
+            SimulatorServer(SimConfig(step_interval=None), host="127.0.0.1", port=0) as own_tt:
+        capture = Capture(desk_env, desk_url, desk_tt.url, interval="0.2")
+        windows = [_window(desk_url, own_tt.url) for _ in range(10)]
+        for window in windows:
+            window.start()
+        try:
+            capture.wait_for("took the capture lease")
+            for _ in range(20):
+                desk_tt.market.step(1)
+            busted = {r["execRefID"] for r in desk_tt.market.published_corrections() if r["execType"] == "H"}
+            want = {r["execID"] for r in desk_tt.market.published_fills()} - busted
+            qtbot.waitUntil(lambda: all(w.last_fills is not None and {f.key for f in w.last_fills.fills} == want
+                                        for w in windows), timeout=60_000)
+        finally:
+            assert all(w.stop(5.0) for w in windows)
+            capture.stop()
+        with psycopg.connect(desk_url) as conn:
+            (counted,) = conn.execute("SELECT sum(used) FROM desk_budget").fetchone()
+        assert len(own_tt.requests) == 0  # ten windows, not one request of their own
+        assert counted == len(desk_tt.requests)  # the desk's TT saw the one capture's requests only
