@@ -55,15 +55,18 @@ class CopyResult:
         return asdict(self)
 
 
-def copy_store(source: str | Location, target: str | Location, *, who: str | None = None) -> CopyResult:
-    """Copy `source` into `target` (created or migrated if needed); see the module's docstring."""
+def copy_store(source: str | Location, target: str | Location, *, who: str | None = None,
+               verify: bool = True) -> CopyResult:
+    """Copy `source` into `target` (created or migrated if needed); see the module's docstring.
+    `verify=False` leaves the target's books unchecked on open and after the copy: for a caller that
+    opens the target for writing next, which checks them then (the desk capture after its upload)."""
     src_loc, dst_loc = locate(source), locate(target)
     if str(src_loc) == str(dst_loc):
         raise StoreError(f"--from and --to name the same store ({src_loc}): nothing to copy")
     out = CopyResult()
     src = db.connect(src_loc, readonly=True)
     try:
-        with Store.open(dst_loc) as store:
+        with Store.open(dst_loc, verify=verify) as store:
             with db.translated(src_loc, "read fills"):
                 for chunk in _fill_chunks(src):
                     _ingest_fills(store, chunk, out)
@@ -74,9 +77,9 @@ def copy_store(source: str | Location, target: str | Location, *, who: str | Non
                 out.corrections_duplicate += result.corrections_duplicate
             _copy_sod(store, src, src_loc, out)
             _copy_small_tables(store, src, src_loc, out)
-            differences = store.verify_matching()
-            out.books_verified = store.book_count()
-            out.book_differences = len(differences)
+            if verify:
+                out.book_differences = len(store.verify_matching())
+                out.books_verified = store.book_count()
             store.audit(STORE_COPIED, {"from": str(src_loc), **{k: v for k, v in out.as_dict().items()
                                                                  if k != "warnings"}}, who)
     finally:
