@@ -187,4 +187,6 @@ def main(out: Path, only: str = "") -> int:
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--only")]
     only = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")), "")
-    raise SystemExit(main(Path(args[0] if args else "shots"), only))
+    code = main(Path(args[0] if args else "shots"), only)
+    sys.stdout.flush()
+    os._exit(code)  # as the app ends: a worker still in a request must not abort or hang the exit
