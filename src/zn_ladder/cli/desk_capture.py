@@ -92,6 +92,8 @@ class _Desk:
         #: Requests (day, count) a capture spent but could not add to the desk's count (its database went
         #: away mid-poll): the next capture, or buffer, adds them.
         self.unshared: list[tuple[str, int]] = []
+        #: The buffer could not be uploaded (not for want of the server): left for the next start.
+        self.buffer_kept = False
 
     def drain_unshared(self) -> list[tuple[str, int]]:
         taken, self.unshared = self.unshared, []
@@ -113,13 +115,11 @@ def _serve(desk: _Desk, stop: threading.Event, window: CaptureWindow | None, *, 
             _capture_buffered(desk, stop, window)
             buffering = False
             continue
-        if desk.buffer.exists():
-            outcome = _upload(desk)
-            if outcome != "uploaded":
-                buffering = outcome == "unreachable"
-                if not buffering:
-                    stop.wait(PROBE_S)  # kept; tried again (support is told each time)
-                continue
+        if desk.buffer.exists() and not desk.buffer_kept and _upload(desk) == "unreachable":
+            buffering = True
+            continue
+        # an upload that failed otherwise keeps its file for the next try (the next start, or after a
+        # lost lease) and the capture goes on from the desk's own cursor: TT sends those fills again
         if not lease.held:
             if not lease.wait(stop, lambda who: print(f"{_hms()} standing by: {who} holds the capture lease of "
                                                       f"{conn.env} (lease {lease.name})", flush=True)):
@@ -157,6 +157,7 @@ def _capture_buffered(desk: _Desk, stop: threading.Event, window: CaptureWindow 
     print(f"{_hms()} the desk database cannot be reached: capturing into the local buffer {desk.buffer} "
           f"until it can; the buffer is uploaded then", flush=True)
     with open_buffer(desk.buffer, day_rule=desk_day_rule()) as store:
+        desk.buffer_kept = False  # what it holds now is uploaded when the server answers
         seed_cursor(store, desk.fills_source, desk.cursor)
         hooks = BufferHooks(desk, store)
         _capture(store, desk.conn, desk.args, stop, window, desk=hooks)
@@ -175,7 +176,9 @@ def _upload(desk: _Desk) -> str:
         print(f"{_hms()} the local buffer is kept: {exc}", flush=True)
         return "unreachable"
     except StoreError as exc:
-        print(f"{_hms()} the local buffer {desk.buffer} could not be uploaded, it is kept: {exc}", flush=True)
+        print(f"{_hms()} the local buffer {desk.buffer} could not be uploaded; it is kept and uploaded again at "
+              f"the next start, and the capture goes on from the desk's cursor: {exc}", flush=True)
+        desk.buffer_kept = True
         return "failed"
     print(f"{_hms()} {done.text()}", flush=True)
     return "uploaded"

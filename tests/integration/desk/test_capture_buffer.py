@@ -21,6 +21,8 @@ from tests.pgcluster import start_cluster
 from zn_ladder.store.store import Store
 from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
 
+ENV = "ext_prod_sim"
+
 
 @pytest.fixture
 def own_cluster():
@@ -165,3 +167,42 @@ def test_a_standby_does_not_buffer_and_uploads_what_a_killed_capture_buffered(ow
     assert standby.proc.returncode == 0, out[-3000:]
     _check_against_the_simulator(url, sim)
     assert not buffer.exists()
+
+
+def test_a_buffer_that_cannot_be_read_is_kept_and_the_capture_goes_on(own_cluster, desk_env) -> None:
+    """A damaged buffer file (not a store) is named and kept as it is, and the capture does not stall on
+    it: it captures into the desk from the desk's own cursor, and when the server goes down it sets the
+    damaged file aside (its bytes intact, for support) and buffers into a new one."""
+    from zn_ladder.store.desk.buffer import buffer_path
+    from zn_ladder.store.desk.lease import lease_identity
+
+    url = own_cluster.create_database()
+    Store.open(url).close()
+    path = buffer_path(Path(desk_env["ZN_LADDER_HOME"]) / "data", url, lease_identity(ENV, DEMO_API_KEY)[1])
+    path.parent.mkdir(parents=True)
+    damaged = b"not a store" * 100
+    path.write_bytes(damaged)
+    with SimulatorServer(SimConfig(step_interval=None, history_fills=7, page_size=50), host="127.0.0.1",
+                         port=0) as sim:
+        capture = Capture(desk_env, url, sim.url, interval="0.1")
+        try:
+            _, line = capture.wait_for("could not be uploaded", timeout=30)
+            assert str(path) in line and "kept" in line
+            capture.wait_for("took the capture lease", timeout=30)
+            _wait(lambda: _holds_all(url, sim), 30, "the desk holds every published fill")
+            assert path.read_bytes() == damaged
+            own_cluster.pause()
+            capture.wait_for("capturing into the local buffer", timeout=30)
+            for _ in range(10):
+                sim.market.step(1)
+            _wait(lambda: _buffered_fills(path) > 0, 30, "fills in a new buffer")
+            own_cluster.resume()
+            capture.wait_for("uploaded the local buffer", timeout=30)
+            _wait(lambda: _holds_all(url, sim), 30, "the desk holds every published fill")
+        finally:
+            out = capture.stop()
+    assert capture.proc.returncode == 0, out[-3000:]
+    assert out.count("could not be uploaded") == 1  # named once, not on every turn of the loop
+    [aside] = path.parent.glob(path.name + ".unreadable-*")
+    assert aside.read_bytes() == damaged
+    _check_against_the_simulator(url, sim)

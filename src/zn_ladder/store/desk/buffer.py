@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,15 @@ def open_buffer(path: Path, **options: Any) -> Store:
     """The buffer store at `path` (created with its folder), with the identity its upload is known by.
     `options`: `Store.open`'s (the desk's trading-day rule)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    store = Store.open(path, **options)
+    try:
+        store = Store.open(path, **options)
+    except StoreError as exc:
+        if not path.exists():
+            raise
+        aside = _set_aside(path)  # unreadable (damaged, not a store): kept for support, never in the way
+        log.warning("the local buffer %s could not be opened (%s): moved to %s; a new buffer is used", path, exc, aside)
+        store = Store.open(path, **options)
+        store.audit("desk_buffer_set_aside", {"file": str(aside), "why": str(exc)})
     if store.get_cursor(BUFFER_ID) is None:
         store.put_cursor(BUFFER_ID, {"id": uuid.uuid4().hex})
     return store
@@ -149,6 +158,15 @@ def _add_budget(conn: Connection, pending: dict[str, dict[str, int]]) -> int:
             add_spent(conn.raw, source, day, int(spent))
             added += int(spent)
     return added
+
+
+def _set_aside(path: Path) -> Path:
+    aside = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.rename(aside.with_name(aside.name + suffix))
+    return aside
 
 
 def _remove(path: Path) -> None:
