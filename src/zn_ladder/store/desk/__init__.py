@@ -1,6 +1,7 @@
 """The desk database (issue 16): what a desk's one TT capture and its subscribed windows share beyond
 the store's own tables: the capture lease, its heartbeat, the orders/positions snapshot, the desk-wide
-TT request count, the change notifications and the per-login account lists.
+TT request count, the change notifications and the per-login account lists; and the capture's local
+buffer (`buffer`), a SQLite store it fills while the database cannot be reached.
 
 These are PostgreSQL features (advisory locks, LISTEN/NOTIFY, row-level security), so this package
 talks to PostgreSQL through psycopg directly on connections of its own; the fills, books and cursors
