@@ -33,6 +33,16 @@ def own_cluster():
 
 
 @pytest.fixture
+def reap():
+    """Registers capture processes; any still running when the test ends (it failed midway) is killed."""
+    started: list[Capture] = []
+    yield started.append
+    for capture in started:
+        if capture.proc.poll() is None:
+            capture.kill()
+
+
+@pytest.fixture
 def desk_env(cli_env: dict[str, str]) -> dict[str, str]:
     cli_env.update({"ZN_LADDER_TT_KEY": DEMO_API_KEY, "ZN_LADDER_TT_SECRET": DEMO_API_SECRET})
     return cli_env
@@ -80,7 +90,7 @@ def _after_the_outage(url: str, sim: SimulatorServer, capture: Capture, buffer: 
     assert used == len(sim.requests)
 
 
-def test_an_outage_is_captured_into_the_local_buffer_and_uploaded(own_cluster, desk_env) -> None:
+def test_an_outage_is_captured_into_the_local_buffer_and_uploaded(own_cluster, desk_env, reap) -> None:
     url = own_cluster.create_database()
     Store.open(url).close()
     cfg = SimConfig(seed=5, step_interval=None, step_ns=50_000_000, correction_rate=0.01, page_size=50)
@@ -88,6 +98,7 @@ def test_an_outage_is_captured_into_the_local_buffer_and_uploaded(own_cluster, d
         stepper = _Stepper(sim)
         stepper.start()
         capture = Capture(desk_env, url, sim.url, interval="0.1")
+        reap(capture)
         try:
             capture.wait_for("took the capture lease")
             capture.wait_for(" fills (")  # fills committed into the desk
@@ -109,7 +120,7 @@ def test_an_outage_is_captured_into_the_local_buffer_and_uploaded(own_cluster, d
     _after_the_outage(url, sim, capture, buffer)
 
 
-def test_a_capture_started_while_the_server_is_down_buffers_until_it_is_up(own_cluster, desk_env) -> None:
+def test_a_capture_started_while_the_server_is_down_buffers_until_it_is_up(own_cluster, desk_env, reap) -> None:
     url = own_cluster.create_database()
     Store.open(url).close()
     own_cluster.pause()
@@ -118,6 +129,7 @@ def test_a_capture_started_while_the_server_is_down_buffers_until_it_is_up(own_c
         stepper = _Stepper(sim)
         stepper.start()
         capture = Capture(desk_env, url, sim.url, interval="0.1")
+        reap(capture)
         try:
             capture.wait_for("cannot be reached")  # said in one line, naming the database
             _, line = capture.wait_for("capturing into the local buffer", timeout=30)
@@ -135,7 +147,7 @@ def test_a_capture_started_while_the_server_is_down_buffers_until_it_is_up(own_c
     _after_the_outage(url, sim, capture, buffer)
 
 
-def test_a_standby_does_not_buffer_and_uploads_what_a_killed_capture_buffered(own_cluster, desk_env) -> None:
+def test_a_standby_does_not_buffer_and_uploads_what_a_killed_capture_buffered(own_cluster, desk_env, reap) -> None:
     """Two captures on one PC: the holder buffers through the outage and is killed (kill -9) while
     buffering; the standby never buffers, takes the lease when the server returns, and uploads the
     buffer the dead capture left."""
@@ -146,8 +158,10 @@ def test_a_standby_does_not_buffer_and_uploads_what_a_killed_capture_buffered(ow
         stepper = _Stepper(sim)
         stepper.start()
         holder = Capture(desk_env, url, sim.url, interval="0.1")
+        reap(holder)
         holder.wait_for("took the capture lease")
         standby = Capture(desk_env, url, sim.url, interval="0.1")
+        reap(standby)
         try:
             standby.wait_for("standing by")
             own_cluster.pause()
@@ -169,7 +183,7 @@ def test_a_standby_does_not_buffer_and_uploads_what_a_killed_capture_buffered(ow
     assert not buffer.exists()
 
 
-def test_a_buffer_that_cannot_be_read_is_kept_and_the_capture_goes_on(own_cluster, desk_env) -> None:
+def test_a_buffer_that_cannot_be_read_is_kept_and_the_capture_goes_on(own_cluster, desk_env, reap) -> None:
     """A damaged buffer file (not a store) is named and kept as it is, and the capture does not stall on
     it: it captures into the desk from the desk's own cursor, and when the server goes down it sets the
     damaged file aside (its bytes intact, for support) and buffers into a new one."""
@@ -185,6 +199,7 @@ def test_a_buffer_that_cannot_be_read_is_kept_and_the_capture_goes_on(own_cluste
     with SimulatorServer(SimConfig(step_interval=None, history_fills=7, page_size=50), host="127.0.0.1",
                          port=0) as sim:
         capture = Capture(desk_env, url, sim.url, interval="0.1")
+        reap(capture)
         try:
             _, line = capture.wait_for("could not be uploaded", timeout=30)
             assert str(path) in line and "kept" in line
