@@ -23,6 +23,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.actant import actant_row, write_actant
 from zn_ladder.config.settings import Settings
 from zn_ladder.domain.instruments import get_product
 from zn_ladder.domain.prices import Price
@@ -149,10 +150,13 @@ def _open_window(qtbot, url: str, tmp_path: Path, monkeypatch):
 
     monkeypatch.setenv("ZN_LADDER_TT_KEY", "desk-key")  # the trader's PC has TT credentials; a desk window
     monkeypatch.setenv("ZN_LADDER_TT_SECRET", "desk-secret")  # asks TT nothing with them
+    # The PC's settings name an SOD file too (set before the desk): a trader's login must not import it.
+    sod = write_actant(tmp_path / "sod.csv", actant_row("73050509", "3.0", "110'100", run=time.strftime("%m/%d/%Y"),
+                                                        expire="03/19/2027"))
     settings = Settings()
     for key, value in (("storage.url", url), ("tt.simulator", "never"), ("spot.source", "manual"),
                        ("tt.base_url", "http://127.0.0.1:9"), ("storage.sod_auto_import", "true"),
-                       ("storage.sod_path", str(tmp_path / "sod"))):
+                       ("storage.sod_path", str(sod))):
         settings = settings.replace_value(key, value)
     controller = AppController(settings, ui_state=tmp_path / "window.ini")
     qtbot.addWidget(controller.window)
