@@ -213,3 +213,26 @@ def test_a_traders_window_shows_its_accounts_only_and_writes_nothing(qtbot, desk
     with Store.open(desk) as store:  # the owner: nothing written by the window (no curve, no survival rows)
         assert store.conn.execute("SELECT count(*) FROM pnl_curve").fetchone()[0] == 0
         assert store.conn.execute("SELECT count(*) FROM survival_log").fetchone()[0] == 0
+
+
+def test_a_book_that_differs_from_its_fills_is_said_not_repaired(qtbot, desk, pg_cluster) -> None:
+    """Verified on open, read-only: the trader is told (one line naming the book), the desk is left as it
+    is for the capture's next open to repair."""
+    from zn_ladder.workers.store_worker import StoreWorker
+
+    with psycopg.connect(desk, autocommit=True) as conn:
+        conn.execute("UPDATE books SET realized_units = realized_units + 3 WHERE account = 'A1' AND method = 'fifo'")
+    worker = StoreWorker(pg_cluster.url(desk.rsplit("/", 1)[1], user=_role(desk, "alice")), env=ENV, scoped=True)
+    said, failed = [], []
+    worker.readOnly.connect(said.append)
+    worker.failed.connect(failed.append)
+    try:
+        worker.start()
+        qtbot.waitUntil(lambda: bool(said and failed), timeout=20_000)
+        qtbot.wait(200)
+        assert len(failed) == 1, failed
+        assert "books of A1 ZN Mar27 differ" in failed[0] and "not repaired" in failed[0] and "\n" not in failed[0]
+    finally:
+        worker.stop()
+    with psycopg.connect(desk) as conn:
+        assert conn.execute("SELECT count(*) FROM audit WHERE event = 'matching_repaired'").fetchone()[0] == 0
