@@ -50,6 +50,7 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
     state with what support must do, never simulated orders under a real environment's name."""
     from zn_ladder.config.credentials import KeyringUnavailable, load_credentials
     from zn_ladder.domain.errors import ConfigError
+    from zn_ladder.store.desk import is_desk_url
 
     env = settings.tt.environment
     messages: list[str] = []
@@ -61,8 +62,11 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
         no_keyring = str(exc)
     except ConfigError as exc:
         messages.append(str(exc))
-    demo = force_demo or settings.tt.uses_simulator(has_credentials=creds is not None)
-    if not demo and creds is None:
+    # A window on a desk database asks TT nothing (the desk's capture does, with the desk's key): a trader's
+    # PC there needs no TT credentials, so neither the simulator nor a "no credentials" banner stands in.
+    desk = is_desk_url(settings.storage.url)
+    demo = force_demo or settings.tt.uses_simulator(has_credentials=creds is not None or desk)
+    if not demo and creds is None and not desk:
         off = " (the built-in simulator is off: tt.simulator = never)" if env == "SIM" else ""
         messages.append(f"no credentials for {env}{off}: ask support to run "
                         f"`zn-ladder credentials set --env {env.lower()}`")

@@ -148,13 +148,13 @@ def _server_refusals(pg_cluster) -> list[str]:
 def _open_window(qtbot, url: str, tmp_path: Path, monkeypatch):
     from zn_ladder.app import AppController
 
-    monkeypatch.setenv("ZN_LADDER_TT_KEY", "desk-key")  # the trader's PC has TT credentials; a desk window
-    monkeypatch.setenv("ZN_LADDER_TT_SECRET", "desk-secret")  # asks TT nothing with them
+    monkeypatch.delenv("ZN_LADDER_TT_KEY", raising=False)  # a trader's PC on the desk has no TT key: the
+    monkeypatch.delenv("ZN_LADDER_TT_SECRET", raising=False)  # capture holds the desk's
     # The PC's settings name an SOD file too (set before the desk): a trader's login must not import it.
     sod = write_actant(tmp_path / "sod.csv", actant_row("73050509", "3.0", "110'100", run=time.strftime("%m/%d/%Y"),
                                                         expire="03/19/2027"))
     settings = Settings()
-    for key, value in (("storage.url", url), ("tt.simulator", "never"), ("spot.source", "manual"),
+    for key, value in (("storage.url", url), ("spot.source", "manual"),
                        ("tt.base_url", "http://127.0.0.1:9"), ("storage.sod_auto_import", "true"),
                        ("storage.sod_path", str(sod))):
         settings = settings.replace_value(key, value)
@@ -163,6 +163,7 @@ def _open_window(qtbot, url: str, tmp_path: Path, monkeypatch):
     controller.window.resize(1400, 900)
     controller.window.show()
     controller.start()
+    assert not controller.plan.demo and controller.plan.env == "SIM"  # the desk, not the built-in simulator
     return controller
 
 
