@@ -237,3 +237,17 @@ def test_a_book_that_differs_from_its_fills_is_said_not_repaired(qtbot, desk, pg
         worker.stop()
     with psycopg.connect(desk) as conn:
         assert conn.execute("SELECT count(*) FROM audit WHERE event = 'matching_repaired'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("env", ["SIM", "LIVE"])
+def test_a_desk_window_needs_no_tt_credentials_of_its_own(env, monkeypatch) -> None:
+    from zn_ladder.app import plan_launch
+
+    monkeypatch.delenv("ZN_LADDER_TT_KEY", raising=False)
+    monkeypatch.delenv("ZN_LADDER_TT_SECRET", raising=False)
+    monkeypatch.setattr("zn_ladder.config.credentials.load_credentials", lambda env: None)
+    settings = Settings().replace_value("tt.environment", env)
+    on_a_pc = plan_launch(settings)
+    assert on_a_pc.demo if env == "SIM" else "no credentials for LIVE" in on_a_pc.messages[0]  # as before
+    on_the_desk = plan_launch(settings.replace_value("storage.url", "postgresql://zn_alice@dbhost/zn_desk"))
+    assert (on_the_desk.demo, on_the_desk.env, on_the_desk.messages) == (False, env, ())
