@@ -34,6 +34,7 @@ from zn_ladder.store.desk.orders import order_row
 from zn_ladder.store.desk.security import allow, secure
 from zn_ladder.store.store import Store
 from zn_ladder.tt.environments import resolve_env
+from zn_ladder.tt.fills_cursor import LEGACY_CURSOR_SOURCE
 from zn_ladder.ui.money import dollars
 from zn_ladder.ui.table_columns import ACCOUNT_COLUMNS
 
@@ -125,6 +126,8 @@ def desk(pg_url: str) -> str:
         store.put_sod([SodLot(a, C, q, p, today) for a, (q, p) in SOD.items()], source="actant_sod")
         store.ingest(_fills(now), [FillCorrection(f"{BUSTED}-bust", BUSTED, CorrectionKind.BUST, now)],
                      source="tt_api", environment=ENV)
+        # a window's old global fills cursor (before issue 12), which a writer's window moves at start
+        store.put_cursor(LEGACY_CURSOR_SOURCE, {"since_ns": now})
     with psycopg.connect(pg_url, autocommit=True) as conn:
         heartbeat.put_snapshot(conn, ENV, "orders", [order_row(o) for o in _orders(now)], now)
         for feed in heartbeat.FEEDS:  # a live capture, whose slow schedule keeps every feed fresh for the test
@@ -214,6 +217,7 @@ def test_a_traders_window_shows_its_accounts_only_and_writes_nothing(qtbot, desk
     with Store.open(desk) as store:  # the owner: nothing written by the window (no curve, no survival rows)
         assert store.conn.execute("SELECT count(*) FROM pnl_curve").fetchone()[0] == 0
         assert store.conn.execute("SELECT count(*) FROM survival_log").fetchone()[0] == 0
+        assert store.get_cursor(LEGACY_CURSOR_SOURCE) is not None  # a read-only window moves no cursor
 
 
 def test_a_book_that_differs_from_its_fills_is_said_not_repaired(qtbot, desk, pg_cluster) -> None:
