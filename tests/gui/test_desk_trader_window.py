@@ -120,6 +120,11 @@ def _role(url: str, name: str) -> str:
 
 @pytest.fixture
 def desk(pg_url: str) -> str:
+    return make_desk(pg_url)
+
+
+def make_desk(pg_url: str) -> str:
+    """The desk as its capture left it, secured, with alice (A1) and bob (A2, A3) allowed."""
     now = time.time_ns()
     today = trading_day(now, DEFAULT_RULE).isoformat()
     with Store.open(pg_url) as store:  # the owner: the capture's login
@@ -205,6 +210,8 @@ def test_a_traders_window_shows_its_accounts_only_and_writes_nothing(qtbot, desk
         # read-only, said once as a standing note, never as a problem
         assert controller.session.store.readonly
         assert w.status_strip.note.isVisibleTo(w) and "Read-only desk" in w.status_strip.note.text()
+        # TT is the capture's: connected by its heartbeat, though this PC holds no TT key
+        qtbot.waitUntil(lambda: w.status_strip.connection.text() == "TT: connected", timeout=5_000)
         qtbot.wait(1500)  # a few status ticks and curve points: anything written would have failed by now
         assert not w.banner.isVisibleTo(w), w.banner.text()
         assert controller.session.health.health("store").state == "ok"
