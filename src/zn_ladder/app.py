@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
     state with what support must do, never simulated orders under a real environment's name."""
     from zn_ladder.config.credentials import KeyringUnavailable, load_credentials
     from zn_ladder.domain.errors import ConfigError
+    from zn_ladder.store.desk import is_desk_url
 
     env = settings.tt.environment
     messages: list[str] = []
@@ -61,8 +62,11 @@ def plan_launch(settings: Any, *, force_demo: bool = False) -> LaunchPlan:
         no_keyring = str(exc)
     except ConfigError as exc:
         messages.append(str(exc))
-    demo = force_demo or settings.tt.uses_simulator(has_credentials=creds is not None)
-    if not demo and creds is None:
+    # A window on a desk database asks TT nothing (the desk's capture does, with the desk's key): a trader's
+    # PC there needs no TT credentials, so neither the simulator nor a "no credentials" banner stands in.
+    desk = is_desk_url(settings.storage.url)
+    demo = force_demo or settings.tt.uses_simulator(has_credentials=creds is not None or desk)
+    if not demo and creds is None and not desk:
         off = " (the built-in simulator is off: tt.simulator = never)" if env == "SIM" else ""
         messages.append(f"no credentials for {env}{off}: ask support to run "
                         f"`zn-ladder credentials set --env {env.lower()}`")
@@ -197,6 +201,7 @@ class AppController(QObject):
             **intervals, **self._overrides)
         self.session = session = Session(config, parent=self)
         session.messages = self.problems
+        session.store.readOnly.connect(self._store_read_only)
         w = self.window
         session.ladderReady.connect(w.apply_ladder)
         session.ordersReady.connect(w.apply_orders)
@@ -218,6 +223,16 @@ class AppController(QObject):
             session.set_window(top, top - rows + 1)
         log.info("session started: %s%s, store %s", self.plan.env, " DEMO" if demo else "", db_path)
         self.sessionStarted.emit(session)
+
+    @Slot(str)
+    def _store_read_only(self, detail: str) -> None:
+        """A trader's desk login: said once in the status strip (a standing fact, not a problem)."""
+        from zn_ladder.workers.store_worker import READ_ONLY_NOTE
+
+        note, more = READ_ONLY_NOTE, detail
+        if self.plan.keyring_note:
+            note, more = f"{note} · No keyring", f"{detail}\n{self.plan.keyring_note}"
+        self.window.status_strip.set_note(note, more)
 
     # -- settings ---------------------------------------------------------------------------------------
     def open_settings(self) -> None:
@@ -283,14 +298,14 @@ class AppController(QObject):
         """Settings/environment changes into the store's audit log (on the writer thread, not waited on)."""
         log.info("audit %s %s", event, detail)
         if self.session is not None and not self.plan.demo:
-            self.session.store.submit(lambda store: store.audit(event, detail))
+            self.session.store.submit_write("audit entries", lambda store: store.audit(event, detail))
 
     def _audit_alert(self, event: str, detail: dict) -> None:
         """Alerts fired and acknowledged into the audit log, on the writer thread (in DEMO too: the
         demo's own store, so what the trader was told and when is always on record)."""
         log.info("audit %s %s", event, detail)
         if self.session is not None:
-            self.session.store.submit(lambda store: store.audit(event, detail))
+            self.session.store.submit_write("audit entries", lambda store: store.audit(event, detail))
 
     # -- stop -------------------------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:

@@ -185,19 +185,20 @@ def store_path(location: Path | str) -> Path:
     return found
 
 
-def connect(location: Location | str, *, readonly: bool = False,
+def connect(location: Location | str, *, readonly: bool | None = False,
             busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Connection:
     """Open (creating only if absent and writable) and migrate the store; return an autocommit connection.
 
     A `postgresql://` location opens the desk database (`pg.connect`). Transactions are explicit
-    (`write_transaction`), so `isolation_level=None`.
+    (`write_transaction`), so `isolation_level=None`. `readonly` None: as the login may (a desk
+    database; `pg.may_write`); a SQLite file is then opened for writing, as before.
     """
     found = locate(location)
     if isinstance(found, PgLocation):
         from zn_ladder.store import pg
 
         return pg.connect(found, readonly=readonly, busy_timeout_s=busy_timeout_s)
-    return _connect_sqlite(found, readonly, busy_timeout_s)
+    return _connect_sqlite(found, bool(readonly), busy_timeout_s)
 
 
 def open_existing(location: Location | str) -> Connection | None:

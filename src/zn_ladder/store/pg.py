@@ -178,8 +178,26 @@ class PgConnection:
             self._seen_seq = seq
 
 
-def connect(location: PgLocation, *, readonly: bool = False, busy_timeout_s: float = 10.0) -> PgConnection:
-    """Connect, check what the database holds, migrate it (unless `readonly`); autocommit connection."""
+def may_write(raw: psycopg.Connection) -> bool:
+    """Whether this login may write the store: it holds the write lock's and the fills' write privileges
+    and row-level security does not filter what it sees (`row_security_active`). A trader's login
+    (`desk allow`: SELECT only, its accounts only) may not; the capture's (the tables' owner) may.
+
+    Why privileges and row-level security rather than a role's name: support may grant a login in
+    other ways (the README's `zn_traders` group has write grants from before `desk secure`); a login
+    that sees only some accounts must never write derived state (books, closed days) from its part of
+    the desk, whatever it was granted. A database without the store's tables yet: True (opening
+    creates them, or says which permission is missing)."""
+    row = raw.execute(
+        f"SELECT to_regclass('{META_TABLE}') IS NULL OR to_regclass('fills') IS NULL OR "
+        f"(has_table_privilege('{META_TABLE}', 'UPDATE') AND has_table_privilege('fills', 'INSERT') "
+        "AND NOT row_security_active('fills'))").fetchone()
+    return bool(row[0])
+
+
+def connect(location: PgLocation, *, readonly: bool | None = False, busy_timeout_s: float = 10.0) -> PgConnection:
+    """Connect, check what the database holds, migrate it (unless read-only); autocommit connection.
+    `readonly` None: as the login may (`may_write`), decided once on the first session."""
     kwargs: dict[str, Any] = {"autocommit": True, "application_name": "zn_ladder"}
     password = keyring_password(location)
     if password:
@@ -187,18 +205,24 @@ def connect(location: PgLocation, *, readonly: bool = False, busy_timeout_s: flo
     if "connect_timeout" not in location.url:
         kwargs["connect_timeout"] = max(2, int(busy_timeout_s))
 
+    mode = {"readonly": readonly}
+
     def session() -> psycopg.Connection:
         try:
             raw = psycopg.connect(location.url, **kwargs)
             raw.execute(f"SET lock_timeout = {int(busy_timeout_s * 1000)}")
             raw.execute("SET synchronous_commit = on")  # durable at COMMIT, whatever the server's default
-            if readonly:
+            if mode["readonly"] is None:
+                mode["readonly"] = not may_write(raw)
+            if mode["readonly"]:
                 raw.execute("SET default_transaction_read_only = on")
             return raw
         except psycopg.Error as exc:
             raise describe_error(exc, location, "connect") from None
 
-    conn = PgConnection(session(), location, readonly, session)
+    first = session()
+    readonly = bool(mode["readonly"])
+    conn = PgConnection(first, location, readonly, session)
     try:
         with translated(location, "open"):
             _check_identity(conn, readonly)

@@ -90,17 +90,25 @@ class Store(TradingDays):
         self.clock = time.time_ns
         self._books: dict[tuple[matching.Key, str], matching.PersistedBook] = {}
         self._data_version: int | None = None
+        #: Books that differed from their recompute when a read-only store was verified (not repaired:
+        #: the capture, which may write, repairs them when it opens the store).
+        self.differences: list[matching.BookDifference] = []
 
     # --- life cycle --------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, readonly: bool = False, verify: bool = True,
+    def open(cls, path: Path | str | None = None, *, readonly: bool | None = False, verify: bool = True,
              busy_timeout_s: float = db.DEFAULT_BUSY_TIMEOUT_S, day_rule: TradingDayRule = DEFAULT_RULE) -> Store:
         """Open (create if absent), migrate and, for writing, check the file and the matching state.
 
         `verify` runs SQLite's quick_check and recomputes every book from the fills (DESIGN §3.5:
         the persisted state must equal a recompute); a difference is logged and audited and the
         recompute is written.
+
+        `readonly` None: as the login may (the window's choice). A desk login that may not write (a
+        trader's: `pg.may_write`) opens read-only and is still verified, read-only: a changed row is
+        refused as for a writer, a book that differs from its recompute is reported (`differences`)
+        and left for the capture to repair. A SQLite file, or a login that may write, opens as before.
         """
         if path is None:
             from zn_ladder.config.paths import default_db_path
@@ -108,9 +116,10 @@ class Store(TradingDays):
             path = default_db_path()
         path = db.locate(path)
         conn = db.connect(path, readonly=readonly, busy_timeout_s=busy_timeout_s)
-        store = cls(conn, path, readonly, day_rule)
+        chosen = readonly is None
+        store = cls(conn, path, bool(getattr(conn, "readonly", False)) if chosen else bool(readonly), day_rule)
         try:
-            if verify and not readonly:
+            if verify and (not store.readonly or chosen):
                 problem = db.integrity_problem(conn, path)
                 if problem:
                     raise StoreError(f"the store {path} is damaged ({problem}); it was left untouched: move it "
@@ -165,11 +174,22 @@ class Store(TradingDays):
         silently. Refused, naming the rows. The books count the fills of their session (from the SOD's
         day; all of them for a book with no SOD), so older days' fills are not read on every open: at
         200k fills, reading them all doubled the open's CPU."""
-        with self._write("verify fills") as conn:
+        with self._verifying("verify fills") as conn:
             since = conn.execute("SELECT coalesce(min(session_start_ns), 0) FROM books").fetchone()[0]
             changed = fills.changed_fills(conn, since) + sod.changed_lots(conn)
             if changed:  # refused inside the transaction: it rolls back, nothing is written
                 self._refuse_changed(changed)
+
+    @contextlib.contextmanager
+    def _verifying(self, action: str) -> Iterator[Connection]:
+        """The write transaction of a check on open; on a read-only store one snapshot read instead
+        (a trader's desk login: it checks what it can see and writes nothing)."""
+        if not self.readonly:
+            with self._write(action) as conn:
+                yield conn
+            return
+        with db.translated(self.path, action), db.read_transaction(self.conn) as conn:
+            yield conn
 
     def _refuse_changed(self, changed: list[str]) -> None:
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
@@ -178,6 +198,15 @@ class Store(TradingDays):
                          f"it aside and import the fills again")
 
     def verify_matching(self) -> list[matching.BookDifference]:
+        if self.readonly:
+            with self._verifying("verify matching state") as conn:
+                _, differences = matching.verify_books(conn, self.day_rule)
+            self.differences = [d for d in differences if not d.journal_only]
+            for d in self.differences:
+                log.warning("store %s: matching state of %s %s %s %s differs from a recompute (stored: %s; "
+                            "recomputed: %s); read-only: not repaired", self.path, d.account, d.market, d.contract,
+                            d.method, d.stored, d.recomputed)
+            return differences
         with self._write("verify matching state") as conn:
             books, differences = matching.verify_books(conn, self.day_rule)
             for book in books.values():

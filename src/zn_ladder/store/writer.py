@@ -33,8 +33,10 @@ class StoreWriter:
 
     def __init__(self, path: Path | str | None = None, *, verify: bool = True,
                  busy_timeout_s: float | None = None, name: str = "store-writer",
-                 day_rule: TradingDayRule = DEFAULT_RULE) -> None:
+                 day_rule: TradingDayRule = DEFAULT_RULE, readonly: bool | None = False) -> None:
         self._path = path
+        #: As asked (None: as the login may, `Store.open`), then, once open, what the store is.
+        self.readonly = readonly
         self._day_rule = day_rule
         self._verify = verify
         self._busy = busy_timeout_s
@@ -70,7 +72,7 @@ class StoreWriter:
 
     def _run(self) -> None:
         try:
-            kwargs: dict[str, Any] = {"verify": self._verify, "day_rule": self._day_rule}
+            kwargs: dict[str, Any] = {"verify": self._verify, "day_rule": self._day_rule, "readonly": self.readonly}
             if self._busy is not None:
                 kwargs["busy_timeout_s"] = self._busy
             store = Store.open(self._path, **kwargs)
@@ -78,6 +80,7 @@ class StoreWriter:
             self._opened.set_exception(exc)
             self._fail_queued(exc)
             return
+        self.readonly = store.readonly
         self._opened.set_result(store.path)
         try:
             while True:

@@ -514,7 +514,7 @@ class Session(QObject):
     def _log_survival(self, snap: Any) -> None:
         """The survival curve after each new fill, into the store (its thread: `workers.survival_log`)."""
         survival = self.survival_log
-        future = self.store.submit(lambda store: survival.update(store, snap))
+        future = self.store.submit_write("the survival log", lambda store: survival.update(store, snap))
         future.add_done_callback(lambda f: log.warning("survival log not written: %s", f.exception())
                                  if f.exception() is not None else None)
 

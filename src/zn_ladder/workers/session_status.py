@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from zn_ladder.store.desk import is_desk_url
 from zn_ladder.workers.health import HealthBoard, connection_text, utc_now
 from zn_ladder.workers.snapshots import StatusSnapshot
 
@@ -35,7 +36,9 @@ def build_status(config: Any, health_board: HealthBoard, client: Any, *, result:
         source = "manual"  # at once, not after the next projection
     standby = SPOT_LABELS.get(config.spot_mode, config.spot_mode) if manual and config.spot_mode != "manual" else ""
     return StatusSnapshot(env=config.env, demo=config.demo,  # type: ignore[arg-type]
-                          connection=connection_text(health, has_credentials=config.conn.has_credentials),
+                          # on a desk database TT is the capture's (its key, its heartbeat's health)
+                          connection=connection_text(health, has_credentials=config.conn.has_credentials
+                                                     or is_desk_url(config.db_path)),
                           health=health, budget_used=used, budget_limit=limit,
                           spot_source=SPOT_LABELS.get(source, source), spot_at=spot_at, at=now,
                           messages=messages,

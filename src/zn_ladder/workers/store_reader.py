@@ -65,8 +65,10 @@ class StoreReader:
                 if conn is None:
                     conn = connect(self.path, readonly=True)
                     # Its reads stream the rows once (ids in order, a page): a small page cache, not
-                    # the writer's 64 MB, so reading a 100k-fill day leaves no copy of it behind.
-                    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                    # the writer's 64 MB, so reading a 100k-fill day leaves no copy of it behind. (A desk
+                    # database has no such pragma: the server keeps the cache.)
+                    if conn.dialect == "sqlite":
+                        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 future.set_result(fn(conn))
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the Future
                 future.set_exception(exc)

@@ -50,6 +50,11 @@ FULL_EVERY = 300
 #: and the order netting (fills since an orders poll, less a margin) use. The day's fills stay in the
 #: store, whose fills table pages them (ui/fills_model.py): memory is flat in the day's fills.
 KEEP_NS = 30 * 60 * 1_000_000_000
+#: The status strip's note on a store opened read-only (a trader's login on a desk database), and its detail.
+READ_ONLY_NOTE = "Read-only desk"
+READ_ONLY_DETAIL = ("read-only desk login: the desk's capture stores the fills, orders, positions and closed days; "
+                    "this window writes nothing (its P&L curve and survival log are not kept, the start-of-day "
+                    "file is support's: zn-ladder import --db)")
 
 
 @dataclass
@@ -89,12 +94,18 @@ class StoreWorker(QObject):
     #: (contract, (store.days.ClosedDay, ...)): the closed trading days of the contract for the accounts
     #: shown, read when the contract is chosen and again when a trading day has ended since.
     daysLoaded = Signal(object, object)
+    #: The store opened read-only (a trader's desk login, `pg.may_write`): the note's detail, once.
+    readOnly = Signal(str)
 
     def __init__(self, path: Path | str | None, *, account: str | None = None, market: str | None = None,
                  env: str = "ext_prod_sim", base_url: str = "", scoped: bool = False,
                  day_rule: TradingDayRule = DEFAULT_RULE, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._writer = StoreWriter(path, name="zn-store-writer", day_rule=day_rule)
+        # readonly None: as the login may. A trader's login on a desk database may only read; the window
+        # then writes nothing (`_unless_readonly`) and says so once (`readOnly`).
+        self._writer = StoreWriter(path, name="zn-store-writer", day_rule=day_rule, readonly=None)
+        #: What a read-only store skipped (logged once each).
+        self._skipped: set[str] = set()
         self._day_rule = day_rule
         #: The trading day the closed days shown were read on (read again once it is over).
         self._days_read_on: Any = None
@@ -149,7 +160,30 @@ class StoreWorker(QObject):
         budget = self._budget
         if budget is not None:
             name = budget_source(self._env, self._base_url)
-            self._writer.submit(lambda store: store.put_cursor(name, budget.saved()))
+            self._writer.submit(self._unless_readonly("the TT request count",
+                                                      lambda store: store.put_cursor(name, budget.saved())))
+
+    @property
+    def readonly(self) -> bool:
+        """The store was opened read-only (known once open)."""
+        return bool(self._writer.readonly) and self.db_path is not None
+
+    def _unless_readonly(self, what: str, fn: Any) -> Any:
+        """`fn` as a job for the writer's thread that is skipped (None) when the store is read-only: a
+        trader's desk login may not write, and the capture (or support) keeps what matters. Decided
+        on the writer's thread, so a write queued before the store opened is judged too."""
+        def job(store: Any) -> Any:
+            if not store.readonly:
+                return fn(store)
+            if what not in self._skipped:
+                self._skipped.add(what)
+                log.info("read-only desk login: %s not written by this window", what)
+            return None
+        return job
+
+    def submit_write(self, what: str, fn: Any) -> Future:
+        """A write on the writer's thread (e.g. an audit entry), skipped on a read-only store."""
+        return self._writer.submit(self._unless_readonly(what, fn))
 
     def _after_open(self, future: Future) -> None:
         exc = future.exception()
@@ -157,6 +191,10 @@ class StoreWorker(QObject):
             self.failed.emit(f"the local store cannot be opened: {error_text(exc)}")
             return
         self.db_path = future.result()
+        if self._writer.readonly:
+            log.info("%s", READ_ONLY_DETAIL)
+            self.readOnly.emit(READ_ONLY_DETAIL)
+            self._writer.submit(lambda store: tuple(store.differences)).add_done_callback(self._report_differences)
         budget, name = self._budget, budget_source(self._env, self._base_url)
         if budget is not None:
             self._writer.submit(lambda store: budget.carry_over(store.get_cursor(name)))
@@ -164,11 +202,20 @@ class StoreWorker(QObject):
         if client is not None and hasattr(client, "know_users"):
             self._writer.submit(lambda store: client.know_users(store.all_refdata(USER).items()))
         self._report_set_aside()
-        self._writer.submit(lambda store: store.close_days()).add_done_callback(
+        self._writer.submit(self._unless_readonly("closed days", lambda store: store.close_days())).add_done_callback(
             lambda f: log.warning("closing the past trading days failed: %s", f.exception()) if f.exception() else None)
         env, base_url = self._env, self._base_url
         self._writer.submit(lambda store: load_window_cursor(store, env, base_url)).add_done_callback(
             self._after_cursor)
+
+    def _report_differences(self, future: Future) -> None:
+        """Books a read-only open found different from their recompute: said in the banner (the store
+        shows what is stored; the capture repairs them when it next opens the store)."""
+        found = future.result() if future.exception() is None else ()
+        if found:
+            names = ", ".join(sorted({f"{d.account} {d.contract}" for d in found}))
+            self.failed.emit(f"the desk's stored P&L books of {names} differ from a recompute of their fills "
+                             "(read-only login: not repaired; restarting the desk's capture repairs them)")
 
     def _after_cursor(self, future: Future) -> None:
         cursor: FillCursor | None = None
@@ -270,7 +317,7 @@ class StoreWorker(QObject):
     def put_curve(self, points: tuple[Any, ...]) -> Future:
         """Store curve points (`store.curve.CurvePoint`) on the writer thread; a failure is logged and
         reported like any write, the chart itself is unaffected."""
-        future = self._writer.submit(lambda store: store.put_curve(points))
+        future = self._writer.submit(self._unless_readonly("the P&L curve", lambda store: store.put_curve(points)))
         future.add_done_callback(lambda f: self._after_write(f, "store the P&L curve", refresh=False))
         return future
 
@@ -323,7 +370,9 @@ class StoreWorker(QObject):
         return future
 
     def put_sod(self, lots: tuple[SodLot, ...]) -> Future:
-        future = self._writer.put_sod(lots, source="tt_api")
+        lots = tuple(lots)
+        future = self._writer.submit(self._unless_readonly(
+            "TT's start-of-day positions", lambda store: store.put_sod(lots, source="tt_api")))
         future.add_done_callback(lambda f: self._after_write(f, "store the start-of-day positions"))
         return future
 
@@ -333,10 +382,13 @@ class StoreWorker(QObject):
         `sodImported(SodImport)` follows."""
         from zn_ladder.workers.sod_import import SodImport, import_sod
 
-        future = self._writer.submit(lambda store: import_sod(store, setting, account_map))
+        future = self._writer.submit(self._unless_readonly("the start-of-day file",
+                                                           lambda store: import_sod(store, setting, account_map)))
 
         def done(f: Future) -> None:  # the writer's thread
             exc = f.exception()
+            if exc is None and f.result() is None:
+                return  # read-only: the desk's SOD is support's (the note says so)
             result = SodImport(setting, error=error_text(exc)) if exc is not None else f.result()
             self.sodImported.emit(result)
             if result.ok and (result.added or result.replaced):

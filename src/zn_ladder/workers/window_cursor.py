@@ -56,7 +56,7 @@ def load_window_cursor(store: Any, env: str, base_url: str) -> Any | None:
     after moving or dropping an old global cursor."""
     source = cursor_source(env, base_url)
     updated = store.cursor_updated_ns(LEGACY_CURSOR_SOURCE)
-    if updated is not None:
+    if updated is not None and not getattr(store, "readonly", False):  # a trader's desk login reads, never moves, cursors
         writer = environment_at(store.audit_entries(limit=100_000), updated)
         target = None
         if writer is not None:

@@ -25,6 +25,11 @@ POLICIES: dict[str, str] = {
     "books": _MINE,
     "book_lots": "book_id IN (SELECT b.id FROM books b)",  # books' own policy filters the subquery
     "corrections": "ref_key IN (SELECT f.key FROM fills f)",
+    # what the window reads besides (issue 15's derived rows): the journal through its book
+    "journal": "book_id IN (SELECT b.id FROM books b)",
+    "pnl_curve": _MINE,
+    "closed_days": _MINE,
+    "survival_log": _MINE,
     "quarantine": "false",  # unreadable records, any account's raw text: support only
     "capture_snapshots": f"account = '' OR {_MINE}",
     "desk_accounts": "login = current_user",
