@@ -37,6 +37,15 @@ def _window(url: str, tt_url: str) -> Session:
     return Session(config)
 
 
+def _desk_requests(url: str) -> int:
+    """The desk's TT requests of today, as the database holds them (every capture's row, UTC day)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT coalesce(sum(used), 0) FROM desk_budget "
+                            "WHERE day = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')").fetchone()[0]
+
+
 def test_a_desk_window_follows_the_capture_and_asks_tt_nothing(qtbot, desk_url, desk_env, ui_home) -> None:
     cfg = SimConfig(step_interval=None, history_fills=12, correction_rate=0.0)
     with SimulatorServer(cfg, host="127.0.0.1", port=0) as desk_tt, \
@@ -66,6 +75,8 @@ def test_a_desk_window_follows_the_capture_and_asks_tt_nothing(qtbot, desk_url, 
             assert stale.since - stale.last_ok_at == timedelta(seconds=2 * FILLS_S + BEAT_S)
             assert "no answer" in stale.last_error
             assert {f.key for f in session.last_fills.fills} == truth_fills  # the last data stays on screen
+            # the strip's budget is the desk's count of today (the capture's requests), not the window's 0
+            qtbot.waitUntil(lambda: session.status().budget_used == _desk_requests(desk_url) > 0, timeout=10_000)
         finally:
             assert session.stop(5.0)
             capture.stop()

@@ -47,7 +47,10 @@ class DeskFeed(QObject):
         super().__init__(parent)
         self.health = health
         self.subscriber = CaptureSubscriber(url, environment, on_change=self._on_change, on_beats=self._on_beats,
-                                            on_error=self._on_error, beat_s=BEAT_S)
+                                            on_error=self._on_error, beat_s=BEAT_S, on_requests=self._on_requests)
+        #: The desk's TT requests today (every capture's, as the database counts them): the status
+        #: strip's budget, since this window spends none of its own. None until first read.
+        self.requests_today: int | None = None
         #: (feed, capture's send time ns, received ns) of the notifications, newest last: the bench's.
         self.received: list[tuple[str, int, int]] = []
 
@@ -81,6 +84,9 @@ class DeskFeed(QObject):
             error = f"the desk's capture ({beat.holder}): {beat.last_error}" if failing else ""
             self.health.observed(name, beat.interval_ms / 1000, last_ok, since, error, grace_s=BEAT_S)
         self.beatsApplied.emit()
+
+    def _on_requests(self, _day: str, used: int) -> None:  # the subscriber's thread
+        self.requests_today = used  # one reference assignment: read by the GUI thread's status
 
     def _on_error(self, message: str) -> None:  # the subscriber's thread
         text = f"the desk database cannot be reached ({message}); showing the last data"

@@ -564,7 +564,8 @@ class Session(QObject):
     def status(self) -> StatusSnapshot:
         return build_status(self.config, self.health, self.client, result=self.last_result, spot=self.spot,
                             check=self.last_position_check, messages=self.messages + self._notes,
-                            orders=self.last_orders)
+                            orders=self.last_orders,
+                            desk_requests=self.desk.requests_today if self.desk is not None else None)
 
     @Slot()
     def emit_status(self) -> None:

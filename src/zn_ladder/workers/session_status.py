@@ -19,8 +19,9 @@ SPOT_LABELS = {"simulator": "simulator", "pricing_monkey": "Pricing Monkey", "ma
 
 
 def build_status(config: Any, health_board: HealthBoard, client: Any, *, result: Any, spot: Any, check: Any,
-                 messages: tuple[str, ...], orders: Any = None) -> StatusSnapshot:
-    """The snapshot for `config` (a `SessionConfig`): the store is listed only while it is not ok."""
+                 messages: tuple[str, ...], orders: Any = None, desk_requests: int | None = None) -> StatusSnapshot:
+    """The snapshot for `config` (a `SessionConfig`): the store is listed only while it is not ok.
+    `desk_requests`: on a desk database, the desk's TT requests today (the window spends none itself)."""
     now = utc_now()
     names = list(SOURCES) + (["store"] if health_board.health("store").state != "ok" else [])
     health = health_board.snapshot(names, now)
@@ -29,6 +30,8 @@ def build_status(config: Any, health_board: HealthBoard, client: Any, *, result:
         used, limit = usage.used_today, 0 if config.demo else usage.per_day  # the demo has no plan
     except Exception:  # a client without a budget (tests) shows none
         used, limit = 0, 0
+    if desk_requests is not None:
+        used = desk_requests
     source = result.spot_source if result is not None else (spot.source if spot else "")
     spot_at = spot.read_at if spot is not None else None
     manual = spot is not None and spot.source == "manual"

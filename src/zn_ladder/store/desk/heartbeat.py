@@ -111,6 +111,15 @@ def read_beats(conn: Any, environment: str) -> dict[str, FeedBeat]:
     return {r[1]: FeedBeat(*r, read_ns=now) for r in rows}
 
 
+def read_requests(conn: Any, environment: str) -> tuple[str, int]:
+    """(today, the desk's TT requests of today) in `environment`: every capture's count (`desk_budget`,
+    one row per app key's lease), on the server's clock's UTC day, as `tt.budget` keys its days."""
+    day = conn.execute("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')").fetchone()[0]
+    used = conn.execute("SELECT coalesce(sum(used), 0) FROM desk_budget WHERE day = %s AND source LIKE %s",
+                        (day, f"tt_budget:{environment}:%")).fetchone()[0]
+    return day, int(used)
+
+
 def read_snapshot(conn: Any, environment: str, kind: str) -> tuple[int, list[dict[str, Any]]] | None:
     """(taken_ns, rows) of the latest `kind` snapshot, or None when the capture has written none. Under
     row-level security the rows are those of the login's accounts."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zn_ladder.store.desk.connection import connect
-from zn_ladder.store.desk.heartbeat import CHANNEL, FeedBeat, read_beats, read_snapshot
+from zn_ladder.store.desk.heartbeat import CHANNEL, FeedBeat, read_beats, read_requests, read_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +57,13 @@ class CaptureSubscriber:
     def __init__(self, url: str, environment: str, *, on_change: Callable[[Change], None] = _ignore,
                  on_beats: Callable[[dict[str, FeedBeat]], None] = _ignore,
                  on_error: Callable[[str], None] = _ignore, beat_s: float = 1.0,
+                 on_requests: Callable[[str, int], None] = _ignore,
                  connector: Callable[..., Any] = connect) -> None:
         self.url = url
         self.environment = environment
         self._on_change, self._on_beats, self._on_error = on_change, on_beats, on_error
+        #: Told (day, the desk's TT requests of that day) with each heartbeat read.
+        self._on_requests = on_requests
         self.beat_s = beat_s
         self._connector = connector
         self._stop = threading.Event()
@@ -109,7 +112,7 @@ class CaptureSubscriber:
         conn.add_notify_handler(lambda note: pending.append(note.payload))
         conn.execute(f"LISTEN {CHANNEL}")
         self._listening.set()
-        self._on_beats(read_beats(conn, self.environment))
+        self._beats(conn)
         for kind in SNAPSHOTS:  # what the capture holds now: a window opened mid-session starts from it
             self._on_change(Change(kind, self.environment, 0, time.time_ns(),
                                    snapshot=read_snapshot(conn, self.environment, kind)))
@@ -126,8 +129,13 @@ class CaptureSubscriber:
                     change = replace(change, snapshot=read_snapshot(conn, self.environment, change.feed))
                 self._on_change(change)
             if time.monotonic() >= next_beat:
-                self._on_beats(read_beats(conn, self.environment))
+                self._beats(conn)
                 next_beat = time.monotonic() + self.beat_s
+
+    def _beats(self, conn: Any) -> None:
+        """The capture's heartbeat and the desk's request count, as they stand now."""
+        self._on_beats(read_beats(conn, self.environment))
+        self._on_requests(*read_requests(conn, self.environment))
 
     @staticmethod
     def _wait(conn: Any, timeout: float, into: list[str]) -> None:
