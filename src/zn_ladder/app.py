@@ -120,6 +120,9 @@ class AppController(QObject):
 
     # -- start ------------------------------------------------------------------------------------------
     def start(self) -> None:
+        from zn_ladder.ui.collector import freeze_long_lived
+
+        freeze_long_lived()  # the window and its imports are built: full GC passes skip them from now on
         if self.plan.demo:
             from zn_ladder.workers.demo import ROLL_WEEK, SimulatorHost, demo_sim_config
 
@@ -330,6 +333,9 @@ class AppController(QObject):
             ok = self.session.stop(timeout_s, then=stop_sim)
         elif stop_sim is not None:
             stop_sim()
+        from zn_ladder.ui.collector import thaw
+
+        thaw()
         log.info("stopped (%s)", "clean" if ok else "some workers were still busy")
         return ok
 
