@@ -219,6 +219,9 @@ class AppController(QObject):
         w.ladderWindowChanged.connect(session.set_window)
         w.contracts.wire(session)  # roll week: a ladder per contract (ui/contract_tabs.py)
         session.start()
+        from zn_ladder.ui.collector import freeze_long_lived
+
+        freeze_long_lived()  # the session's workers, store and lazily imported modules too
         w.report_action.attach(session.store.submit, lambda: self.settings.trading_day.rule(),
                                config.accounts[0] if len(config.accounts) == 1 else None, reports_dir())
         top, rows = w.ladder_model.top, w.ladder_model.rowCount()

@@ -19,7 +19,7 @@ def walked(obj: object) -> bool:
     return any(o is obj for o in gc.get_objects())
 
 
-def test_objects_made_before_start_are_frozen_until_shutdown(qtbot, tmp_path: Path, ui_home: Path) -> None:
+def test_the_window_and_the_session_are_frozen_until_shutdown(qtbot, tmp_path: Path, ui_home: Path) -> None:
     controller = make_controller(tmp_path)
     qtbot.addWidget(controller.window)
     long_lived = {"made": ["before start"]}  # a container: the collector tracks it
@@ -30,6 +30,10 @@ def test_objects_made_before_start_are_frozen_until_shutdown(qtbot, tmp_path: Pa
         assert not walked(controller.window.__dict__)  # the window's own state, not only the test's dict
         made_after = {"made": ["after start"]}
         assert walked(made_after)  # what the session makes later is still collected as usual
+        # DEMO: the session is built once the simulator listens; its workers and store live as long.
+        qtbot.waitUntil(lambda: controller.session is not None, timeout=15_000)
+        assert not walked(controller.session.__dict__)
+        assert walked({"made": ["while the session runs"]})  # snapshots and the like: collected as usual
     finally:
         controller.window.close()
         controller.shutdown()
