@@ -92,3 +92,31 @@ def test_an_unchanged_snapshot_does_not_touch_the_curve(qtbot):
     charts.apply_pnl(_pnl(timedelta(minutes=6)))
     charts.flush()
     assert changes
+
+
+def test_the_day_is_decimated_to_the_plot_width_and_drawn_again_when_it_widens(qtbot):
+    """One min/max pair per pixel column of the plot area: a narrow chart paints fewer points (what its
+    antialiased curve and fill cost), and a chart made wider is drawn again at its new width."""
+    charts = Charts()
+    qtbot.addWidget(charts)
+    charts.resize(700, 200)
+    charts.show()
+    qtbot.waitExposed(charts)
+    snap = _pnl(timedelta(hours=8), points=6000)
+    full = [float(v) for _, v in snap.history]
+    charts.apply_pnl(snap)
+    charts.flush()
+    narrow_px = charts.intraday.getPlotItem().vb.width()  # the plot area, after axes and margins
+    xs, ys = charts.intraday_curve.getData()
+    assert 100 < narrow_px < PNL_BINS
+    # at most a min and a max per column, plus the newest point; whole steps of the history per pair
+    # (e.g. 6000 points over 311 columns: 20 a pair, 300 pairs), so never fewer than one pair per 2 columns
+    assert narrow_px <= len(xs) - 1 <= 2 * narrow_px
+    assert max(ys) == max(full) and min(ys) == min(full) and ys[-1] == full[-1]
+
+    charts.resize(1800, 200)  # no new snapshot: the resize alone redraws the last one, wider
+    qtbot.waitUntil(lambda: len(charts.intraday_curve.getData()[0]) > len(xs), timeout=5000)
+    wide_px = charts.intraday.getPlotItem().vb.width()
+    wide_xs, wide_ys = charts.intraday_curve.getData()
+    assert min(wide_px, PNL_BINS) <= len(wide_xs) - 1 <= 2 * min(wide_px, PNL_BINS)
+    assert max(wide_ys) == max(full) and min(wide_ys) == min(full) and wide_ys[-1] == full[-1]

@@ -6,7 +6,8 @@ plot item, and only when its data changed. The projected curve reads the domain 
 
 Painting is what stalls the GUI thread: a day of intraday history (thousands of points) drawn with its
 filled area cost ~40 ms a redraw. The intraday curve is therefore drawn peak-decimated to `PNL_BINS`
-min/max pairs (about one per pixel column: the same picture, the newest point kept as it is), its
+min/max pairs, one per pixel column of its plot area (the same picture, the newest point kept as it
+is; a narrower chart draws fewer: painting the antialiased curve and its fill costs in proportion), its
 history converted to floats only for the new points (`PnlSeries`), and neither curve re-checks its
 data for NaNs (the domain has none).
 """
@@ -30,8 +31,9 @@ from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import LadderSnapshot, PnlSnapshot
 
 MAX_POINTS = 600
-#: The intraday curve draws at most this many min/max pairs (about one per pixel column of a wide chart).
+#: The intraday curve draws one min/max pair per pixel column of its plot area, within these bounds.
 PNL_BINS = 800
+MIN_PNL_BINS = 100
 MIN_INTERVAL_S = 0.5
 #: The two charts redraw this far apart (ms), each in its own repaint of the window.
 STAGGER_MS = 25
@@ -125,6 +127,9 @@ class Charts(QWidget):
         for curve in (self.intraday_curve, self.projected_curve):
             curve.setSkipFiniteCheck(True)
         self._series = PnlSeries()
+        self._last_pnl: PnlSnapshot | None = None
+        self._bins = 0
+        self.intraday.getPlotItem().vb.sigResized.connect(self._plot_resized)
         self._drawn: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         # Zero lines instead of a grid: pyqtgraph's translucent grid more than doubles the paint time.
         self.zero_line = pg.InfiniteLine(pos=0, angle=0, movable=False)
@@ -217,8 +222,20 @@ class Charts(QWidget):
         self._drawn[name] = (xs, ys)
         curve.setData(xs, ys)
 
+    def pnl_bins(self) -> int:
+        """Min/max pairs to draw: one per pixel column of the intraday plot area, within bounds."""
+        width = int(self.intraday.getPlotItem().vb.width())
+        return max(MIN_PNL_BINS, min(PNL_BINS, width))
+
+    def _plot_resized(self) -> None:
+        """A wider (or narrower) plot area: the last history again, decimated to its new width."""
+        if self._last_pnl is not None and self.pnl_bins() != self._bins and self._pending_pnl is None:
+            self._pending_pnl = self._last_pnl
+            self._schedule()
+
     def _draw_pnl(self, snap: PnlSnapshot) -> None:
-        xs, ys = peak_decimate(*self._series.arrays(snap.history), PNL_BINS)
+        self._last_pnl, self._bins = snap, self.pnl_bins()
+        xs, ys = peak_decimate(*self._series.arrays(snap.history), self._bins)
         self._set_data("intraday", self.intraday_curve, xs, ys)
 
     def _draw_ladder(self, snap: LadderSnapshot) -> None:
