@@ -324,6 +324,9 @@ class AppController(QObject):
         if self.closed:
             return True
         self.closed = True
+        from zn_ladder.ui.collector import thaw
+
+        thaw()  # first: whatever fails below, what the session held is collectable again
         ok = True
         self.save_display_settings()
         if self.dialog is not None:
@@ -336,9 +339,6 @@ class AppController(QObject):
             ok = self.session.stop(timeout_s, then=stop_sim)
         elif stop_sim is not None:
             stop_sim()
-        from zn_ladder.ui.collector import thaw
-
-        thaw()
         log.info("stopped (%s)", "clean" if ok else "some workers were still busy")
         return ok
 
