@@ -221,3 +221,19 @@ def test_a_buffer_that_cannot_be_read_is_kept_and_the_capture_goes_on(own_cluste
     [aside] = path.parent.glob(path.name + ".unreadable-*")
     assert aside.read_bytes() == damaged
     _check_against_the_simulator(url, sim)
+
+
+def test_once_with_the_server_down_is_one_line_and_exit_2(desk_env, run_cli) -> None:
+    """`--once` is a check, not a capture: a desk database that cannot be reached is said in one line
+    (naming it, without a password) and nothing is buffered."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql://zn_capture@127.0.0.1:{port}/zn_desk"
+    result = run_cli("monitor", "--once", "--db", url, "--demo")
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "cannot be reached" in result.stderr and f"127.0.0.1:{port}/zn_desk" in result.stderr
+    assert not (Path(desk_env["ZN_LADDER_HOME"]) / "data" / "desk-buffer").exists()
