@@ -57,7 +57,10 @@ def test_a_store_that_differs_from_tt_is_shown_after_two_polls_and_cleared_when_
     app, tt = tt_net[(account, contract)] + 3, tt_net[(account, contract)]
     line = f"Position differs from TT: {account} {contract} app {app:+d}, TT {tt:+d}" if tt else \
         f"Position differs from TT: {account} {contract} app {app:+d}, TT 0"
-    qtbot.waitUntil(lambda: line in w.banner.text(), timeout=15_000)
+    # the banner's slot and this test's `checks.append` are two queued calls of one signal: wait for both
+    qtbot.waitUntil(lambda: line in w.banner.text() and any(
+        r.differences and any(d.key == (account, contract) for d in r.seen) for r in checks[injected_at:]),
+        timeout=15_000)
     after = checks[injected_at:]
     seeing = [r for r in after if any(d.key == (account, contract) for d in r.seen)]
     flagged = [r for r in seeing if r.differences]
