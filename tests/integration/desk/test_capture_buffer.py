@@ -77,6 +77,22 @@ def _holds_all(url: str, sim: SimulatorServer) -> bool:
     return have >= want
 
 
+def _through_the_outage(capture: Capture, cluster, *, fills: int, resumes: bool) -> Path:
+    """While the server is down: the capture names its buffer, starts it (from the desk's last cursor
+    when it `resumes` a capture) and holds `fills` fills in it; then the server is back, and the capture
+    uploads the buffer and takes the lease. Returns the buffer's path."""
+    _, line = capture.wait_for("capturing into the local buffer", timeout=30)
+    buffer = _buffer_in(line)
+    if resumes:
+        _, line = capture.wait_for("monitoring", timeout=30)
+        assert f"into the local buffer {buffer}; resuming from the stored cursor" in line  # the desk's last one
+    _wait(lambda: buffer.exists() and _buffered_fills(buffer) >= fills, 30, "fills in the buffer")
+    cluster.resume()
+    capture.wait_for("uploaded the local buffer", timeout=30)
+    capture.wait_for("took the capture lease", timeout=30)
+    return buffer
+
+
 def _after_the_outage(url: str, sim: SimulatorServer, capture: Capture, buffer: Path) -> None:
     """What must hold once the capture has uploaded and caught up: the simulator's truth, the fills of
     the outage in the desk through the buffer, no buffer left, every TT request counted once."""
@@ -103,14 +119,7 @@ def test_an_outage_is_captured_into_the_local_buffer_and_uploaded(own_cluster, d
             capture.wait_for("took the capture lease")
             capture.wait_for(" fills (")  # fills committed into the desk
             own_cluster.pause()
-            _, line = capture.wait_for("capturing into the local buffer", timeout=30)
-            buffer = _buffer_in(line)
-            _, line = capture.wait_for("monitoring", timeout=30)
-            assert f"into the local buffer {buffer}; resuming from the stored cursor" in line  # the desk's last one
-            _wait(lambda: buffer.exists() and _buffered_fills(buffer) >= 20, 30, "fills in the buffer")
-            own_cluster.resume()
-            capture.wait_for("uploaded the local buffer", timeout=30)
-            capture.wait_for("took the capture lease", timeout=30)
+            buffer = _through_the_outage(capture, own_cluster, fills=20, resumes=True)
         finally:
             stepper.done.set()
             stepper.join()
@@ -132,12 +141,7 @@ def test_a_capture_started_while_the_server_is_down_buffers_until_it_is_up(own_c
         reap(capture)
         try:
             capture.wait_for("cannot be reached")  # said in one line, naming the database
-            _, line = capture.wait_for("capturing into the local buffer", timeout=30)
-            buffer = _buffer_in(line)
-            _wait(lambda: buffer.exists() and _buffered_fills(buffer) >= 10, 30, "fills in the buffer")
-            own_cluster.resume()
-            capture.wait_for("uploaded the local buffer", timeout=30)
-            capture.wait_for("took the capture lease", timeout=30)
+            buffer = _through_the_outage(capture, own_cluster, fills=10, resumes=False)
         finally:
             stepper.done.set()
             stepper.join()
