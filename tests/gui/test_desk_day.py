@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.actant import actant_row, write_actant
+from tests.units_model import match_units
 from zn_ladder.domain.instruments import get_product
 from zn_ladder.store.store import Store
 from zn_ladder.tt.sim import SimConfig, SimulatorServer
@@ -70,22 +71,9 @@ def on_cme(trades: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 def units_book(trades: list[dict[str, Any]], sod: tuple[int, int] | None, method: str) -> tuple[int, int, list]:
     """(position, realized tick-contracts, open units) matching one contract at a time."""
-    units: list[tuple[int, int]] = []  # (sign, price ticks), oldest first
-    realized = 0
-
-    def trade(sign: int, qty: int, price: int) -> None:
-        nonlocal realized
-        for _ in range(qty):
-            if units and units[0][0] != sign:
-                lot_sign, lot_price = units.pop() if method == "lifo" else units.pop(0)
-                realized += lot_sign * (price - lot_price)
-            else:
-                units.append((sign, price))
-
-    if sod:
-        trade(1 if sod[0] > 0 else -1, abs(sod[0]), sod[1])
-    for t in trades:
-        trade(1 if t["side"] == "1" else -1, round(t["lastQty"]), round(t["lastPx"] * 64))
+    opening = [(1 if sod[0] > 0 else -1, abs(sod[0]), sod[1])] if sod else []
+    units, realized = match_units([*opening, *((1 if t["side"] == "1" else -1, round(t["lastQty"]),
+                                                round(t["lastPx"] * 64)) for t in trades)], method)
     return sum(s for s, _ in units), realized, units
 
 

@@ -24,6 +24,7 @@ import pytest
 from psycopg import sql
 
 from tests.actant import actant_row, write_actant
+from tests.units_model import match_units
 from zn_ladder.config.settings import Settings
 from zn_ladder.domain.instruments import get_product
 from zn_ladder.domain.prices import Price
@@ -73,24 +74,13 @@ def _orders(now_ns: int) -> list[WorkingOrder]:
 
 def _book(account: str, method: str) -> tuple[int, int, int]:
     """(position, realized tick-contracts, unrealized tick-contracts at SPOT) of one account."""
-    units: list[tuple[int, int]] = []  # (sign, price), oldest first
-    realized = 0
-
-    def trade(sign: int, qty: int, price: int) -> None:
-        nonlocal realized
-        for _ in range(qty):
-            if units and units[0][0] != sign:
-                lot_sign, lot_price = units.pop() if method == "lifo" else units.pop(0)
-                realized += lot_sign * (price - lot_price)
-            else:
-                units.append((sign, price))
-
+    opening = []
     if account in SOD:
         qty, price = SOD[account]
-        trade(1 if qty > 0 else -1, abs(qty), price)
-    for i, (side, qty, price) in enumerate(FILLS[account]):
-        if f"{account}-x{i}" != BUSTED:
-            trade(1 if side == Side.BUY else -1, qty, price)
+        opening.append((1 if qty > 0 else -1, abs(qty), price))
+    trades = [(1 if side == Side.BUY else -1, qty, price) for i, (side, qty, price) in enumerate(FILLS[account])
+              if f"{account}-x{i}" != BUSTED]
+    units, realized = match_units([*opening, *trades], method)
     return sum(s for s, _ in units), realized, sum(s * (SPOT - p) for s, p in units)
 
 
