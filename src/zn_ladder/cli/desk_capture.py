@@ -253,6 +253,7 @@ class DeskHooks:
         #: The desk's request count as last read (day, total).
         self.shared: tuple[str, int] | None = None
         self.client: Any | None = None
+        self._orders: Any = None  # the orders fetch of `client` (`start`)
         self._source = desk.budget_source
 
     def start(self, client: Any) -> None:
@@ -262,7 +263,10 @@ class DeskHooks:
 
         print(f"{_hms()} took the capture lease of {self.lease.environment} (lease {self.lease.name}, "
               f"{self.lease.holder}): capturing", flush=True)
+        from zn_ladder.tt.order_status import OrdersFetch
+
         self.client = client
+        self._orders = OrdersFetch(client)  # statuses by name, as a window's own orders poll shows them
         for day, spent in self.desk.drain_unshared():  # a lost capture's last poll
             add_spent(self.lease.connection, self._source, day, spent)
         day, spent = client.budget.take_spent()
@@ -318,7 +322,7 @@ class DeskHooks:
         conn, env, holder = self.lease.connection, self.lease.environment, self.lease.holder
         try:
             if feed == "orders":
-                result = client.orders()
+                result = self._orders()
                 rows, taken = [order_row(o) for o in result.orders], result.received_ns
             else:
                 rows, taken = [_position_row(p) for p in client.positions()], time.time_ns()

@@ -38,7 +38,8 @@ from zn_ladder.workers.spot_worker import SpotWorker
 from zn_ladder.workers.store_worker import StoreWorker
 from zn_ladder.workers.survival_log import SurvivalLog
 from zn_ladder.workers.threads import WorkerThread, stop_all
-from zn_ladder.workers.tt_fetch import OrdersFetch, PositionsFetch
+from zn_ladder.tt.order_status import OrdersFetch
+from zn_ladder.workers.tt_fetch import PositionsFetch
 
 log = logging.getLogger(__name__)
 

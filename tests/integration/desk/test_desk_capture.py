@@ -17,6 +17,7 @@ from zn_ladder.domain.prices import ticks_from_number
 from zn_ladder.store.desk import heartbeat
 from zn_ladder.store.desk.lease import CaptureLease
 from zn_ladder.store.desk.orders import order_from_row
+from zn_ladder.tt.sim.reference import ORDER_DATA
 from zn_ladder.tt.sim import DEMO_API_KEY, DEMO_API_SECRET, SimConfig, SimulatorServer
 
 ENV = "ext_prod_sim"
@@ -93,6 +94,7 @@ def test_heartbeat_and_snapshots_are_what_tt_said(desk_url: str, desk_env) -> No
         assert order.price == ticks_from_number(trigger, ZN)
         assert order.quantity == int(raw["leavesQuantity"])
         assert int(order.side) == (1 if raw["side"] == "1" else -1)
+        assert order.status == ORDER_DATA["orderStatus"][raw["orderStatus"]]  # by name, as a window shows it
     # positions: TT's net position per account
     assert {p["account"]: p["net_position"] for p in positions[1]} == {str(a): n for a, n in truth_net.items()}
 
