@@ -54,6 +54,8 @@ class ScriptedTT:
                 if url.path.rstrip("/").endswith(("/orders", "/position")):  # a desk capture reads these too
                     key = "orders" if url.path.rstrip("/").endswith("/orders") else "positions"
                     return self._send({"status": "Ok", "lastPage": "true", key: []})
+                if url.path.rstrip("/").endswith("/orderdata"):  # the status names the orders are shown with
+                    return self._send({"status": "Ok", "orderData": {"orderStatus": {"1": "Working"}}})
                 since = int(parse_qs(url.query)["minTimestamp"][0])
                 owner.min_timestamps.append(since)
                 self._send({"status": "Ok", "lastPage": "true",
