@@ -72,12 +72,12 @@ def test_failing_source_shows_banner_and_marks_its_panes_stale(window, orders):
     text = window.banner.text()
     assert "FILLS FAILING since" in text and "(3m 00s)" in text and "TT answered 503" in text
     assert "kept and marked STALE" in text
-    assert window.fills.stale_tag.isVisibleTo(window) and window.summary.stale_tag.isVisibleTo(window)
-    assert not window.orders.stale_tag.isVisibleTo(window)
+    assert window.fills.stale_tag.on and window.summary.stale_tag.on
+    assert not window.orders.stale_tag.on
     assert window.fills.model.rowCount() == 1  # stale data stays on screen
     assert window.status_strip.ages["fills"].text() == "Fills 5m 00s"
     window.apply_status(_status())
-    assert window.banner.isHidden() and not window.fills.stale_tag.isVisibleTo(window)
+    assert window.banner.isHidden() and not window.fills.stale_tag.on
 
 
 def test_live_badge(window):
@@ -442,7 +442,7 @@ def test_the_accounts_pane_is_a_dock_fed_by_the_pnl_snapshot_and_its_total_is_th
     assert total["Total P&L"] == window.summary.text("total") == "$1,500.00"
     assert total["Unrealized FIFO"] == window.summary.text("unrealized_fifo") == "$1,537.50"
     window.apply_status(_status(failing="fills"))
-    assert window.accounts.stale_tag.isVisibleTo(window)
+    assert window.accounts.stale_tag.on
     window.apply_layout("Compact ladder")
     assert "accounts" not in window.docks.visible_panes()
 

@@ -1,5 +1,5 @@
 """The window stays still while its numbers tick (issue 14 §18): a banner shown, re-worded or hidden
-again, or a P&L card whose number gets wider, never re-lays out the docks after the first time.
+again, a pane marked STALE, or a P&L card whose number gets wider, never re-lays out the docks.
 
 What is checked is what costs the stall: Resize events reaching the panes (each one repaints a whole
 dock). No timing here; bench/bench_event_loop_stall.py measures the stall itself."""
@@ -32,6 +32,21 @@ class Resizes(QObject):
         return False
 
 
+class LayoutRequests(QObject):
+    """Counts the layout requests the watched widgets receive (a child shown or hidden asks one)."""
+
+    def __init__(self, widgets) -> None:
+        super().__init__()
+        self.count = 0
+        for w in widgets:
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
 def status(failing: str = "", error: str = "TT answered 503") -> StatusSnapshot:
     health = [SourceHealth(name, "failing", NOW - timedelta(minutes=5), NOW - timedelta(minutes=3), error)
               if name == failing else SourceHealth(name, "ok", NOW - timedelta(seconds=2))
@@ -50,29 +65,88 @@ def settle(qtbot) -> None:
     qtbot.wait(50)  # posted layout requests and the resizes they cause
 
 
-def test_a_banner_coming_and_going_moves_the_panes_once_only(qtbot, window) -> None:
+def test_a_banner_coming_and_going_never_moves_the_panes(qtbot, window) -> None:
+    """The room for a banner line is kept from the start: the first feed to go stale at the open is the
+    usual first banner, and it must not re-lay out the window either."""
     panes = [window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts")]
     settle(qtbot)
     resizes = Resizes(panes)
-    window.apply_status(status(failing="fills"))
-    settle(qtbot)
-    assert window.banner.isVisibleTo(window) and "FILLS FAILING" in window.banner.text()
-    first = resizes.count
-    assert first > 0  # the first banner takes its room: once
     top = window.docks.geometry().top()
-    for snap in (status(), status(failing="fills", error="TT answered 502 again"), status(),
-                 status(failing="orders"), status()):
+    for snap in (status(failing="fills"), status(), status(failing="fills", error="TT answered 502 again"),
+                 status(), status(failing="orders"), status()):
         window.apply_status(snap)
         settle(qtbot)
+        if snap.health[0].state != "ok" or snap.health[1].state != "ok":
+            assert window.banner.isVisibleTo(window) and "FAILING" in window.banner.text()
     assert window.banner.isHidden()  # hidden, its room kept: the panes did not move
-    assert resizes.count == first and window.docks.geometry().top() == top
+    assert resizes.count == 0 and window.docks.geometry().top() == top
 
 
-def test_an_alert_line_shown_and_acknowledged_keeps_the_panes_still_after_the_first(qtbot, window) -> None:
+def test_a_long_banner_stays_one_line_cut_to_the_width_with_every_line_in_its_tooltip(qtbot, window) -> None:
+    """Every feed failing at once, with long errors: one line on screen (cut with "…"), the whole text in
+    the tooltip and in `text()`, and still no pane moved."""
+    settle(qtbot)
+    resizes = Resizes([window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts")])
+    error = "TT answered 503 Service Unavailable: the gateway is restarting, retry in a moment " * 2
+    health = tuple(SourceHealth(name, "failing", NOW - timedelta(minutes=5), NOW - timedelta(minutes=3), error)
+                   for name in ("orders", "fills", "positions", "spot"))
+    window.apply_status(StatusSnapshot(env="SIM", demo=True, connection="connected", health=health,
+                                       budget_used=1, budget_limit=60, at=NOW))
+    settle(qtbot)
+    lines = window.banner.text().splitlines()
+    assert [line.split()[:2] for line in lines[:4]] == [["ORDERS", "FAILING"], ["FILLS", "FAILING"],
+                                                         ["POSITIONS", "FAILING"], ["SPOT", "FAILING"]]
+    label = window.banner.label
+    assert label.toolTip() == window.banner.text()
+    shown = label.text()
+    assert "\n" not in shown and shown.endswith("…") and shown.startswith("ORDERS FAILING")
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.width()
+    assert window.banner.height() <= window.banner_slot.height()
+    assert resizes.count == 0
+
+
+def test_a_pane_marked_stale_keeps_its_title_row_still(qtbot, window) -> None:
+    """The STALE tags keep their room while hidden: marking the orders and fills stale re-lays out
+    nothing (a tag that took its room would ask each pane's layout again on every change of state)."""
+    panes = [window.orders, window.fills, window.summary]
+    settle(qtbot)
+    requests = LayoutRequests(panes)
+    for snap in (status(failing="orders"), status(), status(failing="fills"), status()):
+        window.apply_status(snap)
+        settle(qtbot)
+    window.apply_status(status(failing="fills"))
+    settle(qtbot)
+    assert window.fills.stale_tag.on and window.summary.stale_tag.on
+    assert not window.orders.stale_tag.on
+    assert requests.count == 0
+
+
+def test_a_stale_tag_turned_off_paints_nothing_of_itself(qtbot, window) -> None:
+    """Off, the tag keeps its room but shows neither its word nor its amber box (the style sheet's
+    background, which Qt would paint on its own); on, the box is there."""
+    from PySide6.QtGui import QColor
+
+    from zn_ladder.ui.theme import DARK
+
+    tag = window.fills.stale_tag
+
+    def colours() -> set[str]:
+        image = window.grab().toImage()
+        centre = tag.mapTo(window, tag.rect().center())
+        return {image.pixelColor(centre.x() + dx, centre.y()).name() for dx in range(-tag.width() // 2 + 3,
+                                                                                      tag.width() // 2 - 3)}
+
+    stale = QColor(DARK.stale).name()
+    for snap, drawn in ((status(), False), (status(failing="fills"), True), (status(), False)):
+        window.apply_status(snap)
+        settle(qtbot)
+        assert tag.on is drawn and (stale in colours()) is drawn
+        assert tag.toolTip().startswith("FILLS FAILING") is drawn
+
+
+def test_an_alert_line_shown_and_acknowledged_never_moves_the_panes(qtbot, window) -> None:
     from zn_ladder.domain.alerts import Alert
 
-    window.apply_status(status(failing="fills"))  # a status banner line seen once: a line is reserved
-    window.apply_status(status())
     settle(qtbot)
     resizes = Resizes([window.docks.docks["ladder"], window.docks.docks["orders"]])
     for i in range(3):

@@ -93,8 +93,9 @@ class AccountsTable(RecordTable):
         hint = super().sizeHint()
         rows = min(max(self.model.rowCount(), SHOWN_ROWS), MAX_ROWS)
         view = self.view
-        height = (view.horizontalHeader().sizeHint().height() + rows * view.verticalHeader().defaultSectionSize()
-                  + 2 * view.frameWidth() + 6)
+        head = self.title.sizeHint().height() + self.layout().spacing()  # the pane's own title line
+        height = (head + view.horizontalHeader().sizeHint().height()
+                  + rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth() + 6)
         return QSize(hint.width(), height)
 
     def apply_pnl(self, snap: PnlSnapshot) -> None:

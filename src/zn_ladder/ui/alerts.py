@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushBu
 from zn_ladder.domain.alerts import Alert, AlertLimits, AlertRules
 from zn_ladder.domain.records import Fill
 from zn_ladder.store.audit import ALERT_ACKNOWLEDGED, ALERT_FIRED
+from zn_ladder.ui.steady import OneLineLabel
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import PnlSnapshot, StatusSnapshot
 
@@ -77,24 +78,37 @@ class AlertBanner(QFrame):
             row, label, _ = self.rows[alert.key]
             self._layout.removeWidget(row)
         else:
-            row = QFrame(self)
-            row.setObjectName("alertRow")
-            line = QHBoxLayout(row)
-            line.setContentsMargins(10, 3, 6, 3)
-            label = QLabel(row)
-            label.setObjectName("alertText")
-            label.setWordWrap(True)
-            button = QPushButton("Acknowledge", row)
-            button.setObjectName("alertAck")
-            button.setAutoDefault(False)
+            row, label, button = self._row(alert.key)
             button.clicked.connect(lambda _=False, k=alert.key: self.acknowledgeRequested.emit(k))
-            line.addWidget(label, 1)
-            line.addWidget(button)
-            row.setStyleSheet(self._style(alert.key))
             self.rows[alert.key] = (row, label, button)
-        label.setText(text)
+        label.set_full_text(text)
         self._layout.insertWidget(0, row)
         self.show()
+
+    def _row(self, key: str) -> tuple[QFrame, OneLineLabel, QPushButton]:
+        """One alert's line: its text (one line, cut to the width, whole in the tooltip) and its button."""
+        row = QFrame(self)
+        row.setObjectName("alertRow")
+        line = QHBoxLayout(row)
+        line.setContentsMargins(10, 3, 6, 3)
+        label = OneLineLabel(row)
+        label.setObjectName("alertText")
+        button = QPushButton("Acknowledge", row)
+        button.setObjectName("alertAck")
+        button.setAutoDefault(False)
+        line.addWidget(label, 1)
+        line.addWidget(button)
+        row.setStyleSheet(self._style(key))
+        return row, label, button
+
+    def line_height(self) -> int:
+        """The height of one alert's line (its button makes it the tallest banner line): the window
+        keeps this much room for the banners from the start (`steady.BannerSlot`)."""
+        row = self._row("probe")[0]
+        row.ensurePolished()  # in the window's style sheet, as a real line would be
+        height = row.sizeHint().height()
+        row.deleteLater()
+        return height
 
     def remove(self, key: str) -> None:
         row = self.rows.pop(key, None)
@@ -106,7 +120,7 @@ class AlertBanner(QFrame):
     def lines(self) -> list[str]:
         """The banner's text, top to bottom (for tests and the strip's tooltip)."""
         rows = sorted(self.rows.values(), key=lambda r: self._layout.indexOf(r[0]))
-        return [label.text() for _, label, _ in rows]
+        return [label.full_text for _, label, _ in rows]
 
 
 class AlertCenter(QObject):

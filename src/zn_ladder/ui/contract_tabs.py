@@ -28,6 +28,7 @@ from zn_ladder.ui import price_style
 from zn_ladder.ui.ladder.model import LadderModel
 from zn_ladder.ui.ladder_pane import LadderPane
 from zn_ladder.ui.money import dollars
+from zn_ladder.ui.steady import set_tag
 from zn_ladder.workers.snapshots import LadderSnapshot, PnlSnapshot
 
 
@@ -244,5 +245,4 @@ class ContractLadders(QObject):
     def set_stale(self, text: str) -> None:
         for pane in self.panes.values():
             pane.view.set_stale(text)
-            pane.stale.setVisible(bool(text))
-            pane.stale.setToolTip(text)
+            set_tag(pane.stale, text)

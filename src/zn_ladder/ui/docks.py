@@ -79,7 +79,7 @@ class PaneDocks(QMainWindow):
         width = ladder_width or d["ladder"].widget().sizeHint().width()
         self.resizeDocks([d["ladder"]], [width + 12], Qt.Orientation.Horizontal)
         accounts = d["accounts"].widget().sizeHint().height() + 24  # + the dock's title bar
-        self.resizeDocks([d["orders"], d["fills"], d["accounts"], d["charts"]], [260, 220, accounts, 200],
+        self.resizeDocks([d["orders"], d["fills"], d["accounts"], d["charts"]], [250, 210, accounts, 180],
                          Qt.Orientation.Vertical)
 
     def compact_layout(self) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 from zn_ladder.ui.ladder.model import LadderModel
 from zn_ladder.ui.ladder.view import LadderView
 from zn_ladder.ui.ladder.whatif import WhatIfPanel
+from zn_ladder.ui.steady import stale_tag
 
 
 class LadderPane(QWidget):
@@ -26,9 +27,7 @@ class LadderPane(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # clips when narrow
         self.title.setMinimumWidth(60)
         head.addWidget(self.title)
-        self.stale = QLabel("STALE")
-        self.stale.setObjectName("staleTag")
-        self.stale.hide()
+        self.stale = stale_tag()  # its room kept while hidden (ui/steady.py)
         head.addWidget(self.stale)
         self.paused = QLabel("recenter paused · Space")
         self.paused.setToolTip("Auto-recenter is paused while you scroll: Space recenters and resumes it")

@@ -35,7 +35,7 @@ from zn_ladder.ui.notify import FillNotifier
 from zn_ladder.ui.spot_entry import SpotEntry
 from zn_ladder.ui.report_menu import ReportAction
 from zn_ladder.ui.status import StatusBanner, StatusStrip, problem_line
-from zn_ladder.ui.steady import BannerSlot
+from zn_ladder.ui.steady import BannerSlot, set_tag
 from zn_ladder.ui.summary import SummaryStrip
 from zn_ladder.ui.table_columns import DAY_COLUMNS, JOURNAL_COLUMNS, day_key, journal_key
 from zn_ladder.ui.ladder.survival import SurvivalOverlay
@@ -467,8 +467,7 @@ class MainWindow(QMainWindow):
             for pane in _PANES_OF.get(health.name, ()):
                 marks[pane].append(problem_line(health, now))
         self.ladder_view.set_stale("\n".join(marks["ladder"]))
-        self.ladder_stale.setVisible(bool(marks["ladder"]))
-        self.ladder_stale.setToolTip("\n".join(marks["ladder"]))
+        set_tag(self.ladder_stale, "\n".join(marks["ladder"]))
         self.contracts.set_stale("\n".join(marks["ladder"]))
         self.orders.set_stale("\n".join(marks["orders"]))
         self.fills.set_stale("\n".join(marks["fills"]))

@@ -16,6 +16,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from zn_ladder.ui.position_marks import difference_lines
+from zn_ladder.ui.steady import OneLineLabel, set_style
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.session_status import SOURCES
 from zn_ladder.workers.snapshots import SourceHealth, StatusSnapshot
@@ -140,14 +141,29 @@ class StatusStrip(QWidget):
     def stop(self) -> None:
         self.timer.stop()
 
+    def _badge_style(self, color: str) -> str:
+        return (f"background: {color}; color: white; font-weight: 800; padding: 1px 10px; border-radius: 3px; "
+                f"letter-spacing: 1px;")
+
+    def _age_style(self, color: str, text: str) -> str:
+        return f"color: {text}; border-left: 3px solid {color}; padding-left: 4px;"
+
+    def _idle(self) -> None:
+        """Before the first snapshot: the badge and ages already in their final shape (padding, border),
+        so the first snapshot re-colours the strip without making it taller (a relayout of the window)."""
+        t = self._theme
+        set_style(self.env_badge, self._badge_style(t.muted))
+        for label in (*self.ages.values(), self.spot):
+            set_style(label, self._age_style(t.muted, t.text))
+
     def refresh(self) -> None:
         snap, t = self._snap, self._theme
         if snap is None:
+            self._idle()
             return
         color = {"SIM": t.env_sim, "UAT": t.env_uat, "LIVE": t.env_live}.get(snap.env, t.muted)
         self.env_badge.setText(snap.env)
-        self.env_badge.setStyleSheet(f"background: {color}; color: white; font-weight: 800; padding: 1px 10px; "
-                                     f"border-radius: 3px; letter-spacing: 1px;")
+        set_style(self.env_badge, self._badge_style(color))
         self.env_badge.setToolTip(f"TT environment {snap.env}" + (" — real orders and money" if snap.env == "LIVE"
                                                                    else ""))
         self.demo_badge.setVisible(snap.demo)
@@ -171,7 +187,7 @@ class StatusStrip(QWidget):
             share = snap.budget_used / snap.budget_limit
             color = t.failing if share >= 0.95 else t.stale if share >= 0.8 else t.text
             self.budget.setText(f"Budget {snap.budget_used}/{snap.budget_limit}")
-            self.budget.setStyleSheet(f"color: {color};")
+            set_style(self.budget, f"color: {color};")
         else:
             self.budget.setText(f"Budget {snap.budget_used}")
 
@@ -186,8 +202,7 @@ class StatusStrip(QWidget):
         interval = health.interval_s if health is not None else 0.0
         old = old_amber and state == "ok" and at is not None and snapshot_is_old(seconds, interval)
         color = t.stale if old else {"ok": t.ok, "stale": t.stale, "failing": t.failing}.get(state, t.muted)
-        label.setStyleSheet(f"color: {color if state != 'ok' or old else t.text}; border-left: 3px solid {color}; "
-                            f"padding-left: 4px;")
+        set_style(label, self._age_style(color, color if state != 'ok' or old else t.text))
         if health is not None and state != "ok":
             label.setToolTip(problem_line(health, now))
         elif old:
@@ -206,9 +221,10 @@ class StatusBanner(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.setSpacing(1)
-        self.label = QLabel()
+        # One line, cut to the window's width (the whole list in its tooltip): the banner's height never
+        # follows the number of feeds in trouble, so it fits the room the window keeps for it.
+        self.label = OneLineLabel()
         self.label.setObjectName("bannerText")
-        self.label.setWordWrap(True)
         layout.addWidget(self.label)
         self._theme = theme
         self._failing = False
@@ -231,7 +247,7 @@ class StatusBanner(QFrame):
         differs = difference_lines(snap.position_differences, snap.positions_checked_at)
         if not problems and not notes and not differs:
             self.hide()
-            self.label.clear()
+            self.label.set_full_text("")
             return problems
         failing = bool(differs) or any(h.state == "failing" for h in problems)
         lines = differs + [problem_line(h, now) for h in problems]
@@ -244,10 +260,11 @@ class StatusBanner(QFrame):
         if failing != self._failing:
             self._failing = failing
             self._restyle()
-        if text != self.label.text():
-            self.label.setText(text)
+        if text != self.label.full_text:
+            self.label.set_full_text(text)
         self.show()
         return problems
 
     def text(self) -> str:
-        return self.label.text()
+        """Every line of the banner (the label shows them on one line, cut to its width)."""
+        return self.label.full_text

@@ -17,7 +17,7 @@ from zn_ladder.domain.reconcile import PositionDifference
 from zn_ladder.ui.average_price import accounts_differ_in_sign, average_text, average_tooltip, per_account_lines
 from zn_ladder.ui.money import dollars
 from zn_ladder.ui.position_marks import position_tooltip
-from zn_ladder.ui.steady import SteadyLabel
+from zn_ladder.ui.steady import SteadyLabel, set_tag, stale_tag
 from zn_ladder.ui.theme import DARK, Theme
 from zn_ladder.workers.snapshots import PnlSnapshot
 
@@ -72,9 +72,7 @@ class SummaryStrip(QFrame):
             layout.addWidget(box, 1)
             self.values[key] = value
         self._contracts_box(layout)
-        self.stale_tag = QLabel("STALE")
-        self.stale_tag.setObjectName("staleTag")
-        self.stale_tag.hide()
+        self.stale_tag = stale_tag()  # its room kept while hidden (ui/steady.py)
         layout.addWidget(self.stale_tag)
         self.set_theme(theme)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # a strip, not a pane to fill
@@ -213,5 +211,4 @@ class SummaryStrip(QFrame):
             self.position_box.style().polish(self.position_box)
 
     def set_stale(self, text: str) -> None:
-        self.stale_tag.setVisible(bool(text))
-        self.stale_tag.setToolTip(text)
+        set_tag(self.stale_tag, text)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from zn_ladder.ui.record_filter import RecordFilterProxy
 from zn_ladder.ui.record_model import RecordTableModel, SortRole
+from zn_ladder.ui.steady import set_tag, stale_tag
 from zn_ladder.ui.table_columns import (FILL_COLUMNS, ORDER_COLUMNS, Column, fill_key, order_key, price_text, side_text,
                                         time_text, type_text)
 
@@ -52,9 +53,7 @@ class RecordTable(QWidget):
         self.title.setObjectName("paneTitle")
         self._title_text = title
         head.addWidget(self.title)
-        self.stale_tag = QLabel("STALE")
-        self.stale_tag.setObjectName("staleTag")
-        self.stale_tag.hide()
+        self.stale_tag = stale_tag()  # its room kept while hidden (ui/steady.py)
         head.addWidget(self.stale_tag)
         head.addStretch(1)
         self.filter = QLineEdit()
@@ -180,8 +179,7 @@ class RecordTable(QWidget):
 
     def set_stale(self, text: str) -> None:
         """Show the STALE tag with `text` as its tooltip; '' hides it. The rows stay on screen."""
-        self.stale_tag.setVisible(bool(text))
-        self.stale_tag.setToolTip(text)
+        set_tag(self.stale_tag, text)
 
     def set_side_colors(self, buy: str, sell: str) -> None:
         self.model.side_colors = (QColor(buy), QColor(sell))
