@@ -510,3 +510,49 @@ def test_closed_trading_days_are_a_tab_behind_the_charts(qtbot, window):
     assert parse_price(first["Mark"], get_product("ZN"), spot=True).value == Fraction(14013, 128)  # as printed
     assert first["Unrealized LIFO"] == "-$54.69" and (first["Fills"], first["Volume"]) == ("3", "5")
     assert docks.docks["days"].windowTitle().startswith("Closed trading days")
+
+
+def test_survival_marks_stay_on_their_prices_on_screen_when_the_ladder_scrolls(window, orders, qtbot):
+    """The marks are a transparent layer over the ladder that repaints only when the marks change; a
+    scroll repaints the ladder's rows and, with them, the layer above. Read from what is on screen (the
+    window's backing store), not from a fresh render: the rows whose tag cell has a mark's colour are
+    the rows of the marks' prices, before and after scrolling."""
+    from PySide6.QtGui import QColor
+
+    from zn_ladder.ui.theme import DARK
+
+    snap = snapshot(orders)
+    window.apply_ladder(snap)
+
+    def pnl(position: int, total: int) -> PnlSnapshot:
+        return PnlSnapshot(position=position, sod_position=0, realized_lifo=Fraction(0), realized_fifo=Fraction(0),
+                           unrealized=Fraction(total), total=Fraction(total), average_open_price=None,
+                           risk=position * ZN.tick_value, product=ZN, spot=snap.spot)
+
+    window.apply_pnl(pnl(40, 0))
+    view, overlay = window.ladder_view, window.survival
+    assert len(overlay.marks) >= 2
+    colours = {QColor(DARK.warning).name(), QColor(DARK.negative).name()}
+
+    def marked_rows() -> set[int]:
+        qtbot.wait(60)  # the repaint reaches the backing store
+        image = window.screen().grabWindow(window.winId()).toImage()
+        x = view.mapTo(window, view.tag_column_rect().topRight()).x() - 2
+        top = view.mapTo(window, view.rect().topLeft()).y()
+        rows = set()
+        for row in range(view.model.rowCount()):
+            y = top + view.header_height + row * view.row_height + view.row_height // 2
+            if y < top + view.height() and image.pixelColor(x, y).name() in colours:
+                rows.add(row)
+        return rows
+
+    def expected() -> set[int]:
+        return {r for r in (view.model.row_of(m.price) for m in overlay.marks) if r is not None}
+
+    before = expected()
+    assert before and marked_rows() == before
+    view.scroll_ticks(3)
+    after = expected()
+    assert after != before and marked_rows() == after
+    window.apply_pnl(pnl(-40, -15_000))  # new marks, the ladder's rows unchanged: the layer repaints alone
+    assert expected() != after and marked_rows() == expected()

@@ -70,10 +70,9 @@ class SurvivalOverlay(QWidget):
         self.curve: SurvivalCurve | None = None
         self._marks: tuple[SurvivalMark, ...] = ()
         self._last: Any = None
-        model = view.model
-        for signal in (model.dataChanged, model.headerDataChanged, model.rowsInserted, model.rowsRemoved,
-                       model.modelReset):
-            signal.connect(self.update)
+        # No repaint of its own when the ladder's rows change: it is a transparent child of the ladder,
+        # so Qt repaints it over whatever part of the ladder repaints. Asking for it on every snapshot
+        # (it covers the whole ladder) made Qt paint the ladder twice per snapshot (issue 14 §18).
         view.installEventFilter(self)
         self.setGeometry(view.rect())
         self.raise_()
