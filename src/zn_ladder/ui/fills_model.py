@@ -30,7 +30,7 @@ from PySide6.QtGui import QColor
 from zn_ladder.domain.records import Fill, Side
 from zn_ladder.store.fill_pages import fill_ids, fills_by_id, iter_fills
 from zn_ladder.ui.record_filter import RecordFilter
-from zn_ladder.ui.record_model import SortRole
+from zn_ladder.ui.record_model import ALIGN_ROLE, DISPLAY_ROLE, FOREGROUND_ROLE, NO_FLAGS, ROW_FLAGS, SortRole
 from zn_ladder.ui.table_columns import Column, product_of_record
 from zn_ladder.workers.snapshots import FillsQuery
 from zn_ladder.workers.store_reader import StoreReader
@@ -118,6 +118,7 @@ class PagedFillsModel(QAbstractTableModel):
                  parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
+        self._aligns = tuple(int(c.align) for c in self.columns)
         self.query = query
         self.reader = reader or StoreReader(query.path)
         self._own_reader = reader is None
@@ -355,28 +356,28 @@ class PagedFillsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return ROW_FLAGS if index.isValid() else NO_FLAGS
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY_ROLE) -> Any:
+        # Asked for every role of every cell painted: the two painted roles first, as plain ints.
+        r = index.row()
+        if not 0 <= r < len(self._ids):
             return None
-        r, c = index.row(), index.column()
-        column = self.columns[c]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.row_texts(r)[c]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.align
-        if role in (SortRole, Qt.ItemDataRole.ForegroundRole):
-            record = self.record(r)
-            if record is None:
-                return None
-            value = column.value(record)
-            if role == SortRole:
-                return int(value) if isinstance(value, Side) else value
-            if column.color == "side":
-                return self.side_colors[0] if value is Side.BUY else self.side_colors[1]
+        if role == DISPLAY_ROLE:
+            return self.row_texts(r)[index.column()]
+        if role == ALIGN_ROLE:
+            return self._aligns[index.column()]
+        if role != SortRole and role != FOREGROUND_ROLE:
+            return None
+        record = self.record(r)
+        if record is None:
+            return None
+        column = self.columns[index.column()]
+        value = column.value(record)
+        if role == SortRole:
+            return int(value) if isinstance(value, Side) else value
+        if column.color == "side":
+            return self.side_colors[0] if value is Side.BUY else self.side_colors[1]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

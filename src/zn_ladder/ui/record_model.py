@@ -8,8 +8,9 @@ It is built on `QStandardItemModel` without storing a single item there: the C++
 the row and column counts, so `rowCount`, `columnCount` and `index` are answered in C++. A table
 view painting through a filter proxy asks those for every role of every cell (about 16 calls a
 cell); as Python overrides they were most of a table's paint time (orders table, 60 cells: 6,248
-Python calls and ~7 ms a repaint; now 722 calls, ~4 ms). Only `data`, `headerData` and `flags` are
-Python. Rows are added and removed with `insertRows`/`removeRows` once the Python lists already hold
+Python calls and ~7 ms a repaint; now 1,808, ~3-4 ms). Only `data`, `headerData` and `flags` are
+Python. The counts cost a null pointer per cell (the journal's at most 5,000 rows: ~0.4 MB); the
+fills table, 100k rows on a busy day, keeps its own model (`fills_model.PagedFillsModel`). Rows are added and removed with `insertRows`/`removeRows` once the Python lists already hold
 the new state, so the views, which read `data` only after the rows are in, see consistent rows.
 """
 
@@ -25,12 +26,13 @@ from zn_ladder.domain.records import Side
 from zn_ladder.ui.table_columns import Column
 
 SortRole = int(Qt.ItemDataRole.UserRole) + 10
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+#: The roles a paint asks, as plain ints (compared on every call of `data`).
+DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+ALIGN_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+FOREGROUND_ROLE = int(Qt.ItemDataRole.ForegroundRole)
+TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 class RecordTableModel(QStandardItemModel):
@@ -181,31 +183,31 @@ class RecordTableModel(QStandardItemModel):
 
     # -- Qt model interface ---------------------------------------------------------------------------
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
+        return ROW_FLAGS if index.isValid() else NO_FLAGS
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY_ROLE) -> Any:
         # Asked for every role of every cell painted: the two roles a paint needs are answered first,
         # with plain ints, and every other role the delegate asks about (font, check state, icon,
         # background...) leaves at once.
         r = index.row()
         if not 0 <= r < len(self._records):
             return None
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             return self.row_texts(r)[index.column()]
-        if role == _ALIGN:
+        if role == ALIGN_ROLE:
             return self._aligns[index.column()]
-        if role != SortRole and role != _FOREGROUND and role != _TOOLTIP:
+        if role != SortRole and role != FOREGROUND_ROLE and role != TOOLTIP_ROLE:
             return None
         c = index.column()
         if role == SortRole:
             value = self.columns[c].value(self._records[r])
             return int(value) if isinstance(value, Side) else value
-        if role == _FOREGROUND and self.columns[c].color == "side":
+        if role == FOREGROUND_ROLE and self.columns[c].color == "side":
             return self.side_colors[0] if self.columns[c].value(self._records[r]) is Side.BUY else self.side_colors[1]
-        if role == _FOREGROUND and self.columns[c].color == "sign":
+        if role == FOREGROUND_ROLE and self.columns[c].color == "sign":
             value = self.columns[c].value(self._records[r])
             return None if not value else self.sign_colors[0] if value > 0 else self.sign_colors[1]
-        if role == _TOOLTIP and getattr(self._records[r], "what_if", False):
+        if role == TOOLTIP_ROLE and getattr(self._records[r], "what_if", False):
             return "What-if order: hypothetical, never sent to TT"
         return None
 

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from zn_ladder.domain.survival import (DEFAULT_NBM_SIXTEENTHS, DEFAULT_STOP_LOSS, SEED_LEVELS, SurvivalCurve,
