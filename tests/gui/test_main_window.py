@@ -513,10 +513,10 @@ def test_closed_trading_days_are_a_tab_behind_the_charts(qtbot, window):
 
 
 def test_survival_marks_stay_on_their_prices_on_screen_when_the_ladder_scrolls(window, orders, qtbot):
-    """The marks are a transparent layer over the ladder that repaints only when the marks change; a
-    scroll repaints the ladder's rows and, with them, the layer above. Read from what is on screen (the
-    window's backing store), not from a fresh render: the rows whose tag cell has a mark's colour are
-    the rows of the marks' prices, before and after scrolling."""
+    """The marks are a layer the ladder paints over its rows: a scroll repaints them with the rows, new
+    marks repaint the ladder, the View menu hides them. Read from what is on screen (the window's
+    backing store), not from a fresh render: the rows whose tag cell has a mark's colour are the rows
+    of the marks' prices."""
     from PySide6.QtGui import QColor
 
     from zn_ladder.ui.theme import DARK
@@ -556,3 +556,7 @@ def test_survival_marks_stay_on_their_prices_on_screen_when_the_ladder_scrolls(w
     assert after != before and marked_rows() == after
     window.apply_pnl(pnl(-40, -15_000))  # new marks, the ladder's rows unchanged: the layer repaints alone
     assert expected() != after and marked_rows() == expected()
+    window.survival_action.setChecked(False)  # View › Survival curve off: no mark on screen
+    assert marked_rows() == set()
+    window.survival_action.setChecked(True)
+    assert marked_rows() == expected()

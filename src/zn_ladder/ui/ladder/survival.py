@@ -1,6 +1,6 @@
 """The survival curve drawn on the ladder (issue 15 §5): the risk to hold after each technical level.
 
-An overlay on the `LadderView` (its own widget, so the ladder's model and painter stay as they are):
+A layer the `LadderView` paints over its rows (the ladder's model and painter stay as they are):
 each technical level of the curve that is on screen gets an amber band across its row and, in the
 rightmost column, a tag with the target risk after that level is crossed ($ per 1/16 of a point, as
 the desk's script gave it); the extreme level, the farthest the stop loss allows, is banded red and
@@ -8,7 +8,11 @@ tagged "END". The curve is recomputed from every P&L snapshot (the window gets o
 and every spot change): R0 = the position x $ per 1/16 point per lot (`domain.survival.risk_per_lot`),
 at the spot, with the day's P&L so far (realized + unrealized, the same under LIFO and FIFO) and the
 desk's survival settings. It costs ~0.2 ms, so it runs on the GUI thread from the snapshot it is given.
-The overlay takes no mouse or key events: the ladder under it works as before.
+
+Why a layer and not a transparent child widget: a child over the whole ladder that asked for a repaint
+whenever its marks changed (every P&L snapshot) made Qt paint the ladder under it a second time in the
+same frame; painted by the ladder's own paint event, the marks cost one pass (issue 14 §18). It takes
+no mouse or key events: the ladder works as before.
 """
 
 from __future__ import annotations
@@ -17,9 +21,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, QRect, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 
 from zn_ladder.domain.survival import (DEFAULT_NBM_SIXTEENTHS, DEFAULT_STOP_LOSS, SEED_LEVELS, SurvivalCurve,
                                        risk_per_lot, survival_curve)
@@ -54,15 +57,13 @@ def risk_text(risk: Fraction) -> str:
     return "0" if text == "-0" else text
 
 
-class SurvivalOverlay(QWidget):
-    """Marks the survival curve on `view` (a `LadderView`); `apply_pnl` takes each P&L snapshot."""
+class SurvivalOverlay(QObject):
+    """Marks the survival curve on `view` (a `LadderView`, which paints it); `apply_pnl` takes each P&L
+    snapshot."""
 
     def __init__(self, view: Any) -> None:
         super().__init__(view)
         self.setObjectName("survivalOverlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._view = view
         self.levels: tuple[Fraction, ...] = SEED_LEVELS
         self.stop_loss = DEFAULT_STOP_LOSS
@@ -70,12 +71,17 @@ class SurvivalOverlay(QWidget):
         self.curve: SurvivalCurve | None = None
         self._marks: tuple[SurvivalMark, ...] = ()
         self._last: Any = None
-        # No repaint of its own when the ladder's rows change: it is a transparent child of the ladder,
-        # so Qt repaints it over whatever part of the ladder repaints. Asking for it on every snapshot
-        # (it covers the whole ladder) made Qt paint the ladder twice per snapshot (issue 14 §18).
-        view.installEventFilter(self)
-        self.setGeometry(view.rect())
-        self.raise_()
+        self._visible = True
+        view.layers.append(self)
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - the toggle action's slot, named as Qt's
+        """Shown or hidden by View › Survival curve (the curve keeps being computed)."""
+        if visible != self._visible:
+            self._visible = visible
+            self._view.update()
+
+    def isVisible(self) -> bool:  # noqa: N802 - as Qt's
+        return self._visible
 
     # -- inputs ---------------------------------------------------------------------------------------
     def set_settings(self, survival: Any) -> None:
@@ -99,18 +105,13 @@ class SurvivalOverlay(QWidget):
             marks = curve_marks(self.curve, product.ticks_per_point)
         if marks != self._marks:
             self._marks = marks
-            self.update()
+            self._view.update()
 
     @property
     def marks(self) -> tuple[SurvivalMark, ...]:
         return self._marks
 
     # -- painting -------------------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._view and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self._view.rect())
-        return False
-
     def mark_rects(self) -> list[tuple[SurvivalMark, QRect]]:
         """Each mark on screen and its row's rectangle (what `paintEvent` draws; tests read it)."""
         view, model = self._view, self._view.model
@@ -119,11 +120,12 @@ class SurvivalOverlay(QWidget):
         for mark in self._marks:
             row = model.row_of(mark.price)
             if row is not None:
-                out.append((mark, QRect(0, header + row * row_h, self.width(), row_h)))
+                out.append((mark, QRect(0, header + row * row_h, view.width(), row_h)))
         return out
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        shown = self.mark_rects()
+    def paint(self, p: QPainter) -> None:
+        """Draw the marks with the ladder's painter, after its rows (`LadderView.paintEvent`)."""
+        shown = self.mark_rects() if self._visible else []
         if not shown:
             return
         theme = self._view.theme  # the ladder's colours: the marks follow the theme
@@ -132,7 +134,7 @@ class SurvivalOverlay(QWidget):
         font.setPointSizeF(max(6.0, self._view.font_size * 0.8))
         font.setBold(True)
         fm = QFontMetrics(font)
-        p = QPainter(self)
+        p.save()  # the ladder's painter: its pen and font are the ladder's again after the marks
         try:
             p.setFont(font)
             for mark, rect in shown:
@@ -150,4 +152,4 @@ class SurvivalOverlay(QWidget):
                 p.setPen(QColor(theme.window))
                 p.drawText(tag, int(Qt.AlignmentFlag.AlignCenter), text)
         finally:
-            p.end()
+            p.restore()

@@ -65,6 +65,8 @@ class LadderView(QWidget):
         self._centred_once = False
         #: Where the spot mark was last painted: repainted with the new one when spot moves.
         self._spot_rect: QRect | None = None
+        #: What is painted over the rows, in order (`paint(painter)` each; the survival marks).
+        self.layers: list[Any] = []
         self.model.dataChanged.connect(self._on_data_changed)
         self.model.rowsInserted.connect(self.update)
         self.model.rowsRemoved.connect(self.update)
@@ -276,6 +278,8 @@ class LadderView(QWidget):
         p = QPainter(self)
         try:
             self._painter.paint(p, self.model, self.width(), self.height(), 0, self._stale)
+            for layer in self.layers:
+                layer.paint(p)
         finally:
             p.end()
         self._spot_rect = self._painter.spot_rect(self.model, self.width(), self.height())
