@@ -27,7 +27,7 @@ class LadderPane(QWidget):
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # clips when narrow
         self.title.setMinimumWidth(60)
         head.addWidget(self.title)
-        self.stale = stale_tag()  # its room kept while hidden (ui/steady.py)
+        self.stale = stale_tag()  # drawn or not, its room always kept (ui/steady.py)
         head.addWidget(self.stale)
         self.paused = QLabel("recenter paused · Space")
         self.paused.setToolTip("Auto-recenter is paused while you scroll: Space recenters and resumes it")

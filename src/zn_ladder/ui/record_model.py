@@ -10,8 +10,9 @@ view painting through a filter proxy asks those for every role of every cell (ab
 cell); as Python overrides they were most of a table's paint time (orders table, 60 cells: 6,248
 Python calls and ~7 ms a repaint; now 1,808, ~3-4 ms). Only `data`, `headerData` and `flags` are
 Python. The counts cost a null pointer per cell (the journal's at most 5,000 rows: ~0.4 MB); the
-fills table, 100k rows on a busy day, keeps its own model (`fills_model.PagedFillsModel`). Rows are added and removed with `insertRows`/`removeRows` once the Python lists already hold
-the new state, so the views, which read `data` only after the rows are in, see consistent rows.
+fills table, 100k rows on a busy day, keeps its own model (`fills_model.PagedFillsModel`). Rows are
+added and removed with `insertRows`/`removeRows` once the Python lists already hold the new state,
+so the views, which read `data` only after the rows are in, see consistent rows.
 """
 
 from __future__ import annotations

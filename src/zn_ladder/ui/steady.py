@@ -63,10 +63,10 @@ class OneLineLabel(QLabel):
         self.full_text = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
-    def set_full_text(self, text: str, tooltip: str | None = None) -> None:
-        """Show `text` (its lines joined by " · ") cut to the width; `tooltip` defaults to the text."""
+    def set_full_text(self, text: str) -> None:
+        """Show `text` (its lines joined by " · ") cut to the width, all of it in the tooltip."""
         self.full_text = text
-        self.setToolTip(text if tooltip is None else tooltip)
+        self.setToolTip(text)
         self._fit()
 
     def _fit(self) -> None:

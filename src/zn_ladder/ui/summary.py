@@ -58,6 +58,10 @@ class SummaryStrip(QFrame):
             # docks once at most (ui/steady.py): the room a card needed is kept.
             value = SteadyLabel("—", reserve=RESERVE.get(key, "-$88,888.88"))
             value.setObjectName(f"summary_{key}")
+            # Styled as "no sign, one line" from the start: the first P&L re-polishes only the cards
+            # whose sign it sets, not all of them (a polish is ~0.3 ms a label, in the first-data burst).
+            value.setProperty("sign", "")
+            value.setProperty("small", False)
             if key == "position":  # the caption row also holds the "differs from TT" marker
                 row = QHBoxLayout()
                 row.setSpacing(6)
@@ -72,7 +76,7 @@ class SummaryStrip(QFrame):
             layout.addWidget(box, 1)
             self.values[key] = value
         self._contracts_box(layout)
-        self.stale_tag = stale_tag()  # its room kept while hidden (ui/steady.py)
+        self.stale_tag = stale_tag()  # drawn or not, its room always kept (ui/steady.py)
         layout.addWidget(self.stale_tag)
         self.set_theme(theme)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # a strip, not a pane to fill

@@ -53,7 +53,7 @@ class RecordTable(QWidget):
         self.title.setObjectName("paneTitle")
         self._title_text = title
         head.addWidget(self.title)
-        self.stale_tag = stale_tag()  # its room kept while hidden (ui/steady.py)
+        self.stale_tag = stale_tag()  # drawn or not, its room always kept (ui/steady.py)
         head.addWidget(self.stale_tag)
         head.addStretch(1)
         self.filter = QLineEdit()

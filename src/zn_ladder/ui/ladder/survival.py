@@ -113,7 +113,7 @@ class SurvivalOverlay(QObject):
 
     # -- painting -------------------------------------------------------------------------------------
     def mark_rects(self) -> list[tuple[SurvivalMark, QRect]]:
-        """Each mark on screen and its row's rectangle (what `paintEvent` draws; tests read it)."""
+        """Each mark on screen and its row's rectangle (what `paint` draws; tests read it)."""
         view, model = self._view, self._view.model
         header, row_h = view.header_height, view.row_height
         out = []
