@@ -69,7 +69,10 @@ MEASURE = textwrap.dedent("""
     worker.start()
     wait(lambda: snaps)
     snap = snaps[-1]
-    query = worker.fills_query(contract) if hasattr(worker, "fills_query") else None
+    try:  # the worker's query names the contracts it reads (older trees took the contract)
+        query = worker.fills_query() if hasattr(worker, "fills_query") else None
+    except TypeError:
+        query = worker.fills_query(contract)
     kw = {"query": query} if query is not None else {}
     fills_snap = FillsSnapshot(tuple(reversed(snap.fills)), datetime.now(timezone.utc), **kw)
     snaps.clear()
