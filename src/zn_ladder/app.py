@@ -102,6 +102,7 @@ class AppController(QObject):
         self._budget_note = ""
         self.sim: Any = None
         self.session: Any = None
+        self.frame: Any = None  # ui/frame.py: the session's snapshots, once per turn of the event loop
         self.dialog: Any = None
         self.closed = False
         self._settings_file = settings_file
@@ -206,13 +207,18 @@ class AppController(QObject):
         session.messages = self.problems
         session.store.readOnly.connect(self._store_read_only)
         w = self.window
-        session.ladderReady.connect(w.apply_ladder)
-        session.ordersReady.connect(w.apply_orders)
+        from zn_ladder.ui.frame import Frame
+
+        # Whole states wait for the next turn of the event loop, the newest of each kind (ui/frame.py);
+        # the fills snapshot carries the fills new since the last one, so it goes straight through.
+        self.frame = frame = Frame(self)
+        session.ladderReady.connect(frame.latest("ladder", w.apply_ladder))
+        session.ordersReady.connect(frame.latest("orders", w.apply_orders))
         session.fillsReady.connect(w.apply_fills)
-        session.journalReady.connect(w.apply_journal)
-        session.pnlReady.connect(w.apply_pnl)
-        session.daysReady.connect(w.apply_days)
-        session.statusReady.connect(w.apply_status)
+        session.journalReady.connect(frame.latest("journal", w.apply_journal))
+        session.pnlReady.connect(frame.latest("pnl", w.apply_pnl))
+        session.daysReady.connect(frame.latest("days", w.apply_days))
+        session.statusReady.connect(frame.latest("status", w.apply_status))
         w.whatIfChanged.connect(session.set_what_if)
         w.manualSpotEntered.connect(session.set_manual_spot)
         w.manualSpotCleared.connect(session.clear_manual_spot)
@@ -327,6 +333,8 @@ class AppController(QObject):
         from zn_ladder.ui.collector import thaw
 
         thaw()  # first: whatever fails below, what the session held is collectable again
+        if self.frame is not None:
+            self.frame.stop()
         ok = True
         self.save_display_settings()
         if self.dialog is not None:
