@@ -34,3 +34,38 @@ def test_a_stopped_frame_applies_nothing_pending(qtbot) -> None:
     assert applied == []
     hold(2)
     qtbot.waitUntil(lambda: applied == [2], timeout=1000)
+
+
+def test_the_app_hands_whole_states_through_the_frame_and_fills_straight_to_the_window(qtbot, tmp_path, ui_home):
+    """The wiring in app.py: a P&L the session emits waits for the next turn; a fills snapshot (it carries
+    the fills new since the last one, for the sound) is applied at once."""
+    from .live_app import make_controller
+
+    controller = make_controller(tmp_path)
+    w = controller.window
+    seen: dict[str, list] = {"pnl": [], "fills": []}
+    for kind, name in (("pnl", "apply_pnl"), ("fills", "apply_fills")):
+        original = getattr(w, name)
+
+        def record(snap, original=original, kind=kind) -> None:
+            seen[kind].append(snap)
+            original(snap)
+
+        setattr(w, name, record)  # before start(): the session is wired to these
+    qtbot.addWidget(w)
+    w.show()
+    controller.start()
+    try:
+        qtbot.waitUntil(lambda: bool(seen["pnl"] and seen["fills"]), timeout=20_000)
+        session = controller.session
+        pnl, fills = seen["pnl"][-1], seen["fills"][-1]
+        before = len(seen["pnl"])
+        session.pnlReady.emit(pnl)
+        assert len(seen["pnl"]) == before  # held for the next turn of the event loop
+        qtbot.waitUntil(lambda: len(seen["pnl"]) > before, timeout=2_000)
+        before = len(seen["fills"])
+        session.fillsReady.emit(fills)
+        assert len(seen["fills"]) == before + 1 and seen["fills"][-1] is fills
+    finally:
+        w.close()
+        controller.shutdown()
