@@ -17,32 +17,18 @@ from zn_ladder.workers.snapshots import PnlSnapshot, SourceHealth, StatusSnapsho
 NOW = datetime(2025, 5, 15, 15, 0, tzinfo=timezone.utc)
 
 
-class Resizes(QObject):
-    """Counts Resize events of the watched widgets."""
+class Events(QObject):
+    """Counts the events of one type the watched widgets receive."""
 
-    def __init__(self, widgets) -> None:
+    def __init__(self, kind: QEvent.Type, widgets) -> None:
         super().__init__()
+        self.kind = kind
         self.count = 0
         for w in widgets:
             w.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Resize:
-            self.count += 1
-        return False
-
-
-class LayoutRequests(QObject):
-    """Counts the layout requests the watched widgets receive (a child shown or hidden asks one)."""
-
-    def __init__(self, widgets) -> None:
-        super().__init__()
-        self.count = 0
-        for w in widgets:
-            w.installEventFilter(self)
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LayoutRequest:
+        if event.type() == self.kind:
             self.count += 1
         return False
 
@@ -70,7 +56,7 @@ def test_a_banner_coming_and_going_never_moves_the_panes(qtbot, window) -> None:
     usual first banner, and it must not re-lay out the window either."""
     panes = [window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts")]
     settle(qtbot)
-    resizes = Resizes(panes)
+    resizes = Events(QEvent.Type.Resize, panes)
     top = window.docks.geometry().top()
     for snap in (status(failing="fills"), status(), status(failing="fills", error="TT answered 502 again"),
                  status(), status(failing="orders"), status()):
@@ -86,7 +72,7 @@ def test_a_long_banner_stays_one_line_cut_to_the_width_with_every_line_in_its_to
     """Every feed failing at once, with long errors: one line on screen (cut with "…"), the whole text in
     the tooltip and in `text()`, and still no pane moved."""
     settle(qtbot)
-    resizes = Resizes([window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts")])
+    resizes = Events(QEvent.Type.Resize, [window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts")])
     error = "TT answered 503 Service Unavailable: the gateway is restarting, retry in a moment " * 2
     health = tuple(SourceHealth(name, "failing", NOW - timedelta(minutes=5), NOW - timedelta(minutes=3), error)
                    for name in ("orders", "fills", "positions", "spot"))
@@ -110,7 +96,7 @@ def test_a_pane_marked_stale_keeps_its_title_row_still(qtbot, window) -> None:
     nothing (a tag that took its room would ask each pane's layout again on every change of state)."""
     panes = [window.orders, window.fills, window.summary]
     settle(qtbot)
-    requests = LayoutRequests(panes)
+    requests = Events(QEvent.Type.LayoutRequest, panes)
     for snap in (status(failing="orders"), status(), status(failing="fills"), status()):
         window.apply_status(snap)
         settle(qtbot)
@@ -148,7 +134,7 @@ def test_an_alert_line_shown_and_acknowledged_never_moves_the_panes(qtbot, windo
     from zn_ladder.domain.alerts import Alert
 
     settle(qtbot)
-    resizes = Resizes([window.docks.docks["ladder"], window.docks.docks["orders"]])
+    resizes = Events(QEvent.Type.Resize, [window.docks.docks["ladder"], window.docks.docks["orders"]])
     for i in range(3):
         window.alert_banner.show_alert(Alert("loss_limit", "loss_limit", f"total -$5,00{i}.00", NOW))
         settle(qtbot)
@@ -160,7 +146,8 @@ def test_an_alert_line_shown_and_acknowledged_never_moves_the_panes(qtbot, windo
 def test_p_and_l_numbers_ticking_never_resize_the_panes(qtbot, window) -> None:
     window.apply_pnl(pnl(Fraction(-12345, 1)))
     settle(qtbot)
-    resizes = Resizes([window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts", "summary")])
+    resizes = Events(QEvent.Type.Resize,
+                     [window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts", "summary")])
     for total, position in ((Fraction(5), 1), (Fraction(-88_000), -120), (Fraction(7, 8), 0),
                             (Fraction(-45_678), 15), (Fraction(12), 3)):
         window.apply_pnl(pnl(total, position))
@@ -189,7 +176,7 @@ def test_avg_open_switching_to_per_account_lines_and_back_moves_the_panes_once_o
                                                     account("DESK03", 3, 7044)))
     window.apply_pnl(netted)
     settle(qtbot)
-    resizes = Resizes([window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts")])
+    resizes = Events(QEvent.Type.Resize, [window.docks.docks[name] for name in ("ladder", "orders", "fills", "charts")])
     window.apply_pnl(split)
     settle(qtbot)
     assert window.summary.text("average").count("\n") == 2  # three accounts, one line each

@@ -23,6 +23,7 @@ from zn_ladder.domain.errors import InputError
 from zn_ladder.domain.instruments import product_of_contract
 from zn_ladder.domain.prices import Price
 from zn_ladder.domain.working import net_orders
+from zn_ladder.tt.order_status import OrdersFetch
 from zn_ladder.workers.desk_feed import attach as attach_desk
 from zn_ladder.workers.fills_fetch import FillsFetch
 from zn_ladder.workers.health import TT_SOURCES, HealthBoard, utc_now
@@ -38,7 +39,6 @@ from zn_ladder.workers.spot_worker import SpotWorker
 from zn_ladder.workers.store_worker import StoreWorker
 from zn_ladder.workers.survival_log import SurvivalLog
 from zn_ladder.workers.threads import WorkerThread, stop_all
-from zn_ladder.tt.order_status import OrdersFetch
 from zn_ladder.workers.tt_fetch import PositionsFetch
 
 log = logging.getLogger(__name__)
